@@ -1,0 +1,34 @@
+"""minigrad: a small, exact neural-network framework on numpy, for learning deep learning
+by building it."""
+
+__version__ = "0.1.0"
+
+from .checkpoint import load, save
+from .gradcheck import gradcheck
+from .tensor import (
+    Tensor,
+    get_default_dtype,
+    is_grad_enabled,
+    no_grad,
+    ones,
+    randn,
+    set_default_dtype,
+    tensor,
+    zeros,
+)
+
+__all__ = [
+    "__version__",
+    "Tensor",
+    "tensor",
+    "zeros",
+    "ones",
+    "randn",
+    "no_grad",
+    "is_grad_enabled",
+    "set_default_dtype",
+    "get_default_dtype",
+    "gradcheck",
+    "save",
+    "load",
+]

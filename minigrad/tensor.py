@@ -1,0 +1,771 @@
+"""The autograd engine: a Tensor that remembers how it was made, and ``backward()``.
+
+Every op below computes its result with numpy and, right beside it, a ``backward(g)``
+closure that turns the gradient of the result ``g`` into one gradient per input (the
+chain rule, one op at a time). ``Tensor.backward`` walks the recorded graph from the
+output to the leaves in topological order, without recursion, and hands each
+closure the gradient it needs.
+
+Read it top to bottom: dtype and grad-mode switches, the un-broadcasting helper, the
+Tensor with its ops (arithmetic, elementwise, reductions, shape, softmax family), then
+backward and the factory functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "Tensor",
+    "tensor",
+    "zeros",
+    "ones",
+    "randn",
+    "no_grad",
+    "is_grad_enabled",
+    "set_default_dtype",
+    "get_default_dtype",
+    "unbroadcast",
+]
+
+_default_dtype = np.dtype(np.float32)
+_grad_enabled = True
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the dtype that lists and Python numbers become (float32 or float64)."""
+    global _default_dtype
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"the default dtype must be float32 or float64, got {dt}")
+    _default_dtype = dt
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype that lists and Python numbers become (float32 unless changed)."""
+    return _default_dtype
+
+
+def is_grad_enabled() -> bool:
+    return _grad_enabled
+
+
+class no_grad:
+    """Context manager (or decorator) in which ops record no graph: for evaluation and
+    for optimizer updates, where gradients are not wanted and memory is saved."""
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = False
+
+    def __exit__(self, *exc_info):
+        global _grad_enabled
+        _grad_enabled = self._previous
+
+    def __call__(self, fn):
+        def wrapper(*args, **kwargs):
+            with no_grad():
+                return fn(*args, **kwargs)
+
+        wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+        return wrapper
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` down to ``shape``: the backward of numpy broadcasting.
+
+    Broadcasting copies an input along new leading axes and along axes of length 1;
+    each copy received its own gradient, so the input's gradient is their sum.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def _node(data, parents, backward, op):
+    """Wrap an op's result; record its parents and backward only if a gradient can flow."""
+    out = Tensor.__new__(Tensor)
+    # numpy returns a scalar, not a 0-d array, from full reductions and 1-D dot products
+    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out.grad = None
+    out._op = op
+    if _grad_enabled:
+        for parent in parents:
+            if parent.requires_grad:
+                out.requires_grad = True
+                out._parents = parents
+                out._backward = backward
+                return out
+    out.requires_grad = False
+    out._parents = ()
+    out._backward = None
+    return out
+
+
+def _constant(array):
+    return _node(array, (), None, "")
+
+
+_SCALARS = (int, float, np.number, np.bool_)
+
+
+def _lift(x, like: Tensor) -> Tensor:
+    """Make an operand a Tensor. Scalars take ``like``'s dtype, so that neither a Python
+    number nor a numpy scalar (which numpy 2 would let promote float32 to float64)
+    changes the dtype of a model."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, _SCALARS) or (isinstance(x, np.ndarray) and x.ndim == 0):
+        dtype = like.data.dtype
+        if dtype.kind != "f" and np.asarray(x).dtype.kind == "f":
+            dtype = _default_dtype
+        return _constant(np.asarray(x, dtype=dtype))
+    return Tensor(x)
+
+
+def _normalize_axis(axis, ndim: int):
+    """Axis argument of a reduction as a tuple of non-negative ints (None: all axes)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (tuple, list)) or not all(isinstance(a, (int, np.integer)) for a in axes):
+        raise TypeError(f"axis must be an int or a tuple of ints, got {axis!r}")
+    normalized = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
+        normalized.append(int(a) % ndim)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"axis {axis!r} repeats an axis")
+    return tuple(normalized)
+
+
+def _expand_reduced(g, axes, keepdims, shape):
+    """Give a reduction's gradient back its reduced axes, then stretch it to ``shape``."""
+    if not keepdims:
+        g = np.expand_dims(g, axes)
+    return np.broadcast_to(g, shape)
+
+
+def _torch_promotion(out, a, b):
+    """PyTorch's rule where numpy's differs: a 0-d operand does not raise the dtype of an
+    operand that has dimensions, if both are floating point (float32 * 0-d float64 is float32)."""
+    if a.dtype.kind == b.dtype.kind == "f" and (a.ndim == 0) != (b.ndim == 0):
+        return out.astype((b if a.ndim == 0 else a).dtype, copy=False)
+    return out
+
+
+def _broadcast_error(symbol, a, b):
+    return ValueError(
+        f"shapes {a.shape} and {b.shape} cannot be broadcast together for '{symbol}': "
+        "each trailing dimension must be equal or 1"
+    )
+
+
+class Tensor:
+    """An n-dimensional array that records the ops applied to it, for ``backward()``."""
+
+    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op")
+    # Makes numpy hand `ndarray + Tensor` and `np.float64(2) * Tensor` to our reflected
+    # operators instead of turning the Tensor into an object array.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None):
+        if dtype is not None:
+            dtype = _check_dtype(dtype)
+        if isinstance(data, Tensor):
+            array = np.array(data.data, dtype=dtype)
+        elif isinstance(data, (np.ndarray, np.generic)):
+            array = np.array(data, dtype=dtype)
+        elif isinstance(data, (list, tuple, int, float)):
+            array = _array_from_python(data, dtype or _default_dtype)
+        else:
+            raise TypeError(
+                f"cannot make a Tensor from {type(data).__name__}: "
+                "pass a numpy array, a nested list of numbers, a number or a Tensor"
+            )
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"Tensor data must be numbers, got an array of dtype {array.dtype}")
+        if requires_grad and array.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require grad, this one is {array.dtype}; "
+                "pass dtype=np.float32 (or float64)"
+            )
+        self.data = array
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self._parents = ()
+        self._backward = None
+        self._op = ""
+
+    # ----------------------------------------------------------------- attributes
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    dtype = property(lambda self: self.data.dtype)
+    size = property(lambda self: self.data.size)
+    T = property(lambda self: self.transpose())
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.array(self.data, dtype=dtype, copy=copy)
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a one-element tensor, this one has shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def detach(self) -> Tensor:
+        """The same data, cut off from the graph: no gradient flows through it."""
+        return _constant(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = "" if self.data.dtype == _default_dtype else f", dtype={self.data.dtype}"
+        if self._backward is not None:
+            extras += f", grad_fn=<{self._op}>"
+        elif self.requires_grad:
+            extras += ", requires_grad=True"
+        return f"tensor({body}{extras})"
+
+    # ----------------------------------------------------------------- arithmetic
+    def __add__(self, other):
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        try:
+            out = a + b
+        except ValueError:
+            raise _broadcast_error("+", a, b) from None
+        if a.dtype is not b.dtype:
+            out = _torch_promotion(out, a, b)
+
+        def backward(g):
+            return (
+                unbroadcast(g, a.shape) if self.requires_grad else None,
+                unbroadcast(g, b.shape) if other.requires_grad else None,
+            )
+
+        return _node(out, (self, other), backward, "add")
+
+    def __sub__(self, other):
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        try:
+            out = a - b
+        except ValueError:
+            raise _broadcast_error("-", a, b) from None
+        if a.dtype is not b.dtype:
+            out = _torch_promotion(out, a, b)
+
+        def backward(g):
+            return (
+                unbroadcast(g, a.shape) if self.requires_grad else None,
+                unbroadcast(-g, b.shape) if other.requires_grad else None,
+            )
+
+        return _node(out, (self, other), backward, "sub")
+
+    def __mul__(self, other):
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        try:
+            out = a * b
+        except ValueError:
+            raise _broadcast_error("*", a, b) from None
+        if a.dtype is not b.dtype:
+            out = _torch_promotion(out, a, b)
+
+        def backward(g):
+            return (
+                unbroadcast(g * b, a.shape) if self.requires_grad else None,
+                unbroadcast(g * a, b.shape) if other.requires_grad else None,
+            )
+
+        return _node(out, (self, other), backward, "mul")
+
+    def __truediv__(self, other):
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        try:
+            out = a / b
+        except ValueError:
+            raise _broadcast_error("/", a, b) from None
+        if a.dtype is not b.dtype:
+            out = _torch_promotion(out, a, b)
+
+        def backward(g):
+            return (
+                unbroadcast(g / b, a.shape) if self.requires_grad else None,
+                unbroadcast(-g * (out / b), b.shape) if other.requires_grad else None,
+            )
+
+        return _node(out, (self, other), backward, "div")
+
+    def __pow__(self, exponent):
+        if not (isinstance(exponent, _SCALARS) or (isinstance(exponent, np.ndarray) and exponent.ndim == 0)):
+            raise TypeError(
+                f"** takes a scalar exponent, got {type(exponent).__name__}; "
+                "for a tensor exponent write (b * a.log()).exp()"
+            )
+        p = float(exponent)  # a Python float never promotes float32
+        a = self.data
+        out = a**p
+
+        def backward(g):
+            if p == 0:  # x**0 is constant; a**-1 would turn a zero base into nan
+                return (np.zeros_like(g),)
+            return (g * p * a ** (p - 1),)
+
+        return _node(out, (self,), backward, "pow")
+
+    def __rpow__(self, base):
+        if not isinstance(base, _SCALARS):
+            raise TypeError(f"in base ** tensor the base must be a scalar, got {type(base).__name__}")
+        log_base = np.log(np.asarray(base, dtype=self.data.dtype))
+        out = np.power(np.asarray(base, dtype=self.data.dtype), self.data)
+
+        def backward(g):
+            return (g * out * log_base,)
+
+        return _node(out, (self,), backward, "rpow")
+
+    def __neg__(self):
+        def backward(g):
+            return (-g,)
+
+        return _node(-self.data, (self,), backward, "neg")
+
+    def __matmul__(self, other):
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"@ needs tensors of at least 1 dimension, got shapes {a.shape} and {b.shape}")
+        k_left, k_right = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
+        if k_left != k_right:
+            raise ValueError(
+                f"shapes {a.shape} and {b.shape} cannot be multiplied with '@': "
+                f"the last dimension of the left ({k_left}) must equal the "
+                f"{'second-to-last' if b.ndim > 1 else 'only'} dimension of the right ({k_right})"
+            )
+        try:
+            out = a @ b
+        except ValueError:
+            raise ValueError(f"batch dimensions of {a.shape} and {b.shape} cannot be broadcast for '@'") from None
+
+        def backward(g):
+            if a.ndim == 2 and b.ndim == 2:  # the common case, without reshaping
+                return (
+                    g @ b.T if self.requires_grad else None,
+                    a.T @ g if other.requires_grad else None,
+                )
+            # numpy treats a 1-D left operand as a row and a 1-D right one as a column,
+            # then drops that axis from the result; restore it to apply the 2-D rule.
+            a2 = a[None, :] if a.ndim == 1 else a
+            b2 = b[:, None] if b.ndim == 1 else b
+            g2 = g[..., None] if b.ndim == 1 else g
+            if a.ndim == 1:
+                g2 = g2[..., None, :]
+            ga = gb = None
+            if self.requires_grad:
+                ga = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+            if other.requires_grad:
+                gb = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
+            return ga, gb
+
+        return _node(out, (self, other), backward, "matmul")
+
+    # Reflected forms: the operand order matters for - / @, so build them from the core ops.
+    def __radd__(self, other):
+        return _lift(other, self) + self
+
+    def __rsub__(self, other):
+        return _lift(other, self) - self
+
+    def __rmul__(self, other):
+        return _lift(other, self) * self
+
+    def __rtruediv__(self, other):
+        return _lift(other, self) / self
+
+    def __rmatmul__(self, other):
+        return _lift(other, self) @ self
+
+    # ----------------------------------------------------------------- elementwise
+    def exp(self):
+        out = np.exp(self.data)
+
+        def backward(g):
+            return (g * out,)
+
+        return _node(out, (self,), backward, "exp")
+
+    def log(self):
+        a = self.data
+        out = np.log(a)
+
+        def backward(g):
+            return (g / a,)
+
+        return _node(out, (self,), backward, "log")
+
+    def sqrt(self):
+        out = np.sqrt(self.data)
+
+        def backward(g):
+            return (g / (2 * out),)
+
+        return _node(out, (self,), backward, "sqrt")
+
+    def tanh(self):
+        out = np.tanh(self.data)
+
+        def backward(g):
+            return (g * (1 - out * out),)
+
+        return _node(out, (self,), backward, "tanh")
+
+    def sigmoid(self):
+        a = self.data
+        # exp(-|a|) never overflows; 1/(1+e) for a >= 0 and e/(1+e) for a < 0 keep full
+        # relative precision in both tails (sigmoid(-40) is 4e-18, not 0).
+        e = np.exp(-np.abs(a))
+        out = np.where(a >= 0, 1, e) / (1 + e)
+
+        def backward(g):
+            return (g * out * (1 - out),)
+
+        return _node(out, (self,), backward, "sigmoid")
+
+    def relu(self):
+        a = self.data
+        out = np.maximum(a, 0)
+
+        def backward(g):
+            return (g * (a > 0),)
+
+        return _node(out, (self,), backward, "relu")
+
+    def leaky_relu(self, negative_slope: float = 0.01):
+        a = self.data
+        slope = float(negative_slope)
+        positive = a > 0
+        out = np.where(positive, a, a * slope)
+
+        def backward(g):
+            return (np.where(positive, g, g * slope),)
+
+        return _node(out, (self,), backward, "leaky_relu")
+
+    def abs(self):
+        a = self.data
+
+        def backward(g):
+            return (g * np.sign(a),)
+
+        return _node(np.abs(a), (self,), backward, "abs")
+
+    def clip(self, lo=None, hi=None):
+        """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi (PyTorch's clamp)."""
+        if lo is None and hi is None:
+            raise ValueError("clip needs lo, hi or both")
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"clip needs lo <= hi, got lo={lo} and hi={hi}")
+        a = self.data
+        lo = None if lo is None else float(lo)
+        hi = None if hi is None else float(hi)
+        out = np.clip(a, lo, hi)
+        inside = np.ones(a.shape, dtype=bool)
+        if lo is not None:
+            inside &= a >= lo
+        if hi is not None:
+            inside &= a <= hi
+
+        def backward(g):
+            return (g * inside,)
+
+        return _node(out, (self,), backward, "clip")
+
+    # ----------------------------------------------------------------- reductions
+    def sum(self, axis=None, keepdims: bool = False):
+        a = self.data
+        axes = _normalize_axis(axis, a.ndim)
+        out = a.sum(axis=axes, keepdims=keepdims)
+
+        def backward(g):
+            return (_expand_reduced(g, axes, keepdims, a.shape),)
+
+        return _node(out, (self,), backward, "sum")
+
+    def mean(self, axis=None, keepdims: bool = False):
+        a = self.data
+        axes = _normalize_axis(axis, a.ndim)
+        count = int(np.prod([a.shape[i] for i in axes]))
+        if count == 0:
+            raise ValueError(f"mean over an empty axis of a tensor of shape {a.shape}")
+        out = a.mean(axis=axes, keepdims=keepdims)
+
+        def backward(g):
+            return (_expand_reduced(g / count, axes, keepdims, a.shape),)
+
+        return _node(out, (self,), backward, "mean")
+
+    def max(self, axis=None, keepdims: bool = False):
+        """Largest value; where several entries tie, they share the gradient equally
+        (PyTorch's ``amax`` and full ``max()``)."""
+        a = self.data
+        axes = _normalize_axis(axis, a.ndim)
+        if a.size == 0:
+            raise ValueError(f"max of an empty tensor of shape {a.shape}")
+        top = a.max(axis=axes, keepdims=True)
+        out = top if keepdims else top.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+        def backward(g):
+            winners = a == top
+            share = winners / winners.sum(axis=axes, keepdims=True)
+            return (_expand_reduced(g, axes, keepdims, a.shape) * share.astype(a.dtype),)
+
+        return _node(out, (self,), backward, "max")
+
+    # ----------------------------------------------------------------- shape
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        a = self.data
+        try:
+            out = a.reshape(shape)
+        except (ValueError, TypeError):
+            raise ValueError(f"cannot reshape a tensor of shape {a.shape} ({a.size} elements) into {shape}") from None
+
+        def backward(g):
+            return (g.reshape(a.shape),)
+
+        return _node(out, (self,), backward, "reshape")
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        a = self.data
+        if not axes:
+            axes = tuple(reversed(range(a.ndim)))
+        if sorted(int(ax) % a.ndim if -a.ndim <= ax < a.ndim else -1 for ax in axes) != list(range(a.ndim)):
+            raise ValueError(f"transpose of a {a.ndim}-D tensor needs a permutation of its axes, got {axes}")
+        inverse = tuple(np.argsort([int(ax) % a.ndim for ax in axes]))
+
+        def backward(g):
+            return (g.transpose(inverse),)
+
+        return _node(a.transpose(axes), (self,), backward, "transpose")
+
+    def flatten(self):
+        return self.reshape(-1)
+
+    def __getitem__(self, index):
+        index = _plain_index(index)
+        a = self.data
+        out = a[index]
+        # ints and slices select each element at most once; integer arrays may repeat one
+        basic = not any(isinstance(i, np.ndarray) for i in (index if isinstance(index, tuple) else (index,)))
+
+        def backward(g):
+            grad = np.zeros_like(a)
+            if basic:
+                grad[index] = g
+            else:
+                np.add.at(grad, index, g)  # a repeated index adds each of its gradients
+            return (grad,)
+
+        return _node(out, (self,), backward, "index")
+
+    # ----------------------------------------------------------------- softmax family
+    def logsumexp(self, axis=-1, keepdims: bool = False):
+        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the max: finite for any logits."""
+        a = self.data
+        axes = _normalize_axis(axis, a.ndim)
+        m = a.max(axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        lse = np.log(np.exp(a - m).sum(axis=axes, keepdims=True)) + m
+        out = lse if keepdims else lse.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+        def backward(g):
+            return (_expand_reduced(g, axes, keepdims, a.shape) * np.exp(a - lse),)
+
+        return _node(out, (self,), backward, "logsumexp")
+
+    def log_softmax(self, axis=-1):
+        a = self.data
+        axes = _normalize_axis(axis, a.ndim)
+        shifted = a - a.max(axis=axes, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
+
+        def backward(g):
+            return (g - np.exp(out) * g.sum(axis=axes, keepdims=True),)
+
+        return _node(out, (self,), backward, "log_softmax")
+
+    def softmax(self, axis=-1):
+        a = self.data
+        axes = _normalize_axis(axis, a.ndim)
+        e = np.exp(a - a.max(axis=axes, keepdims=True))
+        out = e / e.sum(axis=axes, keepdims=True)
+
+        def backward(g):
+            return (out * (g - (g * out).sum(axis=axes, keepdims=True)),)
+
+        return _node(out, (self,), backward, "softmax")
+
+    # ----------------------------------------------------------------- backward
+    def backward(self, grad=None) -> None:
+        """Add d(self)/d(leaf) to the ``.grad`` of every leaf tensor that requires grad.
+
+        ``grad`` is the gradient of some final scalar with respect to this tensor; it may
+        be left out only when the tensor has one element (it is then 1).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no input of the "
+                "computation had requires_grad=True (or it ran under no_grad())"
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without a gradient needs a one-element tensor, this one has shape "
+                    f"{self.shape}: reduce it first (e.g. .sum() or .mean()) or pass "
+                    f"grad=np.ones({self.shape})"
+                )
+            grad = np.ones_like(self.data)
+            caller_arrays = set()
+        else:
+            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
+            if grad.shape != self.shape:
+                raise ValueError(f"backward() got a gradient of shape {grad.shape} for a tensor of shape {self.shape}")
+            caller_arrays = {id(grad)}
+
+        grads = {self: grad}
+        # A leaf keeps the array it is handed only if nothing else can hold it: not a view,
+        # not the caller's array, not an array already given to another leaf. Otherwise an
+        # in-place update of one .grad (accumulation, clipping) would change another.
+        taken = caller_arrays
+        for node in reversed(_topological_order(self)):
+            g = grads.pop(node, None)
+            if g is None:
+                continue
+            if node._backward is None:
+                if type(g) is not np.ndarray:  # numpy scalar from 0-d arithmetic
+                    g = np.array(g, dtype=node.data.dtype)
+                if node.grad is not None:
+                    node.grad += g
+                elif g.base is None and id(g) not in taken:
+                    taken.add(id(g))
+                    node.grad = g
+                else:
+                    node.grad = g.copy()
+                continue
+            for parent, pg in zip(node._parents, node._backward(g), strict=True):
+                if pg is None or not parent.requires_grad:
+                    continue
+                if pg.dtype != parent.data.dtype:  # mixed-dtype ops: a gradient has its input's dtype
+                    pg = pg.astype(parent.data.dtype)
+                previous = grads.get(parent)
+                grads[parent] = pg if previous is None else previous + pg
+
+
+def _topological_order(root: Tensor) -> list:
+    """Every tensor ``root`` depends on through grad-requiring edges, each after its parents.
+
+    An explicit stack instead of recursion, so a graph 100,000 ops deep is fine.
+    """
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for parent in node._parents:
+            if parent.requires_grad and parent not in visited:
+                stack.append((parent, False))
+    return order
+
+
+# --------------------------------------------------------------------- helpers for input
+def _check_dtype(dtype) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{dtype!r} is not a dtype; use e.g. np.float32") from None
+    if dt.kind not in "biuf":
+        raise TypeError(f"Tensor dtype must be a number type, got {dt}")
+    return dt
+
+
+def _array_from_python(data, dtype) -> np.ndarray:
+    try:
+        array = np.array(data)
+    except ValueError:
+        raise ValueError(
+            "cannot make a Tensor from a ragged nested list: every row must have the same length"
+        ) from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"cannot make a Tensor from a list holding {array.dtype} values: only numbers are allowed")
+    return array.astype(dtype)
+
+
+def _plain_index(index):
+    """Indices as numpy understands them: Tensors and lists become integer arrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+# --------------------------------------------------------------------- factories
+def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
+    """Same as ``Tensor(data, requires_grad, dtype)``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def _shape_args(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for n in shape:
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"a shape is made of non-negative ints, got {shape}")
+    return shape
+
+
+def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.zeros(_shape_args(shape), dtype=dtype or _default_dtype), requires_grad=requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.ones(_shape_args(shape), dtype=dtype or _default_dtype), requires_grad=requires_grad)
+
+
+def randn(*shape, rng=None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples; ``rng`` is a seed or a ``np.random.Generator``."""
+    dt = _check_dtype(dtype) if dtype is not None else _default_dtype
+    if dt.kind != "f":
+        raise TypeError(f"randn makes floating-point tensors, got dtype {dt}")
+    generator = np.random.default_rng(rng)
+    return Tensor(generator.standard_normal(_shape_args(shape), dtype=dt), requires_grad=requires_grad)
