@@ -13,6 +13,8 @@ backward and the factory functions.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = [
@@ -83,6 +85,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra:
         grad = grad.sum(axis=tuple(range(extra)))
+        if grad.shape == shape:  # e.g. a bias added to every row of a batch
+            return grad
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
@@ -134,6 +138,8 @@ def _normalize_axis(axis, ndim: int):
     """Axis argument of a reduction as a tuple of non-negative ints (None: all axes)."""
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, checked cheaply
+        return (axis % ndim,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
     if not isinstance(axes, (tuple, list)) or not all(isinstance(a, (int, np.integer)) for a in axes):
         raise TypeError(f"axis must be an int or a tuple of ints, got {axis!r}")
@@ -147,11 +153,18 @@ def _normalize_axis(axis, ndim: int):
     return tuple(normalized)
 
 
-def _expand_reduced(g, axes, keepdims, shape):
-    """Give a reduction's gradient back its reduced axes, then stretch it to ``shape``."""
-    if not keepdims:
-        g = np.expand_dims(g, axes)
-    return np.broadcast_to(g, shape)
+def _expand_reduced(g, axes, shape):
+    """Give a reduction's gradient back its reduced axes (as length 1), ready to broadcast
+    against an array of ``shape``."""
+    return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+
+
+def _filled(shape, dtype, values):
+    """A new array of ``shape`` holding ``values`` broadcast. (np.empty plus assignment is
+    several times faster on small arrays than np.broadcast_to(...).copy() or np.*_like.)"""
+    out = np.empty(shape, dtype)
+    out[...] = values
+    return out
 
 
 def _torch_promotion(out, a, b):
@@ -321,13 +334,14 @@ class Tensor:
                 f"** takes a scalar exponent, got {type(exponent).__name__}; "
                 "for a tensor exponent write (b * a.log()).exp()"
             )
-        p = float(exponent)  # a Python float never promotes float32
+        # Python numbers never promote float32; an int keeps numpy's fast path for x**2
+        p = int(exponent) if float(exponent).is_integer() else float(exponent)
         a = self.data
         out = a**p
 
         def backward(g):
             if p == 0:  # x**0 is constant; a**-1 would turn a zero base into nan
-                return (np.zeros_like(g),)
+                return (np.zeros(a.shape, a.dtype),)
             return (g * p * a ** (p - 1),)
 
         return _node(out, (self,), backward, "pow")
@@ -506,20 +520,20 @@ class Tensor:
         out = a.sum(axis=axes, keepdims=keepdims)
 
         def backward(g):
-            return (_expand_reduced(g, axes, keepdims, a.shape),)
+            return (_filled(a.shape, a.dtype, _expand_reduced(g, axes, a.shape)),)
 
         return _node(out, (self,), backward, "sum")
 
     def mean(self, axis=None, keepdims: bool = False):
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
-        count = int(np.prod([a.shape[i] for i in axes]))
+        count = math.prod([a.shape[i] for i in axes])
         if count == 0:
             raise ValueError(f"mean over an empty axis of a tensor of shape {a.shape}")
-        out = a.mean(axis=axes, keepdims=keepdims)
+        out = a.sum(axis=axes, keepdims=keepdims) / count  # what a.mean() computes, without its overhead
 
         def backward(g):
-            return (_expand_reduced(g / count, axes, keepdims, a.shape),)
+            return (_filled(a.shape, a.dtype, _expand_reduced(g / count, axes, a.shape)),)
 
         return _node(out, (self,), backward, "mean")
 
@@ -535,8 +549,8 @@ class Tensor:
 
         def backward(g):
             winners = a == top
-            share = winners / winners.sum(axis=axes, keepdims=True)
-            return (_expand_reduced(g, axes, keepdims, a.shape) * share.astype(a.dtype),)
+            ties = winners.sum(axis=axes, keepdims=True, dtype=a.dtype)
+            return (winners * (_expand_reduced(g, axes, a.shape) / ties),)
 
         return _node(out, (self,), backward, "max")
 
@@ -561,9 +575,11 @@ class Tensor:
         a = self.data
         if not axes:
             axes = tuple(reversed(range(a.ndim)))
-        if sorted(int(ax) % a.ndim if -a.ndim <= ax < a.ndim else -1 for ax in axes) != list(range(a.ndim)):
+        elif sorted(int(ax) % a.ndim if -a.ndim <= ax < a.ndim else -1 for ax in axes) != list(range(a.ndim)):
             raise ValueError(f"transpose of a {a.ndim}-D tensor needs a permutation of its axes, got {axes}")
-        inverse = tuple(np.argsort([int(ax) % a.ndim for ax in axes]))
+        else:
+            axes = tuple(int(ax) % a.ndim for ax in axes)
+        inverse = tuple(sorted(range(a.ndim), key=axes.__getitem__))
 
         def backward(g):
             return (g.transpose(inverse),)
@@ -581,7 +597,7 @@ class Tensor:
         basic = not any(isinstance(i, np.ndarray) for i in (index if isinstance(index, tuple) else (index,)))
 
         def backward(g):
-            grad = np.zeros_like(a)
+            grad = np.zeros(a.shape, a.dtype)
             if basic:
                 grad[index] = g
             else:
@@ -601,7 +617,7 @@ class Tensor:
         out = lse if keepdims else lse.reshape([n for i, n in enumerate(a.shape) if i not in axes])
 
         def backward(g):
-            return (_expand_reduced(g, axes, keepdims, a.shape) * np.exp(a - lse),)
+            return (_expand_reduced(g, axes, a.shape) * np.exp(a - lse),)
 
         return _node(out, (self,), backward, "logsumexp")
 
@@ -646,7 +662,7 @@ class Tensor:
                     f"{self.shape}: reduce it first (e.g. .sum() or .mean()) or pass "
                     f"grad=np.ones({self.shape})"
                 )
-            grad = np.ones_like(self.data)
+            grad = _filled(self.data.shape, self.data.dtype, 1)
             caller_arrays = set()
         else:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
@@ -677,7 +693,8 @@ class Tensor:
             for parent, pg in zip(node._parents, node._backward(g), strict=True):
                 if pg is None or not parent.requires_grad:
                     continue
-                if pg.dtype != parent.data.dtype:  # mixed-dtype ops: a gradient has its input's dtype
+                # in mixed-dtype ops a gradient takes its input's dtype
+                if pg.dtype is not parent.data.dtype and pg.dtype != parent.data.dtype:
                     pg = pg.astype(parent.data.dtype)
                 previous = grads.get(parent)
                 grads[parent] = pg if previous is None else previous + pg
