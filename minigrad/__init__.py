@@ -3,8 +3,10 @@ by building it."""
 
 __version__ = "0.1.0"
 
+from . import nn
 from .checkpoint import load, save
 from .gradcheck import gradcheck
+from .rng import manual_seed
 from .tensor import (
     Tensor,
     get_default_dtype,
@@ -19,6 +21,7 @@ from .tensor import (
 
 __all__ = [
     "__version__",
+    "nn",
     "Tensor",
     "tensor",
     "zeros",
@@ -29,6 +32,7 @@ __all__ = [
     "set_default_dtype",
     "get_default_dtype",
     "gradcheck",
+    "manual_seed",
     "save",
     "load",
 ]

@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from .rng import as_generator
+
 __all__ = [
     "Tensor",
     "tensor",
@@ -237,6 +239,9 @@ class Tensor:
         if self.data.size != 1:
             raise ValueError(f"item() needs a one-element tensor, this one has shape {self.shape}")
         return self.data.item()
+
+    def __float__(self):
+        return float(self.item())
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
@@ -780,9 +785,10 @@ def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
 
 
 def randn(*shape, rng=None, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples; ``rng`` is a seed or a ``np.random.Generator``."""
+    """Standard normal samples; ``rng`` is a seed, a ``np.random.Generator`` or None for
+    minigrad's default generator (see ``mg.manual_seed``)."""
     dt = _check_dtype(dtype) if dtype is not None else _default_dtype
     if dt.kind != "f":
         raise TypeError(f"randn makes floating-point tensors, got dtype {dt}")
-    generator = np.random.default_rng(rng)
-    return Tensor(generator.standard_normal(_shape_args(shape), dtype=dt), requires_grad=requires_grad)
+    samples = as_generator(rng).standard_normal(_shape_args(shape), dtype=dt)
+    return Tensor(samples, requires_grad=requires_grad)

@@ -1,0 +1,27 @@
+"""Flatten: merge dimensions, by default every one after the batch dimension."""
+
+from __future__ import annotations
+
+import math
+
+from .module import Module
+
+__all__ = ["Flatten"]
+
+
+class Flatten(Module):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        shape = x.shape
+        start, end = self.start_dim % len(shape), self.end_dim % len(shape)
+        if start > end:
+            raise ValueError(
+                f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} for shape {shape}"
+            )
+        return x.reshape(*shape[:start], math.prod(shape[start : end + 1]), *shape[end + 1 :])
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -1,0 +1,56 @@
+"""Linear: y = x W^T + b."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..tensor import Tensor, get_default_dtype
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+__all__ = ["Linear"]
+
+
+def _check_features(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return int(value)
+
+
+class Linear(Module):
+    """A fully connected layer. ``weight`` is (out_features, in_features), as in PyTorch, and
+    both it and ``bias`` start uniform in +-1/sqrt(in_features), PyTorch's default."""
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None, generator=None):
+        super().__init__()
+        self.in_features = _check_features("in_features", in_features)
+        self.out_features = _check_features("out_features", out_features)
+        dtype = dtype or get_default_dtype()
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator=None) -> None:
+        # PyTorch's kaiming_uniform_(a=sqrt(5)) works out to a bound of 1/sqrt(fan_in)
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound, generator)
+
+    def forward(self, x):
+        shape = x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
+        if not shape or shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear(in_features={self.in_features}, out_features={self.out_features}) got an input with "
+                f"{shape[-1] if shape else 'no'} features (shape {shape}); its last dimension must be "
+                f"{self.in_features}"
+            )
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,224 @@
+"""Layers: values, PyTorch's conventions, errors, and gradients against finite differences."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minigrad as mg
+from minigrad import nn
+from minigrad.nn import functional as F
+from tests.strategies import arrays
+
+
+def with_parameters(module):
+    """fn(x, *params) that runs ``module`` on x with its parameters replaced by ``params``
+    (in named_parameters order), so gradcheck can check the parameters' gradients too."""
+    names = [name for name, _ in module.named_parameters()]
+
+    def fn(x, *params):
+        for name, value in zip(names, params, strict=True):
+            owner_path, _, attribute = name.rpartition(".")
+            owner = module
+            for part in filter(None, owner_path.split(".")):
+                owner = getattr(owner, part)
+            object.__setattr__(owner, attribute, value)
+        return module(x)
+
+    return fn
+
+
+def float64_parameters(module):
+    return [mg.Tensor(p.data.astype(np.float64), requires_grad=True) for p in module.parameters()]
+
+
+class TestLinear:
+    def test_layout_dtype_and_pytorch_initialisation_range(self):
+        mg.manual_seed(0)
+        layer = nn.Linear(400, 300)
+        assert layer.weight.shape == (300, 400) and layer.bias.shape == (300,)
+        assert layer.weight.dtype == np.float32 and layer.bias.dtype == np.float32
+        bound = 1 / math.sqrt(400)
+        for p in (layer.weight.data, layer.bias.data):
+            assert np.abs(p).max() <= bound
+        # uniform on [-b, b] has standard deviation b / sqrt(3)
+        assert layer.weight.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.01)
+        assert np.abs(layer.bias.data).max() > 0.9 * bound
+
+    def test_computes_x_times_weight_transposed_plus_bias(self):
+        layer = nn.Linear(2, 3)
+        layer.weight.data[...] = [[1, 0], [0, 1], [1, 1]]
+        layer.bias.data[...] = [0.5, -0.5, 0]
+        np.testing.assert_allclose(layer(mg.Tensor([[2.0, 3.0]])).data, [[2.5, 2.5, 5.0]])
+
+    def test_float64_numpy_input_keeps_a_float32_layer_float32(self):
+        out = nn.Linear(2, 3)(np.ones((4, 2)))
+        assert out.dtype == np.float32
+
+    def test_wrong_feature_count_names_both_numbers(self):
+        with pytest.raises(ValueError, match=r"Linear\(in_features=3, out_features=2\) got an input with 5 features"):
+            nn.Linear(3, 2)(mg.Tensor(np.ones((4, 5))))
+
+    @pytest.mark.parametrize("args", [(0, 3), (3, 0)])
+    def test_zero_features_are_refused(self, args):
+        with pytest.raises(ValueError, match="must be at least 1, got 0"):
+            nn.Linear(*args)
+
+    def test_feature_counts_must_be_ints(self):
+        with pytest.raises(TypeError, match="in_features must be an int"):
+            nn.Linear(2.5, 3)
+
+    def test_without_bias(self):
+        layer = nn.Linear(2, 3, bias=False)
+        assert list(layer.state_dict()) == ["weight"]
+        assert layer(mg.Tensor(np.ones((1, 2)))).shape == (1, 3)
+
+    @given(data=st.data())
+    def test_gradients(self, data):
+        n_in, n_out = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+        batch = data.draw(st.sampled_from([(), (3,), (2, 3)]))
+        x = mg.Tensor(data.draw(arrays((*batch, n_in))), requires_grad=True)
+        w = mg.Tensor(data.draw(arrays((n_out, n_in))), requires_grad=True)
+        b = mg.Tensor(data.draw(arrays((n_out,))), requires_grad=True)
+        assert mg.gradcheck(F.linear, x, w, b)
+        assert mg.gradcheck(lambda x, w: F.linear(x, w), x, w)
+
+
+class TestSequential:
+    def test_applies_in_order_and_is_indexable(self):
+        model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+        assert len(model) == 3 and isinstance(model[1], nn.ReLU) and isinstance(model[-1], nn.Linear)
+        assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
+        assert len(model[:2]) == 2
+        x = mg.Tensor(np.ones((4, 2)))
+        np.testing.assert_array_equal(model(x).data, model[2](model[1](model[0](x))).data)
+
+    def test_refuses_things_that_are_not_modules(self):
+        with pytest.raises(TypeError, match="item 1 is a function"):
+            nn.Sequential(nn.ReLU(), lambda x: x)
+
+
+class TestActivations:
+    @pytest.mark.parametrize(
+        "module, expected",
+        [
+            (nn.ReLU(), [0.0, 0.0, 2.0]),
+            (nn.Tanh(), np.tanh([-1.0, 0.0, 2.0])),
+            (nn.Sigmoid(), 1 / (1 + np.exp([1.0, 0.0, -2.0]))),
+            (nn.LeakyReLU(0.1), [-0.1, 0.0, 2.0]),
+            (nn.LeakyReLU(), [-0.01, 0.0, 2.0]),
+            (nn.Softmax(), np.exp([-1.0, 0.0, 2.0]) / np.exp([-1.0, 0.0, 2.0]).sum()),
+        ],
+    )
+    def test_values(self, module, expected):
+        np.testing.assert_allclose(module(mg.Tensor(np.array([-1.0, 0.0, 2.0]))).data, expected, rtol=1e-12)
+
+    def test_softmax_axis(self):
+        out = nn.Softmax(axis=0)(mg.Tensor(np.zeros((4, 2))))
+        np.testing.assert_allclose(out.data, np.full((4, 2), 0.25))
+
+    @pytest.mark.parametrize(
+        "module", [nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.LeakyReLU(0.2), nn.Softmax(axis=0)], ids=repr
+    )
+    @given(data=st.data())
+    def test_gradients(self, module, data):
+        x = mg.Tensor(data.draw(arrays((3, 2), avoid=[0.0])), requires_grad=True)
+        assert mg.gradcheck(module, x)
+
+
+class TestDropout:
+    def test_identity_in_eval_mode(self):
+        layer = nn.Dropout(0.5).eval()
+        x = mg.Tensor(np.arange(6.0))
+        assert layer(x) is x
+
+    def test_train_mode_zeroes_about_p_and_keeps_the_expected_value(self):
+        x = mg.Tensor(np.ones(200_000))
+        out = nn.Dropout(0.3, generator=0)(x).data
+        assert np.mean(out == 0) == pytest.approx(0.3, abs=0.005)
+        np.testing.assert_allclose(np.unique(out), [0.0, 1 / 0.7], rtol=1e-6)
+        assert out.mean() == pytest.approx(1.0, abs=0.01)
+
+    def test_masks_are_repeatable_with_a_seed(self):
+        x = mg.Tensor(np.ones(50))
+        assert np.array_equal(nn.Dropout(0.5, generator=7)(x).data, nn.Dropout(0.5, generator=7)(x).data)
+        mg.manual_seed(3)
+        first = nn.Dropout(0.5)(x).data
+        mg.manual_seed(3)
+        assert np.array_equal(first, nn.Dropout(0.5)(x).data)
+
+    @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5])
+    def test_probability_outside_0_1_is_refused(self, p):
+        with pytest.raises(ValueError, match=rf"dropout probability must be in \[0, 1\), got {p}"):
+            nn.Dropout(p)
+
+    def test_gradient_flows_through_kept_units_only(self):
+        x = mg.Tensor(np.array([1.0, 2.0, 3.0, 4.0]), requires_grad=True)
+        assert mg.gradcheck(lambda x: F.dropout(x, 0.5, rng=np.random.default_rng(0)), x)
+        out = F.dropout(x, 0.5, rng=np.random.default_rng(0))
+        out.sum().backward()
+        np.testing.assert_array_equal(x.grad, (out.data != 0) * 2.0)
+
+
+class TestFlatten:
+    def test_keeps_the_batch_dimension_by_default(self):
+        x = mg.Tensor(np.zeros((2, 3, 4)))
+        assert nn.Flatten()(x).shape == (2, 12)
+        assert nn.Flatten(0, 1)(x).shape == (6, 4)
+        assert nn.Flatten(start_dim=0)(x).shape == (24,)
+
+
+class TestBatchNorm1d:
+    def test_train_mode_normalises_each_feature_over_the_batch(self):
+        rng = np.random.default_rng(0)
+        x = mg.Tensor(rng.normal(3.0, 2.0, size=(64, 5)), dtype=np.float64)
+        out = nn.BatchNorm1d(5)(x).data
+        np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-6)
+        np.testing.assert_allclose(out.var(axis=0), 1, rtol=1e-3)
+
+    def test_running_statistics_follow_pytorchs_update(self):
+        x = np.array([[1.0, 10.0], [3.0, 20.0], [5.0, 60.0]], dtype=np.float32)
+        bn = nn.BatchNorm1d(2, momentum=0.1)
+        bn(mg.Tensor(x))
+        # running = 0.9 * running + 0.1 * batch, with the unbiased variance (divide by n - 1)
+        np.testing.assert_allclose(bn.running_mean, 0.1 * x.mean(axis=0), rtol=1e-6)
+        np.testing.assert_allclose(bn.running_var, 0.9 + 0.1 * x.var(axis=0, ddof=1), rtol=1e-6)
+        assert bn.num_batches_tracked == 1
+
+    def test_eval_mode_uses_the_running_statistics(self):
+        bn = nn.BatchNorm1d(2).eval()
+        bn.running_mean[...] = [1.0, -1.0]
+        bn.running_var[...] = [4.0, 0.25]
+        bn.weight.data[...] = [2.0, 1.0]
+        bn.bias.data[...] = [0.0, 0.5]
+        out = bn(mg.Tensor([[3.0, 0.0]]))
+        np.testing.assert_allclose(out.data, [[2 * 2 / math.sqrt(4 + 1e-5), 1 / math.sqrt(0.25 + 1e-5) + 0.5]])
+        assert bn.num_batches_tracked == 0
+
+    @pytest.mark.parametrize("shape", [(5, 3), (4, 3, 2)])
+    @given(data=st.data())
+    def test_gradients_in_train_mode(self, shape, data):
+        mg.set_default_dtype(np.float64)
+        bn = nn.BatchNorm1d(3)
+        x = mg.Tensor(data.draw(arrays(shape)), requires_grad=True)
+        x.data += np.arange(x.size).reshape(shape) * 0.1  # no feature is constant over the batch
+        w, b = float64_parameters(bn)
+        w.data[...] = data.draw(arrays((3,), 0.5, 2.0))
+        assert mg.gradcheck(with_parameters(bn), x, w, b)
+
+    def test_gradients_in_eval_mode(self):
+        mg.set_default_dtype(np.float64)
+        bn = nn.BatchNorm1d(3).eval()
+        bn.running_var[...] = [0.5, 2.0, 1.5]
+        x = mg.Tensor(np.random.default_rng(0).normal(size=(4, 3)), requires_grad=True)
+        assert mg.gradcheck(with_parameters(bn), x, *float64_parameters(bn))
+
+    def test_errors(self):
+        with pytest.raises(ValueError, match=r"more than one value per feature.*\(1, 3\)"):
+            nn.BatchNorm1d(3)(mg.Tensor(np.ones((1, 3))))
+        with pytest.raises(ValueError, match=r"BatchNorm1d\(3\) expects input \(N, 3\).*got shape \(4, 2\)"):
+            nn.BatchNorm1d(3)(mg.Tensor(np.ones((4, 2))))
+        with pytest.raises(ValueError, match="num_features must be at least 1"):
+            nn.BatchNorm1d(0)

@@ -1,0 +1,214 @@
+"""nn.Module: registration, PyTorch's names and order, modes, state dicts, repr."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(4, 4)
+        self.norm = nn.BatchNorm1d(4)
+
+    def forward(self, x):
+        return self.norm(self.inner(x)).relu()
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(3, 4)
+        self.scale = nn.Parameter(np.ones(1, dtype=np.float32))
+        self.body = nn.Sequential(Block(), nn.Tanh(), nn.Linear(4, 2, bias=False))
+
+    def forward(self, x):
+        return self.body(self.fc1(x) * self.scale)
+
+
+# What PyTorch gives the same architecture: a module's own parameters first, then its
+# children's in assignment order; buffers after the parameters of the same module.
+PYTORCH_PARAMETER_NAMES = [
+    "scale",
+    "fc1.weight",
+    "fc1.bias",
+    "body.0.inner.weight",
+    "body.0.inner.bias",
+    "body.0.norm.weight",
+    "body.0.norm.bias",
+    "body.2.weight",
+]
+PYTORCH_STATE_KEYS = [
+    "scale",
+    "fc1.weight",
+    "fc1.bias",
+    "body.0.inner.weight",
+    "body.0.inner.bias",
+    "body.0.norm.weight",
+    "body.0.norm.bias",
+    "body.0.norm.running_mean",
+    "body.0.norm.running_var",
+    "body.0.norm.num_batches_tracked",
+    "body.2.weight",
+]
+
+
+def test_nested_modules_name_their_parameters_like_pytorch():
+    net = Net()
+    assert [name for name, _ in net.named_parameters()] == PYTORCH_PARAMETER_NAMES
+    assert list(net.state_dict()) == PYTORCH_STATE_KEYS
+    assert [p is q for p, (_, q) in zip(net.parameters(), net.named_parameters(), strict=True)] == [True] * 8
+
+
+def test_children_and_modules():
+    net = Net()
+    assert [type(m).__name__ for m in net.children()] == ["Linear", "Sequential"]
+    assert [name for name, _ in net.named_modules()] == [
+        "", "fc1", "body", "body.0", "body.0.inner", "body.0.norm", "body.1", "body.2",
+    ]  # fmt: skip
+
+
+def test_a_shared_parameter_is_listed_once():
+    layer = nn.Linear(2, 2)
+    model = nn.Sequential(layer, nn.ReLU(), layer)
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias"]
+
+
+def test_reassigning_an_attribute_replaces_the_registration():
+    net = Net()
+    net.fc1 = nn.Linear(3, 5)
+    assert net.fc1.out_features == 5
+    net.scale = None
+    assert "scale" not in dict(net.named_parameters())
+    del net.fc1
+    assert "fc1.weight" not in dict(net.named_parameters())
+
+
+def test_train_and_eval_reach_every_sub_module():
+    net = Net()
+    assert net.eval() is net
+    assert all(not m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+
+
+def test_zero_grad_forgets_every_gradient():
+    net = Net()
+    net(mg.Tensor(np.ones((2, 3)))).sum().backward()
+    assert all(p.grad is not None for p in net.parameters())
+    net.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+
+
+def test_state_dict_holds_copies():
+    net = Net()
+    state = net.state_dict()
+    state["fc1.weight"][...] = 99
+    assert not np.any(net.fc1.weight.data == 99)
+
+
+def test_load_state_dict_round_trip_writes_in_place():
+    source, target = Net(), Net()
+    weight = target.fc1.weight
+    assert target.load_state_dict(source.state_dict()) == ([], [])
+    assert target.fc1.weight is weight, "optimizers holding the parameter must see the new values"
+    for (name, a), b in zip(source.state_dict().items(), target.state_dict().values(), strict=True):
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_load_state_dict_lists_every_problem_in_one_error_and_changes_nothing():
+    net = Net()
+    before = net.state_dict()
+    state = net.state_dict()
+    del state["fc1.bias"], state["body.2.weight"]
+    state["extra.weight"] = np.zeros(2)
+    state["fc1.weight"] = np.zeros((5, 3))
+    with pytest.raises(ValueError) as error:
+        net.load_state_dict(state)
+    message = str(error.value)
+    assert "missing keys: fc1.bias, body.2.weight" in message
+    assert "unexpected keys: extra.weight" in message
+    assert "fc1.weight: checkpoint (5, 3), model (4, 3)" in message
+    for name, array in net.state_dict().items():
+        np.testing.assert_array_equal(array, before[name], err_msg=name)
+
+
+def test_load_state_dict_not_strict_returns_what_did_not_match():
+    net = Net()
+    state = net.state_dict()
+    del state["scale"]
+    state["other"] = np.ones(1)
+    result = Net().load_state_dict(state, strict=False)
+    assert result.missing_keys == ["scale"] and result.unexpected_keys == ["other"]
+    with pytest.raises(ValueError, match="mis-shaped"):
+        Net().load_state_dict({"scale": np.ones(3)}, strict=False)
+
+
+def test_state_survives_save_and_load(tmp_path):
+    net = Net()
+    net.train()
+    net(mg.Tensor(np.random.default_rng(0).normal(size=(8, 3)))).sum().backward()  # moves the running stats
+    mg.save(net.state_dict(), tmp_path / "net.npz")
+    restored = Net()
+    restored.load_state_dict(mg.load(tmp_path / "net.npz"))
+    x = mg.Tensor(np.random.default_rng(1).normal(size=(5, 3)))
+    np.testing.assert_array_equal(net.eval()(x).data, restored.eval()(x).data)
+    assert restored.body[0].norm.num_batches_tracked == 1
+
+
+def test_a_failed_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    path = tmp_path / "net.npz"
+    first = Net()
+    mg.save(first.state_dict(), path)
+
+    def crash(*args, **kwargs):
+        raise OSError("interrupted")
+
+    monkeypatch.setattr(np.lib.format, "write_array", crash)
+    with pytest.raises(OSError):
+        mg.save(Net().state_dict(), path)
+    monkeypatch.undo()
+    np.testing.assert_array_equal(mg.load(path)["fc1.weight"], first.fc1.weight.data)
+
+
+def test_repr_prints_the_module_tree():
+    assert repr(Net()) == (
+        "Net(\n"
+        "  (fc1): Linear(in_features=3, out_features=4, bias=True)\n"
+        "  (body): Sequential(\n"
+        "    (0): Block(\n"
+        "      (inner): Linear(in_features=4, out_features=4, bias=True)\n"
+        "      (norm): BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True)\n"
+        "    )\n"
+        "    (1): Tanh()\n"
+        "    (2): Linear(in_features=4, out_features=2, bias=False)\n"
+        "  )\n"
+        ")"
+    )
+
+
+def test_forgetting_super_init_is_explained():
+    class Broken(nn.Module):
+        def __init__(self):
+            self.fc = nn.Linear(1, 1)
+
+    with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) first in Broken.__init__"):
+        Broken()
+
+
+def test_unknown_attributes_raise_attribute_error():
+    with pytest.raises(AttributeError, match="fc9"):
+        Net().fc9  # noqa: B018
+
+
+def test_a_module_without_forward_says_so():
+    with pytest.raises(NotImplementedError, match="Empty must define forward"):
+        type("Empty", (nn.Module,), {})()(1)
+
+
+def test_parameter_requires_grad_and_is_a_tensor():
+    p = nn.Parameter(np.zeros(2, dtype=np.float32))
+    assert isinstance(p, mg.Tensor) and p.requires_grad and p.dtype == np.float32
+    assert repr(p).startswith("Parameter containing:\ntensor(")
