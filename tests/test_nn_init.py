@@ -74,6 +74,11 @@ def test_fills_and_simple_distributions():
     assert n.mean() == pytest.approx(1.0, abs=0.01) and n.std() == pytest.approx(0.5, rel=0.01)
 
 
+def test_fans_need_a_matrix_with_elements():
+    with pytest.raises(ValueError, match=r"no elements \(shape \(0, 5\)\)"):
+        init.kaiming_uniform_(nn.Parameter(np.zeros((0, 5))))
+
+
 def test_fans_need_a_matrix():
     with pytest.raises(ValueError, match=r"at least 2 dimensions, got shape \(5,\)"):
         init.xavier_uniform_(nn.Parameter(np.zeros(5)))
@@ -112,6 +117,12 @@ class TestClipGradNorm:
         p.grad = np.array([30.0, 40.0], dtype=np.float32)
         nn.utils.clip_grad_norm_(p, 1.0)
         assert p.grad.dtype == np.float32
+
+    def test_negative_infinity_norm_is_the_smallest_magnitude_and_bad_norms_are_refused(self):
+        params = self.params_with_grads([0.5, -3.0], [2.0])
+        assert float(nn.utils.clip_grad_norm_(params, 100.0, norm_type=-math.inf)) == 0.5
+        with pytest.raises(ValueError, match=r"norm_type must be positive or \+-inf, got 0.0"):
+            nn.utils.clip_grad_norm_(params, 1.0, norm_type=0)
 
     def test_non_finite_norm_can_be_an_error(self):
         params = self.params_with_grads([np.inf])

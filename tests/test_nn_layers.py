@@ -154,6 +154,9 @@ class TestDropout:
         with pytest.raises(ValueError, match=rf"dropout probability must be in \[0, 1\), got {p}"):
             nn.Dropout(p)
 
+    def test_functional_dropout_of_everything(self):
+        np.testing.assert_array_equal(F.dropout(mg.Tensor(np.ones(3)), 1.0).data, 0.0)
+
     def test_gradient_flows_through_kept_units_only(self):
         x = mg.Tensor(np.array([1.0, 2.0, 3.0, 4.0]), requires_grad=True)
         assert mg.gradcheck(lambda x: F.dropout(x, 0.5, rng=np.random.default_rng(0)), x)
@@ -168,6 +171,12 @@ class TestFlatten:
         assert nn.Flatten()(x).shape == (2, 12)
         assert nn.Flatten(0, 1)(x).shape == (6, 4)
         assert nn.Flatten(start_dim=0)(x).shape == (24,)
+
+    def test_dimensions_out_of_range_are_refused(self):
+        with pytest.raises(IndexError, match=r"dimension 1 is out of range for an input of shape \(5,\)"):
+            nn.Flatten()(mg.Tensor(np.zeros(5)))
+        with pytest.raises(IndexError, match="dimension -4"):
+            nn.Flatten(-4, -1)(mg.Tensor(np.zeros((2, 3, 4))))
 
 
 class TestBatchNorm1d:

@@ -70,10 +70,13 @@ def test_children_and_modules():
     ]  # fmt: skip
 
 
-def test_a_shared_parameter_is_listed_once():
+def test_a_shared_layer_lists_its_parameters_once_but_saves_them_under_both_names():
     layer = nn.Linear(2, 2)
     model = nn.Sequential(layer, nn.ReLU(), layer)
     assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias"]
+    # PyTorch's state dict keeps every path, so the same keys load in both libraries
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    model.load_state_dict(model.state_dict())
 
 
 def test_reassigning_an_attribute_replaces_the_registration():

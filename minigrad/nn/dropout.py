@@ -16,7 +16,8 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, generator=None):
         super().__init__()
-        F._check_dropout_p(p)
+        if not 0 <= p < 1:  # p = 1 would silence every unit
+            raise ValueError(f"dropout probability must be in [0, 1), got {p}")
         self.p = p
         self.generator = None if generator is None else as_generator(generator)
 

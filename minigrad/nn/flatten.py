@@ -16,6 +16,9 @@ class Flatten(Module):
 
     def forward(self, x):
         shape = x.shape
+        for dim in (self.start_dim, self.end_dim):
+            if not -len(shape) <= dim < len(shape):
+                raise IndexError(f"Flatten: dimension {dim} is out of range for an input of shape {shape}")
         start, end = self.start_dim % len(shape), self.end_dim % len(shape)
         if start > end:
             raise ValueError(

@@ -93,16 +93,14 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng=None) -> Tensor:
     """Inverted dropout: zero each entry with probability p and scale the rest by 1/(1-p),
     so the expected value is unchanged and evaluation needs no rescaling."""
-    _check_dropout_p(p)
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
     if not training or p == 0:
         return x
+    if p == 1:
+        return x * 0.0
     keep = as_generator(rng).random(x.shape) >= p
     return x * (keep.astype(x.dtype) * (1.0 / (1.0 - p)))
-
-
-def _check_dropout_p(p) -> None:
-    if not 0 <= p < 1:
-        raise ValueError(f"dropout probability must be in [0, 1), got {p}")
 
 
 # --------------------------------------------------------------------- losses

@@ -22,7 +22,10 @@ __all__ = [
     "kaiming_normal_",
 ]
 
-_LINEAR_LIKE = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
+_LINEAR_LIKE = (
+    "linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d",
+    "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+)  # fmt: skip
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -80,6 +83,8 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight shaped (out, in, *kernel): inputs and outputs per unit."""
     if tensor.ndim < 2:
         raise ValueError(f"fan in and fan out need a tensor of at least 2 dimensions, got shape {tensor.shape}")
+    if tensor.size == 0:
+        raise ValueError(f"cannot initialise a tensor with no elements (shape {tensor.shape})")
     receptive_field = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 

@@ -89,13 +89,14 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module, then every sub-module depth first, each once."""
+    def named_modules(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module, then every sub-module depth first; a module that appears twice is
+        listed once unless ``remove_duplicate=False``."""
         seen = set()
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
+            if remove_duplicate and id(module) in seen:
                 continue
             seen.add(id(module))
             yield name, module
@@ -136,8 +137,9 @@ class Module:
 
     # ----------------------------------------------------------------- state
     def _state_entries(self) -> Iterator[tuple[str, Module, str, str]]:
-        """(full name, owning module, attribute, "parameter" or "buffer") in PyTorch's order."""
-        for module_name, module in self.named_modules():
+        """(full name, owning module, attribute, "parameter" or "buffer") in PyTorch's order.
+        A module used twice appears under both names, as in PyTorch's state dicts."""
+        for module_name, module in self.named_modules(remove_duplicate=False):
             for kind, registry in (("parameter", module._parameters), ("buffer", module._buffers)):
                 for name in registry:
                     yield (f"{module_name}.{name}" if module_name else name), module, name, kind

@@ -24,10 +24,14 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     if max_norm < 0:
         raise ValueError(f"max_norm must be non-negative, got {max_norm}")
     norm_type = float(norm_type)
+    if not (norm_type > 0 or math.isinf(norm_type)):
+        raise ValueError(f"norm_type must be positive or +-inf, got {norm_type}")
     if not grads:
         return Tensor(0.0)
     if norm_type == math.inf:
         total = max(float(np.abs(g).max()) for g in grads)
+    elif norm_type == -math.inf:
+        total = min(float(np.abs(g).min()) for g in grads)
     else:
         total = sum(float(np.sum(np.abs(g, dtype=np.float64) ** norm_type)) for g in grads) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
