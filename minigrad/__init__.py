@@ -3,7 +3,7 @@ by building it."""
 
 __version__ = "0.1.0"
 
-from . import nn
+from . import nn, optim
 from .checkpoint import load, save
 from .gradcheck import gradcheck
 from .rng import manual_seed
@@ -22,6 +22,7 @@ from .tensor import (
 __all__ = [
     "__version__",
     "nn",
+    "optim",
     "Tensor",
     "tensor",
     "zeros",

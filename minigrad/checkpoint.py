@@ -17,16 +17,19 @@ __all__ = ["save", "load"]
 def save(state_dict: Mapping, path) -> None:
     """Write ``{name: array}`` to ``path`` as an ``.npz`` file.
 
-    Values may be ndarrays, Tensors or numbers. The file is written under a temporary
+    Values may be ndarrays, Tensors or numbers. Nested dicts and lists (an optimizer's
+    state dict) are stored under joined names, "state/0/exp_avg"; ``load`` returns them
+    flat, and ``Optimizer.load_state_dict`` accepts that form. The file is written under a temporary
     name in the same folder and renamed over ``path`` only when complete, so a crash
     midway leaves any previous file intact.
     """
     if not isinstance(state_dict, Mapping):
         raise TypeError(f"save takes a dict of name -> array, got {type(state_dict).__name__}")
+    if not all(isinstance(name, str) for name in state_dict):
+        bad = next(name for name in state_dict if not isinstance(name, str))
+        raise TypeError(f"save: keys must be strings, got {bad!r}")
     arrays = {}
-    for name, value in state_dict.items():
-        if not isinstance(name, str):
-            raise TypeError(f"save: keys must be strings, got {name!r}")
+    for name, value in _flatten(state_dict, "").items():
         array = np.asarray(value.data if isinstance(value, Tensor) else value)
         if array.dtype.hasobject or array.dtype.kind not in "biufcSU":
             raise TypeError(f"save: {name!r} holds {array.dtype} values; only numeric arrays can be saved")
@@ -49,6 +52,20 @@ def save(state_dict: Mapping, path) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _flatten(value, prefix: str) -> dict:
+    """{"state": {0: {"exp_avg": a}}} -> {"state/0/exp_avg": a}; lists of numbers stay arrays."""
+    if isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, (list, tuple)) and any(isinstance(v, (Mapping, list, tuple)) for v in value):
+        items = enumerate(value)
+    else:
+        return {prefix: value}
+    flat = {}
+    for key, item in items:
+        flat.update(_flatten(item, f"{prefix}/{key}" if prefix else str(key)))
+    return flat
 
 
 def load(path) -> dict[str, np.ndarray]:

@@ -69,3 +69,12 @@ def test_a_save_that_fails_midway_leaves_the_previous_file_intact(tmp_path, monk
 
     np.testing.assert_array_equal(mg.load(path)["w"], np.zeros(3))
     assert os.listdir(tmp_path) == ["model.npz"], "the temporary file was removed"
+
+
+def test_nested_dicts_and_lists_are_stored_under_joined_names(tmp_path):
+    state = {"state": {0: {"step": 3, "exp_avg": np.ones(2)}}, "param_groups": [{"lr": 0.1, "betas": (0.9, 0.99)}]}
+    mg.save(state, tmp_path / "opt.npz")
+    loaded = mg.load(tmp_path / "opt.npz")
+    assert sorted(loaded) == ["param_groups/0/betas", "param_groups/0/lr", "state/0/exp_avg", "state/0/step"]
+    np.testing.assert_array_equal(loaded["param_groups/0/betas"], [0.9, 0.99])
+    assert loaded["state/0/step"] == 3

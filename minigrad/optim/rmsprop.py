@@ -1,0 +1,122 @@
+"""RMSprop: AdaGrad's per-coordinate step sizes, with the sum of squared gradients replaced
+by a moving average, so the step size levels off instead of decaying for ever.
+
+    g <- grad + weight_decay * theta                  if weight_decay != 0
+    v <- alpha * v + (1 - alpha) * g^2                moving average of g^2 (v starts at 0)
+    m <- m + (1 - alpha) * (g - m)                    if centered: moving average of g
+    d <- sqrt(v - m^2) + eps                          if centered
+    d <- sqrt(v) + eps                                otherwise
+    d <- sqrt(v + eps) (or sqrt(v - m^2 + eps))       instead, if eps_inside_sqrt
+    b <- momentum * b + g / d                         if momentum > 0 (b starts at 0)
+    theta <- theta - lr * b                           if momentum > 0
+    theta <- theta - lr * g / d                       otherwise
+
+The average forgets: a squared gradient from k steps ago weighs alpha^k, so v reflects
+roughly the last 1 / (1 - alpha) steps (10 for alpha = 0.9). With a constant gradient g
+the effective learning rate lr / d tends to lr / |g|.
+
+Conventions differ between libraries, and both are here:
+- eps: PyTorch adds it after the square root, Keras and TensorFlow inside it
+  (``eps_inside_sqrt=True``). It matters only where v is as small as eps (or eps^2).
+- momentum: PyTorch (and minigrad) keep lr outside the buffer b; Keras folds it in
+  (b <- momentum * b + lr * g / d; theta <- theta - b). The two agree while lr is constant.
+
+Source: Hinton, Srivastava & Swersky, "Neural Networks for Machine Learning", lecture 6e
+(2012); the centered form from Graves, "Generating Sequences With Recurrent Neural
+Networks" (2013).
+
+Defaults   minigrad (Hinton's lecture)   PyTorch   Keras
+lr         0.001                         0.01      0.001
+alpha      0.9                           0.99      0.9 (rho)
+eps        1e-8, outside the sqrt        1e-8      1e-7, inside the sqrt
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimizer import Optimizer, boolean, in_unit_interval, non_negative
+
+
+class RMSprop(Optimizer):
+    defaults = {
+        "lr": 1e-3,
+        "alpha": 0.9,
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "momentum": 0.0,
+        "centered": False,
+        "eps_inside_sqrt": False,
+    }
+    checks = {
+        "lr": non_negative,
+        "alpha": in_unit_interval,
+        "eps": non_negative,
+        "weight_decay": non_negative,
+        "momentum": in_unit_interval,
+        "centered": boolean,
+        "eps_inside_sqrt": boolean,
+    }
+
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        alpha=0.9,
+        eps=1e-8,
+        weight_decay=0.0,
+        momentum=0.0,
+        centered=False,
+        eps_inside_sqrt=False,
+    ):
+        super().__init__(
+            params,
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+            eps_inside_sqrt=eps_inside_sqrt,
+        )
+
+    def init_state(self, p, group):
+        state = {"step": 0, "square_avg": np.zeros(p.shape, dtype=p.dtype)}
+        if group["centered"]:
+            state["grad_avg"] = np.zeros(p.shape, dtype=p.dtype)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = np.zeros(p.shape, dtype=p.dtype)
+        return state
+
+    def update(self, p, g, state, group):
+        theta, v = p.data, state["square_avg"]
+        alpha = group["alpha"]
+        state["step"] += 1
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * theta
+        v *= alpha
+        v += (1 - alpha) * g * g
+        if group["centered"]:
+            m = state["grad_avg"]
+            m += (1 - alpha) * (g - m)
+        d = self._denominator(state, group)
+        if group["momentum"] > 0:
+            b = state["momentum_buffer"]
+            b *= group["momentum"]
+            b += g / d
+            theta -= group["lr"] * b
+        else:
+            theta -= group["lr"] * (g / d)
+
+    def _denominator(self, state, group):
+        """d: the root of the mean square (centered: of the variance), with eps."""
+        v, eps = state["square_avg"], group["eps"]
+        if group["centered"]:
+            m = state["grad_avg"]
+            v = v - m * m
+        if group["eps_inside_sqrt"]:
+            return np.sqrt(v + eps)
+        return np.sqrt(v) + eps
+
+    def effective_lr_of(self, state, group):
+        return group["lr"] / self._denominator(state, group)

@@ -1,0 +1,59 @@
+"""Stochastic gradient descent, with optional momentum, dampening, Nesterov momentum and
+weight decay.
+
+    g <- grad + weight_decay * theta                  if weight_decay != 0
+    if momentum != 0:
+        b <- g                                        on the first step
+        b <- momentum * b + (1 - dampening) * g       on later steps
+        g <- g + momentum * b                         if nesterov
+        g <- b                                        otherwise
+    theta <- theta - lr * g
+
+Sources: Robbins & Monro (1951); momentum as in Sutskever et al., "On the importance of
+initialization and momentum in deep learning" (ICML 2013), in PyTorch's form, where the
+learning rate multiplies the buffer b instead of being folded into it.
+
+Defaults      minigrad      PyTorch       Keras
+lr            0.01          0.001         0.01
+momentum      0             0             0
+"""
+
+from __future__ import annotations
+
+from .optimizer import Optimizer, boolean, in_unit_interval, non_negative
+
+
+class SGD(Optimizer):
+    defaults = {"lr": 1e-2, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False}
+    checks = {
+        "lr": non_negative,
+        "momentum": in_unit_interval,
+        "dampening": in_unit_interval,
+        "weight_decay": non_negative,
+        "nesterov": boolean,
+    }
+
+    def __init__(self, params, lr=1e-2, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError(
+                f"Nesterov momentum needs momentum > 0 and dampening = 0, got momentum={momentum}, "
+                f"dampening={dampening}"
+            )
+        super().__init__(
+            params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov
+        )
+
+    def update(self, p, g, state, group):
+        theta = p.data
+        lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+        if weight_decay != 0:
+            g = g + weight_decay * theta
+        if momentum != 0:
+            b = state.get("momentum_buffer")
+            if b is None:
+                b = state["momentum_buffer"] = g.copy()
+            else:
+                b *= momentum
+                b += (1 - group["dampening"]) * g
+            g = g + momentum * b if group["nesterov"] else b
+        theta -= lr * g
