@@ -114,6 +114,12 @@ class TestValidation:
         with pytest.raises(ValueError, match="empty parameter list"):
             cls([])
 
+    def test_nesterov_is_checked_in_every_group(self):
+        with pytest.raises(ValueError, match="dampening = 0 in parameter group 1"):
+            optim.SGD(
+                [{"params": [param(1.0)]}, {"params": [param(2.0)], "momentum": 0.0}], momentum=0.9, nesterov=True
+            )
+
     def test_a_parameter_listed_twice(self):
         p = param(1.0)
         with pytest.raises(ValueError, match="more than once"):

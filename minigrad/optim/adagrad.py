@@ -57,7 +57,7 @@ class Adagrad(Optimizer):
             g = g + group["weight_decay"] * theta
         clr = group["lr"] / (1 + (t - 1) * group["lr_decay"])
         total += g * g
-        theta -= clr * (g / (np.sqrt(total) + group["eps"]))
+        theta -= clr * g / (np.sqrt(total) + group["eps"])
 
     def effective_lr_of(self, state, group):
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])

@@ -67,7 +67,7 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         step_size = group["lr"] / (1 - beta1**t)
-        theta -= step_size * (m / self._denominator(state, group))
+        theta -= step_size * m / self._denominator(state, group)
 
     def _denominator(self, state, group):
         """d = sqrt(v) / sqrt(1 - beta2^t) + eps, with v_max for v under amsgrad."""

@@ -3,10 +3,11 @@
 The base owns parameter groups (each with its own hyper-parameters, defaults filled
 in), validation, per-parameter state, the loop over parameters in ``step()``,
 ``zero_grad()``, ``state_dict()`` / ``load_state_dict()`` and ``effective_lr()``.
-A subclass defines four small things:
+A subclass defines a few small things:
 
     defaults                        its hyper-parameters and their default values
     checks                          which range each hyper-parameter must lie in
+    check_options(options, where)   (optional) checks that tie several options together
     init_state(p, group)            the state a parameter starts with (moving averages...)
     update(p, g, state, group)      one step of its rule, in place on p.data
     effective_lr(state, group)      the factor it applied to its update direction
@@ -79,6 +80,10 @@ class Optimizer:
     def _check(self, options: Mapping, where: str) -> None:
         for name, check in self.checks.items():
             check(name + where, options[name])
+        self.check_options(options, where)
+
+    def check_options(self, options: Mapping, where: str) -> None:
+        """Checks that involve several options at once (SGD: nesterov needs momentum)."""
 
     def add_param_group(self, group: Mapping) -> None:
         """Add parameters with their own hyper-parameters; unspecified ones take the defaults."""

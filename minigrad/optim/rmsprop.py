@@ -106,7 +106,7 @@ class RMSprop(Optimizer):
             b += g / d
             theta -= group["lr"] * b
         else:
-            theta -= group["lr"] * (g / d)
+            theta -= group["lr"] * g / d
 
     def _denominator(self, state, group):
         """d: the root of the mean square (centered: of the variance), with eps."""

@@ -34,14 +34,16 @@ class SGD(Optimizer):
     }
 
     def __init__(self, params, lr=1e-2, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError(
-                f"Nesterov momentum needs momentum > 0 and dampening = 0, got momentum={momentum}, "
-                f"dampening={dampening}"
-            )
         super().__init__(
             params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov
         )
+
+    def check_options(self, options, where):
+        if options["nesterov"] and (options["momentum"] <= 0 or options["dampening"] != 0):
+            raise ValueError(
+                f"Nesterov momentum needs momentum > 0 and dampening = 0{where}, got "
+                f"momentum={options['momentum']}, dampening={options['dampening']}"
+            )
 
     def update(self, p, g, state, group):
         theta = p.data
@@ -51,7 +53,7 @@ class SGD(Optimizer):
         if momentum != 0:
             b = state.get("momentum_buffer")
             if b is None:
-                b = state["momentum_buffer"] = g.copy()
+                b = state["momentum_buffer"] = g.astype(theta.dtype, copy=True)
             else:
                 b *= momentum
                 b += (1 - group["dampening"]) * g
