@@ -3,8 +3,9 @@ by building it."""
 
 __version__ = "0.1.0"
 
-from . import nn, optim
+from . import data, nn, optim, train
 from .checkpoint import load, save
+from .comparison import compare
 from .gradcheck import gradcheck
 from .rng import manual_seed
 from .tensor import (
@@ -23,6 +24,9 @@ __all__ = [
     "__version__",
     "nn",
     "optim",
+    "data",
+    "train",
+    "compare",
     "Tensor",
     "tensor",
     "zeros",

@@ -1,0 +1,194 @@
+"""Figures of what training did: loss curves, effective learning rates, decision boundaries,
+and optimizer paths over a 2-D loss surface.
+
+Each function draws into ``ax`` (a matplotlib Axes) if given, else into a new Figure,
+and returns the Axes. Figures are built without pyplot, so saving works on machines with
+no display; in a notebook, the returned ``ax.figure`` displays itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .comparison import Comparison
+from .tensor import Tensor, no_grad
+from .train import History
+
+__all__ = ["loss_curves", "effective_lr_curves", "decision_boundary", "optimizer_paths", "comparison_figure"]
+
+COLORS = {
+    "sgd": "#1f77b4",
+    "momentum": "#17becf",
+    "adagrad": "#d62728",
+    "rmsprop": "#2ca02c",
+    "adam": "#9467bd",
+    "adamw": "#8c564b",
+    "adadelta": "#ff7f0e",
+}
+
+
+def _axes(ax, figsize=(6, 4)):
+    if ax is not None:
+        return ax
+    return Figure(figsize=figsize, layout="constrained").add_subplot()
+
+
+def _histories(results) -> dict[str, list[History]]:
+    """Accept a Comparison, or {name: History or [History, ...]}."""
+    if isinstance(results, Comparison):
+        return results.histories()
+    if not isinstance(results, Mapping):
+        raise TypeError(f"expected a Comparison or a dict of name -> History, got {type(results).__name__}")
+    return {name: (list(h) if isinstance(h, (list, tuple)) else [h]) for name, h in results.items()}
+
+
+def _color(name, index):
+    return COLORS.get(name, f"C{index}")
+
+
+def _smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """Moving average over ``window`` steps, so the trend shows through mini-batch noise."""
+    if window <= 1 or len(values) < window:
+        return values
+    kernel = np.ones(window) / window
+    return np.convolve(values, kernel, mode="valid")
+
+
+def loss_curves(results, ax=None, smooth: int | None = None):
+    """Training loss per step (log scale), smoothed; with several seeds, their mean and the
+    band between the lowest and highest."""
+    ax = _axes(ax)
+    for index, (name, histories) in enumerate(_histories(results).items()):
+        steps = min(len(h.loss) for h in histories)
+        if steps == 0:
+            continue
+        window = smooth if smooth is not None else max(1, steps // 50)
+        curves = np.array([_smooth(np.asarray(h.loss[:steps]), window) for h in histories])
+        x = np.arange(curves.shape[1]) + window
+        ax.plot(x, curves.mean(axis=0), color=_color(name, index), label=name)
+        if len(histories) > 1:
+            ax.fill_between(x, curves.min(axis=0), curves.max(axis=0), color=_color(name, index), alpha=0.2)
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("training loss")
+    ax.set_title("Loss")
+    ax.legend()
+    return ax
+
+
+def effective_lr_curves(results, ax=None):
+    """Median effective learning rate over coordinates per step (log scale), with the band
+    from the 10th to the 90th percentile: AdaGrad's decay against RMSprop's plateau."""
+    ax = _axes(ax)
+    for index, (name, histories) in enumerate(_histories(results).items()):
+        summary = np.array(histories[0].effective_lr)
+        if len(summary) == 0:
+            continue
+        x = np.arange(1, len(summary) + 1)
+        ax.plot(x, summary[:, 0], color=_color(name, index), label=name)
+        ax.fill_between(x, summary[:, 1], summary[:, 2], color=_color(name, index), alpha=0.15)
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("effective learning rate")
+    ax.set_title("Effective learning rate (median, 10-90% band)")
+    ax.legend()
+    return ax
+
+
+def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | None = None):
+    """The class the model predicts at every point of the plane, with the data on top."""
+    X, y = np.asarray(X.data if isinstance(X, Tensor) else X), np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"decision boundaries need 2-D inputs, got X of shape {X.shape}")
+    ax = _axes(ax, figsize=(4, 4))
+    margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([gx.ravel(), gy.ravel()]).astype(X.dtype)
+    was_training = getattr(model, "training", False)
+    if hasattr(model, "eval"):
+        model.eval()
+    with no_grad():
+        scores = model(Tensor(grid)).data
+    if was_training:
+        model.train()
+    predicted = scores.argmax(axis=1) if scores.ndim == 2 and scores.shape[1] > 1 else (scores.reshape(-1) > 0)
+    classes = max(int(y.max()) + 1, int(predicted.max()) + 1)
+    ax.contourf(gx, gy, predicted.reshape(gx.shape), levels=np.arange(classes + 1) - 0.5, cmap="Pastel1", alpha=0.8)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="Set1", s=8, edgecolors="k", linewidths=0.2, vmin=0, vmax=8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def optimizer_paths(
+    fn: Callable[[Tensor], Tensor],
+    optimizers: Mapping[str, tuple[type, dict]],
+    start,
+    steps: int = 100,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    ax=None,
+    levels: int = 30,
+):
+    """Run each optimizer (the real minigrad classes) from ``start`` on the 2-D function
+    ``fn`` and draw its path over the function's contour lines.
+
+    ``optimizers`` maps a label to ``(optimizer class, options)``; ``fn`` takes a Tensor of
+    shape (2,) and returns a scalar Tensor. Returns ``(ax, paths)`` with paths as
+    {label: array of shape (steps + 1, 2)}.
+    """
+    paths = {}
+    for label, (cls, options) in optimizers.items():
+        point = Tensor(np.array(start, dtype=np.float64), requires_grad=True)
+        optimizer = cls([point], **options)
+        trail = [point.data.copy()]
+        for _ in range(steps):
+            optimizer.zero_grad()
+            fn(point).backward()
+            optimizer.step()
+            trail.append(point.data.copy())
+        paths[label] = np.array(trail)
+
+    ax = _axes(ax, figsize=(6, 5))
+    every = np.concatenate([p[np.all(np.isfinite(p), axis=1)] for p in paths.values()])
+    if bounds is None:
+        lo, hi = every.min(axis=0), every.max(axis=0)
+        pad = 0.15 * (hi - lo) + 0.1
+        bounds = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+    gx, gy = np.meshgrid(np.linspace(*bounds[0], 200), np.linspace(*bounds[1], 200))
+    with no_grad():
+        surface = np.array([fn(Tensor(np.array([a, b]))).item() for a, b in zip(gx.ravel(), gy.ravel(), strict=True)])
+    surface = surface.reshape(gx.shape)
+    ax.contour(gx, gy, np.log1p(surface - surface.min()), levels=levels, cmap="Greys", linewidths=0.6)
+    for index, (label, path) in enumerate(paths.items()):
+        ax.plot(path[:, 0], path[:, 1], ".-", color=_color(label.split()[0].lower(), index), label=label, ms=3)
+    ax.plot(*np.asarray(start, dtype=float), "k*", ms=10)
+    ax.set_xlim(*bounds[0])
+    ax.set_ylim(*bounds[1])
+    ax.legend()
+    return ax, paths
+
+
+def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
+    """The main job's figure: loss and effective learning rate, side by side, and for 2-D
+    classification data, each optimizer's decision boundary below."""
+    names = list(comparison.runs)
+    two_d = X is not None and y is not None and np.ndim(X) == 2 and np.shape(X)[1] == 2
+    rows = 2 if two_d else 1
+    fig = Figure(figsize=(max(10, 3 * len(names)), 4.2 * rows), layout="constrained")
+    grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2)
+    span = len(names) if two_d else 1
+    loss_curves(comparison, fig.add_subplot(grid[0, :span]))
+    effective_lr_curves(comparison, fig.add_subplot(grid[0, span:]))
+    if two_d:
+        for index, name in enumerate(names):
+            run = comparison.runs[name][0]
+            status = " (diverged)" if run.diverged else ""
+            ax = fig.add_subplot(grid[1, 2 * index : 2 * index + 2])
+            decision_boundary(run.model, X, y, ax=ax, title=f"{name}{status}")
+    return fig

@@ -1,0 +1,60 @@
+"""minigrad.plot draws from real histories and the real optimizer classes."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import minigrad as mg
+from minigrad import data, nn, optim, plot
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    X, y = data.make_moons(64, seed=0)
+    model = lambda: nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))  # noqa: E731
+    return mg.compare(model, X, y, optimizers=["sgd", "adagrad"], epochs=2, seeds=[0, 1], verbose=False), X, y
+
+
+def test_loss_and_effective_lr_curves_have_one_line_per_optimizer(comparison):
+    result, _, _ = comparison
+    for draw in (plot.loss_curves, plot.effective_lr_curves):
+        ax = draw(result)
+        assert [line.get_label() for line in ax.get_lines()] == ["sgd", "adagrad"]
+        assert ax.get_yscale() == "log"
+    sgd_line = plot.effective_lr_curves(result).get_lines()[0]
+    np.testing.assert_allclose(
+        sgd_line.get_ydata(), optim.SGD([mg.Tensor([0.0], requires_grad=True)]).defaults["lr"] * 10
+    )
+
+
+def test_loss_curves_take_a_dict_of_histories(comparison):
+    result, _, _ = comparison
+    ax = plot.loss_curves({"only": result.runs["sgd"][0].history}, smooth=1)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), result.runs["sgd"][0].history.loss)
+    with pytest.raises(TypeError, match="Comparison or a dict"):
+        plot.loss_curves([1, 2])
+
+
+def test_comparison_figure_is_written(comparison, tmp_path):
+    result, X, y = comparison
+    figure = plot.comparison_figure(result, X, y)
+    assert isinstance(figure, Figure) and len(figure.axes) == 4  # loss, lr, one boundary per optimizer
+    figure.savefig(tmp_path / "figure.png")
+    assert (tmp_path / "figure.png").stat().st_size > 10_000
+
+
+def test_decision_boundary_needs_2d_inputs():
+    with pytest.raises(ValueError, match=r"2-D inputs, got X of shape \(4, 3\)"):
+        plot.decision_boundary(nn.Linear(3, 2), np.zeros((4, 3)), np.zeros(4, dtype=int))
+
+
+def test_optimizer_paths_are_the_real_optimizer_steps():
+    def bowl(p):
+        return (p * p * mg.Tensor([1.0, 10.0])).sum()
+
+    ax, paths = plot.optimizer_paths(bowl, {"SGD": (optim.SGD, {"lr": 0.05})}, start=[1.0, 1.0], steps=5)
+    expected = [np.array([1.0, 1.0])]
+    for _ in range(5):  # x <- x - lr * 2 * a * x
+        expected.append(expected[-1] - 0.05 * 2 * np.array([1.0, 10.0]) * expected[-1])
+    np.testing.assert_allclose(paths["SGD"], np.array(expected), rtol=1e-12)
+    assert ax.get_legend() is not None
