@@ -86,7 +86,11 @@ def fit(
     history = History()
     started = time.perf_counter()
     step = 0
-    with tqdm(total=epochs * len(loader), desc=description, disable=not show, leave=False) as bar:
+    # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
+    with (
+        np.errstate(over="ignore", invalid="ignore"),
+        tqdm(total=epochs * len(loader), desc=description, disable=not show, leave=False) as bar,
+    ):
         try:
             for epoch in range(1, epochs + 1):
                 epoch_start = time.perf_counter()

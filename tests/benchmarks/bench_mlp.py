@@ -1,0 +1,273 @@
+"""How fast minigrad trains MLPs, against the same training step written by hand in numpy.
+
+Run from the repository root:
+
+    python tests/benchmarks/bench_mlp.py            # everything (about a minute)
+    python tests/benchmarks/bench_mlp.py --quick    # fewer repeats
+
+One training step is: forward through Linear-ReLU-Linear-ReLU-Linear, cross-entropy,
+backward, and an SGD update, in float32. The hand-written numpy step computes exactly the
+same numbers (checked before timing). The two take turns within every repeat and the
+median is reported, so a busy machine slows both alike. PyTorch is timed too when it
+happens to be installed (it is never required). Then:
+
+- each optimizer's step as a share of a 784-256-256-10 training step;
+- memory after 10,000 steps against after 100 (the graph of each step must be freed);
+- the wall time of ``minigrad compare`` with its defaults.
+
+Each line ends with the target it is held to and whether it is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+try:
+    import minigrad as mg
+except ImportError:  # run from a checkout without installation
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    import minigrad as mg
+from minigrad import nn, optim
+from minigrad.nn import functional as F
+
+SIZES = [  # (layer sizes, batch, target ratio minigrad / numpy)
+    ((2, 16, 16, 2), 32, 2.0),
+    ((784, 256, 256, 10), 128, 1.10),
+    ((784, 1024, 1024, 10), 256, 1.05),
+]
+LR = 0.01
+
+
+# --------------------------------------------------------------------- the step, three ways
+def make_problem(sizes, batch, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(batch, sizes[0])).astype(np.float32)
+    y = rng.integers(0, sizes[-1], size=batch)
+    mg.manual_seed(seed)
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    return X, y, model
+
+
+def minigrad_step(model, X, y):
+    optimizer = optim.SGD(model.parameters(), lr=LR)
+    X_tensor = mg.Tensor(X)
+
+    def step():
+        loss = F.cross_entropy(model(X_tensor), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    return step
+
+
+def numpy_step(model, X, y):
+    """The same step by hand: forward, softmax cross-entropy, backward, SGD."""
+    params = [p.data.copy() for p in model.parameters()]  # W1, b1, W2, b2, ...
+    weights, biases = params[0::2], params[1::2]
+    n, rows = len(y), np.arange(len(y))
+
+    def step():
+        activations, pre = [X], []
+        for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            z = activations[-1] @ W.T + b
+            pre.append(z)
+            activations.append(np.maximum(z, 0) if i < len(weights) - 1 else z)
+        logits = activations[-1]
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -log_p[rows, y].sum() / n
+        g = np.exp(log_p)
+        g[rows, y] -= 1
+        g /= n
+        for i in reversed(range(len(weights))):
+            if i < len(weights) - 1:
+                g = g * (pre[i] > 0)
+            grad_W, grad_b = g.T @ activations[i], g.sum(axis=0)
+            if i > 0:
+                g = g @ weights[i]
+            weights[i] -= LR * grad_W
+            biases[i] -= LR * grad_b
+        return loss
+
+    return step, params
+
+
+def torch_step(model, X, y):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(os.cpu_count() or 1)
+    layers = []
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    for i, layer in enumerate(linears):
+        t = torch.nn.Linear(layer.in_features, layer.out_features)
+        with torch.no_grad():
+            t.weight.copy_(torch.from_numpy(layer.weight.data))
+            t.bias.copy_(torch.from_numpy(layer.bias.data))
+        layers += [t, torch.nn.ReLU()] if i < len(linears) - 1 else [t]
+    net = torch.nn.Sequential(*layers)
+    optimizer = torch.optim.SGD(net.parameters(), lr=LR)
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+
+    def step():
+        loss = torch.nn.functional.cross_entropy(net(X_t), y_t)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    return step
+
+
+# --------------------------------------------------------------------- timing
+def median_times(steps: dict, repeats: int, calls: int) -> dict:
+    """Median seconds per call of each step; the steps take turns within every repeat."""
+    for step in steps.values():
+        for _ in range(3):
+            step()
+    samples = {name: [] for name in steps}
+    gc.disable()
+    try:
+        for r in range(repeats):
+            names = list(steps)
+            names = names[r % len(names) :] + names[: r % len(names)]
+            for name in names:
+                start = time.perf_counter()
+                for _ in range(calls):
+                    steps[name]()
+                samples[name].append((time.perf_counter() - start) / calls)
+    finally:
+        gc.enable()
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def check_same_numbers(sizes, batch):
+    """One step of each must give the same parameters, or the timing compares different work."""
+    X, y, model = make_problem(sizes, batch)
+    twin = make_problem(sizes, batch)[2]  # same seed, same weights
+    minigrad_step(model, X, y)()
+    step, params = numpy_step(twin, X, y)
+    step()
+    for p, q in zip(model.parameters(), params, strict=True):
+        if not np.allclose(p.data, q, rtol=1e-4, atol=1e-6):
+            raise AssertionError(f"{sizes}: the numpy step and the minigrad step disagree")
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def bench_steps(quick: bool) -> list[bool]:
+    print("One training step (forward, cross-entropy, backward, SGD), float32, median per step")
+    print(f"{'MLP':<20} {'batch':>5} {'numpy':>10} {'minigrad':>10} {'ratio':>6} {'torch':>10}  target")
+    results = []
+    for sizes, batch, target in SIZES:
+        check_same_numbers(sizes, batch)
+        X, y, model = make_problem(sizes, batch)
+        steps = {"numpy": numpy_step(model, X, y)[0], "minigrad": minigrad_step(model, X, y)}
+        torch = torch_step(model, X, y)
+        if torch is not None:
+            steps["torch"] = torch
+        calls = 200 if sizes[1] <= 16 else 5  # per timed batch: enough to dwarf the timer
+        times = median_times(steps, repeats=15 if quick else 41, calls=calls // 4 if quick else calls)
+        ratio = times["minigrad"] / times["numpy"]
+        torch_text = f"{times['torch'] * 1e6:8.0f}us" if "torch" in times else "      n/a"
+        name = "-".join(map(str, sizes))
+        print(
+            f"{name:<20} {batch:>5} {times['numpy'] * 1e6:8.0f}us {times['minigrad'] * 1e6:8.0f}us {ratio:6.2f}x "
+            f"{torch_text}  <= {target:.2f}x {verdict(ratio <= target)}"
+        )
+        results.append(ratio <= target)
+    return results
+
+
+def bench_optimizer_share(quick: bool) -> list[bool]:
+    print("\nOptimizer step as a share of a 784-256-256-10 training step (batch 128)")
+    X, y, model = make_problem((784, 256, 256, 10), 128)
+    X_tensor = mg.Tensor(X)
+    results = []
+    for cls in [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta]:
+        optimizer = cls(model.parameters())
+        total, update = [], []
+        for i in range(20 if quick else 60):
+            start = time.perf_counter()
+            loss = F.cross_entropy(model(X_tensor), y)
+            optimizer.zero_grad()
+            loss.backward()
+            middle = time.perf_counter()
+            optimizer.step()
+            end = time.perf_counter()
+            if i >= 5:
+                total.append(end - start)
+                update.append(end - middle)
+        share = statistics.median(update) / statistics.median(total)
+        print(f"{cls.__name__:<9} {statistics.median(update) * 1e3:6.2f} ms of {statistics.median(total) * 1e3:6.2f} ms"
+              f" = {share:5.1%}   < 10% {verdict(share < 0.10)}")  # fmt: skip
+        results.append(share < 0.10)
+    return results
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def bench_memory(quick: bool) -> list[bool]:
+    steps = 2_000 if quick else 10_000
+    print(f"\nMemory over {steps:,} training steps of 2-16-16-2 (the graph of each step must be freed)")
+    X, y, model = make_problem((2, 16, 16, 2), 32)
+    step = minigrad_step(model, X, y)
+    for _ in range(100):
+        step()
+    gc.collect()
+    after_100 = resident_mb()
+    for _ in range(steps - 100):
+        step()
+    gc.collect()
+    after_all = resident_mb()
+    growth = after_all / after_100 - 1
+    print(f"after 100 steps {after_100:.1f} MB, after {steps:,} {after_all:.1f} MB: {growth:+.1%}   within 5% "
+          f"{verdict(abs(growth) <= 0.05)}")  # fmt: skip
+    return [abs(growth) <= 0.05]
+
+
+def bench_compare() -> list[bool]:
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "minigrad", "compare", "--quiet"], cwd=folder, check=True,
+                       capture_output=True)  # fmt: skip
+        seconds = time.perf_counter() - start
+    print(f"\nminigrad compare with its defaults: {seconds:.1f} s   < 10 s {verdict(seconds < 10)}")
+    return [seconds < 10]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
+    args = parser.parse_args()
+    cpu = platform.processor() or platform.machine()
+    print(f"minigrad {mg.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
+          f"{os.cpu_count()} cores ({cpu})\n")  # fmt: skip
+    met = bench_steps(args.quick) + bench_optimizer_share(args.quick) + bench_memory(args.quick) + bench_compare()
+    print(f"\n{sum(met)} of {len(met)} targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
