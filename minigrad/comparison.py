@@ -38,7 +38,16 @@ class Run:
 
     @property
     def diverged(self) -> bool:
+        """The loss became nan or inf, which stopped the run."""
         return self.history.stopped is not None and "loss became" in self.history.stopped
+
+    @property
+    def failed(self) -> bool:
+        """Diverged, or ended with a higher training loss than its first step's: with ReLU
+        units a too-large step often kills them instead of overflowing, and the loss stays
+        finite but high."""
+        history = self.history
+        return self.diverged or (bool(history.loss) and history.final_loss > history.loss[0])
 
 
 @dataclass
@@ -55,12 +64,6 @@ class Comparison:
         for name, runs in self.runs.items():
             healthy = [run for run in runs if not run.diverged] or runs
             accuracies = [run.history.final_accuracy for run in healthy if run.history.final_accuracy is not None]
-            diverged = [run for run in runs if run.diverged]
-            status = "ok"
-            if diverged:
-                status = f"diverged ({len(diverged)} of {len(runs)} seeds)" if len(runs) > 1 else "diverged"
-            elif any(run.history.stopped for run in runs):
-                status = "interrupted"
             rows.append(
                 {
                     "optimizer": name,
@@ -68,7 +71,7 @@ class Comparison:
                     "final_loss": float(np.mean([run.history.final_loss for run in healthy])),
                     "accuracy": float(np.mean(accuracies)) if accuracies else None,
                     "seconds": float(np.mean([run.history.seconds for run in runs])),
-                    "status": status,
+                    "status": _status(runs),
                 }
             )
         return rows
@@ -82,6 +85,21 @@ class Comparison:
             name, lr, seconds = row["optimizer"], row["lr"], row["seconds"]
             lines.append(f"{name:<10} {lr:>8.3g} {loss:>11} {accuracy:>9} {seconds:>9.2f}  {row['status']}")
         return "\n".join(lines)
+
+
+def _status(runs: list[Run]) -> str:
+    def of_seeds(bad):
+        return f" ({len(bad)} of {len(runs)} seeds)" if len(runs) > 1 else ""
+
+    diverged = [run for run in runs if run.diverged]
+    failed = [run for run in runs if run.failed and not run.diverged]
+    if diverged:
+        return "diverged" + of_seeds(diverged)
+    if failed:
+        return "loss went up" + of_seeds(failed)
+    if any(run.history.stopped for run in runs):
+        return "interrupted"
+    return "ok"
 
 
 def compare(

@@ -11,13 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import numpy as np
+from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.figure import Figure
 
 from .comparison import Comparison
 from .tensor import Tensor, no_grad
 from .train import History
 
-__all__ = ["loss_curves", "effective_lr_curves", "decision_boundary", "optimizer_paths", "comparison_figure"]
+__all__ = [
+    "loss_curves",
+    "effective_lr_curves",
+    "decision_boundary",
+    "optimizer_paths",
+    "comparison_figure",
+    "COLORS",
+    "CLASS_COLORS",
+]
 
 COLORS = {
     "sgd": "#1f77b4",
@@ -28,6 +37,15 @@ COLORS = {
     "adamw": "#8c564b",
     "adadelta": "#ff7f0e",
 }
+
+
+# one colour per class: points in full colour, the region a class is predicted in as a tint
+CLASS_COLORS = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999", "#17becf",
+                "#bcbd22"]  # fmt: skip
+
+
+def _tint(color: str, amount: float = 0.7):
+    return tuple(c + (1 - c) * amount for c in to_rgb(color))
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -117,8 +135,11 @@ def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | 
         model.train()
     predicted = scores.argmax(axis=1) if scores.ndim == 2 and scores.shape[1] > 1 else (scores.reshape(-1) > 0)
     classes = max(int(y.max()) + 1, int(predicted.max()) + 1)
-    ax.contourf(gx, gy, predicted.reshape(gx.shape), levels=np.arange(classes + 1) - 0.5, cmap="Pastel1", alpha=0.8)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="Set1", s=8, edgecolors="k", linewidths=0.2, vmin=0, vmax=8)
+    colors = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(classes)]
+    levels = np.arange(classes + 1) - 0.5
+    ax.contourf(gx, gy, predicted.reshape(gx.shape), levels=levels, cmap=ListedColormap([_tint(c) for c in colors]))
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=ListedColormap(colors), vmin=-0.5, vmax=classes - 0.5, s=8,
+               edgecolors="k", linewidths=0.2)  # fmt: skip
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
@@ -134,13 +155,17 @@ def optimizer_paths(
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     ax=None,
     levels: int = 30,
+    resolution: int = 150,
 ):
     """Run each optimizer (the real minigrad classes) from ``start`` on the 2-D function
     ``fn`` and draw its path over the function's contour lines.
 
     ``optimizers`` maps a label to ``(optimizer class, options)``; ``fn`` takes a Tensor of
     shape (2,) and returns a scalar Tensor. Returns ``(ax, paths)`` with paths as
-    {label: array of shape (steps + 1, 2)}.
+    {label: array of shape (steps + 1, 2)}. The contours come from ``resolution`` x
+    ``resolution`` points of ``fn``, all in one call when ``fn`` also works elementwise on a
+    Tensor of shape (2, N) (as ``p[0] ** 2 + 10 * p[1] ** 2`` does), one point at a time
+    otherwise.
     """
     paths = {}
     for label, (cls, options) in optimizers.items():
@@ -160,18 +185,29 @@ def optimizer_paths(
         lo, hi = every.min(axis=0), every.max(axis=0)
         pad = 0.15 * (hi - lo) + 0.1
         bounds = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
-    gx, gy = np.meshgrid(np.linspace(*bounds[0], 200), np.linspace(*bounds[1], 200))
-    with no_grad():
-        surface = np.array([fn(Tensor(np.array([a, b]))).item() for a, b in zip(gx.ravel(), gy.ravel(), strict=True)])
-    surface = surface.reshape(gx.shape)
+    gx, gy = np.meshgrid(np.linspace(*bounds[0], resolution), np.linspace(*bounds[1], resolution))
+    surface = _surface(fn, gx, gy)
     ax.contour(gx, gy, np.log1p(surface - surface.min()), levels=levels, cmap="Greys", linewidths=0.6)
     for index, (label, path) in enumerate(paths.items()):
-        ax.plot(path[:, 0], path[:, 1], ".-", color=_color(label.split()[0].lower(), index), label=label, ms=3)
+        ax.plot(path[:, 0], path[:, 1], ".-", color=_color(label.lower(), index), label=label, ms=3)
     ax.plot(*np.asarray(start, dtype=float), "k*", ms=10)
     ax.set_xlim(*bounds[0])
     ax.set_ylim(*bounds[1])
     ax.legend()
     return ax, paths
+
+
+def _surface(fn, gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    points = np.stack([gx.ravel(), gy.ravel()])
+    with no_grad(), np.errstate(all="ignore"):
+        try:  # one call for the whole grid, if fn is elementwise in the two coordinates
+            values = fn(Tensor(points)).data
+            if values.shape == (points.shape[1],):
+                return values.reshape(gx.shape)
+        except (ValueError, IndexError, TypeError):
+            pass  # fn needs a point of shape (2,): evaluate point by point below
+        values = [fn(Tensor(point)).item() for point in points.T]
+    return np.array(values).reshape(gx.shape)
 
 
 def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:

@@ -73,3 +73,12 @@ def test_bad_names_are_refused(moons):
         mg.compare(Recorder, *moons, optimizers=["sgd", "lion"])
     with pytest.raises(ValueError, match=r"settings for \['adam'\], which are not among"):
         mg.compare(Recorder, *moons, optimizers=["sgd"], lr={"adam": 0.1})
+
+
+def test_a_run_whose_loss_ends_higher_than_it_started_is_flagged(moons):
+    result = mg.compare(Recorder, *moons, optimizers=["sgd", "adam"], lr={"adam": 30.0}, epochs=5, verbose=False)
+    adam = result.runs["adam"][0]
+    assert not adam.diverged and adam.failed
+    assert adam.history.final_loss > adam.history.loss[0]
+    rows = {row["optimizer"]: row["status"] for row in result.table()}
+    assert rows == {"sgd": "ok", "adam": "loss went up"}

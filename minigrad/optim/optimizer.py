@@ -10,7 +10,7 @@ A subclass defines a few small things:
     check_options(options, where)   (optional) checks that tie several options together
     init_state(p, group)            the state a parameter starts with (moving averages...)
     update(p, g, state, group)      one step of its rule, in place on p.data
-    effective_lr(state, group)      the factor it applied to its update direction
+    effective_lr_of(state, group)   the factor it applied to its update direction
 """
 
 from __future__ import annotations

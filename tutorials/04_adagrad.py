@@ -1,0 +1,489 @@
+# %% [markdown]
+# # 04 · AdaGrad: a learning rate for every coordinate
+#
+# In tutorial 03, plain gradient descent on `f(x, y) = 0.5 (x^2 + kappa y^2)` had one learning
+# rate for both coordinates. The steep coordinate y capped it below `2 / kappa`, and the flat
+# coordinate x then crawled. AdaGrad (Duchi, Hazan & Singer, 2011) gives every coordinate a
+# step size of its own, worked out from the gradients that coordinate has seen. This tutorial
+# shows what that buys on the same quadratic, then what it costs: AdaGrad's step sizes only
+# ever shrink.
+#
+# Run it with `python tutorials/04_adagrad.py` (set `MINIGRAD_QUICK=1` for a short run), or
+# open it as a notebook.
+
+# %%
+import os
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+import minigrad as mg
+from minigrad import optim, plot
+
+# -----------------------------------------------------------------------------
+QUICK = os.environ.get("MINIGRAD_QUICK") == "1"  # shorter runs through the same code
+try:  # figures go next to this file, unless MINIGRAD_FIGURES names another folder
+    FIGURES = Path(os.environ.get("MINIGRAD_FIGURES") or Path(__file__).parent / "figures")
+except NameError:  # in a notebook there is no __file__
+    FIGURES = Path(os.environ.get("MINIGRAD_FIGURES") or "tutorials/figures")
+FIGURES.mkdir(parents=True, exist_ok=True)
+KAPPA = 25.0  # how much steeper y is than x in the quadratic, as in tutorial 03
+START = (-5.0, 1.0)  # where every run on the quadratic starts
+PATH_STEPS = 40  # steps drawn in the path figure
+SGD_LR = 0.07  # a good plain-SGD learning rate on this quadratic (tutorial 03)
+ADAGRAD_LR = 1.2  # AdaGrad's learning rate in the path figure
+SCAN_STEPS = 120 if QUICK else 1000  # step budget when counting steps to TARGET
+TARGET = 1e-6  # "converged" means the loss fell below this
+DECAY_STEPS = 300 if QUICK else 10000  # steps with a constant gradient
+GRADIENTS = (0.01, 1.0, 100.0)  # the constant gradients whose effective lr we follow
+FAR_LR = 0.1  # learning rate of the runs towards a far-away minimum
+DISTANCES = (3, 5) if QUICK else (5, 10, 20)  # how far away that minimum is
+FAR_STEPS = 500 if QUICK else 12000  # step budget of those runs
+# -----------------------------------------------------------------------------
+
+# %% [markdown]
+# ## The rule
+#
+# From the docstring of `minigrad/optim/adagrad.py` (leaving out weight decay and `lr_decay`,
+# which default to 0), for every coordinate separately:
+#
+#     sum   <- sum + g^2                  sum starts at initial_accumulator_value (0)
+#     theta <- theta - lr * g / (sqrt(sum) + eps)
+#
+# The factor in front of `g`, `lr / (sqrt(sum) + eps)`, is the coordinate's *effective
+# learning rate*; `optimizer.effective_lr()` returns it for every coordinate.
+#
+# Two things follow straight from the rule.
+#
+# 1. On the first step `sum = g^2`, so the step is `lr * g / |g| = lr * sign(g)`: every
+#    coordinate moves by `lr`, however large or small its gradient.
+# 2. `sum` includes the current `g^2`, so `|g| <= sqrt(sum)` and no step is ever longer than
+#    `lr`, however large the gradient. That rules out the runaway of plain SGD above
+#    `2 / kappa` in tutorial 03, where every step was a fixed factor longer than the last.
+#
+# We reuse tutorial 03's quadratic and a helper, `descend`, that runs an optimizer and
+# returns the points it visited and the optimizer itself (to read `effective_lr()` from).
+
+# %%
+CURVATURES = np.array([1.0, KAPPA])
+
+
+def quadratic(p):
+    """f(x, y) = 0.5 * (x^2 + kappa * y^2), for a Tensor p of shape (2,)."""
+    return (0.5 * CURVATURES * p * p).sum()
+
+
+def descend(fn, start, steps, optimizer, **options):
+    """Run ``optimizer`` on ``fn`` from ``start``; return (points visited, the optimizer)."""
+    point = mg.Tensor(np.array(start, dtype=np.float64), requires_grad=True)
+    opt = optimizer([point], **options)
+    trail = [point.data.copy()]
+    for _ in range(steps):
+        opt.zero_grad()
+        fn(point).backward()
+        opt.step()
+        trail.append(point.data.copy())
+    return np.array(trail), opt
+
+
+def losses_along(fn, path):
+    with mg.no_grad():
+        return np.array([fn(mg.Tensor(p)).item() for p in path])
+
+
+def steps_to(losses, target=TARGET):
+    """The first step at which the loss is below ``target``, or None if it never is."""
+    below = np.flatnonzero(np.asarray(losses) < target)
+    return int(below[0]) if below.size else None
+
+
+def show(steps, budget):
+    return str(steps) if steps is not None else f"> {budget}"
+
+
+def save(fig, name):
+    fig.savefig(FIGURES / name, dpi=90)
+
+
+sgd_path, _ = descend(quadratic, START, 1, optim.SGD, lr=SGD_LR)
+ada_path, _ = descend(quadratic, START, 1, optim.Adagrad, lr=ADAGRAD_LR)
+sgd_move, ada_move = np.abs(sgd_path[1] - sgd_path[0]), np.abs(ada_path[1] - ada_path[0])
+print(
+    f"first step of SGD (lr {SGD_LR}):      |dx| = {sgd_move[0]:.3f}, |dy| = {sgd_move[1]:.3f}, "
+    f"ratio {sgd_move[1] / sgd_move[0]:.1f}"
+)
+print(
+    f"first step of AdaGrad (lr {ADAGRAD_LR}): |dx| = {ada_move[0]:.3f}, |dy| = {ada_move[1]:.3f}, "
+    f"ratio {ada_move[1] / ada_move[0]:.1f}"
+)
+
+# %% [markdown]
+# SGD's first step along the steep y is five times its step along x, even though y starts
+# five times closer to the minimum. AdaGrad moves both coordinates by the same `lr`.
+#
+# ## On the quadratic
+#
+# Here are both optimizers for 40 steps. On the right is the same quadratic turned by 45
+# degrees: `f(R p)` with `R` a rotation, so its steep and flat directions are now the
+# diagonals instead of the axes. Plain SGD does not care about the rotation (its path is the
+# same path, turned). AdaGrad does, because it scales each *coordinate*.
+
+# %%
+ROTATION = np.array([[1.0, 1.0], [1.0, -1.0]]) / np.sqrt(2)  # symmetric, its own inverse
+
+
+def rotated(p):
+    """The quadratic in coordinates turned by 45 degrees: steep and flat along the diagonals."""
+    return quadratic(p @ ROTATION)
+
+
+ROTATED_START = tuple(ROTATION @ np.array(START))  # the same point of the turned bowl
+runs = {"SGD": (optim.SGD, {"lr": SGD_LR}), "AdaGrad": (optim.Adagrad, {"lr": ADAGRAD_LR})}
+fig = Figure(figsize=(9, 3.8), layout="constrained")
+left, right = fig.subplots(1, 2, width_ratios=[1.45, 1])
+_, paths = plot.optimizer_paths(
+    quadratic, runs, START, steps=PATH_STEPS, bounds=((-5.5, 1.5), (-2, 2)), ax=left, levels=20
+)
+left.set_title(f"0.5 (x² + {KAPPA:g} y²), {PATH_STEPS} steps")
+left.legend(loc="lower left", fontsize=8)
+_, turned = plot.optimizer_paths(
+    rotated, runs, ROTATED_START, steps=PATH_STEPS, bounds=((-5, 2), (-5, 2)), ax=right, levels=20
+)
+right.set_title("the same bowl, turned 45°")
+right.legend(loc="lower right", fontsize=8)
+save(fig, "04_paths.png")
+
+for name, path in paths.items():
+    print(
+        f"{name:>8}: loss after {PATH_STEPS} steps {losses_along(quadratic, path[-1:])[0]:.1e} (axes), "
+        f"{losses_along(rotated, turned[name][-1:])[0]:.1e} (turned)"
+    )
+_, adagrad = descend(quadratic, START, PATH_STEPS, optim.Adagrad, lr=ADAGRAD_LR)
+flat_lr, steep_lr = adagrad.effective_lr()
+print(
+    f"AdaGrad's effective lr after {PATH_STEPS} steps: x {flat_lr:.4f}, y {steep_lr:.4f} "
+    f"({flat_lr / steep_lr:.1f} times smaller along the steep y)"
+)
+fig  # noqa: B018 (a notebook shows the cell's last value)
+
+# %% [markdown]
+# On the axis-aligned bowl, AdaGrad heads straight down the valley instead of zig-zagging,
+# and ends far lower than SGD: it has found a smaller effective learning rate for the steep
+# y than for the flat x on its own (the printed effective learning rates). On the turned
+# bowl, each coordinate mixes steep and flat, so there is no good per-coordinate step:
+# AdaGrad zig-zags much like SGD and ends higher.
+#
+# How much does this depend on AdaGrad's learning rate? We count steps to `1e-6` for a range
+# of them, on both bowls, next to the best plain SGD from tutorial 03, and record the longest
+# single step as a fraction of `lr`.
+
+# %%
+print(f"{'optimizer':>20} {'steps (axes)':>13} {'steps (turned)':>15} {'longest step / lr':>18}")
+scan = {}
+for lr in (0.3, 1.2, 3.0, 10.0, 30.0):
+    path, _ = descend(quadratic, START, SCAN_STEPS, optim.Adagrad, lr=lr)
+    turned_path, _ = descend(rotated, ROTATED_START, SCAN_STEPS, optim.Adagrad, lr=lr)
+    longest = max(np.abs(np.diff(p, axis=0)).max() for p in (path, turned_path)) / lr
+    scan[lr] = (steps_to(losses_along(quadratic, path)), steps_to(losses_along(rotated, turned_path)))
+    print(
+        f"{'AdaGrad lr ' + str(lr):>20} {show(scan[lr][0], SCAN_STEPS):>13} {show(scan[lr][1], SCAN_STEPS):>15} "
+        f"{longest:18.4f}"
+    )
+best_sgd = 2 / (1 + KAPPA)
+path, _ = descend(quadratic, START, SCAN_STEPS, optim.SGD, lr=best_sgd)
+turned_path, _ = descend(rotated, ROTATED_START, SCAN_STEPS, optim.SGD, lr=best_sgd)
+sgd_steps = (steps_to(losses_along(quadratic, path)), steps_to(losses_along(rotated, turned_path)))
+print(
+    f"{'SGD lr ' + format(best_sgd, '.4f'):>20} {show(sgd_steps[0], SCAN_STEPS):>13} "
+    f"{show(sgd_steps[1], SCAN_STEPS):>15}"
+)
+turned_best = min((s for _, s in scan.values() if s is not None), default=None)
+print(f"best AdaGrad on the turned bowl: {show(turned_best, SCAN_STEPS)} steps", end="; ")
+print(f"best SGD: {show(sgd_steps[1], SCAN_STEPS)}")
+
+# %% [markdown]
+# Three things to read from the table:
+#
+# - No learning rate in the scan diverges, and no step was ever longer than `lr`, as the
+#   rule promised. Large learning rates throw the point far on the first step (`lr = 30`
+#   moves it 30 units), but the sum of squares catches up and reins it in.
+# - On the axis-aligned bowl, AdaGrad beats the best plain SGD for every learning rate from
+#   1.2 up.
+# - On the turned bowl, the best AdaGrad in the scan is *slower* than the best plain SGD.
+#   Per-coordinate step sizes help exactly as much as the steep and flat directions line up
+#   with the coordinates. In a neural network they line up in part: different weights can
+#   see gradients of very different sizes, and that is where per-coordinate steps pay off.
+#
+# ## The decay of the effective learning rate
+#
+# `sum` only grows, so the effective learning rate only falls. With a constant gradient `g`
+# the sum after `t` steps is `t * g^2` (starting from 0), so
+#
+#     effective lr after t steps = lr / (sqrt(t * g^2) + eps) = lr / (sqrt(t) * |g| + eps)
+#
+# It falls as `1 / sqrt(t)`: a straight line of slope -1/2 on log-log axes. The step itself,
+# effective lr times `g`, is `lr / sqrt(t)` whatever `|g|` is. We measure it on a linear
+# loss `L(w) = g_1 w_1 + g_2 w_2 + g_3 w_3`, whose gradient is the constant vector `g`, reading
+# `effective_lr()` after every step.
+
+# %%
+g = np.array(GRADIENTS)
+w = mg.Tensor(np.zeros(len(g)), requires_grad=True)
+optimizer = optim.Adagrad([w], lr=FAR_LR)
+measured, moves = [], []
+for _ in range(DECAY_STEPS):
+    before = w.data.copy()
+    optimizer.zero_grad()
+    (w * g).sum().backward()
+    optimizer.step()
+    measured.append(optimizer.effective_lr())
+    moves.append(np.abs(w.data - before))
+measured, moves = np.array(measured), np.array(moves)
+t = np.arange(1, DECAY_STEPS + 1)[:, None]
+eps = optimizer.param_groups[0]["eps"]
+formula = FAR_LR / (np.sqrt(t) * np.abs(g) + eps)
+print(f"largest relative gap between effective_lr() and the formula: {np.max(np.abs(measured / formula - 1)):.1e}")
+slopes = [np.polyfit(np.log(t[:, 0]), np.log(measured[:, i]), 1)[0] for i in range(len(g))]
+print("fitted log-log slopes:", ", ".join(f"{s:.4f}" for s in slopes))
+print(
+    f"step {DECAY_STEPS}: every coordinate moved {moves[-1].round(6)}, "
+    f"lr / sqrt(t) = {FAR_LR / np.sqrt(DECAY_STEPS):.6f}"
+)
+
+fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+ax = fig.add_subplot()
+for index, gradient in enumerate(GRADIENTS):
+    ax.plot(t[:, 0], measured[:, index], color=f"C{index}", lw=2.5, alpha=0.6, label=f"measured, |g| = {gradient:g}")
+    ax.plot(t[:, 0], formula[:, index], "k--", lw=0.8, label="lr / (sqrt(t) |g| + eps)" if index == 0 else None)
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("step t")
+ax.set_ylabel("effective learning rate")
+ax.set_title(f"AdaGrad (lr {FAR_LR}) with a constant gradient: slope -1/2")
+ax.legend(fontsize=8)
+save(fig, "04_effective_lr.png")
+fig  # noqa: B018
+
+# %% [markdown]
+# `effective_lr()` follows the formula to rounding error, and each line has slope -1/2.
+# The three lines are the same line shifted by `|g|`: the gradient's size only sets the
+# height, and the decay happens regardless.
+#
+# ## What the decay costs: a far-away minimum
+#
+# Suppose the minimum is far away and the slope on the way there is steady. We use
+# `f(x) = sqrt(1 + (x - D)^2) - 1`: a smoothed `|x - D|`, with slope close to -1 everywhere
+# except within about 1 of the minimum at `D`. Start at 0 and take steps with `lr = 0.1`:
+#
+# - plain SGD moves about `lr` per step, so it covers `lr * t` in `t` steps;
+# - AdaGrad moves `lr / sqrt(k)` on step `k` (the step size we just measured), so it covers
+#   `lr * (1 + 1/sqrt(2) + ... + 1/sqrt(t))`, about `2 lr sqrt(t)`.
+#
+# To get within 1 of the minimum, SGD needs about `(D - 1) / lr` steps and AdaGrad about
+# `((D - 1) / (2 lr))^2`: twice as far means twice the steps for SGD, four times for AdaGrad.
+
+
+# %%
+def far_loss(D):
+    return lambda x: (((x - D) ** 2 + 1).sqrt() - 1).sum()
+
+
+def walk(optimizer, D, steps):
+    path, _ = descend(far_loss(D), [0.0], steps, optimizer, lr=FAR_LR)
+    return path[:, 0]
+
+
+def arrival(positions, D):
+    """The first step within 1 of the minimum at D, or None."""
+    close = np.flatnonzero(np.abs(positions - D) < 1)
+    return int(close[0]) if close.size else None
+
+
+walks = {D: {"SGD": walk(optim.SGD, D, FAR_STEPS), "AdaGrad": walk(optim.Adagrad, D, FAR_STEPS)} for D in DISTANCES}
+print(f"{'D':>3} {'SGD arrives':>12} {'(D-1)/lr':>9} {'AdaGrad arrives':>16} {'((D-1)/(2 lr))^2':>17} {'ratio':>6}")
+arrivals = {}
+for D, runs in walks.items():
+    sgd_at, ada_at = arrival(runs["SGD"], D), arrival(runs["AdaGrad"], D)
+    arrivals[D] = (sgd_at, ada_at)
+    ratio = f"{ada_at / sgd_at:6.0f}" if sgd_at and ada_at else "     -"
+    print(
+        f"{D:>3} {show(sgd_at, FAR_STEPS):>12} {(D - 1) / FAR_LR:9.0f} {show(ada_at, FAR_STEPS):>16} "
+        f"{((D - 1) / (2 * FAR_LR)) ** 2:17.0f} {ratio}"
+    )
+farthest = max(DISTANCES)
+partial_sums = FAR_LR * np.cumsum(1 / np.sqrt(np.arange(1, FAR_STEPS + 1)))
+for steps in (s for s in (100, 1000) if s <= FAR_STEPS):
+    print(
+        f"after {steps:>4} steps towards D = {farthest}: SGD at {walks[farthest]['SGD'][steps]:.2f}, "
+        f"AdaGrad at {walks[farthest]['AdaGrad'][steps]:.2f} (lr * sum of 1/sqrt(k): {partial_sums[steps - 1]:.2f})"
+    )
+
+# %%
+fig = Figure(figsize=(9, 3.6), layout="constrained")
+left, right = fig.subplots(1, 2)
+steps_axis = np.arange(FAR_STEPS + 1)
+COLOR = {"SGD": "C0", "AdaGrad": "C3"}  # the colours plot.optimizer_paths gives them
+left.plot(steps_axis, walks[farthest]["SGD"], color=COLOR["SGD"], label="SGD")
+left.plot(steps_axis, walks[farthest]["AdaGrad"], color=COLOR["AdaGrad"], label="AdaGrad")
+left.plot(steps_axis[1:], partial_sums, "k--", lw=0.8, label="lr · Σ 1/√k ≈ 2 lr √t")
+left.axhline(farthest, color="grey", lw=0.6)
+left.set_ylim(0, farthest + 2)
+left.set_xlabel("step")
+left.set_ylabel("position x")
+left.set_title(f"Walking to a minimum at D = {farthest}, lr {FAR_LR}")
+left.legend(fontsize=8, loc="center right")
+distances = np.array(DISTANCES, dtype=float)
+for name, index in (("SGD", 0), ("AdaGrad", 1)):
+    reached = [(D, arrivals[D][index]) for D in DISTANCES if arrivals[D][index] is not None]
+    if reached:
+        right.plot(*zip(*reached, strict=True), "o", color=COLOR[name], label=f"{name}, measured")
+right.plot(distances, (distances - 1) / FAR_LR, "--", color=COLOR["SGD"], lw=0.8, label="(D - 1) / lr")
+right.plot(
+    distances, ((distances - 1) / (2 * FAR_LR)) ** 2, "--", color=COLOR["AdaGrad"], lw=0.8, label="((D - 1) / (2 lr))²"
+)
+right.set_xscale("log")
+right.set_xticks(DISTANCES, labels=[str(D) for D in DISTANCES])
+right.set_xticks([], minor=True)
+right.set_yscale("log")
+right.set_xlabel("distance D to the minimum")
+right.set_ylabel("steps to get within 1")
+right.set_title("Steps needed against distance")
+right.legend(fontsize=8)
+save(fig, "04_far_minimum.png")
+fig  # noqa: B018
+
+# %% [markdown]
+# AdaGrad's position follows `2 lr sqrt(t)` closely until it nears the minimum, and the step
+# counts follow the two predictions. The gap grows with the distance: AdaGrad needs tens of
+# times more steps than SGD to reach a minimum 10 or 20 away. Its first step was just as
+# long as SGD's; it is the shrinking of every later step that costs it.
+#
+# You could raise AdaGrad's learning rate for this problem. But `lr` is also the length of
+# the first step of every coordinate, and how far a run will need to travel is rarely known in
+# advance. Training a network is a long walk of this kind: thousands of steps, most of them
+# far from any minimum.
+#
+# ## AdaGrad never forgets
+#
+# The sum weighs a gradient from step 1 exactly as much as one from step 1000. Take two
+# coordinates of a linear loss, both with gradient 1, except that the first one gets
+# gradient 100 for its first 10 steps. After 1000 steps both have seen the same recent
+# gradients, but the first one's sum is `10 * 100^2 + 990 = 100,990` against `1000`.
+
+# %%
+MEMORY_STEPS = 1000
+w = mg.Tensor(np.zeros(2), requires_grad=True)
+optimizer = optim.Adagrad([w], lr=FAR_LR)
+for step in range(MEMORY_STEPS):
+    gradient = np.array([100.0 if step < 10 else 1.0, 1.0])
+    optimizer.zero_grad()
+    (w * gradient).sum().backward()
+    optimizer.step()
+print(f"sums after {MEMORY_STEPS} steps: {optimizer.state[w]['sum']}")
+spiked, steady = optimizer.effective_lr()
+print(f"after {MEMORY_STEPS} steps the steady coordinate's effective lr is {steady / spiked:.1f} times", end=" ")
+print("the spiked one's")
+# The spiked sum is 100,000 + (t - 10) against t; it is within 4x (effective lr within 2x) once
+# 100,000 + t - 10 < 4 t:
+print(
+    f"the spiked coordinate's effective lr gets within 2x of the steady one's only after "
+    f"{int(np.ceil((10 * 100**2 - 10) / 3)):,} steps"
+)
+
+# %% [markdown]
+# Ten unusual steps at the start slow that coordinate down for tens of thousands of steps.
+#
+# ## `initial_accumulator_value` and `eps`
+#
+# Libraries differ in two small settings (see the table in `minigrad/optim/adagrad.py`):
+# PyTorch (and minigrad) start `sum` at 0 with `eps = 1e-10`; Keras starts it at 0.1 with
+# `eps = 1e-7` (and uses `lr = 0.001` by default). Starting at 0 is what makes the first
+# step exactly `lr` for every coordinate. Starting at 0.1 changes that for coordinates whose
+# `g^2` is small next to 0.1. Below, the length of the first step, as a fraction of `lr`,
+# for gradients from 10 down to 0, and a third column that changes only `eps`.
+
+# %%
+first_gradients = np.array([10.0, 1.0, 0.01, 1e-9, 0.0])
+conventions = {
+    "PyTorch (0, 1e-10)": {"initial_accumulator_value": 0.0, "eps": 1e-10},
+    "Keras (0.1, 1e-7)": {"initial_accumulator_value": 0.1, "eps": 1e-7},
+    "only eps 1e-7": {"initial_accumulator_value": 0.0, "eps": 1e-7},
+}
+first_steps, zero_gradient_lr = {}, {}
+for name, options in conventions.items():
+    w = mg.Tensor(np.zeros(len(first_gradients)), requires_grad=True)
+    optimizer = optim.Adagrad([w], lr=FAR_LR, **options)
+    optimizer.zero_grad()
+    (w * first_gradients).sum().backward()
+    optimizer.step()
+    first_steps[name] = np.abs(w.data) / FAR_LR
+    zero_gradient_lr[name] = optimizer.effective_lr()[-1] / FAR_LR
+print(f"{'gradient':>9}" + "".join(f"{name:>21}" for name in conventions))
+for i, gradient in enumerate(first_gradients):
+    print(f"{gradient:>9g}" + "".join(f"{first_steps[name][i]:>21.3g}" for name in conventions))
+print(
+    "effective lr / lr of the coordinate with gradient 0:",
+    ", ".join(f"{name}: {value:.0e}" for name, value in zero_gradient_lr.items()),
+)
+
+# When does the 0.1 stop mattering? Once t * g^2 is large next to 0.1: follow g = 0.01.
+KERAS_STEPS = 1000
+ratios = {}
+for name in ("PyTorch (0, 1e-10)", "Keras (0.1, 1e-7)"):
+    w = mg.Tensor(np.zeros(1), requires_grad=True)
+    optimizer = optim.Adagrad([w], lr=FAR_LR, **conventions[name])
+    for _ in range(KERAS_STEPS):
+        optimizer.zero_grad()
+        (w * 0.01).sum().backward()
+        optimizer.step()
+    ratios[name] = optimizer.effective_lr()[0]
+print(
+    f"g = 0.01 after {KERAS_STEPS} steps: Keras's effective lr is "
+    f"{ratios['Keras (0.1, 1e-7)'] / ratios['PyTorch (0, 1e-10)']:.2f} of PyTorch's"
+)
+
+# %% [markdown]
+# - For gradients of size 1 or more, the conventions agree to within a few percent.
+# - With a start of 0.1, a coordinate with a small gradient takes a small first step, in
+#   proportion to its gradient, like SGD with learning rate `lr / sqrt(0.1)`. With a start of 0,
+#   even a gradient of `0.01` moves its coordinate by a full `lr`. The difference fades only
+#   once `t * g^2` is large next to 0.1: for `g = 0.01`, after 1000 steps, the two effective
+#   learning rates still differ by the printed factor.
+# - `eps` matters only for gradients near its own size (`1e-9` here): it keeps the division
+#   finite. A coordinate that has only ever seen zero gradients reports an effective learning
+#   rate of `lr / eps` (or `lr / (sqrt(0.1) + eps)` with Keras's start); harmless, since its
+#   step is that times 0, but worth knowing before you plot `effective_lr()`.
+#
+# ## The question for the next tutorial
+#
+# AdaGrad's per-coordinate scaling is what we wanted: each coordinate's step is divided by
+# the typical size of its gradients. Its *memory* is the problem. Because `sum` adds up every
+# squared gradient since the start, the effective learning rate falls as `1 / sqrt(t)` even
+# when nothing about the problem changes, and one burst of large gradients lowers it for a
+# very long time.
+#
+# So: can we keep dividing by the size of a coordinate's gradients, but measure that size
+# from the *recent* gradients only, so that the effective learning rate stops falling when
+# the gradients stop changing? That is what RMSprop, the next tutorial, does.
+#
+# ## What to take away
+#
+# - AdaGrad divides each coordinate's step by the root of the sum of its squared gradients.
+#   The first step is exactly `lr` for every coordinate, and no step is ever longer than `lr`.
+# - That helps most when the steep and flat directions are the coordinates themselves; on
+#   the same bowl turned by 45 degrees, it lost to plain SGD.
+# - With a constant gradient the effective learning rate is `lr / (sqrt(t) |g| + eps)`: it
+#   falls as `1 / sqrt(t)`, and the distance covered grows only as `2 lr sqrt(t)`.
+# - PyTorch starts the sum at 0, Keras at 0.1; the difference matters for small gradients
+#   early in training.
+#
+# ## Exercises
+#
+# 1. Rerun the far-away minimum with AdaGrad's `lr = 1`. How many steps does it need for
+#    `D = 20` now, and what does the formula predict? What happens on the quadratic bowl if
+#    you keep `lr = 1` but start much closer to the minimum?
+# 2. Give `optim.Adagrad` an `lr_decay` of `1e-3` in the constant-gradient experiment and
+#    predict the new slope on the log-log plot for large `t` before you plot it.
+# 3. Change `initial_accumulator_value` to 0.1 in the path figure. Which coordinate's first
+#    step changes, and by how much?
