@@ -695,12 +695,13 @@ class Tensor:
                 else:
                     node.grad = g.copy()
                 continue
-            for parent, pg in zip(node._parents, node._backward(g), strict=True):
-                if pg is None or not parent.requires_grad:
+            # each closure returns one gradient per parent, None for a parent that needs none
+            for parent, pg in zip(node._parents, node._backward(g)):  # noqa: B905 (hot loop)
+                if pg is None:
                     continue
-                # in mixed-dtype ops a gradient takes its input's dtype
-                if pg.dtype is not parent.data.dtype and pg.dtype != parent.data.dtype:
-                    pg = pg.astype(parent.data.dtype)
+                dtype = parent.data.dtype
+                if pg.dtype is not dtype and pg.dtype != dtype:  # mixed-dtype op: grad takes its input's dtype
+                    pg = pg.astype(dtype)
                 previous = grads.get(parent)
                 grads[parent] = pg if previous is None else previous + pg
 
