@@ -65,9 +65,9 @@ def test_compare_other_data_and_options(tmp_path):
         (["compare", "--dataset", "mnist"], "invalid choice: 'mnist' (choose from"),
         (["compare", "--lr", "adam"], "'adam' is not NAME=VALUE"),
         (["compare", "--lr", "adadelta=1"], "--lr names adadelta, which is not among --optimizers"),
-        (["compare", "--epochs", "0"], "0 must be at least 1"),
+        (["compare", "--epochs", "0"], "argument --epochs: must be a whole number >= 1, got 0"),
         (["compare", "--hidden", "64,x"], "comma-separated list of layer sizes"),
-        (["compare", "--seed", "-3"], "a seed is a whole number >= 0, got -3"),
+        (["compare", "--seed", "-3"], "argument --seed: must be a whole number >= 0, got -3"),
         (["compare", "--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
