@@ -51,9 +51,21 @@ class Run:
 
 
 @dataclass
-class Comparison:
+class Comparison(Mapping):
+    """The histories, by optimizer name: ``result["adam"]`` is Adam's History (its first
+    seed's; ``result.runs["adam"]`` has every seed's run, with its trained model)."""
+
     runs: dict[str, list[Run]]  # optimizer name -> one run per seed
     interrupted: bool = False
+
+    def __getitem__(self, name: str) -> History:
+        return self.runs[name][0].history
+
+    def __iter__(self):
+        return iter(self.runs)
+
+    def __len__(self) -> int:
+        return len(self.runs)
 
     def histories(self) -> dict[str, list[History]]:
         return {name: [run.history for run in runs] for name, runs in self.runs.items()}

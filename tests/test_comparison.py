@@ -82,3 +82,11 @@ def test_a_run_whose_loss_ends_higher_than_it_started_is_flagged(moons):
     assert adam.history.final_loss > adam.history.loss[0]
     rows = {row["optimizer"]: row["status"] for row in result.table()}
     assert rows == {"sgd": "ok", "adam": "loss went up"}
+
+
+def test_the_result_maps_each_optimizer_to_its_history(moons):
+    result = mg.compare(Recorder, *moons, optimizers=["sgd", "adam"], epochs=1, seeds=[0, 1], verbose=False)
+    assert list(result) == ["sgd", "adam"] and len(result) == 2
+    assert result["adam"] is result.runs["adam"][0].history
+    assert all(isinstance(history, mg.train.History) for _, history in result.items())
+    assert [h.seconds > 0 for h in result.histories()["sgd"]] == [True, True]
