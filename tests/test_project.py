@@ -17,3 +17,14 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert len(test_commands) == 1, test_commands
     ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert test_commands[0] in ci_lines
+
+
+def test_self_contained_readme_examples_run(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    blocks = [block for block in blocks if block.startswith("import minigrad as mg")]
+    assert len(blocks) >= 2
+    monkeypatch.chdir(tmp_path)  # they write figures
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    assert (tmp_path / "comparison.png").exists()
