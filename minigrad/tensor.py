@@ -84,14 +84,16 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """
     if grad.shape == shape:
         return grad
+    # np.add.reduce is grad.sum() without numpy's Python-level wrapper: this runs for every
+    # broadcast operand, and the wrapper costs 1-2 us on small arrays
     extra = grad.ndim - len(shape)
     if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
+        grad = np.add.reduce(grad, axis=tuple(range(extra)))
         if grad.shape == shape:  # e.g. a bias added to every row of a batch
             return grad
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
+        grad = np.add.reduce(grad, axis=stretched, keepdims=True)
     return grad
 
 
@@ -549,12 +551,12 @@ class Tensor:
         axes = _normalize_axis(axis, a.ndim)
         if a.size == 0:
             raise ValueError(f"max of an empty tensor of shape {a.shape}")
-        top = a.max(axis=axes, keepdims=True)
+        top = np.maximum.reduce(a, axis=axes, keepdims=True)  # a.max() without its Python wrapper
         out = top if keepdims else top.reshape([n for i, n in enumerate(a.shape) if i not in axes])
 
         def backward(g):
             winners = a == top
-            ties = winners.sum(axis=axes, keepdims=True, dtype=a.dtype)
+            ties = np.add.reduce(winners, axis=axes, keepdims=True, dtype=a.dtype)
             return (winners * (_expand_reduced(g, axes, a.shape) / ties),)
 
         return _node(out, (self,), backward, "max")
