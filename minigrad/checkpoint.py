@@ -25,9 +25,9 @@ def save(state_dict: Mapping, path) -> None:
     """
     if not isinstance(state_dict, Mapping):
         raise TypeError(f"save takes a dict of name -> array, got {type(state_dict).__name__}")
-    if not all(isinstance(name, str) for name in state_dict):
-        bad = next(name for name in state_dict if not isinstance(name, str))
-        raise TypeError(f"save: keys must be strings, got {bad!r}")
+    for name in state_dict:
+        if not isinstance(name, str):
+            raise TypeError(f"save: keys must be strings, got {name!r}")
     arrays = {}
     for name, value in _flatten(state_dict, "").items():
         array = np.asarray(value.data if isinstance(value, Tensor) else value)

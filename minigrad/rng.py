@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["manual_seed", "default_generator", "as_generator"]
+__all__ = ["manual_seed", "as_generator"]
 
 _generator = np.random.default_rng()
 
@@ -17,10 +17,6 @@ def manual_seed(seed: int) -> np.random.Generator:
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"a seed is a non-negative int, got {seed!r}")
     _generator = np.random.default_rng(seed)
-    return _generator
-
-
-def default_generator() -> np.random.Generator:
     return _generator
 
 

@@ -563,8 +563,7 @@ class Tensor:
 
     # ----------------------------------------------------------------- shape
     def reshape(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
+        shape = _one_tuple(shape)
         a = self.data
         try:
             out = a.reshape(shape)
@@ -577,8 +576,7 @@ class Tensor:
         return _node(out, (self,), backward, "reshape")
 
     def transpose(self, *axes):
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
+        axes = _one_tuple(axes)
         a = self.data
         if not axes:
             axes = tuple(reversed(range(a.ndim)))
@@ -670,18 +668,18 @@ class Tensor:
                     f"grad=np.ones({self.shape})"
                 )
             grad = _filled(self.data.shape, self.data.dtype, 1)
-            caller_arrays = set()
+            taken = set()
         else:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
             if grad.shape != self.shape:
                 raise ValueError(f"backward() got a gradient of shape {grad.shape} for a tensor of shape {self.shape}")
-            caller_arrays = {id(grad)}
+            taken = {id(grad)}
 
         grads = {self: grad}
         # A leaf keeps the array it is handed only if nothing else can hold it: not a view,
-        # not the caller's array, not an array already given to another leaf. Otherwise an
-        # in-place update of one .grad (accumulation, clipping) would change another.
-        taken = caller_arrays
+        # not the caller's array (``taken`` starts with it), not an array already given to
+        # another leaf. Otherwise an in-place update of one .grad (accumulation, clipping)
+        # would change another.
         for node in reversed(_topological_order(self)):
             g = grads.pop(node, None)
             if g is None:
@@ -770,9 +768,13 @@ def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
+def _one_tuple(args: tuple) -> tuple:
+    """f(2, 3) and f((2, 3)) mean the same, as in numpy and PyTorch."""
+    return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+
+
 def _shape_args(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
+    shape = _one_tuple(shape)
     for n in shape:
         if not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueError(f"a shape is made of non-negative ints, got {shape}")

@@ -67,8 +67,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     n_out, n_in = w.shape
     if x.ndim == 0 or x.shape[-1] != n_in:
         raise ValueError(
-            f"linear: the input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) "
-            f"but the layer expects {n_in} (weight shape {w.shape})"
+            f"Linear(in_features={n_in}, out_features={n_out}) got an input with "
+            f"{x.shape[-1] if x.ndim else 'no'} features (shape {x.shape}); its last dimension must be {n_in}"
         )
     if x.dtype is not w.dtype:  # a float32 layer computes in float32 whatever it is fed
         x = x.astype(w.dtype)

@@ -202,12 +202,13 @@ class Optimizer:
             p = by_index[int(index)]
             restored = {}
             for name, value in saved.items():
-                if isinstance(value, np.ndarray) and value.shape == p.shape:
-                    restored[name] = value.astype(p.dtype, copy=True)
-                elif isinstance(value, np.ndarray) and value.shape != () or name != "step":
-                    raise ValueError(f"state {name!r} of parameter {index} has shape {np.shape(value)}, not {p.shape}")
-                else:
+                # "step" is a count; every other entry is an array shaped like its parameter
+                if name == "step":
                     restored[name] = int(value)
+                elif np.shape(value) == p.shape:
+                    restored[name] = np.array(value, dtype=p.dtype)
+                else:
+                    raise ValueError(f"state {name!r} of parameter {index} has shape {np.shape(value)}, not {p.shape}")
             new_state[p] = restored
         for saved, group in zip(groups, self.param_groups, strict=True):
             group.update({k: v for k, v in saved.items() if k != "params"})
