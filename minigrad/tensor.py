@@ -104,6 +104,8 @@ def _node(data, parents, backward, op):
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out._op = op
+    out._version = 0
+    out._saved_versions = ()
     if _grad_enabled:
         for parent in parents:
             if parent.requires_grad:
@@ -189,7 +191,7 @@ def _broadcast_error(symbol, a, b):
 class Tensor:
     """An n-dimensional array that records the ops applied to it, for ``backward()``."""
 
-    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op")
+    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_version", "_saved_versions")
     # Makes numpy hand `ndarray + Tensor` and `np.float64(2) * Tensor` to our reflected
     # operators instead of turning the Tensor into an object array.
     __array_ufunc__ = None
@@ -221,6 +223,8 @@ class Tensor:
         self._parents = ()
         self._backward = None
         self._op = ""
+        self._version = 0  # bumped by every in-place change of data (PyTorch's version counter)
+        self._saved_versions = ()
 
     # ----------------------------------------------------------------- attributes
     shape = property(lambda self: self.data.shape)

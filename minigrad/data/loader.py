@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from .checks import check_bool, check_int, check_same_length
+from ..checks import check_bool, check_int, check_same_length
 
 __all__ = ["DataLoader"]
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
-from .checks import check_same_length
+from ..checks import check_same_length
 
 __all__ = ["train_test_split"]
 

@@ -1,0 +1,109 @@
+"""The argument checks used at every public boundary of minigrad.
+
+One rule for one kind of bad value, wherever it is passed: a value of the wrong type
+raises ``TypeError``, a value of the right type outside its range raises ``ValueError``,
+and the message names the argument, what it must be and what it got, so a typo is found
+from the error alone. ``bool`` is refused where a number is wanted (``lr=True`` is always
+a mistake, although Python counts it as the int 1). Each check returns the value in its
+plain Python form (int, float or bool).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "check_bool",
+    "check_int",
+    "check_number",
+    "check_range",
+    "check_non_negative",
+    "check_positive",
+    "check_probability",
+    "check_decay",
+    "check_choice",
+    "check_same_length",
+]
+
+
+def check_bool(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_int(name: str, value, minimum: int | None = None) -> int:
+    """A whole number (not a bool), at least ``minimum`` if given."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def check_number(name: str, value) -> float:
+    """A finite real number (not a bool): nan or infinity would only make every result nan."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return float(value)
+
+
+def check_range(name: str, value, low=None, high=None, *, low_open: bool = False, high_open: bool = False) -> float:
+    """A finite number in the interval from ``low`` to ``high`` (either may be None: no
+    bound), each end closed unless ``low_open`` / ``high_open``."""
+    number = check_number(name, value)
+    too_low = low is not None and (number <= low if low_open else number < low)
+    too_high = high is not None and (number >= high if high_open else number > high)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be {_interval(low, high, low_open, high_open)}, got {value!r}")
+    return number
+
+
+def _interval(low, high, low_open, high_open) -> str:
+    if high is None:
+        return f"{'>' if low_open else '>='} {low}"
+    if low is None:
+        return f"{'<' if high_open else '<='} {high}"
+    return f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+
+
+def check_non_negative(name: str, value) -> float:
+    """Learning rates, weight decay, noise levels: a finite number >= 0."""
+    return check_range(name, value, 0)
+
+
+def check_positive(name: str, value) -> float:
+    return check_range(name, value, 0, low_open=True)
+
+
+def check_probability(name: str, value) -> float:
+    """A probability: a number in [0, 1], both ends allowed (dropout p=1 zeroes everything)."""
+    return check_range(name, value, 0, 1)
+
+
+def check_decay(name: str, value) -> float:
+    """Decay rates and momentum: [0, 1). At 1 a moving average would never take in anything new."""
+    return check_range(name, value, 0, 1, high_open=True)
+
+
+def check_choice(name: str, value, choices) -> str:
+    """One of a fixed set of strings, such as a loss's reduction."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {', '.join(map(repr, choices))}; got {value!r}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
+def check_same_length(X, y) -> int:
+    """Inputs and targets (ndarrays or Tensors) pair up row by row, so they must have as
+    many rows; returns that number."""
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"X and y must have one row per sample, got shapes {X.shape} and {y.shape}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got len(X) = {len(X)} and len(y) = {len(y)}")
+    return len(X)
