@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
 from ..checks import check_bool, check_int, check_same_length
+from ..tensor import Tensor
 
 __all__ = ["DataLoader"]
 

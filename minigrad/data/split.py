@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from ..tensor import Tensor
 from ..checks import check_same_length
+from ..tensor import Tensor
 
 __all__ = ["train_test_split"]
 
