@@ -112,6 +112,9 @@ def _node(data, parents, backward, op):
                 out.requires_grad = True
                 out._parents = parents
                 out._backward = backward
+                # backward needs its inputs as they are now: remember their versions to
+                # refuse a backward after an in-place change (PyTorch's version counter)
+                out._saved_versions = tuple([p._version for p in parents])
                 return out
     out.requires_grad = False
     out._parents = ()
@@ -124,20 +127,61 @@ def _constant(array):
 
 
 _SCALARS = (int, float, np.number, np.bool_)
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating point, PyTorch's order
 
 
 def _lift(x, like: Tensor) -> Tensor:
-    """Make an operand a Tensor. Scalars take ``like``'s dtype, so that neither a Python
-    number nor a numpy scalar (which numpy 2 would let promote float32 to float64)
-    changes the dtype of a model."""
+    """Make an operand a Tensor. A Python or numpy scalar takes ``like``'s dtype when that is
+    of its category or higher (so neither changes the dtype of a float32 model, although
+    numpy 2 would let a numpy float64 scalar promote it); a float scalar meeting an integer
+    tensor becomes the default float dtype, an int meeting a bool tensor int64 (PyTorch's
+    rule for "wrapped numbers")."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, _SCALARS) or (isinstance(x, np.ndarray) and x.ndim == 0):
+    if isinstance(x, _SCALARS):
         dtype = like.data.dtype
-        if dtype.kind != "f" and np.asarray(x).dtype.kind == "f":
-            dtype = _default_dtype
+        kind = "b" if isinstance(x, (bool, np.bool_)) else "f" if isinstance(x, (float, np.floating)) else "i"
+        if _CATEGORY[kind] > _CATEGORY[dtype.kind]:
+            dtype = _default_dtype if kind == "f" else np.dtype(np.int64)
         return _constant(np.asarray(x, dtype=dtype))
     return Tensor(x)
+
+
+def _promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """PyTorch's promoteTypes: the higher category wins outright (int64 with float32 is
+    float32, where numpy says float64); within a category, numpy's rule (the wider type)."""
+    if _CATEGORY[a.kind] != _CATEGORY[b.kind]:
+        return a if _CATEGORY[a.kind] > _CATEGORY[b.kind] else b
+    return np.promote_types(a, b)
+
+
+def _result_dtype(a: np.ndarray, b: np.ndarray) -> np.dtype:
+    """The dtype of a binary op's result, by PyTorch's rule: operands with dimensions decide,
+    unless a 0-d operand is of a higher category (float32 x with a 0-d float64 stays
+    float32; an int64 x with a 0-d float64 becomes float64). Scalars arrive here as 0-d
+    arrays already given their dtype by ``_lift``."""
+    if (a.ndim == 0) == (b.ndim == 0):
+        return _promote_types(a.dtype, b.dtype)
+    dims, zero = (b.dtype, a.dtype) if a.ndim == 0 else (a.dtype, b.dtype)
+    if dims.kind == "f" or (dims.kind != "b" and zero.kind != "f"):
+        return dims
+    return _promote_types(dims, zero)
+
+
+def _common(a: np.ndarray, b: np.ndarray, true_division: bool = False):
+    """Both operands cast to the result dtype, so the op computes in the dtype PyTorch
+    would (numpy would compute int64 * 0.1 in float64). True division of integers gives
+    the default float dtype."""
+    dtype = _result_dtype(a, b) if a.dtype is not b.dtype else a.dtype
+    if true_division and dtype.kind != "f":
+        dtype = _default_dtype
+    return a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+
+
+def _floating(a: np.ndarray) -> np.ndarray:
+    """Input of an op whose result is real-valued (exp, log, softmax...): integers and bools
+    become the default float dtype, as in PyTorch (numpy would give float64)."""
+    return a if a.dtype.kind == "f" else a.astype(_default_dtype)
 
 
 def _normalize_axis(axis, ndim: int):
@@ -170,14 +214,6 @@ def _filled(shape, dtype, values):
     several times faster on small arrays than np.broadcast_to(...).copy() or np.*_like.)"""
     out = np.empty(shape, dtype)
     out[...] = values
-    return out
-
-
-def _torch_promotion(out, a, b):
-    """PyTorch's rule where numpy's differs: a 0-d operand does not raise the dtype of an
-    operand that has dimensions, if both are floating point (float32 * 0-d float64 is float32)."""
-    if a.dtype.kind == b.dtype.kind == "f" and (a.ndim == 0) != (b.ndim == 0):
-        return out.astype((b if a.ndim == 0 else a).dtype, copy=False)
     return out
 
 
@@ -270,12 +306,12 @@ class Tensor:
     def __add__(self, other):
         other = _lift(other, self)
         a, b = self.data, other.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)
         try:
             out = a + b
         except ValueError:
             raise _broadcast_error("+", a, b) from None
-        if a.dtype is not b.dtype:
-            out = _torch_promotion(out, a, b)
 
         def backward(g):
             return (
@@ -288,12 +324,12 @@ class Tensor:
     def __sub__(self, other):
         other = _lift(other, self)
         a, b = self.data, other.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)
         try:
             out = a - b
         except ValueError:
             raise _broadcast_error("-", a, b) from None
-        if a.dtype is not b.dtype:
-            out = _torch_promotion(out, a, b)
 
         def backward(g):
             return (
@@ -306,12 +342,12 @@ class Tensor:
     def __mul__(self, other):
         other = _lift(other, self)
         a, b = self.data, other.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)
         try:
             out = a * b
         except ValueError:
             raise _broadcast_error("*", a, b) from None
-        if a.dtype is not b.dtype:
-            out = _torch_promotion(out, a, b)
 
         def backward(g):
             return (
@@ -324,12 +360,12 @@ class Tensor:
     def __truediv__(self, other):
         other = _lift(other, self)
         a, b = self.data, other.data
+        if a.dtype is not b.dtype or a.dtype.kind != "f":
+            a, b = _common(a, b, true_division=True)
         try:
             out = a / b
         except ValueError:
             raise _broadcast_error("/", a, b) from None
-        if a.dtype is not b.dtype:
-            out = _torch_promotion(out, a, b)
 
         def backward(g):
             return (
@@ -348,6 +384,11 @@ class Tensor:
         # Python numbers never promote float32; an int keeps numpy's fast path for x**2
         p = int(exponent) if float(exponent).is_integer() else float(exponent)
         a = self.data
+        if a.dtype.kind != "f":
+            if isinstance(p, float) or isinstance(exponent, (float, np.floating)):
+                a = a.astype(_default_dtype)
+            elif p < 0:
+                raise ValueError(f"an integer tensor cannot be raised to the negative power {p}: make it float first")
         out = a**p
 
         def backward(g):
@@ -360,11 +401,14 @@ class Tensor:
     def __rpow__(self, base):
         if not isinstance(base, _SCALARS):
             raise TypeError(f"in base ** tensor the base must be a scalar, got {type(base).__name__}")
-        log_base = np.log(np.asarray(base, dtype=self.data.dtype))
-        out = np.power(np.asarray(base, dtype=self.data.dtype), self.data)
+        b, x = _common(_lift(base, self).data, self.data)
+        out = np.power(b, x)
 
         def backward(g):
-            return (g * out * log_base,)
+            if b == 0:  # d(0**x)/dx: 0 where 0**x is 0 or 1 (x >= 0), as PyTorch defines it
+                with np.errstate(invalid="ignore"):
+                    return (np.where(x >= 0, 0, g * out * -np.inf).astype(out.dtype, copy=False),)
+            return (g * out * np.log(b),)
 
         return _node(out, (self,), backward, "rpow")
 
@@ -377,6 +421,8 @@ class Tensor:
     def __matmul__(self, other):
         other = _lift(other, self)
         a, b = self.data, other.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"@ needs tensors of at least 1 dimension, got shapes {a.shape} and {b.shape}")
         k_left, k_right = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
@@ -429,9 +475,64 @@ class Tensor:
     def __rmatmul__(self, other):
         return _lift(other, self) @ self
 
+    # In-place forms (x += y): the result is written into x's own array, so every holder
+    # of x (a model, an optimizer) sees it, and x's version goes up by one.
+    def __iadd__(self, other):
+        return self._in_place(other, Tensor.__add__, "+=")
+
+    def __isub__(self, other):
+        return self._in_place(other, Tensor.__sub__, "-=")
+
+    def __imul__(self, other):
+        return self._in_place(other, Tensor.__mul__, "*=")
+
+    def __itruediv__(self, other):
+        return self._in_place(other, Tensor.__truediv__, "/=")
+
+    def _in_place(self, other, op, symbol):
+        """PyTorch's in-place semantics: refused on a leaf that requires grad while grad is
+        recorded (its gradient would describe a value it no longer has); otherwise the new
+        value replaces the old one in the same array and, if a gradient can flow, x takes
+        over the new op's place in the graph."""
+        if _grad_enabled and self.requires_grad and self._backward is None:
+            raise RuntimeError(
+                f"'{symbol}' would change a leaf tensor that requires grad (shape {self.shape}) in place. "
+                "For an update of weights, do it inside `with mg.no_grad():`; to compute a new value, "
+                f"write x = x {symbol[0]} y"
+            )
+        other = _lift(other, self)
+        tracked = _grad_enabled and (self.requires_grad or other.requires_grad)
+        before = self
+        if tracked:  # the old value keeps its array and its place in the graph; x moves on
+            before = Tensor.__new__(Tensor)
+            for slot in Tensor.__slots__:
+                setattr(before, slot, getattr(self, slot))
+        result = op(before, other)
+        if result.shape != self.shape:
+            raise ValueError(
+                f"'{symbol}' cannot write a result of shape {result.shape} into a tensor of shape {self.shape}: "
+                "in-place ops may broadcast the right operand only"
+            )
+        if not np.can_cast(result.dtype, self.dtype, casting="same_kind"):
+            raise TypeError(
+                f"'{symbol}' gives a {result.dtype} result, which cannot be stored in place in a {self.dtype} tensor; "
+                f"write x = x {symbol[0]} y for a new tensor"
+            )
+        self._version += 1
+        if tracked:
+            self.data = result.data.astype(self.dtype, copy=False)
+            self.requires_grad = True
+            self._parents, self._backward, self._op = result._parents, result._backward, result._op
+            self._saved_versions = result._saved_versions
+            return self
+        self.data[...] = result.data
+        if self._backward is not None:  # the op that made x may need the value it made
+            self._backward = _changed_in_place(self)
+        return self
+
     # ----------------------------------------------------------------- elementwise
     def exp(self):
-        out = np.exp(self.data)
+        out = np.exp(_floating(self.data))
 
         def backward(g):
             return (g * out,)
@@ -439,7 +540,7 @@ class Tensor:
         return _node(out, (self,), backward, "exp")
 
     def log(self):
-        a = self.data
+        a = _floating(self.data)
         out = np.log(a)
 
         def backward(g):
@@ -448,7 +549,7 @@ class Tensor:
         return _node(out, (self,), backward, "log")
 
     def sqrt(self):
-        out = np.sqrt(self.data)
+        out = np.sqrt(_floating(self.data))
 
         def backward(g):
             return (g / (2 * out),)
@@ -456,7 +557,7 @@ class Tensor:
         return _node(out, (self,), backward, "sqrt")
 
     def tanh(self):
-        out = np.tanh(self.data)
+        out = np.tanh(_floating(self.data))
 
         def backward(g):
             return (g * (1 - out * out),)
@@ -464,7 +565,7 @@ class Tensor:
         return _node(out, (self,), backward, "tanh")
 
     def sigmoid(self):
-        a = self.data
+        a = _floating(self.data)
         # exp(-|a|) never overflows; 1/(1+e) for a >= 0 and e/(1+e) for a < 0 keep full
         # relative precision in both tails (sigmoid(-40) is 4e-18, not 0).
         e = np.exp(-np.abs(a))
@@ -528,7 +629,8 @@ class Tensor:
     def sum(self, axis=None, keepdims: bool = False):
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
-        out = a.sum(axis=axes, keepdims=keepdims)
+        # integers and bools sum in int64, as in PyTorch (numpy would sum uint8 in uint64)
+        out = a.sum(axis=axes, keepdims=keepdims, dtype=None if a.dtype.kind == "f" else np.int64)
 
         def backward(g):
             return (_filled(a.shape, a.dtype, _expand_reduced(g, axes, a.shape)),)
@@ -539,6 +641,11 @@ class Tensor:
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
         count = math.prod([a.shape[i] for i in axes])
+        if a.dtype.kind != "f":
+            raise TypeError(
+                f"mean() needs a floating-point tensor, this one is {a.dtype}: "
+                "convert it first, e.g. mg.Tensor(x.data, dtype=np.float32)"
+            )
         if count == 0:
             raise ValueError(f"mean over an empty axis of a tensor of shape {a.shape}")
         out = a.sum(axis=axes, keepdims=keepdims) / count  # what a.mean() computes, without its overhead
@@ -618,7 +725,7 @@ class Tensor:
     # ----------------------------------------------------------------- softmax family
     def logsumexp(self, axis=-1, keepdims: bool = False):
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the max: finite for any logits."""
-        a = self.data
+        a = _floating(self.data)
         axes = _normalize_axis(axis, a.ndim)
         m = a.max(axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
@@ -631,7 +738,7 @@ class Tensor:
         return _node(out, (self,), backward, "logsumexp")
 
     def log_softmax(self, axis=-1):
-        a = self.data
+        a = _floating(self.data)
         axes = _normalize_axis(axis, a.ndim)
         shifted = a - a.max(axis=axes, keepdims=True)
         out = shifted - np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
@@ -642,7 +749,7 @@ class Tensor:
         return _node(out, (self,), backward, "log_softmax")
 
     def softmax(self, axis=-1):
-        a = self.data
+        a = _floating(self.data)
         axes = _normalize_axis(axis, a.ndim)
         e = np.exp(a - a.max(axis=axes, keepdims=True))
         out = e / e.sum(axis=axes, keepdims=True)
@@ -699,6 +806,9 @@ class Tensor:
                 else:
                     node.grad = g.copy()
                 continue
+            for parent, version in zip(node._parents, node._saved_versions):  # noqa: B905 (hot loop)
+                if parent._version != version:
+                    raise _modified_in_place(node, parent, version)
             # each closure returns one gradient per parent, None for a parent that needs none
             for parent, pg in zip(node._parents, node._backward(g)):  # noqa: B905 (hot loop)
                 if pg is None:
@@ -708,6 +818,28 @@ class Tensor:
                     pg = pg.astype(dtype)
                 previous = grads.get(parent)
                 grads[parent] = pg if previous is None else previous + pg
+
+
+def _modified_in_place(node: Tensor, parent: Tensor, version: int) -> RuntimeError:
+    return RuntimeError(
+        f"backward() through '{node._op}' needs its input of shape {parent.shape} ({parent.dtype}) as it was in "
+        f"the forward pass, but that input has been changed in place since (version {version}, now "
+        f"{parent._version}), e.g. by optimizer.step() or '-='. Run the forward pass again after changing the "
+        "weights, then call backward() on the new result."
+    )
+
+
+def _changed_in_place(tensor: Tensor):
+    """The backward of a recorded result that was later changed in place without recording."""
+    op, shape = tensor._op, tensor.shape
+
+    def backward(g):
+        raise RuntimeError(
+            f"backward() through '{op}' (result of shape {shape}) is not possible: that result was changed in "
+            "place after it was computed, under no_grad(). Run the forward pass again."
+        )
+
+    return backward
 
 
 def _topological_order(root: Tensor) -> list:
