@@ -143,8 +143,29 @@ def _lift(x, like: Tensor) -> Tensor:
         kind = "b" if isinstance(x, (bool, np.bool_)) else "f" if isinstance(x, (float, np.floating)) else "i"
         if _CATEGORY[kind] > _CATEGORY[dtype.kind]:
             dtype = _default_dtype if kind == "f" else np.dtype(np.int64)
-        return _constant(np.asarray(x, dtype=dtype))
+        try:
+            return _constant(np.asarray(x, dtype=dtype))
+        except OverflowError:  # uint8 tensor + -1: the integer wraps around, as in PyTorch
+            return _constant(np.asarray(x).astype(dtype))
     return Tensor(x)
+
+
+def _power(a: np.ndarray, p):
+    """a ** p for a Python number p, with PyTorch's special cases (sqrt, 1/sqrt, 1/a, a*a*a,
+    1/(a*a)), so that results agree to the bit and at the edges (-inf ** 0.5 is nan)."""
+    if a.dtype.kind != "f":
+        return a**p
+    if p == 0.5:
+        return np.sqrt(a)
+    if p == -0.5:
+        return 1 / np.sqrt(a)
+    if p == -1:
+        return 1 / a
+    if p == 3:
+        return a * a * a
+    if p == -2:
+        return 1 / (a * a)
+    return a**p
 
 
 def _promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
@@ -185,9 +206,12 @@ def _floating(a: np.ndarray) -> np.ndarray:
 
 
 def _normalize_axis(axis, ndim: int):
-    """Axis argument of a reduction as a tuple of non-negative ints (None: all axes)."""
+    """Axis argument of a reduction as a tuple of non-negative ints (None: all axes). A 0-d
+    tensor accepts axis 0 or -1 and has nothing to reduce, as in PyTorch."""
     if axis is None:
         return tuple(range(ndim))
+    if ndim == 0 and axis in (0, -1, (0,), (-1,)):
+        return ()
     if type(axis) is int and -ndim <= axis < ndim:  # the common case, checked cheaply
         return (axis % ndim,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
@@ -358,6 +382,8 @@ class Tensor:
         return _node(out, (self, other), backward, "mul")
 
     def __truediv__(self, other):
+        if isinstance(other, (int, np.integer)) and self.data.dtype.kind != "f":
+            other = float(other)  # integer / integer is true division, in the default float dtype
         other = _lift(other, self)
         a, b = self.data, other.data
         if a.dtype is not b.dtype or a.dtype.kind != "f":
@@ -381,20 +407,20 @@ class Tensor:
                 f"** takes a scalar exponent, got {type(exponent).__name__}; "
                 "for a tensor exponent write (b * a.log()).exp()"
             )
-        # Python numbers never promote float32; an int keeps numpy's fast path for x**2
-        p = int(exponent) if float(exponent).is_integer() else float(exponent)
         a = self.data
-        if a.dtype.kind != "f":
-            if isinstance(p, float) or isinstance(exponent, (float, np.floating)):
-                a = a.astype(_default_dtype)
-            elif p < 0:
-                raise ValueError(f"an integer tensor cannot be raised to the negative power {p}: make it float first")
-        out = a**p
+        e = exponent if isinstance(exponent, np.ndarray) else _lift(exponent, self).data
+        dtype = a.dtype if e.dtype is a.dtype else _result_dtype(a, e)
+        a = a.astype(dtype, copy=False)
+        # a Python number as the exponent never promotes a; an int keeps numpy's integer powers
+        p = int(exponent) if float(exponent).is_integer() else float(exponent)
+        if dtype.kind != "f" and p < 0:
+            raise ValueError(f"an integer tensor cannot be raised to the negative power {p}: make it float first")
+        out = _power(a, p).astype(dtype, copy=False)
 
         def backward(g):
             if p == 0:  # x**0 is constant; a**-1 would turn a zero base into nan
                 return (np.zeros(a.shape, a.dtype),)
-            return (g * p * a ** (p - 1),)
+            return (g * (p * _power(a, p - 1)),)  # grouped as PyTorch does, for the same rounding
 
         return _node(out, (self,), backward, "pow")
 
@@ -470,6 +496,8 @@ class Tensor:
         return _lift(other, self) * self
 
     def __rtruediv__(self, other):
+        if isinstance(other, (int, np.integer)) and self.data.dtype.kind != "f":
+            other = float(other)
         return _lift(other, self) / self
 
     def __rmatmul__(self, other):
@@ -572,7 +600,7 @@ class Tensor:
         out = np.where(a >= 0, 1, e) / (1 + e)
 
         def backward(g):
-            return (g * out * (1 - out),)
+            return (g * (1 - out) * out,)  # in PyTorch's order, for the same rounding
 
         return _node(out, (self,), backward, "sigmoid")
 
@@ -580,8 +608,8 @@ class Tensor:
         a = self.data
         out = np.maximum(a, 0)
 
-        def backward(g):
-            return (g * (a > 0),)
+        def backward(g):  # a selection, not a product: an inf or nan gradient stays where it belongs
+            return (np.where(a <= 0, 0, g),)
 
         return _node(out, (self,), backward, "relu")
 
@@ -600,28 +628,30 @@ class Tensor:
         a = self.data
 
         def backward(g):
-            return (g * np.sign(a),)
+            return (g * np.sign(np.nan_to_num(a)),)  # sign(nan) counts as 0, as in PyTorch
 
         return _node(np.abs(a), (self,), backward, "abs")
 
     def clip(self, lo=None, hi=None):
-        """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi (PyTorch's clamp)."""
+        """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi (PyTorch's clamp).
+        Integer tensors stay integer with integer bounds and become float with float ones."""
         if lo is None and hi is None:
             raise ValueError("clip needs lo, hi or both")
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip needs lo <= hi, got lo={lo} and hi={hi}")
         a = self.data
-        lo = None if lo is None else float(lo)
-        hi = None if hi is None else float(hi)
-        out = np.clip(a, lo, hi)
+        if a.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (lo, hi)):
+            a = a.astype(_default_dtype)
+        bounds = [None if v is None else np.asarray(v).astype(a.dtype) for v in (lo, hi)]
+        out = np.clip(a, *bounds)
         inside = np.ones(a.shape, dtype=bool)
         if lo is not None:
-            inside &= a >= lo
+            inside &= a >= bounds[0]
         if hi is not None:
-            inside &= a <= hi
+            inside &= a <= bounds[1]
 
         def backward(g):
-            return (g * inside,)
+            return (np.where(inside, g, 0),)
 
         return _node(out, (self,), backward, "clip")
 
