@@ -4,12 +4,19 @@ same start on the same batches, prints a table and writes a figure:
     minigrad compare                                  # spirals; sgd, adagrad, rmsprop, adam
     minigrad compare --dataset moons --optimizers sgd,momentum,adam --epochs 50
     minigrad compare --lr adagrad=0.1 --lr rmsprop=0.01 --out my_figure.png
+
+Everything that can be checked before training is: bad arguments, an ``--out`` path that
+cannot be written, a network too big for the memory, each exit 2 with one line saying
+what to do, before the first step.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+from pathlib import Path
 
 from . import __version__
 
@@ -113,7 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--seeds", type=_positive_int, default=1, help="repeat with this many seeds and show mean and band (default: 1)"
     )
-    compare.add_argument("--out", default="compare.png", help="where to write the figure (default: %(default)s)")
+    compare.add_argument(
+        "--drop-last",
+        action="store_true",
+        help="leave out each epoch's last batch when it is smaller than --batch-size",
+    )
+    compare.add_argument(
+        "--out",
+        default="compare.png",
+        help="where to write the figure; its extension picks the format: .png, .pdf, .svg, ... (default: %(default)s)",
+    )
     compare.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -135,22 +151,140 @@ def main(argv: list[str] | None = None) -> int:
     stray = [name for name in rates if name not in names]
     if stray:
         parser.error(f"--lr names {', '.join(stray)}, which is not among --optimizers {','.join(names)}")
-    return _run_compare(args, names, rates)
+    try:
+        out, file_format = _figure_path(args.out)
+    except ValueError as reason:
+        parser.error(f"argument --out: {reason}")
+    try:
+        return _run_compare(args, names, rates, out, file_format, parser)
+    except KeyboardInterrupt:  # outside training (fit and compare keep a run's history themselves)
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except MemoryError:  # the estimate in _check_memory was too low
+        parser.error(f"out of memory with --hidden {','.join(map(str, args.hidden))}; use smaller layers")
 
 
-def _run_compare(args, names: list[str], rates: dict[str, float]) -> int:
+def _figure_path(text: str) -> tuple[Path, str]:
+    """The absolute path the figure will be written to, and its format, checked before any
+    training: a known extension (no extension: .png is added, as matplotlib would), not a
+    folder, in a folder that exists and can be written. ValueError with the reason."""
+    if not text.strip():
+        raise ValueError("give a file name, e.g. --out compare.png")
+    path = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        raise ValueError(f"{text} is a folder; give a file name in it, e.g. --out {path / 'compare.png'}")
+    formats = _figure_formats()
+    file_format = path.suffix[1:].lower()
+    if not file_format:
+        file_format = "png"
+        path = path.with_name(path.name + ".png")
+    elif file_format not in formats:
+        known = ", ".join("." + name for name in formats)
+        raise ValueError(f"cannot write a {path.suffix} figure ({text}); end the name with one of {known}")
+    path = path.resolve()
+    folder = path.parent
+    if not folder.exists():
+        raise ValueError(f"the folder {folder} does not exist; create it first, or choose another place")
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
+    try:  # the only sure test of writing is to write: root may write anywhere, a read-only disk nowhere
+        if path.exists():
+            open(path, "ab").close()
+        else:
+            handle, probe = tempfile.mkstemp(dir=folder, prefix=".minigrad-", suffix=".tmp")
+            os.close(handle)
+            os.unlink(probe)
+    except OSError as error:
+        target = path if path.exists() else f"the folder {folder}"
+        raise ValueError(f"cannot write to {target} ({error.strerror or error}); choose another place") from None
+    return path, file_format
+
+
+def _figure_formats() -> list[str]:
+    """The extensions matplotlib can write here (pgf only with its TeX program installed)."""
+    import shutil
+
+    import matplotlib
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if not shutil.which(matplotlib.rcParams["pgf.texsystem"]):
+        formats.remove("pgf")
+    return formats
+
+
+def _check_memory(parser, args, names, sizes: list[int], n_train: int, n_test: int, itemsize: int) -> None:
+    """Refuse, before allocating, a network whose training and figure would not fit in the
+    memory: weights, gradients and optimizer state for every run kept, and the
+    activations of the largest batch (training, test set, or the decision-boundary grid)."""
+    parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:], strict=False))
+    copies = len(names) * args.seeds + 6  # each run's model; the start, gradients, optimizer state, temporaries
+    # a training step keeps every layer's output and gradient; an evaluation without a graph
+    # holds about two layers' outputs at a time, on the test set or the 200 x 200 grid of a 2-D plot
+    training = 4 * min(args.batch_size, n_train) * sum(sizes[1:])
+    evaluation = 3 * max(n_test, 200 * 200 if sizes[0] == 2 else 0) * max(sizes[1:])
+    need = itemsize * (parameters * copies + max(training, evaluation))
+    available = _available_memory()
+    budget = int(0.8 * available) if available else 4 * 2**30
+    if need > budget:
+        have = f"the {available / 2**30:.1f} GB available" if available else "a limit of 4 GB (free memory unknown)"
+        parser.error(
+            f"--hidden {','.join(map(str, args.hidden))} makes a network of {parameters:,} parameters that would "
+            f"need about {_gigabytes(need)} of memory to train and plot, more than {have}; "
+            f"use smaller layers, e.g. --hidden 64,64 (or fewer --seeds / optimizers)"
+        )
+
+
+def _gigabytes(n: int) -> str:
+    return f"{n / 2**30:,.0f} GB" if n >= 10 * 2**30 else f"{n / 2**30:.1f} GB"
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory this process may still use: the least of the system's available
+    memory and a cgroup (container) limit, as far as they can be read; None if unknown."""
+    found = []
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit != "max":
+            used = int(Path("/sys/fs/cgroup/memory.current").read_text())
+            found.append(max(int(limit) - used, 0))
+    except (OSError, ValueError):
+        pass
+    if not found:
+        try:
+            found.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2)
+        except (AttributeError, ValueError, OSError):
+            return None
+    return min(found)
+
+
+def _run_compare(args, names: list[str], rates: dict[str, float], out: Path, file_format: str, parser) -> int:
     import time
 
     from . import nn
     from .comparison import compare
     from .data import train_test_split
     from .rng import manual_seed
+    from .tensor import get_default_dtype
 
     started = time.perf_counter()
     X, y = _load(args.dataset, args.seed)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, seed=args.seed)
     classes = int(y.max()) + 1
     sizes = [X.shape[1], *args.hidden]
+    if args.drop_last and args.batch_size > len(X_train):
+        parser.error(
+            f"--drop-last with --batch-size {args.batch_size} > {len(X_train)} training samples leaves no batch at all"
+        )
+    itemsize = max(X.dtype.itemsize, get_default_dtype().itemsize)
+    _check_memory(parser, args, names, [*sizes, classes], len(X_train), len(X_test), itemsize)
 
     def network():
         layers = []
@@ -159,9 +293,11 @@ def _run_compare(args, names: list[str], rates: dict[str, float]) -> int:
         return nn.Sequential(*layers, nn.Linear(sizes[-1], classes))
 
     manual_seed(args.seed)
+    left_out = len(X_train) % args.batch_size if args.drop_last and args.batch_size <= len(X_train) else 0
     print(
         f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, {classes} classes; "
         f"network {'-'.join(map(str, [*sizes, classes]))}; {args.epochs} epochs of batches of {args.batch_size}"
+        + (f" ({left_out} samples left out of each epoch: --drop-last)" if left_out else "")
     )
     result = compare(
         network,
@@ -174,6 +310,7 @@ def _run_compare(args, names: list[str], rates: dict[str, float]) -> int:
         seeds=range(args.seed, args.seed + args.seeds),
         validation_data=(X_test, y_test),
         verbose=False if args.quiet else None,
+        drop_last=args.drop_last,
     )
     print()
     print(result.format_table())
@@ -186,8 +323,12 @@ def _run_compare(args, names: list[str], rates: dict[str, float]) -> int:
     from .plot import comparison_figure
 
     figure = comparison_figure(result, X, y)
-    figure.savefig(args.out, dpi=110)
-    print(f"wrote {args.out} ({time.perf_counter() - started:.1f} s in all)")
+    try:  # checked before training, but the disk may have filled up or the folder gone since
+        figure.savefig(out, dpi=110, format=file_format)
+    except OSError as error:
+        print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
     return 130 if result.interrupted else 0
 
 

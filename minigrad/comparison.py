@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import nn, optim
+from .checks import check_bool, check_int
 from .rng import manual_seed
-from .train import History, fit
+from .train import History, StopReason, fit
 
 __all__ = ["compare", "Comparison", "Run", "OPTIMIZERS"]
 
@@ -37,17 +38,28 @@ class Run:
     model: nn.Module  # the trained model
 
     @property
+    def stop(self) -> StopReason | None:
+        """Why the run ended early (``history.stop``), or None."""
+        return self.history.stop
+
+    @property
     def diverged(self) -> bool:
         """The loss became nan or inf, which stopped the run."""
-        return self.history.stopped is not None and "loss became" in self.history.stopped
+        return self.stop is not None and self.stop.kind == "diverged"
+
+    @property
+    def broken(self) -> bool:
+        """The run could not train to its end: it diverged, its data held nan or inf, or
+        an exception stopped it (an interrupted run is not broken)."""
+        return self.stop is not None and self.stop.kind in ("diverged", "bad_data", "error")
 
     @property
     def failed(self) -> bool:
-        """Diverged, or ended with a higher training loss than its first step's: with ReLU
+        """Broken, or ended with a higher training loss than its first step's: with ReLU
         units a too-large step often kills them instead of overflowing, and the loss stays
         finite but high."""
         history = self.history
-        return self.diverged or (bool(history.loss) and history.final_loss > history.loss[0])
+        return self.broken or (bool(history.loss) and history.final_loss > history.loss[0])
 
 
 @dataclass
@@ -71,11 +83,15 @@ class Comparison(Mapping):
         return {name: [run.history for run in runs] for name, runs in self.runs.items()}
 
     def table(self) -> list[dict]:
-        """One row per optimizer; numbers are means over the seeds that did not diverge."""
+        """One row per optimizer; numbers are means over the seeds whose run was not broken
+        (see ``Run.broken``), or over all seeds if every one was. ``status`` is "ok", or
+        what went wrong: "bad data", "error", "diverged", "loss went up", "interrupted"
+        (with "(k of n seeds)" when several seeds were run)."""
         rows = []
         for name, runs in self.runs.items():
-            healthy = [run for run in runs if not run.diverged] or runs
+            healthy = [run for run in runs if not run.broken] or runs
             accuracies = [run.history.final_accuracy for run in healthy if run.history.final_accuracy is not None]
+            accuracies = [a for a in accuracies if math.isfinite(a)]
             rows.append(
                 {
                     "optimizer": name,
@@ -100,16 +116,20 @@ class Comparison(Mapping):
 
 
 def _status(runs: list[Run]) -> str:
+    """The worst thing that happened to any seed's run, decided from the stop records."""
+
     def of_seeds(bad):
         return f" ({len(bad)} of {len(runs)} seeds)" if len(runs) > 1 else ""
 
-    diverged = [run for run in runs if run.diverged]
-    failed = [run for run in runs if run.failed and not run.diverged]
-    if diverged:
-        return "diverged" + of_seeds(diverged)
-    if failed:
-        return "loss went up" + of_seeds(failed)
-    if any(run.history.stopped for run in runs):
+    kinds = [run.stop.kind if run.stop is not None else None for run in runs]
+    for kind, label in (("bad_data", "bad data"), ("error", "error"), ("diverged", "diverged")):
+        bad = [run for run, k in zip(runs, kinds, strict=True) if k == kind]
+        if bad:
+            return label + of_seeds(bad)
+    went_up = [run for run in runs if run.failed]
+    if went_up:
+        return "loss went up" + of_seeds(went_up)
+    if "interrupted" in kinds:
         return "interrupted"
     return "ok"
 
@@ -127,14 +147,22 @@ def compare(
     seeds: Iterable[int] = (0,),
     validation_data: tuple | None = None,
     verbose: bool | None = None,
+    drop_last: bool = False,
 ) -> Comparison:
     """Train one copy of the model per optimizer (and per seed) and collect the histories.
 
     ``model`` is a Module, copied so every optimizer starts from its exact weights, or a
     function that builds one, called after ``mg.manual_seed(seed)`` for each seed. Each
     seed also fixes the batch order, shared by all optimizers. ``lr`` and ``options``
-    override the defaults in ``OPTIMIZERS`` per optimizer name. An optimizer whose loss
-    becomes non-finite is marked as diverged and the others go on.
+    override the defaults in ``OPTIMIZERS`` per optimizer name. ``epochs``,
+    ``batch_size``, ``validation_data``, ``verbose`` and ``drop_last`` go to ``fit``.
+
+    A run that stops early (its loss became non-finite, its data holds nan or inf, an
+    exception in a step) keeps its history, ``Run.stop`` says why, and the other runs go
+    on. Ctrl-C stops the whole comparison: the runs so far are returned, with
+    ``Comparison.interrupted`` set. Wrong arguments raise ``TypeError``/``ValueError``
+    before any training, and so does an exception in a run's first step (the model, the
+    loss and the data do not fit together, for every optimizer alike).
     """
     names = list(optimizers)
     unknown = [name for name in names if name not in OPTIMIZERS]
@@ -145,38 +173,50 @@ def compare(
         stray = set(given) - set(names)
         if stray:
             raise ValueError(f"settings for {sorted(stray)}, which are not among the optimizers compared {names}")
+    check_int("epochs", epochs, 1)
+    check_int("batch_size", batch_size, 1)
+    check_bool("drop_last", drop_last)
+    seeds = [check_int("seed", seed, 0) for seed in seeds]
+    if not seeds:
+        raise ValueError("seeds must name at least one seed, got none")
     if loss_fn is None:
         loss_fn = nn.CrossEntropyLoss() if np.asarray(y).dtype.kind in "iu" else nn.MSELoss()
-    seeds = list(seeds)
 
     comparison = Comparison({name: [] for name in names})
-    for seed in seeds:
-        manual_seed(seed)
-        start = model() if not isinstance(model, nn.Module) else copy.deepcopy(model)
-        for name in names:
-            cls, defaults = OPTIMIZERS[name]
-            settings = {**defaults, **options.get(name, {})}
-            if name in lr:
-                settings["lr"] = lr[name]
-            network = copy.deepcopy(start)
-            optimizer = cls(network.parameters(), **settings)
-            manual_seed(seed)  # dropout masks, if any, are the same for every optimizer
-            history = fit(
-                network,
-                optimizer,
-                loss_fn,
-                X,
-                y,
-                epochs=epochs,
-                batch_size=batch_size,
-                seed=seed,
-                validation_data=validation_data,
-                verbose=verbose,
-                description=name if len(seeds) == 1 else f"{name} (seed {seed})",
-            )
-            comparison.runs[name].append(Run(name, settings, seed, history, network))
-            if history.stopped and history.stopped.startswith("interrupted"):
-                comparison.interrupted = True
-                comparison.runs = {k: v for k, v in comparison.runs.items() if v}
-                return comparison
+    try:
+        for seed in seeds:
+            manual_seed(seed)
+            start = model() if not isinstance(model, nn.Module) else copy.deepcopy(model)
+            for name in names:
+                cls, defaults = OPTIMIZERS[name]
+                settings = {**defaults, **options.get(name, {})}
+                if name in lr:
+                    settings["lr"] = lr[name]
+                network = copy.deepcopy(start)
+                optimizer = cls(network.parameters(), **settings)
+                manual_seed(seed)  # dropout masks, if any, are the same for every optimizer
+                history = fit(
+                    network,
+                    optimizer,
+                    loss_fn,
+                    X,
+                    y,
+                    epochs=epochs,
+                    batch_size=batch_size,
+                    seed=seed,
+                    validation_data=validation_data,
+                    verbose=verbose,
+                    description=name if len(seeds) == 1 else f"{name} (seed {seed})",
+                    drop_last=drop_last,
+                )
+                comparison.runs[name].append(Run(name, settings, seed, history, network))
+                if history.stop is not None and history.stop.kind == "interrupted":
+                    comparison.interrupted = True
+                    break
+            if comparison.interrupted:
+                break
+    except KeyboardInterrupt:  # between two runs (fit itself records one during a run)
+        comparison.interrupted = True
+    if comparison.interrupted:
+        comparison.runs = {k: v for k, v in comparison.runs.items() if v}
     return comparison

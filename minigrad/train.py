@@ -4,26 +4,35 @@ Per step it records the loss and a summary of the optimizer's effective learning
 (its median and 10th-90th percentile band over the coordinates that received a non-zero
 gradient in that step: a coordinate that never gets one, such as a weight into a dead
 ReLU unit, keeps AdaGrad's or RMSprop's lr / eps, which says nothing about training);
-per epoch, the mean
-training loss and accuracy, validation loss and accuracy, and wall time. A non-finite
-loss, or Ctrl-C, stops the run cleanly and keeps everything recorded so far.
+per epoch, the mean training loss and accuracy, validation loss and accuracy, and wall
+time.
+
+A run never loses what it learned to a fault. Data holding nan or inf, a loss that
+becomes nan or inf, an exception raised inside a step and Ctrl-C each stop the run and
+return its History, with ``History.stop`` (a ``StopReason``) saying what happened, where,
+and keeping the exception for debugging. Steps are whole: Ctrl-C pressed during a step is
+held until the step (forward, backward, optimizer update, history entry) is done.
 """
 
 from __future__ import annotations
 
 import math
+import signal
 import sys
+import threading
 import time
+import traceback as _traceback
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 from tqdm import tqdm
 
+from .checks import check_bool, check_int, check_same_length
 from .data import DataLoader
 from .tensor import Tensor, no_grad
 
-__all__ = ["fit", "evaluate", "History", "LRSummary"]
+__all__ = ["fit", "evaluate", "History", "LRSummary", "StopReason"]
 
 
 class LRSummary(NamedTuple):
@@ -34,15 +43,81 @@ class LRSummary(NamedTuple):
     high: float  # 90th percentile
 
 
+# where in a step something went wrong: (phase name, its name in messages)
+_STEP_PHASES = {
+    "forward": "forward pass",
+    "loss": "loss",
+    "backward": "backward pass",
+    "optimizer": "optimizer step",
+}
+
+
+@dataclass(frozen=True)
+class StopReason:
+    """Why a run ended early (``History.stop``): a record for code to test, with the
+    sentence for people in ``message`` (which is also ``History.stopped``).
+
+    ``kind`` is one of
+
+    - ``"diverged"``: the training loss became nan or inf (``loss`` holds it) with finite
+      data. That step was not applied: the weights are those the step before left.
+    - ``"bad_data"``: ``X``, ``y`` or the validation data (``array`` is ``"X"``, ``"y"``,
+      ``"X_val"`` or ``"y_val"``) holds ``count`` values that are nan or inf, the first at
+      ``index`` (a tuple, as for ``array[index]``). Found before training: no step was taken.
+    - ``"interrupted"``: Ctrl-C (``exception`` is the ``KeyboardInterrupt``).
+    - ``"error"``: an exception was raised during a step or the end-of-epoch validation
+      (``exception`` is it, with its ``__traceback__``; ``traceback()`` formats it). An
+      exception in the very first step is raised by ``fit`` instead: nothing was trained,
+      and it almost always means the model, the loss and the data do not fit together.
+
+    ``phase`` says where: ``"forward"``, ``"loss"``, ``"backward"`` or ``"optimizer"``
+    (inside step number ``step``, which is then not in the history: ``len(history.loss)
+    == step - 1``), ``"validation"`` (evaluating the validation data after step ``step``),
+    or ``None`` (between steps, after step ``step``: ``len(history.loss) == step``; 0 if no
+    step was taken). ``epoch`` counts from 1 (0 for ``"bad_data"``).
+
+    Only the ``"optimizer"`` phase can leave a step partly applied: an exception raised by
+    ``optimizer.step()`` itself, or a second Ctrl-C while one is held, may come after some
+    parameters were updated. Everything else stops between steps or before the update.
+    """
+
+    kind: str
+    message: str
+    step: int
+    epoch: int
+    phase: str | None = None
+    exception: BaseException | None = field(default=None, repr=False, compare=False)
+    loss: float | None = None  # "diverged": the non-finite loss
+    array: str | None = None  # "bad_data": which array
+    count: int | None = None  # "bad_data": how many non-finite values it holds
+    index: tuple[int, ...] | None = None  # "bad_data": where the first one is
+
+    def traceback(self) -> str:
+        """The exception's traceback as text (empty if there was no exception)."""
+        if self.exception is None:
+            return ""
+        exc = self.exception
+        return "".join(_traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
 @dataclass
 class History:
+    """What ``fit`` recorded. ``loss`` and ``effective_lr`` hold one entry per completed
+    step, always the same number; ``epochs`` one dict per completed epoch; ``stop`` is
+    ``None`` for a run that did all its epochs, else a ``StopReason``."""
+
     loss: list[float] = field(default_factory=list)  # one per step
     effective_lr: list[LRSummary] = field(default_factory=list)  # one per step
     # one per completed epoch; train_loss and train_accuracy average the epoch's batches as
     # the weights moved, val_* measure the weights at the end of the epoch
     epochs: list[dict] = field(default_factory=list)
-    stopped: str | None = None  # why the run ended early, or None
+    stop: StopReason | None = None  # why the run ended early, or None
     seconds: float = 0.0  # wall time of the whole run
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the run ended early, in words (``stop.message``), or None."""
+        return None if self.stop is None else self.stop.message
 
     @property
     def final_loss(self) -> float:
@@ -53,7 +128,9 @@ class History:
 
     @property
     def final_accuracy(self) -> float | None:
-        """Validation accuracy of the last epoch if there was validation data, else training accuracy."""
+        """Validation accuracy of the last epoch if there was validation data, else training
+        accuracy; None for regression or before the first epoch ended, nan if the model's
+        outputs were not finite."""
         if not self.epochs:
             return None
         last = self.epochs[-1]
@@ -73,77 +150,280 @@ def fit(
     validation_data: tuple | None = None,
     verbose: bool | None = None,
     description: str = "training",
+    drop_last: bool = False,
 ) -> History:
     """Train ``model`` on (X, y) with mini-batches, and return what happened.
 
-    ``verbose=None`` shows a progress bar only when the output is a terminal. ``seed``
-    fixes the batch order (two runs with the same seed see the same batches).
-    Accuracy is recorded when ``y`` holds integer class labels.
+    ``X`` is an ndarray or Tensor with one row per sample, ``(N, ...)``; ``y`` has N rows:
+    integer class labels (then accuracy is recorded too) or float targets. Each epoch
+    serves the data in batches of ``batch_size`` rows, the last one smaller unless
+    ``drop_last=True`` leaves it out (as PyTorch's DataLoader; BatchNorm1d refuses a
+    batch of one row in train mode). ``seed`` fixes the batch order (two runs with the
+    same seed see the same batches). ``validation_data=(X_val, y_val)`` is evaluated, in
+    eval mode, after each epoch. ``verbose=None`` shows a progress bar only when the
+    output is a terminal.
+
+    Wrong arguments raise: ``TypeError`` for a wrong type, ``ValueError`` for a wrong value
+    (``epochs`` < 1, X and y of different lengths, ...), before any training. So does an
+    exception raised in the very first step. Anything after that is recorded instead and
+    ends the run, which returns its history so far: see ``StopReason`` for what
+    ``History.stop`` holds. Ctrl-C during a step is held until that step is complete; the
+    previous SIGINT handler is restored when ``fit`` returns.
     """
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed)
-    classification = np.asarray(y).dtype.kind in "iu"
-    show = sys.stderr.isatty() if verbose is None else verbose
+    epochs = check_int("epochs", epochs, 1)
+    if seed is not None:
+        check_int("seed", seed, 0)
+    show = sys.stderr.isatty() if verbose is None else check_bool("verbose", verbose)
+    if not isinstance(description, str):
+        raise TypeError(f"description must be a string, got {description!r}")
+    for name, value in (("model", model), ("loss_fn", loss_fn)):
+        if not callable(value):
+            raise TypeError(f"{name} must be callable, got {value!r}")
+    loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last)
+    validation = _validation_arrays(validation_data)
+    classification = loader.y.dtype.kind in "iu"
+
     history = History()
     started = time.perf_counter()
-    step = 0
-    # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
-    with (
-        np.errstate(over="ignore", invalid="ignore"),
-        tqdm(total=epochs * len(loader), desc=description, disable=not show, leave=False) as bar,
-    ):
-        try:
-            for epoch in range(1, epochs + 1):
-                epoch_start = time.perf_counter()
-                model.train()
-                loss_sum = correct = seen = 0.0
-                for X_batch, y_batch in loader:
-                    output = model(X_batch)
-                    loss = loss_fn(output, y_batch)
-                    value = loss.item()
-                    step += 1
-                    if not math.isfinite(value):
-                        history.stopped = (
-                            f"the loss became {value} at step {step} (epoch {epoch}); this run stopped there. "
-                            "A smaller learning rate usually helps."
-                        )
-                        return history
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
-                    history.loss.append(value)
-                    history.effective_lr.append(_summarize(optimizer))
-                    loss_sum += value * len(y_batch)
-                    seen += len(y_batch)
+    arrays = [("X", loader.X), ("y", loader.y)]
+    if validation is not None:
+        arrays += [("X_val", validation[0]), ("y_val", validation[1])]
+    history.stop = _bad_data(arrays)  # once, here: the data does not change during the run
+    if history.stop is not None:
+        return history
+
+    step = epoch = 0  # steps completed; the epoch under way
+    phase = None  # where in the step we are (a key of _STEP_PHASES), or None between steps
+    batch_rows = 0
+    guard = _HoldInterrupts()
+    try:
+        # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
+        with (
+            guard,
+            np.errstate(over="ignore", invalid="ignore"),
+            tqdm(total=epochs * len(loader), desc=description, disable=not show, leave=False) as bar,
+        ):
+            try:
+                for epoch in range(1, epochs + 1):
+                    epoch_start = time.perf_counter()
+                    model.train()
+                    loss_sum = correct = seen = 0.0
+                    for X_batch, y_batch in loader:
+                        guard.holding = True  # from here to the end of the step, Ctrl-C waits
+                        batch_rows = len(y_batch)
+                        phase = "forward"
+                        output = model(X_batch)
+                        phase = "loss"
+                        loss = loss_fn(output, y_batch)
+                        value = loss.item()
+                        if not math.isfinite(value):
+                            history.stop = _diverged(value, step + 1, epoch)
+                            return history
+                        batch_correct = _count_correct(output.data, y_batch) if classification else 0
+                        phase = "backward"
+                        optimizer.zero_grad()
+                        loss.backward()
+                        phase = "optimizer"
+                        optimizer.step()
+                        summary = _summarize(optimizer)
+                        history.loss.append(value)
+                        history.effective_lr.append(summary)
+                        step += 1
+                        phase = None
+                        loss_sum += value * batch_rows
+                        seen += batch_rows
+                        correct += batch_correct
+                        bar.update(1)
+                        bar.set_postfix(loss=f"{value:.4f}", refresh=False)
+                        guard.holding = False
+                        guard.release()  # a Ctrl-C held during the step stops the run here
+                    record = {"epoch": epoch, "train_loss": loss_sum / seen}
                     if classification:
-                        correct += _count_correct(output.data, y_batch)
-                    bar.update(1)
-                    bar.set_postfix(loss=f"{value:.4f}", refresh=False)
-                record = {"epoch": epoch, "train_loss": loss_sum / seen}
-                if classification:
-                    record["train_accuracy"] = correct / seen
-                if validation_data is not None:
-                    record.update(evaluate(model, loss_fn, *validation_data, prefix="val_"))
-                record["seconds"] = time.perf_counter() - epoch_start
-                history.epochs.append(record)
-        except KeyboardInterrupt:
-            history.stopped = f"interrupted at step {step} (epoch {epoch})"
-        finally:
-            history.seconds = time.perf_counter() - started
-            model.train()
+                        record["train_accuracy"] = correct / seen
+                    if validation is not None:
+                        phase = "validation"
+                        record.update(_evaluate(model, loss_fn, *validation, prefix="val_"))
+                        phase = None
+                    record["seconds"] = time.perf_counter() - epoch_start
+                    history.epochs.append(record)
+            except KeyboardInterrupt as exc:
+                guard.holding = True
+                history.stop = _interrupted(exc, step, epoch, phase)
+            except Exception as exc:
+                guard.holding = True
+                if step == 0 and phase in _STEP_PHASES:
+                    if hasattr(exc, "add_note"):  # Python 3.11+
+                        exc.add_note(f"(raised in the {_STEP_PHASES[phase]} of fit's first step: nothing was trained)")
+                    raise
+                hint = _small_batch_hint(phase, batch_rows, loader)
+                history.stop = _error(exc, step, epoch, phase, hint)
+    finally:
+        history.seconds = time.perf_counter() - started
+        model.train()
     return history
 
 
 def evaluate(model, loss_fn, X, y, prefix: str = "") -> dict:
-    """Loss (and accuracy, for integer labels) of ``model`` on all of (X, y), in eval mode."""
+    """Loss (and accuracy, for integer labels) of ``model`` on all of (X, y) at once, in
+    eval mode (the model's mode is restored afterwards). Returns ``{prefix + "loss": float,
+    prefix + "accuracy": float}``; the accuracy is nan when the loss is not finite (outputs
+    of nan say nothing about classes). X and y must have as many rows and hold finite
+    numbers, else ``ValueError`` (wrong types: ``TypeError``)."""
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a string, got {prefix!r}")
+    X, y = _validation_arrays((X, y), name="(X, y)")
+    stop = _bad_data([("X", X), ("y", y)])
+    if stop is not None:
+        raise ValueError(stop.message)
+    return _evaluate(model, loss_fn, X, y, prefix)
+
+
+def _evaluate(model, loss_fn, X: np.ndarray, y: np.ndarray, prefix: str) -> dict:
+    was_training = getattr(model, "training", True)
     model.eval()
-    with no_grad():
-        output = model(X if isinstance(X, Tensor) else Tensor(X))
-        result = {prefix + "loss": loss_fn(output, y).item()}
-    if np.asarray(y).dtype.kind in "iu":
-        result[prefix + "accuracy"] = _count_correct(output.data, np.asarray(y)) / len(y)
+    try:
+        with no_grad():
+            output = model(Tensor(X))
+            result = {prefix + "loss": loss_fn(output, y).item()}
+        if y.dtype.kind in "iu":
+            finite = math.isfinite(result[prefix + "loss"])
+            result[prefix + "accuracy"] = _count_correct(output.data, y) / len(y) if finite else math.nan
+    finally:
+        model.train(was_training)
     return result
+
+
+def _validation_arrays(pair, name: str = "validation_data"):
+    """(X, y) as two ndarrays with as many rows, or None for None."""
+    if pair is None:
+        return None
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise TypeError(f"{name} must be a pair (X, y), got {type(pair).__name__}")
+    X, y = pair
+    X = X.data if isinstance(X, Tensor) else X if isinstance(X, np.ndarray) else Tensor(X).data
+    y = y.data if isinstance(y, Tensor) else np.asarray(y)
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: X must hold numbers, got an array of dtype {X.dtype}")
+    check_same_length(X, y)
+    return X, y
+
+
+def _bad_data(arrays) -> StopReason | None:
+    """The first array holding nan or inf, as a "bad_data" stop (one pass over each array;
+    integer arrays are skipped, they cannot hold either)."""
+    for name, array in arrays:
+        if array.dtype.kind not in "fc" or np.isfinite(array).all():
+            continue
+        bad = ~np.isfinite(array)
+        count = int(bad.sum())
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = f"{name}[{', '.join(map(str, index))}]"
+        of = " (validation_data)" if name.endswith("_val") else ""
+        message = (
+            f"{name}{of} holds {count} value{'s' if count > 1 else ''} that {'are' if count > 1 else 'is'} "
+            f"nan or inf, the first at {where}; this run did not start. Training needs finite data: "
+            f"fix or drop those rows (np.isfinite({name}) finds them)."
+        )
+        return StopReason("bad_data", message, step=0, epoch=0, array=name, count=count, index=index)
+    return None
+
+
+def _diverged(value: float, step: int, epoch: int) -> StopReason:
+    message = (
+        f"the loss became {value} at step {step} (epoch {epoch}); this run stopped there, "
+        "before applying that step. A smaller learning rate usually helps."
+    )
+    return StopReason("diverged", message, step=step, epoch=epoch, phase="loss", loss=value)
+
+
+def _where(phase: str | None, step: int, epoch: int) -> tuple[int, str]:
+    """The StopReason step number for a stop in ``phase`` after ``step`` completed steps, and
+    the words for it."""
+    if phase in _STEP_PHASES:
+        return step + 1, f"in the {_STEP_PHASES[phase]} of step {step + 1} (epoch {epoch})"
+    if phase == "validation":
+        return step, f"while evaluating the validation data after step {step} (epoch {epoch})"
+    return step, f"after step {step} (epoch {epoch})"
+
+
+def _consequence(phase: str | None, completed: int) -> str:
+    kept = f"the {completed} completed step{'s are' if completed != 1 else ' is'} kept"
+    if phase == "optimizer":
+        return f"{kept}, but that step's update may be partly applied to the weights"
+    if phase in _STEP_PHASES:
+        return f"{kept}; that step was not applied"
+    return kept
+
+
+def _interrupted(exc: KeyboardInterrupt, step: int, epoch: int, phase: str | None) -> StopReason:
+    number, where = _where(phase, step, epoch)
+    message = f"interrupted {where}; {_consequence(phase, step)}"
+    return StopReason("interrupted", message, step=number, epoch=epoch, phase=phase, exception=exc)
+
+
+def _error(exc: Exception, step: int, epoch: int, phase: str | None, hint: str) -> StopReason:
+    number, where = _where(phase, step, epoch)
+    text = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    message = f"{reason} ({where}); this run stopped there and {_consequence(phase, step)}.{hint}"
+    message += " history.stop.exception holds the exception and its traceback."
+    return StopReason("error", message, step=number, epoch=epoch, phase=phase, exception=exc)
+
+
+def _small_batch_hint(phase: str | None, rows: int, loader: DataLoader) -> str:
+    """A failing batch smaller than the others is the epoch's last one: say how to skip it."""
+    if phase not in ("forward", "loss", "backward") or rows >= loader.batch_size or loader.drop_last:
+        return ""
+    return (
+        f" The failing batch was the epoch's last, of {rows} sample{'s' if rows > 1 else ''} "
+        f"(the others have {loader.batch_size}): drop_last=True leaves it out."
+    )
+
+
+class _HoldInterrupts:
+    """For one ``fit`` call: Ctrl-C (SIGINT) while ``holding`` is True waits until
+    ``release()``, where the previous handler gets it (Python's default one raises
+    KeyboardInterrupt). A second Ctrl-C while one is held, or one between steps, goes
+    to the previous handler at once. Installed only in the main thread (the only one
+    that receives signals) and only over a Python-level handler; restored on exit."""
+
+    def __init__(self):
+        self.holding = False
+        self._held = None  # (signum, frame) of a Ctrl-C waiting for the step to end
+        self._previous = None
+        self._delivering = False
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if callable(previous):  # not SIG_IGN, SIG_DFL, or a handler set from C (None)
+                signal.signal(signal.SIGINT, self._handle)
+                self._previous = previous
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+        return False
+
+    def _handle(self, signum, frame):
+        if self._delivering:
+            return  # a stop is already on its way
+        if self.holding and self._held is None:
+            self._held = (signum, frame)
+            return
+        self._deliver(signum, frame)
+
+    def _deliver(self, signum, frame):
+        self._delivering = True
+        self._previous(signum, frame)  # Python's default handler raises KeyboardInterrupt here
+        self._delivering = False  # a handler that returned: training goes on
+
+    def release(self):
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._deliver(*held)
 
 
 def _summarize(optimizer) -> LRSummary:

@@ -1,16 +1,22 @@
 """The minigrad command."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import minigrad as mg
 from minigrad.cli import main
 
+# the subprocesses run the minigrad under test, wherever it is, not another one installed
+ENV = {**os.environ, "PYTHONPATH": str(Path(mg.__file__).resolve().parents[1])}
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "minigrad", *args], capture_output=True, text=True, timeout=60)
+
+def run(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "minigrad", *args], capture_output=True, text=True, timeout=120,
+                          env=ENV, **kwargs)  # fmt: skip
 
 
 def test_version():
@@ -32,26 +38,19 @@ def test_unknown_flag_exits_2_with_a_reason():
 
 
 def test_compare_end_to_end_in_a_temporary_folder(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "minigrad", "compare", "--epochs", "3", "--quiet", "--out", "figure.png"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    # no extension: a .png is written, as matplotlib would, and the path printed is the one written
+    result = run("compare", "--epochs", "3", "--quiet", "--out", "figure", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "figure.png").stat().st_size > 10_000
+    written = (tmp_path / "figure.png").resolve()
+    assert written.stat().st_size > 10_000
     rows = [line.split()[0] for line in result.stdout.splitlines() if line.split()[-1:] == ["ok"]]
     assert rows == ["sgd", "adagrad", "rmsprop", "adam"]
-    assert "wrote figure.png" in result.stdout
+    assert f"wrote {written} (" in result.stdout
 
 
 def test_compare_other_data_and_options(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "minigrad", "compare", "--dataset", "digits", "--optimizers", "momentum,adam",
-         "--epochs", "1", "--hidden", "16", "--lr", "adam=0.01", "--seeds", "2", "--quiet", "--out", "d.png"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-    )  # fmt: skip
+    result = run("compare", "--dataset", "digits", "--optimizers", "momentum,adam", "--epochs", "1", "--hidden", "16",
+                 "--lr", "adam=0.01", "--seeds", "2", "--quiet", "--out", "d.png", cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "digits: 1437 training and 360 test samples, 10 classes; network 64-16-10" in result.stdout
     assert ["adam", "0.01"] in [line.split()[:2] for line in result.stdout.splitlines()]
@@ -92,7 +91,80 @@ def test_compare_help_explains_every_flag(capsys):
         "--hidden",
         "--seed",
         "--seeds",
+        "--drop-last",
         "--out",
     ]:
         assert flag in out
     assert "adagrad 0.05" in out  # the default learning rates are listed
+
+
+def test_drop_last_reaches_every_run(tmp_path, monkeypatch, capsys):
+    import minigrad.comparison
+
+    results = []
+    real_compare = minigrad.comparison.compare
+
+    def spy(*args, **kwargs):
+        results.append(real_compare(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(minigrad.comparison, "compare", spy)
+    out = tmp_path / "f.svg"
+    argv = ["compare", "--dataset", "digits", "--hidden", "8", "--optimizers", "sgd,adam", "--epochs", "1"]
+    assert main([*argv, "--drop-last", "--quiet", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    # 1437 training digits in batches of 32: 44 whole ones, 29 samples left out
+    assert "1 epochs of batches of 32 (29 samples left out of each epoch: --drop-last)" in printed
+    assert [len(run.history.loss) for runs in results[0].runs.values() for run in runs] == [44, 44]
+    assert out.stat().st_size > 10_000 and f"wrote {out.resolve()} (" in printed
+
+
+def read_only_folder(tmp):
+    folder = tmp / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        (folder / "probe").touch()
+    except PermissionError:
+        return folder
+    pytest.skip("this user may write in a read-only folder (root, with CAP_DAC_OVERRIDE)")
+
+
+BAD_OUT = [
+    ("missing folder", lambda tmp: tmp / "missing" / "f.png", "the folder {tmp}/missing does not exist"),
+    ("a folder", lambda tmp: tmp, "{tmp} is a folder; give a file name in it, e.g. --out {tmp}/compare.png"),
+    ("a folder, by its slash", lambda tmp: f"{tmp}/new/", "is a folder"),
+    ("unknown format", lambda tmp: tmp / "f.xyz", "cannot write a .xyz figure ({tmp}/f.xyz); end the name with one of"),
+    ("read-only folder", lambda tmp: read_only_folder(tmp) / "f.png", "cannot write to the folder {tmp}/read-only"),
+]
+
+
+@pytest.mark.parametrize("case, out, reason", BAD_OUT)
+def test_a_bad_out_path_is_refused_before_training(case, out, reason, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--quiet", "--out", str(out(tmp_path))])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "", "nothing was trained"
+    err = captured.err.strip()
+    assert err.startswith("minigrad: error: argument --out: ") and len(err.splitlines()) == 1, err
+    assert reason.format(tmp=tmp_path.resolve()) in err
+
+
+def test_a_huge_network_is_refused_before_it_is_allocated(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--hidden", "100000000", "--quiet", "--out", str(tmp_path / "f.png")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("minigrad: error: --hidden 100000000 makes a network of 600,000,003 parameters")
+    assert "use smaller layers, e.g. --hidden 64,64" in err
+    assert not (tmp_path / "f.png").exists()
+
+
+def test_drop_last_with_a_batch_larger_than_the_data_is_a_bad_argument(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--drop-last", "--batch-size", "1000", "--out", str(tmp_path / "f.png")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "--drop-last with --batch-size 1000 > 240 training samples leaves no batch at all" in err

@@ -1,5 +1,9 @@
 """minigrad.compare: a fair comparison, asserted."""
 
+import os
+import re
+import signal
+
 import numpy as np
 import pytest
 
@@ -90,3 +94,91 @@ def test_the_result_maps_each_optimizer_to_its_history(moons):
     assert result["adam"] is result.runs["adam"][0].history
     assert all(isinstance(history, mg.train.History) for _, history in result.items())
     assert [h.seconds > 0 for h in result.histories()["sgd"]] == [True, True]
+
+
+def make_history(kind=None, message="", loss=(1.0, 0.5)):
+    history = mg.train.History(loss=list(loss), epochs=[{"epoch": 1, "train_loss": loss[-1]}])
+    if kind is not None:
+        history.stop = mg.train.StopReason(kind, message, step=3, epoch=1)
+    return history
+
+
+def test_the_status_comes_from_the_stop_record_not_from_its_text():
+    stops = {
+        "sgd": ("error", "TypeError: the loss became odd"),  # words that once meant "diverged", in an error's message
+        "adam": ("diverged", "nan at step 3"),
+        "rmsprop": ("interrupted", "stop"),
+        "adagrad": ("bad_data", "X holds nan"),
+    }
+    runs = {name: [mg.comparison.Run(name, {"lr": 0.1}, 0, make_history(*stop), None)] for name, stop in stops.items()}
+    runs["momentum"] = [mg.comparison.Run("momentum", {"lr": 0.1}, 0, make_history(loss=(1.0, 2.0)), None)]
+    rows = {row["optimizer"]: row["status"] for row in mg.comparison.Comparison(runs).table()}
+    assert rows == {
+        "sgd": "error",
+        "adam": "diverged",
+        "rmsprop": "interrupted",
+        "adagrad": "bad data",
+        "momentum": "loss went up",
+    }
+    assert [run.diverged for run in (r[0] for r in runs.values())] == [False, True, False, False, False]
+
+
+def batchnorm_network():
+    return nn.Sequential(nn.Linear(2, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))
+
+
+def test_drop_last_reaches_every_run_and_an_error_stops_only_its_run():
+    X, y = data.make_moons(33, seed=0)  # batches of 32 and 1: BatchNorm1d refuses the 1
+    result = mg.compare(batchnorm_network, X, y, optimizers=["sgd", "adam"], epochs=2, drop_last=True, verbose=False)
+    assert all(run.stop is None and len(run.history.loss) == 2 for runs in result.runs.values() for run in runs)
+    result = mg.compare(batchnorm_network, X, y, optimizers=["sgd", "adam"], epochs=2, verbose=False)
+    for name in ["sgd", "adam"]:
+        run = result.runs[name][0]
+        assert (run.stop.kind, run.stop.step, run.stop.phase) == ("error", 2, "forward")
+        assert run.broken and run.failed and not run.diverged
+        assert len(run.history.loss) == 1
+    assert [row["status"] for row in result.table()] == ["error", "error"]
+
+
+def test_ctrl_c_stops_the_comparison_and_keeps_the_runs_so_far(moons):
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(1)
+        if len(calls) == 10:  # in adam's run, the second optimizer's
+            os.kill(os.getpid(), signal.SIGINT)
+        return nn.functional.cross_entropy(output, target)
+
+    X, y = moons  # 96 samples: 3 steps per epoch
+    result = mg.compare(Recorder, X, y, optimizers=["sgd", "adam", "rmsprop"], loss_fn=loss_fn, epochs=2,
+                        verbose=False)  # fmt: skip
+    assert result.interrupted and list(result.runs) == ["sgd", "adam"]
+    assert result.runs["sgd"][0].stop is None
+    adam = result.runs["adam"][0]
+    assert (adam.stop.kind, adam.stop.step, len(adam.history.loss)) == ("interrupted", 4, 4)
+    assert {row["optimizer"]: row["status"] for row in result.table()} == {"sgd": "ok", "adam": "interrupted"}
+
+
+def test_bad_data_is_the_status_of_every_run(moons):
+    X, y = moons
+    X = X.copy()
+    X[5, 0] = np.nan
+    result = mg.compare(Recorder, X, y, optimizers=["sgd", "adam"], epochs=2, verbose=False)
+    assert [row["status"] for row in result.table()] == ["bad data", "bad data"]
+    assert result.runs["sgd"][0].stop.array == "X" and "X[5, 0]" in result.runs["sgd"][0].history.stopped
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"drop_last": 1}, TypeError, "drop_last must be True or False, got 1"),
+        ({"epochs": 0}, ValueError, "epochs must be at least 1, got 0"),
+        ({"batch_size": 2.5}, TypeError, "batch_size must be an int, got 2.5"),
+        ({"seeds": []}, ValueError, "seeds must name at least one seed, got none"),
+        ({"seeds": [0, -1]}, ValueError, "seed must be at least 0, got -1"),
+    ],
+)
+def test_bad_arguments_are_refused_before_training(moons, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        mg.compare(Recorder, *moons, optimizers=["sgd"], verbose=False, **kwargs)
+    assert Recorder.log == {}, "nothing was trained"

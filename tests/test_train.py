@@ -1,13 +1,18 @@
 """minigrad.train.fit: it trains, records what happened, and stops cleanly."""
 
 import math
+import os
+import re
+import signal
+import sys
+import threading
 
 import numpy as np
 import pytest
 
 import minigrad as mg
 from minigrad import data, nn, optim
-from minigrad.train import fit
+from minigrad.train import evaluate, fit
 
 
 def moons_model():
@@ -70,13 +75,15 @@ def test_a_non_finite_loss_stops_the_run_and_keeps_its_history(moons):
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
     # weights of 1e30 through two unbounded layers overflow float32: inf - inf in the loss is nan
     history = fit(model, optim.SGD(model.parameters(), lr=1e30), nn.CrossEntropyLoss(), X, y, epochs=50, verbose=False)
-    assert history.stopped is not None
-    step = len(history.loss) + 1
-    assert f"at step {step}" in history.stopped and "smaller learning rate" in history.stopped
+    stop = history.stop
+    assert stop.kind == "diverged" and stop.phase == "loss" and not math.isfinite(stop.loss)
+    assert stop.step == len(history.loss) + 1 and stop.exception is None
+    assert f"at step {stop.step}" in history.stopped and "smaller learning rate" in history.stopped
     assert all(math.isfinite(v) for v in history.loss)
+    assert len(history.effective_lr) == len(history.loss)
 
 
-def test_ctrl_c_stops_the_run_and_keeps_its_history(moons):
+def test_a_keyboard_interrupt_raised_inside_a_step_is_recorded_with_where_it_landed(moons):
     X, y = moons
     calls = []
 
@@ -88,8 +95,15 @@ def test_ctrl_c_stops_the_run_and_keeps_its_history(moons):
 
     model = moons_model()
     history = fit(model, optim.SGD(model.parameters()), loss_fn, X, y, epochs=5, verbose=False)
-    assert history.stopped == "interrupted at step 4 (epoch 1)"
-    assert len(history.loss) == 4
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("interrupted", 5, 1, "loss")
+    assert isinstance(stop.exception, KeyboardInterrupt)
+    assert (
+        history.stopped
+        == stop.message
+        == ("interrupted in the loss of step 5 (epoch 1); the 4 completed steps are kept; that step was not applied")
+    )
+    assert len(history.loss) == len(history.effective_lr) == 4
 
 
 def test_progress_bar_only_when_asked(moons, capsys):
@@ -108,7 +122,265 @@ def test_regression_has_no_accuracy():
     assert "train_accuracy" not in history.epochs[0] and history.final_accuracy is None
 
 
-def test_epochs_must_be_positive(moons):
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"epochs": 0}, ValueError, "epochs must be at least 1, got 0"),
+        ({"epochs": 2.0}, TypeError, "epochs must be an int, got 2.0"),
+        ({"drop_last": "yes"}, TypeError, "drop_last must be True or False, got 'yes'"),
+        ({"batch_size": 0}, ValueError, "batch_size must be at least 1, got 0"),
+        ({"seed": -1}, ValueError, "seed must be at least 0, got -1"),
+        ({"verbose": 1}, TypeError, "verbose must be True or False, got 1"),
+        ({"validation_data": np.zeros((3, 2))}, TypeError, "validation_data must be a pair (X, y), got ndarray"),
+        ({"validation_data": (np.zeros((3, 2)), np.zeros(2, int))}, ValueError, "len(X) = 3 and len(y) = 2"),
+        ({"drop_last": True, "batch_size": 500}, ValueError, "batch_size 500 > 200 samples would serve no batch"),
+    ],
+)
+def test_bad_arguments_raise_before_training(moons, kwargs, error, message):
     model = moons_model()
-    with pytest.raises(ValueError, match="epochs must be a positive int, got 0"):
-        fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, epochs=0)
+    before = model.state_dict()
+    with pytest.raises(error, match=re.escape(message)):
+        fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, **{"verbose": False, **kwargs})
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+# ------------------------------------------------------------------ faults during a run
+
+
+def batchnorm_model():
+    mg.manual_seed(0)
+    return nn.Sequential(nn.Linear(3, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))
+
+
+@pytest.fixture(scope="module")
+def thirty_three():
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((33, 3)).astype(np.float32), rng.integers(0, 2, 33)
+
+
+def test_an_exception_in_a_step_stops_the_run_and_keeps_its_history(thirty_three):
+    # batches of 32, 1: BatchNorm1d refuses the one-row batch in train mode, at step 2
+    model = batchnorm_model()
+    history = fit(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), *thirty_three,
+                  epochs=3, batch_size=32, seed=0, verbose=False)  # fmt: skip
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("error", 2, 1, "forward")
+    assert isinstance(stop.exception, ValueError) and "BatchNorm1d needs more than one value" in str(stop.exception)
+    assert history.stopped == stop.message
+    assert stop.message.startswith("ValueError: BatchNorm1d needs more than one value per feature in train mode")
+    assert "in the forward pass of step 2 (epoch 1)" in stop.message
+    assert "the epoch's last, of 1 sample (the others have 32): drop_last=True leaves it out" in stop.message
+    assert "batchnorm.py" in stop.traceback() and stop.traceback().rstrip().endswith(str(stop.exception))
+    assert len(history.loss) == len(history.effective_lr) == 1 and history.epochs == []
+    assert model.training
+    # nothing of step 2 was applied: the model is exactly the one that one step on the same first batch gives
+    reference = batchnorm_model()
+    fit(reference, optim.SGD(reference.parameters(), lr=0.1), nn.CrossEntropyLoss(), *thirty_three,
+        epochs=1, batch_size=32, seed=0, drop_last=True, verbose=False)  # fmt: skip
+    for name, value in reference.state_dict().items():
+        np.testing.assert_array_equal(model.state_dict()[name], value, err_msg=name)
+
+
+def test_drop_last_leaves_out_the_small_last_batch(thirty_three):
+    model = batchnorm_model()
+    history = fit(model, optim.Adam(model.parameters(), lr=0.01), nn.CrossEntropyLoss(), *thirty_three,
+                  epochs=3, batch_size=32, drop_last=True, verbose=False)  # fmt: skip
+    assert history.stop is None and history.stopped is None
+    assert len(history.loss) == 3 and len(history.epochs) == 3
+
+
+def test_an_exception_in_the_first_step_is_raised(moons):
+    model = nn.Sequential(nn.Linear(3, 2))  # moons have 2 features
+    handler = signal.getsignal(signal.SIGINT)
+    with pytest.raises(ValueError, match="3") as error:
+        fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, verbose=False)
+    if sys.version_info >= (3, 11):
+        assert "fit's first step: nothing was trained" in error.value.__notes__[0]
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+class FailingSGD(optim.SGD):
+    """Raises after updating the first parameter in its third step."""
+
+    def update(self, p, g, state, group):
+        super().update(p, g, state, group)
+        self.calls = getattr(self, "calls", 0) + 1
+        if self.calls == 2 * 4 + 1:  # 4 parameters per step
+            raise RuntimeError("a bug in my optimizer")
+
+
+def test_an_exception_in_the_optimizer_step_says_the_step_may_be_partly_applied(moons):
+    model = moons_model()
+    history = fit(model, FailingSGD(model.parameters()), nn.CrossEntropyLoss(), *moons, verbose=False)
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.phase) == ("error", 3, "optimizer")
+    assert stop.message.startswith("RuntimeError: a bug in my optimizer (in the optimizer step of step 3 (epoch 1))")
+    assert "the 2 completed steps are kept, but that step's update may be partly applied" in stop.message
+    assert len(history.loss) == len(history.effective_lr) == 2
+
+
+def test_an_exception_in_the_validation_is_recorded_after_the_epoch_s_steps(moons):
+    model = moons_model()
+    bad_validation = (np.zeros((5, 3)), np.zeros(5, dtype=int))  # 3 features for a 2-feature model
+    history = fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, batch_size=50,
+                  validation_data=bad_validation, verbose=False)  # fmt: skip
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("error", 4, 1, "validation")
+    assert "while evaluating the validation data after step 4 (epoch 1)" in stop.message
+    assert len(history.loss) == 4 and history.epochs == [] and model.training
+
+
+# ------------------------------------------------------------------ Ctrl-C lands between steps
+
+
+def send_ctrl_c():
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+class InterruptedAdam(optim.Adam):
+    """Sends itself Ctrl-C while updating the first parameter in its third step."""
+
+    def update(self, p, g, state, group):
+        if state["step"] == 2 and p is self.param_groups[0]["params"][0]:
+            send_ctrl_c()
+        super().update(p, g, state, group)
+
+
+def test_ctrl_c_inside_the_optimizer_step_waits_for_the_step_to_end(moons):
+    model = moons_model()
+    handler = signal.getsignal(signal.SIGINT)
+    optimizer = InterruptedAdam(model.parameters(), lr=0.01)
+    history = fit(model, optimizer, nn.CrossEntropyLoss(), *moons, epochs=2, verbose=False)
+    assert [state["step"] for state in optimizer.state.values()] == [3, 3, 3, 3]
+    assert len(history.loss) == len(history.effective_lr) == 3
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("interrupted", 3, 1, None)
+    assert stop.message == "interrupted after step 3 (epoch 1); the 3 completed steps are kept"
+    assert isinstance(stop.exception, KeyboardInterrupt)
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+def test_ctrl_c_inside_the_loss_waits_for_the_step_to_end(moons):
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(1)
+        if len(calls) == 2:
+            send_ctrl_c()
+        return nn.functional.cross_entropy(output, target)
+
+    model = moons_model()
+    optimizer = optim.Adam(model.parameters())
+    history = fit(model, optimizer, loss_fn, *moons, verbose=False)
+    assert history.stop.kind == "interrupted" and history.stop.step == 2
+    assert len(history.loss) == len(history.effective_lr) == 2
+    assert [state["step"] for state in optimizer.state.values()] == [2, 2, 2, 2]
+
+
+def test_a_second_ctrl_c_inside_a_step_interrupts_at_once(moons):
+    def loss_fn(output, target):
+        send_ctrl_c()  # held until the step ends
+        send_ctrl_c()  # the user insists
+        return nn.functional.cross_entropy(output, target)
+
+    model = moons_model()
+    history = fit(model, optim.Adam(model.parameters()), loss_fn, *moons, verbose=False)
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.phase) == ("interrupted", 1, "loss")
+    assert history.loss == [] and history.effective_lr == []
+
+
+def test_a_held_ctrl_c_goes_to_the_previous_handler_after_the_step(moons):
+    losses, seen = [], []  # the losses computed so far; how many when the handler ran
+
+    def handler(signum, frame):
+        seen.append(len(losses))
+
+    def loss_fn(output, target):
+        if len(losses) == 2:
+            send_ctrl_c()
+        loss = nn.functional.cross_entropy(output, target)
+        losses.append(loss)
+        return loss
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        model = moons_model()
+        history = fit(model, optim.SGD(model.parameters()), loss_fn, *moons, verbose=False)
+        assert signal.getsignal(signal.SIGINT) is handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert seen == [3]  # called once, after the third step was complete, not inside it
+    assert history.stop is None and len(history.loss) == 10 * 7  # a handler that does not raise: training went on
+
+
+def test_fit_outside_the_main_thread_installs_no_handler(moons):
+    results = []
+
+    def train():
+        model = moons_model()
+        try:
+            results.append(fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, epochs=1,
+                               verbose=False))  # fmt: skip
+        except Exception as error:  # signal.signal raises ValueError outside the main thread
+            results.append(error)
+
+    thread = threading.Thread(target=train)
+    thread.start()
+    thread.join()
+    assert isinstance(results[0], mg.train.History) and results[0].stop is None
+
+
+# ------------------------------------------------------------------ bad data
+
+
+def test_nan_in_X_is_bad_data_named_with_its_count_and_place(moons):
+    X, y = moons
+    X = X.copy()
+    X[7, 1] = np.nan
+    X[12, 0] = np.inf
+    model = moons_model()
+    history = fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), X, y, verbose=False)
+    stop = history.stop
+    assert (stop.kind, stop.array, stop.count, stop.index, stop.step, stop.epoch) == ("bad_data", "X", 2, (7, 1), 0, 0)
+    assert stop.message.startswith("X holds 2 values that are nan or inf, the first at X[7, 1]; this run did not start")
+    assert "learning rate" not in stop.message
+    assert history.loss == [] and history.epochs == []
+
+
+def test_nan_in_regression_targets_is_bad_data():
+    X, y = data.make_sine(40, seed=0)
+    y = y.copy()
+    y[3] = np.nan
+    model = nn.Sequential(nn.Linear(1, 4), nn.Tanh(), nn.Linear(4, 1))
+    history = fit(model, optim.SGD(model.parameters()), nn.MSELoss(), X, y, verbose=False)
+    assert (history.stop.kind, history.stop.array, history.stop.count) == ("bad_data", "y", 1)
+    assert "the first at y[3" in history.stop.message
+
+
+def test_nan_only_in_the_validation_data_is_reported_not_shown_as_an_accuracy(moons):
+    X_val, y_val = data.make_moons(20, seed=1)
+    X_val[4, 0] = np.nan
+    model = moons_model()
+    history = fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, epochs=2,
+                  validation_data=(X_val, y_val), verbose=False)  # fmt: skip
+    assert (history.stop.kind, history.stop.array, history.stop.index) == ("bad_data", "X_val", (4, 0))
+    assert history.stopped.startswith(  # fmt: skip
+        "X_val (validation_data) holds 1 value that is nan or inf, the first at X_val[4, 0]"
+    )
+    assert history.final_accuracy is None
+
+
+def test_evaluate_refuses_bad_data_and_gives_no_accuracy_for_non_finite_outputs(moons):
+    X, y = moons
+    model = moons_model()
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match=re.escape("X holds 1 value that is nan or inf, the first at X[0, 0]")):
+        evaluate(model, nn.CrossEntropyLoss(), bad, y)
+    model[0].weight.data[...] = np.nan  # a model whose weights diverged
+    result = evaluate(model, nn.CrossEntropyLoss(), X, y, prefix="val_")
+    assert set(result) == {"val_loss", "val_accuracy"}
+    assert math.isnan(result["val_loss"]) and math.isnan(result["val_accuracy"])
+    assert model.training, "evaluate restores the mode it found"
