@@ -74,13 +74,216 @@ def test_state_dict_round_trip():
     assert copy.last_epoch == 3 and copy.get_last_lr() == scheduler.get_last_lr()
 
 
+# --------------------------------------------------------------------- resuming, as PyTorch 2.13 does
+# Each schedule with its closed form lr(epoch) for initial lrs (0.1, 0.05), two groups.
+def closed_forms():
+    base = np.array([0.1, 0.05])
+    cosine = lambda e: 0.001 + (base - 0.001) * (1 + np.cos(np.pi * e / 5)) / 2  # noqa: E731
+    return [
+        (lr_scheduler.StepLR, {"step_size": 3, "gamma": 0.5}, lambda e: base * 0.5 ** (e // 3)),
+        (lr_scheduler.ExponentialLR, {"gamma": 0.9}, lambda e: base * 0.9**e),
+        (lr_scheduler.CosineAnnealingLR, {"T_max": 5, "eta_min": 0.001}, cosine),
+        (lr_scheduler.LambdaLR, {"lr_lambda": [lambda e: 1 / (e + 1), lambda e: 0.95**e]},
+         lambda e: base * [1 / (e + 1), 0.95**e]),
+    ]  # fmt: skip
+
+
+SCHEDULES = closed_forms()
+IDS = [cls.__name__ for cls, _, _ in SCHEDULES]
+
+
+def train(optimizer, scheduler, params, epochs, rng):
+    """A training loop: optimizer.step() then scheduler.step(); returns the lrs after each."""
+    lrs = []
+    for _ in range(epochs):
+        for p in params:
+            p.grad = rng.normal(size=p.shape)
+        optimizer.step()
+        scheduler.step()
+        lrs.append(scheduler.get_last_lr())
+    return lrs
+
+
+def setup(cls, options, lr=0.1, momentum=0.9, **scheduler_options):
+    params = [mg.Tensor(np.zeros(3), requires_grad=True), mg.Tensor(np.array(0.0), requires_grad=True)]
+    optimizer = optim.SGD([{"params": params[:1]}, {"params": params[1:], "lr": lr / 2}], lr=lr, momentum=momentum)
+    return params, optimizer, (cls(optimizer, **options, **scheduler_options) if cls else None)
+
+
+@pytest.mark.parametrize("through_a_file", [False, True], ids=["in memory", "mg.save"])
+@pytest.mark.parametrize("cls, options, closed_form", SCHEDULES, ids=IDS)
+def test_resuming_from_state_dicts_continues_exactly(cls, options, closed_form, through_a_file, tmp_path):
+    """7 epochs, save both state dicts, new parameters, optimizer and scheduler, load, 7 more:
+    the lrs and parameters of 14 epochs straight, bit for bit, and the lrs are the closed form."""
+    params, optimizer, scheduler = setup(cls, options)
+    straight = train(optimizer, scheduler, params, 14, np.random.default_rng(0))
+    straight_params = [p.data.copy() for p in params]
+    np.testing.assert_allclose(straight, [closed_form(e) for e in range(1, 15)], rtol=1e-13)
+
+    rng = np.random.default_rng(0)
+    params, optimizer, scheduler = setup(cls, options)
+    first = train(optimizer, scheduler, params, 7, rng)
+    saved = [optimizer.state_dict(), scheduler.state_dict()]
+    if through_a_file:
+        for name, state in zip(["optimizer", "scheduler"], saved, strict=True):
+            mg.save(state, tmp_path / f"{name}.npz")
+        saved = [mg.load(tmp_path / f"{name}.npz") for name in ["optimizer", "scheduler"]]
+    values = [p.data.copy() for p in params]
+    params, optimizer, scheduler = setup(cls, options, lr=0.7)  # as PyTorch advises: scheduler first,
+    optimizer.load_state_dict(saved[0])  # then the optimizer's state (its lrs win)
+    scheduler.load_state_dict(saved[1])
+    for p, value in zip(params, values, strict=True):
+        p.data[...] = value
+    assert scheduler.state_dict() == lr_scheduler_state_after(cls, options, 7)
+    assert first + train(optimizer, scheduler, params, 7, rng) == straight
+    for p, value in zip(params, straight_params, strict=True):
+        np.testing.assert_array_equal(p.data, value)
+
+
+def lr_scheduler_state_after(cls, options, epochs):
+    params, optimizer, scheduler = setup(cls, options)
+    train(optimizer, scheduler, params, epochs, np.random.default_rng(0))
+    state = scheduler.state_dict()
+    assert type(state["last_epoch"]) is int and all(type(lr) is float for lr in state["_last_lr"] + state["base_lrs"])
+    return state
+
+
+@pytest.mark.parametrize("cls, options, closed_form", SCHEDULES, ids=IDS)
+def test_resuming_with_last_epoch_one_before_continues_exactly(cls, options, closed_form):
+    """PyTorch 2.13: a scheduler built with last_epoch=k steps once at construction, to k + 1;
+    on an optimizer loaded after epoch 7, last_epoch=6 lands on 7 and keeps its lrs, and the
+    schedule goes on as if never interrupted."""
+    params, optimizer, scheduler = setup(cls, options)
+    rng = np.random.default_rng(0)
+    train(optimizer, scheduler, params, 7, rng)
+    _, resumed, _ = setup(None, options, lr=0.7)
+    resumed.load_state_dict(optimizer.state_dict())
+    scheduler = cls(resumed, **options, last_epoch=6)
+    assert scheduler.last_epoch == 7
+    lrs = [scheduler.get_last_lr()]
+    for _ in range(7):
+        resumed.step()
+        scheduler.step()
+        lrs.append(scheduler.get_last_lr())
+    np.testing.assert_allclose(lrs, [closed_form(e) for e in range(7, 15)], rtol=1e-13)
+
+
+def test_resuming_with_last_epoch_equal_to_the_saved_one_is_pytorchs_off_by_one():
+    """The same with last_epoch=7 (the saved scheduler's last_epoch): the constructor's step
+    goes to epoch 8 and applies each class's rule to the current lrs. PyTorch 2.13's lrs,
+    checked against torch and transcribed here for the first group (initial lr 0.1):
+    StepLR multiplies at multiples of step_size, so epoch 8 keeps 0.025 and the schedule
+    continues on time; ExponentialLR keeps its lr and stays one epoch late for good; the
+    cosine keeps its lr and then follows the chained rule from there; LambdaLR jumps to
+    lr_lambda(8)."""
+    ratio = lambda e: (1 + math.cos(math.pi * e / 5)) / (1 + math.cos(math.pi * (e - 1) / 5))  # noqa: E731
+    cosine = [0.001 + (0.1 - 0.001) * (1 + math.cos(math.pi * 7 / 5)) / 2]  # kept at epoch 8
+    for e in range(9, 15):  # PyTorch's chained form (e - 1 - T is never a multiple of 2T here)
+        cosine.append(ratio(e) * (cosine[-1] - 0.001) + 0.001)
+    expected = {
+        lr_scheduler.StepLR: [0.1 * 0.5 ** (e // 3) for e in range(8, 15)],
+        lr_scheduler.ExponentialLR: [0.1 * 0.9 ** (e - 1) for e in range(8, 15)],
+        lr_scheduler.CosineAnnealingLR: cosine,
+        lr_scheduler.LambdaLR: [0.1 / (e + 1) for e in range(8, 15)],
+    }
+    torch_values = {  # printed by torch 2.13.0 for the same calls (repr of get_last_lr()[0])
+        lr_scheduler.ExponentialLR: [0.04782969000000002, 0.043046721000000024, 0.03874204890000002],
+        lr_scheduler.CosineAnnealingLR: [0.03520365877844012, 0.04826829389220054, 0.053258540455041664],
+    }
+    for cls, options, _ in SCHEDULES:
+        params, optimizer, scheduler = setup(cls, options)
+        train(optimizer, scheduler, params, 7, np.random.default_rng(0))
+        _, resumed, _ = setup(None, options, lr=0.7)
+        resumed.load_state_dict(optimizer.state_dict())
+        scheduler = cls(resumed, **options, last_epoch=7)
+        lrs = [scheduler.get_last_lr()[0]]
+        for _ in range(6):
+            resumed.step()
+            scheduler.step()
+            lrs.append(scheduler.get_last_lr()[0])
+        np.testing.assert_allclose(lrs, expected[cls], rtol=1e-13, err_msg=cls.__name__)
+        if cls in torch_values:
+            np.testing.assert_allclose(lrs[:3], torch_values[cls], rtol=1e-15, err_msg=cls.__name__)
+
+
+@pytest.mark.parametrize("cls, options, closed_form", SCHEDULES, ids=IDS)
+def test_last_epoch_needs_initial_lr_in_every_group(cls, options, closed_form):
+    """As in PyTorch: KeyError, here naming the group and what to do."""
+    optimizer = make_optimizer(0.1, 0.2)
+    optimizer.param_groups[0]["initial_lr"] = 0.1
+    before = copy_groups(optimizer)
+    message = r"param_groups\[1\] has no 'initial_lr', which resuming with last_epoch=4 needs: load the optimizer"
+    with pytest.raises(KeyError, match=message):
+        cls(optimizer, **options, last_epoch=4)
+    assert copy_groups(optimizer) == before
+
+
+def copy_groups(optimizer):
+    return [{k: v for k, v in g.items() if k != "params"} for g in optimizer.param_groups]
+
+
 def test_bad_arguments():
     with pytest.raises(TypeError, match="list is not an Optimizer"):
         lr_scheduler.StepLR([], step_size=1)
-    with pytest.raises(ValueError, match="step_size must be a positive int, got 0"):
+    with pytest.raises(TypeError, match="list is not an Optimizer"):
+        lr_scheduler.LambdaLR([], lambda e: 1.0)
+    with pytest.raises(ValueError, match=r"^step_size must be at least 1, got 0$"):
         lr_scheduler.StepLR(make_optimizer(1.0), step_size=0)
-    with pytest.raises(ValueError, match="T_max must be a positive int"):
+    with pytest.raises(TypeError, match=r"^step_size must be an int, got 2.0$"):
+        lr_scheduler.StepLR(make_optimizer(1.0), step_size=2.0)
+    with pytest.raises(TypeError, match=r"^gamma must be a number, got True$"):
+        lr_scheduler.StepLR(make_optimizer(1.0), step_size=2, gamma=True)
+    with pytest.raises(ValueError, match=r"^gamma must be >= 0, got -0.5$"):
+        lr_scheduler.ExponentialLR(make_optimizer(1.0), gamma=-0.5)
+    with pytest.raises(ValueError, match=r"^gamma must be finite, got nan$"):
+        lr_scheduler.ExponentialLR(make_optimizer(1.0), gamma=float("nan"))
+    with pytest.raises(ValueError, match=r"^T_max must be at least 1, got 0$"):
         lr_scheduler.CosineAnnealingLR(make_optimizer(1.0), T_max=0)
+    with pytest.raises(ValueError, match=r"^eta_min must be >= 0, got -1$"):
+        lr_scheduler.CosineAnnealingLR(make_optimizer(1.0), T_max=3, eta_min=-1)
+    with pytest.raises(ValueError, match=r"^last_epoch must be at least -1, got -2$"):
+        lr_scheduler.ExponentialLR(make_optimizer(1.0), gamma=0.9, last_epoch=-2)
+    with pytest.raises(TypeError, match=r"^last_epoch must be an int, got 3.0$"):
+        lr_scheduler.ExponentialLR(make_optimizer(1.0), gamma=0.9, last_epoch=3.0)
     with pytest.raises(ValueError, match="expected 2 lr_lambdas"):
         lr_scheduler.LambdaLR(make_optimizer(1.0, 1.0), [lambda e: 1.0])
+    with pytest.raises(TypeError, match="lr_lambda must be a function of the epoch"):
+        lr_scheduler.LambdaLR(make_optimizer(1.0), 0.5)
     assert math.isclose(lr_scheduler.LambdaLR(make_optimizer(2.0), lambda e: 1.0).get_last_lr()[0], 2.0)
+
+
+@pytest.mark.parametrize(
+    "key, value, error, message",
+    [
+        ("last_epoch", -2, ValueError, r"^last_epoch must be at least -1, got -2$"),
+        ("last_epoch", 2.5, TypeError, r"^last_epoch must be an int, got 2.5$"),
+        ("_step_count", "3", TypeError, r"^_step_count must be an int, got '3'$"),
+        ("base_lrs", [0.1], ValueError, r"^base_lrs must be a list of 2 lrs \(one per parameter group\), got \[0.1\]$"),
+        ("base_lrs", [0.1, -0.1], ValueError, r"^base_lrs\[1\] must be >= 0, got -0.1$"),
+        ("_last_lr", [0.1, None], TypeError, r"^_last_lr\[1\] must be a number, got None$"),
+        ("step_size", 0, ValueError, r"^step_size must be at least 1, got 0$"),
+        ("gamma", "0.5", TypeError, r"^gamma must be a number, got '0.5'$"),
+        ("epoch", 3, ValueError, r"^not a state of StepLR: unexpected \['epoch'\]$"),
+        ("T_max", 3, ValueError, r"^not a state of StepLR: unexpected \['T_max'\]$"),
+    ],
+)
+def test_a_bad_scheduler_state_is_refused_and_nothing_changes(key, value, error, message):
+    scheduler = lr_scheduler.StepLR(make_optimizer(1.0, 0.5), step_size=2)
+    good = lr_scheduler.StepLR(make_optimizer(1.0, 0.5), step_size=3, gamma=0.5)
+    for _ in range(4):
+        good.step()
+    state = {**good.state_dict(), key: value}
+    before = (scheduler.state_dict(), copy_groups(scheduler.optimizer))
+    with pytest.raises(error, match=message):
+        scheduler.load_state_dict(state)
+    assert (scheduler.state_dict(), copy_groups(scheduler.optimizer)) == before
+
+
+def test_a_scheduler_state_missing_an_entry_is_refused():
+    scheduler = lr_scheduler.ExponentialLR(make_optimizer(1.0), gamma=0.9)
+    state = scheduler.state_dict()
+    del state["gamma"]
+    with pytest.raises(ValueError, match=r"^not a state of ExponentialLR: missing \['gamma'\]$"):
+        scheduler.load_state_dict(state)
+    with pytest.raises(TypeError, match="load_state_dict takes a dict"):
+        scheduler.load_state_dict([("last_epoch", 3)])

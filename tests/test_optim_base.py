@@ -1,5 +1,6 @@
 """What every optimizer shares: parameter groups, validation, state dicts, effective_lr."""
 
+import copy
 import math
 
 import numpy as np
@@ -60,36 +61,79 @@ class TestParameterGroups:
 
 
 class TestValidation:
+    """One rule everywhere (minigrad/checks.py): a wrong type is a TypeError, a value out of
+    range a ValueError, and the message names the argument and the value."""
+
     @pytest.mark.parametrize(
-        "cls, options, message",
+        "cls, options, error, message",
         [
-            (optim.SGD, {"lr": -0.1}, "Invalid lr: -0.1"),
-            (optim.SGD, {"momentum": -0.5}, r"Invalid momentum: -0.5 \(must be in \[0, 1\)\)"),
-            (optim.SGD, {"momentum": 1.0}, "Invalid momentum: 1.0"),
-            (optim.SGD, {"weight_decay": -1}, "Invalid weight_decay: -1"),
-            (optim.SGD, {"nesterov": True}, "Nesterov momentum needs momentum > 0 and dampening = 0"),
-            (optim.SGD, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}, "dampening=0.1"),
-            (optim.Adagrad, {"lr_decay": -1e-3}, "Invalid lr_decay: -0.001"),
-            (optim.Adagrad, {"initial_accumulator_value": -0.1}, "Invalid initial_accumulator_value: -0.1"),
-            (optim.Adagrad, {"eps": -1e-10}, "Invalid eps: -1e-10"),
-            (optim.RMSprop, {"alpha": 1.0}, r"Invalid alpha: 1.0 \(must be in \[0, 1\)\)"),
-            (optim.RMSprop, {"alpha": -0.1}, "Invalid alpha: -0.1"),
-            (optim.RMSprop, {"centered": "yes"}, "Invalid centered: 'yes'"),
-            (optim.Adam, {"betas": (0.9, 1.0)}, r"Invalid betas\[1\]: 1.0"),
-            (optim.Adam, {"betas": (-0.1, 0.9)}, r"Invalid betas\[0\]: -0.1"),
-            (optim.Adam, {"betas": 0.9}, r"must be a pair"),
-            (optim.AdamW, {"weight_decay": -0.01}, "Invalid weight_decay: -0.01"),
-            (optim.Adadelta, {"rho": 1.5}, "Invalid rho: 1.5"),
-            (optim.Adam, {"lr": "fast"}, "Invalid lr: 'fast'"),
+            (optim.SGD, {"lr": -0.1}, ValueError, r"^lr must be >= 0, got -0.1$"),
+            (optim.SGD, {"lr": True}, TypeError, r"^lr must be a number, got True$"),
+            (optim.Adam, {"lr": "fast"}, TypeError, r"^lr must be a number, got 'fast'$"),
+            (optim.SGD, {"lr": float("nan")}, ValueError, r"^lr must be finite, got nan$"),
+            (optim.RMSprop, {"lr": float("inf")}, ValueError, r"^lr must be finite, got inf$"),
+            (optim.SGD, {"lr": None}, TypeError, r"^lr must be a number, got None$"),
+            (optim.SGD, {"momentum": -0.5}, ValueError, r"^momentum must be in \[0, 1\), got -0.5$"),
+            (optim.SGD, {"momentum": 1.0}, ValueError, r"^momentum must be in \[0, 1\), got 1.0$"),
+            (optim.SGD, {"weight_decay": -1}, ValueError, r"^weight_decay must be >= 0, got -1$"),
+            (optim.SGD, {"nesterov": 1}, TypeError, r"^nesterov must be True or False, got 1$"),
+            (optim.SGD, {"nesterov": True}, ValueError, "Nesterov momentum needs momentum > 0 and dampening = 0"),
+            (optim.SGD, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}, ValueError, "dampening=0.1"),
+            (optim.Adagrad, {"lr_decay": -1e-3}, ValueError, r"^lr_decay must be >= 0, got -0.001$"),
+            (optim.Adagrad, {"initial_accumulator_value": -0.1}, ValueError, "initial_accumulator_value must be >= 0"),
+            (optim.Adagrad, {"eps": -1e-10}, ValueError, r"^eps must be >= 0, got -1e-10$"),
+            (optim.RMSprop, {"alpha": 1.0}, ValueError, r"^alpha must be in \[0, 1\), got 1.0$"),
+            (optim.RMSprop, {"alpha": -0.1}, ValueError, r"^alpha must be in \[0, 1\), got -0.1$"),
+            (optim.RMSprop, {"centered": "yes"}, TypeError, r"^centered must be True or False, got 'yes'$"),
+            (optim.Adam, {"betas": (0.9, 1.0)}, ValueError, r"^betas\[1\] must be in \[0, 1\), got 1.0$"),
+            (optim.Adam, {"betas": (-0.1, 0.9)}, ValueError, r"^betas\[0\] must be in \[0, 1\), got -0.1$"),
+            (optim.Adam, {"betas": (0.9, "0.999")}, TypeError, r"^betas\[1\] must be a number, got '0.999'$"),
+            (optim.Adam, {"betas": 0.9}, TypeError, r"^betas must be a pair \(beta1, beta2\), got 0.9$"),
+            (optim.Adam, {"betas": (0.9,)}, ValueError, r"^betas must be a pair \(beta1, beta2\), got \(0.9,\)$"),
+            (optim.Adam, {"amsgrad": None}, TypeError, r"^amsgrad must be True or False, got None$"),
+            (optim.AdamW, {"weight_decay": -0.01}, ValueError, r"^weight_decay must be >= 0, got -0.01$"),
+            (optim.Adadelta, {"rho": 1.5}, ValueError, r"^rho must be in \[0, 1\), got 1.5$"),
         ],
     )
-    def test_bad_hyper_parameters_name_the_value(self, cls, options, message):
-        with pytest.raises(ValueError, match=message):
+    def test_bad_hyper_parameters_name_the_value(self, cls, options, error, message):
+        with pytest.raises(error, match=message):
             cls([param(1.0)], **options)
 
     def test_a_bad_value_in_a_group_names_the_group(self):
-        with pytest.raises(ValueError, match="Invalid lr in parameter group 1: -1"):
+        with pytest.raises(ValueError, match=r"^lr in parameter group 1 must be >= 0, got -1$"):
             optim.Adam([{"params": [param(1.0)]}, {"params": [param(2.0)], "lr": -1}])
+        with pytest.raises(ValueError, match=r"^betas\[0\] in parameter group 1 must be in \[0, 1\), got 1$"):
+            optim.Adam([{"params": [param(1.0)]}, {"params": [param(2.0)], "betas": (1, 0.9)}])
+        with pytest.raises(TypeError, match=r"^momentum in parameter group 0 must be a number, got '0.9'$"):
+            optim.SGD([{"params": [param(1.0)], "momentum": "0.9"}])
+        optimizer = optim.SGD([param(1.0)])
+        with pytest.raises(TypeError, match=r"^initial_lr in parameter group 1 must be a number, got True$"):
+            optimizer.add_param_group({"params": [param(2.0)], "initial_lr": True})
+        assert len(optimizer.param_groups) == 1
+
+    def test_hyper_parameters_are_kept_as_python_numbers(self):
+        """A numpy float64 lr would make a float32 model's arithmetic float64 (numpy 2: a
+        float64 scalar times a float32 array is float64), so options are stored as the
+        Python floats, bools and tuples PyTorch would see."""
+        start = np.linspace(-1, 1, 6, dtype=np.float32)
+        grads = [np.linspace(0.3, -0.7, 6, dtype=np.float32) * (k + 1) for k in range(5)]
+        runs = []
+        for number in (float, np.float64):
+            p = mg.Tensor(start.copy(), requires_grad=True)
+            optimizer = optim.Adam([p], lr=number(0.01), betas=[number(0.8), number(0.99)], weight_decay=number(0.1))
+            for g in grads:
+                p.grad = g
+                optimizer.step()
+            group = optimizer.param_groups[0]
+            assert type(group["lr"]) is float and type(group["weight_decay"]) is float
+            assert group["betas"] == (0.8, 0.99) and all(type(b) is float for b in group["betas"])
+            assert type(optimizer.defaults["lr"]) is float
+            runs.append(p.data)
+        np.testing.assert_array_equal(runs[0], runs[1])
+        assert runs[1].dtype == np.float32
+        sgd = optim.SGD([param(1.0)], lr=1, nesterov=np.bool_(False))
+        assert sgd.param_groups[0]["lr"] == 1.0 and type(sgd.param_groups[0]["lr"]) is float
+        assert sgd.param_groups[0]["nesterov"] is False
 
     def test_unknown_options_are_refused(self):
         with pytest.raises(ValueError, match=r"unknown option\(s\) \['momentum'\] for Adam"):
@@ -133,10 +177,28 @@ def run_steps(optimizer, params, grads):
         optimizer.step()
 
 
+@pytest.mark.parametrize("cls", ALL)
+def test_a_step_bumps_the_version_of_each_updated_parameter_once(cls):
+    """PyTorch's version counter: an in-place change of a parameter's data bumps it, so a
+    backward through a graph recorded before the step can refuse to run."""
+    a, b, t = param(1.0, 2.0), param(3.0), mg.Tensor(np.array(0.5), requires_grad=True)
+    optimizer = cls([{"params": [a, b]}, {"params": [t]}])
+    for step in range(1, 4):
+        a.grad, t.grad = np.array([0.1, -0.2]), np.float64(0.3)
+        optimizer.step()
+        assert (a._version, b._version, t._version) == (step, 0, step)
+    b.grad = np.array([1.0])
+    optimizer.zero_grad()
+    optimizer.step()  # no gradients: nothing changes
+    assert (a._version, b._version, t._version) == (3, 0, 3)
+
+
+@pytest.mark.parametrize("through_a_file", [False, True], ids=["in memory", "mg.save"])
 @pytest.mark.parametrize(
     "cls, options",
     [
         (optim.SGD, {"momentum": 0.9, "nesterov": True}),
+        (optim.SGD, {"momentum": 0.9, "weight_decay": 0.1}),
         (optim.Adagrad, {"lr_decay": 0.01}),
         (optim.RMSprop, {"centered": True, "momentum": 0.5}),
         (optim.Adam, {"amsgrad": True, "betas": (0.8, 0.95)}),
@@ -144,10 +206,12 @@ def run_steps(optimizer, params, grads):
         (optim.Adadelta, {"rho": 0.95}),
     ],
 )
-def test_resuming_from_a_saved_state_is_bit_exact(cls, options, tmp_path):
+def test_resuming_from_a_saved_state_is_bit_exact(cls, options, through_a_file, tmp_path):
+    """10 steps, save, new parameters and optimizer, load, 10 more: the same as 20 straight.
+    A 0-d parameter (a learnable temperature) is among them, its gradients numpy scalars."""
     rng = np.random.default_rng(0)
-    start = [rng.normal(size=(3, 2)).astype(np.float32), rng.normal(size=2).astype(np.float32)]
-    grads = [[rng.normal(size=s.shape).astype(np.float32) for s in start] for _ in range(20)]
+    start = [rng.normal(size=s).astype(np.float32) for s in [(3, 2), (2,), ()]]
+    grads = [[rng.normal(size=s.shape).astype(np.float32)[()] for s in start] for _ in range(20)]
 
     straight = [mg.Tensor(s, requires_grad=True) for s in start]
     run_steps(cls(straight, lr=0.01, **options), straight, grads)
@@ -155,16 +219,19 @@ def test_resuming_from_a_saved_state_is_bit_exact(cls, options, tmp_path):
     first = [mg.Tensor(s, requires_grad=True) for s in start]
     optimizer = cls(first, lr=0.01, **options)
     run_steps(optimizer, first, grads[:10])
-    mg.save(optimizer.state_dict(), tmp_path / "optimizer.npz")
+    saved = optimizer.state_dict()
+    if through_a_file:
+        mg.save(saved, tmp_path / "optimizer.npz")
+        saved = mg.load(tmp_path / "optimizer.npz")
 
     resumed = [mg.Tensor(p.data, requires_grad=True) for p in first]
     fresh = cls(resumed, lr=0.5)  # the saved lr must win
-    fresh.load_state_dict(mg.load(tmp_path / "optimizer.npz"))
+    fresh.load_state_dict(saved)
     assert fresh.param_groups[0]["lr"] == 0.01
     run_steps(fresh, resumed, grads[10:])
     for a, b in zip(straight, resumed, strict=True):
         np.testing.assert_array_equal(a.data, b.data)
-        assert b.dtype == np.float32
+        assert b.dtype == np.float32 and isinstance(b.data, np.ndarray)
 
 
 def test_state_dict_has_pytorchs_layout():
@@ -181,10 +248,294 @@ def test_state_dict_has_pytorchs_layout():
     assert not np.any(optimizer.state[a]["exp_avg"] == 99)
 
 
-def test_loading_a_state_for_other_parameters_is_refused():
-    optimizer = optim.SGD([param(1.0), param(2.0)], momentum=0.9)
-    with pytest.raises(ValueError, match="parameter group 0 has 1 parameters, the state has 2"):
-        optim.SGD([param(1.0)]).load_state_dict(optimizer.state_dict())
+# --------------------------------------------------------------------- loading checks everything first
+SHAPES = [[(2,), ()], [(3,)]]  # two groups, a 0-d parameter in the first
+
+
+def trained(cls, seed, **options):
+    """An optimizer over fresh parameters shaped SHAPES, stepped twice on its own gradients."""
+    rng = np.random.default_rng(seed)
+    groups = [[mg.Tensor(rng.normal(size=s), requires_grad=True) for s in shapes] for shapes in SHAPES]
+    optimizer = cls([{"params": groups[0]}, {"params": groups[1], "lr": 0.5}], **options)
+    for _ in range(2):
+        for p in groups[0] + groups[1]:
+            p.grad = rng.normal(size=p.shape)
+        optimizer.step()
+    return optimizer
+
+
+def snapshot(optimizer):
+    """Everything load_state_dict could change, in a form == compares deeply: the group
+    dicts (identity, options, which parameters), the state (arrays with dtype and shape)."""
+
+    def plain(value):
+        if isinstance(value, np.ndarray):
+            return ("array", value.dtype.str, value.shape, value.tolist())
+        return (type(value).__name__, value)
+
+    groups = [(id(g), {k: [id(p) for p in v] if k == "params" else plain(v) for k, v in g.items()})
+              for g in optimizer.param_groups]  # fmt: skip
+    state = {id(p): (id(s), {k: plain(v) for k, v in s.items()}) for p, s in optimizer.state.items()}
+    params = [plain(p.data) for g in optimizer.param_groups for p in g["params"]]
+    return id(optimizer.state), groups, state, params
+
+
+def setitem(path, value):
+    def corrupt(state_dict):
+        *parents, last = path
+        for key in parents:
+            state_dict = state_dict[key]
+        state_dict[last] = value
+
+    return corrupt
+
+
+def delete(*path):
+    def corrupt(state_dict):
+        *parents, last = path
+        for key in parents:
+            state_dict = state_dict[key]
+        del state_dict[last]
+
+    return corrupt
+
+
+# (what to corrupt, error, message): most sit in the last group or parameter, after the
+# first ones were found fine, so a half-done load would show.
+CORRUPTIONS = [
+    (delete("state"), ValueError, r"^not an optimizer state: missing 'state'$"),
+    (delete("param_groups"), ValueError, r"^not an optimizer state: missing 'param_groups'$"),
+    (setitem(["epoch"], 3), ValueError, r"^not an optimizer state: unexpected 'epoch'$"),
+    (setitem(["param_groups"], {}), TypeError, r"'param_groups' must be a list of dicts, got dict"),
+    (setitem(["state"], []), TypeError, r"'state' must be a dict, got list"),
+    (delete("param_groups", 1), ValueError, r"^the state has 1 parameter groups, this optimizer has 2$"),
+    (
+        setitem(["param_groups", 1, "params"], [2, 3]),
+        ValueError,
+        r"parameter group 1 has 1 parameters, the state has 2",
+    ),
+    (
+        setitem(["param_groups", 1, "params"], 2),
+        TypeError,
+        r"'params' of parameter group 1 of the state must be a list",
+    ),
+    (setitem(["param_groups", 1], [2]), TypeError, r"parameter group 1 of the state must be a dict with a 'params'"),
+    (setitem(["param_groups", 1, "params"], [1]), ValueError, r"^parameter index 1 appears twice"),
+    (setitem(["param_groups", 1, "params"], ["2"]), TypeError, r"^parameter index '2' in group 1 of the state must be"),
+    (
+        setitem(["param_groups", 1, "lr"], -1),
+        ValueError,
+        r"^lr in parameter group 1 of the state must be >= 0, got -1$",
+    ),
+    (
+        setitem(["param_groups", 1, "lr"], float("nan")),
+        ValueError,
+        r"^lr in parameter group 1 of the state must be fin",
+    ),
+    (
+        setitem(["param_groups", 1, "amsgrad"], "yes"),
+        TypeError,
+        r"^amsgrad in parameter group 1 of the state must be T",
+    ),
+    (
+        setitem(["param_groups", 1, "betas"], (0.9, 1.5)),
+        ValueError,
+        r"^betas\[1\] in parameter group 1 of the state mu",
+    ),
+    (
+        setitem(["param_groups", 1, "initial_lr"], -0.1),
+        ValueError,
+        r"^initial_lr in parameter group 1 of the state must",
+    ),
+    (
+        setitem(["param_groups", 1, "momentum"], 0.9),
+        ValueError,
+        r"^parameter group 1 of the state does not fit Adam: unexpected option\(s\) \['momentum'\] \(a state saved "
+        r"from another optimizer\?\)$",
+    ),
+    (
+        delete("param_groups", 1, "eps"),
+        ValueError,
+        r"^parameter group 1 of the state does not fit Adam: missing option\(s",
+    ),
+    (
+        setitem(["state", 2, "exp_avg"], np.zeros(4)),
+        ValueError,
+        r"^state 'exp_avg' of parameter 2 has shape \(4,\), not",
+    ),
+    (
+        setitem(["state", 1, "exp_avg_sq"], np.zeros(1)),
+        ValueError,
+        r"^state 'exp_avg_sq' of parameter 1 has shape \(1,\)",
+    ),
+    (
+        setitem(["state", 2, "exp_avg"], np.array(["a", "b", "c"])),
+        TypeError,
+        r"^state 'exp_avg' of parameter 2 must be",
+    ),
+    (setitem(["state", 2, "exp_avg"], None), TypeError, r"^state 'exp_avg' of parameter 2 must be an array of numbers"),
+    (
+        setitem(["state", 2, "momentum_buffer"], np.zeros(3)),
+        ValueError,
+        r"^the state of parameter 2 does not fit Adam "
+        r"\(which keeps 'step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'\): unexpected \['momentum_buffer'\]",
+    ),
+    (
+        delete("state", 2, "max_exp_avg_sq"),
+        ValueError,
+        r"^the state of parameter 2 does not fit Adam .*: missing \['max_",
+    ),
+    (delete("state", 2, "step"), ValueError, r"^the state of parameter 2 does not fit Adam .*: missing \['step'\]$"),
+    (
+        setitem(["state", 2, "step"], -1),
+        ValueError,
+        r"^state 'step' of parameter 2 must be a whole number >= 0, got -1$",
+    ),
+    (
+        setitem(["state", 2, "step"], 2.5),
+        ValueError,
+        r"^state 'step' of parameter 2 must be a whole number >= 0, got 2.5",
+    ),
+    (
+        setitem(["state", 2, "step"], "2"),
+        TypeError,
+        r"^state 'step' of parameter 2 must be a whole number >= 0, got '2'",
+    ),
+    (
+        setitem(["state", 2, "step"], [2]),
+        TypeError,
+        r"^state 'step' of parameter 2 must be a whole number >= 0, got \[2\]",
+    ),
+    (
+        setitem(["state", 2, "step"], np.inf),
+        ValueError,
+        r"^state 'step' of parameter 2 must be a whole number >= 0, got i",
+    ),
+    (setitem(["state", 2, "step"], np.float32(3.0)), None, None),  # a whole float (PyTorch keeps step as a float)
+    (
+        setitem(["state", 3], {}),
+        ValueError,
+        r"^the state has an entry for parameter 3, "
+        r"but its param_groups list parameters \[0, 1, 2\] only \(3 parameters\)$",
+    ),
+    (setitem(["state", "x"], {}), TypeError, r"^parameter index 'x' in the state must be an int, got 'x'$"),
+    (setitem(["state", "2"], {}), ValueError, r"^the state has two entries for parameter 2$"),
+    (setitem(["state", 2], np.zeros(3)), TypeError, r"^the state of parameter 2 must be a dict, got ndarray$"),
+]
+
+
+class TestLoadStateDict:
+    def load_and_check_unchanged(self, target, state_dict, error, message):
+        before = snapshot(target)
+        if error is None:  # fine after all
+            target.load_state_dict(state_dict)
+            assert snapshot(target) != before
+            return
+        with pytest.raises(error, match=message):
+            target.load_state_dict(state_dict)
+        assert snapshot(target) == before
+
+    @pytest.mark.parametrize("corrupt, error, message", CORRUPTIONS, ids=[str(c[2])[:50] for c in CORRUPTIONS])
+    def test_a_bad_state_is_refused_with_its_fault_named_and_nothing_changed(self, corrupt, error, message):
+        target = trained(optim.Adam, 0, lr=0.02)
+        state_dict = copy.deepcopy(trained(optim.Adam, 1, amsgrad=True, betas=(0.8, 0.9)).state_dict())
+        corrupt(state_dict)
+        self.load_and_check_unchanged(target, state_dict, error, message)
+
+    def test_the_same_states_load_and_replace_everything(self):
+        """The uncorrupted state of CORRUPTIONS loads: options (all of them, as in PyTorch:
+        an 'initial_lr' the state lacks goes), state, the same group dicts."""
+        target = trained(optim.Adam, 0, lr=0.02)
+        target.param_groups[0]["initial_lr"] = 0.02
+        source = trained(optim.Adam, 1, amsgrad=True, betas=(0.8, 0.9))
+        groups = [id(g) for g in target.param_groups]
+        target.load_state_dict(source.state_dict())
+        assert [id(g) for g in target.param_groups] == groups and "initial_lr" not in target.param_groups[0]
+        assert snapshot(target)[1:3] != snapshot(source)[1:3]  # other parameters, same values:
+        mine, theirs = target.state_dict(), source.state_dict()
+        assert mine["param_groups"] == theirs["param_groups"]
+        for index in theirs["state"]:
+            for name, value in theirs["state"][index].items():
+                np.testing.assert_array_equal(mine["state"][index][name], value)
+                assert type(mine["state"][index][name]) is type(value)
+
+    @pytest.mark.parametrize(
+        "key, value, error, message",
+        [
+            ("state/0", np.zeros(2), ValueError, r"^unexpected key 'state/0' in an optimizer state"),
+            ("model/0/weight", np.zeros(2), ValueError, r"^unexpected key 'model/0/weight' in an optimizer state"),
+            ("state/x/exp_avg", np.zeros(2), ValueError, r"^unexpected key 'state/x/exp_avg'"),
+            ("param_groups/1/lr", np.array(-1.0), ValueError, r"^lr in parameter group 1 of the state must be >= 0"),
+            ("param_groups/3/lr", np.array(1.0), ValueError, r"^the saved parameter groups are numbered \[0, 1, 3\]"),
+            ("state/2/exp_avg", np.zeros((3, 1)), ValueError, r"^state 'exp_avg' of parameter 2 has shape \(3, 1\)"),
+            ("state/1/step", np.array(1.5), ValueError, r"^state 'step' of parameter 1 must be a whole number"),
+        ],
+    )
+    def test_a_bad_saved_file_is_refused_too(self, key, value, error, message, tmp_path):
+        target = trained(optim.Adam, 0, lr=0.02)
+        mg.save(trained(optim.Adam, 1, amsgrad=True).state_dict(), tmp_path / "adam.npz")
+        flat = mg.load(tmp_path / "adam.npz")
+        flat[key] = value
+        self.load_and_check_unchanged(target, flat, error, message)
+
+    def test_a_file_without_param_groups_is_refused(self, tmp_path):
+        mg.save(trained(optim.Adam, 1).state_dict(), tmp_path / "adam.npz")
+        flat = {k: v for k, v in mg.load(tmp_path / "adam.npz").items() if k.startswith("state/")}
+        self.load_and_check_unchanged(trained(optim.Adam, 0), flat, ValueError, r"missing 'param_groups'$")
+
+    @pytest.mark.parametrize("not_a_state", [[], None, "adam.npz"], ids=repr)
+    def test_things_that_are_not_state_dicts(self, not_a_state):
+        self.load_and_check_unchanged(trained(optim.SGD, 0), not_a_state, TypeError, "load_state_dict takes a dict")
+        self.load_and_check_unchanged(
+            trained(optim.SGD, 0), {}, ValueError, r"^not an optimizer state: missing 'state' and 'param_groups'$"
+        )
+
+    def test_an_sgd_state_is_refused_by_adam(self):
+        message = (
+            r"^parameter group 0 of the state does not fit Adam: "
+            r"unexpected option\(s\) \['dampening', 'momentum', 'nesterov'\] "
+            r"\(a state saved from another optimizer\?\); "
+            r"missing option\(s\) \['amsgrad', 'betas', 'eps'\]$"
+        )
+        sgd = trained(optim.SGD, 1, momentum=0.9).state_dict()
+        self.load_and_check_unchanged(trained(optim.Adam, 0), sgd, ValueError, message)
+
+    def test_state_entries_another_optimizer_keeps_are_refused(self):
+        """Same option names (lr, weight_decay, eps) but RMSprop's state in Adadelta."""
+        adadelta = trained(optim.Adadelta, 0)
+        state_dict = copy.deepcopy(adadelta.state_dict())
+        state_dict["state"][0] = trained(optim.RMSprop, 1).state_dict()["state"][0]
+        message = r"^the state of parameter 0 does not fit Adadelta .*: unexpected \['step', 'square_avg'\]|acc_delta"
+        self.load_and_check_unchanged(adadelta, state_dict, ValueError, message)
+
+    def test_options_that_contradict_each_other_are_refused(self):
+        state_dict = trained(optim.SGD, 1, momentum=0.9, nesterov=True).state_dict()
+        state_dict["param_groups"][1]["momentum"] = 0.0
+        message = r"Nesterov momentum needs momentum > 0 and dampening = 0 in parameter group 1 of the state"
+        self.load_and_check_unchanged(trained(optim.SGD, 0, momentum=0.9), state_dict, ValueError, message)
+
+    def test_a_state_for_other_parameters_is_refused(self):
+        optimizer = optim.SGD([param(1.0), param(2.0)], momentum=0.9)
+        with pytest.raises(ValueError, match="parameter group 0 has 1 parameters, the state has 2"):
+            optim.SGD([param(1.0)]).load_state_dict(optimizer.state_dict())
+
+    def test_sgd_with_momentum_may_have_no_buffer_yet(self):
+        """SGD makes its momentum buffer at a parameter's first step; a state without one
+        is complete (the next step starts it from the gradient, as in PyTorch)."""
+        source = trained(optim.SGD, 1, momentum=0.9)
+        state_dict = copy.deepcopy(source.state_dict())
+        del state_dict["state"][2]["momentum_buffer"]
+        target = trained(optim.SGD, 0, momentum=0.9)
+        target.load_state_dict(state_dict)
+        assert target.state[target.param_groups[1]["params"][0]] == {}
+
+    def test_json_style_string_indices_are_accepted(self):
+        source = trained(optim.Adagrad, 1)
+        state_dict = source.state_dict()
+        state_dict["state"] = {str(k): v for k, v in state_dict["state"].items()}
+        target = trained(optim.Adagrad, 0)
+        target.load_state_dict(state_dict)
+        assert [s["step"] for s in target.state.values()] == [2, 2, 2]
 
 
 class TestEffectiveLearningRate:

@@ -3,15 +3,23 @@
 The references below are written from the papers' equations (and PyTorch's documented
 conventions where papers leave a choice: eps outside the square root, bias correction,
 momentum buffers starting at the first gradient). They never call minigrad.
+
+Parameters of every shape are covered, 0-d ones included (a learnable temperature), with
+their gradients arriving as 0-d arrays or as numpy scalars: numpy arithmetic on 0-d arrays
+gives immutable scalars, so state kept that way would silently stop updating.
 """
 
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import minigrad as mg
 from minigrad import optim
+
+from .strategies import shapes
 
 STEPS = 25
 
@@ -123,50 +131,138 @@ def case_id(case):
     return cls.__name__ + "(" + ", ".join(f"{k}={v}" for k, v in options.items()) + ")"
 
 
-def gradient_sequence(shape, seed):
-    """Gradients whose scale changes over the run (0.01 to 10), as in real training."""
+def gradient_sequence(shape, seed, steps=STEPS, dtype=np.float64):
+    """Gradients whose scale changes over the run (0.01 to 10), as in real training. For a
+    0-d parameter every other gradient is a numpy scalar instead of a 0-d array, as a
+    reduction can hand it over."""
     rng = np.random.default_rng(seed)
-    scales = np.geomspace(0.01, 10, STEPS)
-    return [rng.normal(size=shape) * s for s in scales]
+    scales = np.geomspace(0.01, 10, steps)
+    grads = [(rng.normal(size=shape) * s).astype(dtype) for s in scales]
+    return [g[()] if g.ndim == 0 and t % 2 else g for t, g in enumerate(grads)]
+
+
+def run_against_reference(cls, options, reference, params, grads, steps):
+    expected = [list(reference(p.data.copy(), g, **options)) for p, g in zip(params, grads, strict=True)]
+    optimizer = cls(params, **options)
+    for step in range(steps):
+        for p, g in zip(params, grads, strict=True):
+            p.grad = g[step].copy()
+        optimizer.step()
+        for p, e in zip(params, expected, strict=True):
+            err_msg = f"step {step + 1}, shape {p.shape}"
+            np.testing.assert_allclose(p.data, e[step], rtol=1e-10, atol=1e-13, err_msg=err_msg)
 
 
 @pytest.mark.parametrize("cls, options, reference", CASES, ids=[case_id(c) for c in CASES])
 def test_each_step_matches_the_published_rule(cls, options, reference):
     rng = np.random.default_rng(0)
-    shapes = [(3, 4), (4,)]
+    shapes = [(3, 4), (4,), ()]
     params = [mg.Tensor(rng.normal(size=s), requires_grad=True) for s in shapes]
     grads = [gradient_sequence(s, seed) for seed, s in enumerate(shapes)]
-    expected = [list(reference(p.data.copy(), g, **options)) for p, g in zip(params, grads, strict=True)]
-    optimizer = cls(params, **options)
-    for step in range(STEPS):
-        for p, g in zip(params, grads, strict=True):
-            p.grad = g[step].copy()
-        optimizer.step()
-        for p, e in zip(params, expected, strict=True):
-            np.testing.assert_allclose(p.data, e[step], rtol=1e-10, atol=1e-13, err_msg=f"step {step + 1}")
+    run_against_reference(cls, options, reference, params, grads, STEPS)
+
+
+decays = st.floats(0.0, 0.99)
+rates = st.floats(0.0, 0.2)
+small_eps = st.sampled_from([1e-10, 1e-8, 1e-6, 1e-3])
+
+
+@st.composite
+def sgd_options(draw):
+    momentum = draw(st.sampled_from([0.0, 0.5, 0.9]) | decays)
+    nesterov = momentum > 0 and draw(st.booleans())
+    dampening = 0.0 if nesterov else draw(st.sampled_from([0.0]) | st.floats(0.0, 0.5))
+    return {"lr": draw(rates), "momentum": momentum, "dampening": dampening, "weight_decay": draw(rates),
+            "nesterov": nesterov}  # fmt: skip
+
+
+@st.composite
+def rmsprop_options(draw):
+    """Centered: alpha >= 0.5. Below, the variance v - m^2 (after one step alpha (1 - alpha) g^2)
+    is mostly cancellation, and two correct roundings of the same rule can differ by orders
+    of magnitude (or give sqrt of a tiny negative number)."""
+    centered = draw(st.booleans())
+    return {"lr": draw(rates), "alpha": draw(st.floats(0.5, 0.99) if centered else decays), "eps": draw(small_eps),
+            "weight_decay": draw(rates), "momentum": draw(decays), "centered": centered,
+            "eps_inside_sqrt": draw(st.booleans())}  # fmt: skip
+
+
+OPTIONS = {
+    optim.SGD: (sgd_options(), sgd_reference),
+    optim.Adagrad: (
+        st.fixed_dictionaries({"lr": rates, "lr_decay": st.floats(0.0, 0.1), "weight_decay": rates,
+                               "initial_accumulator_value": st.floats(0.0, 0.5), "eps": small_eps}),
+        adagrad_reference,
+    ),
+    optim.RMSprop: (rmsprop_options(), rmsprop_reference),
+    optim.Adam: (
+        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
+                               "weight_decay": rates, "amsgrad": st.booleans()}),
+        adam_reference,
+    ),
+    optim.AdamW: (
+        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
+                               "weight_decay": rates, "amsgrad": st.booleans()}),
+        adamw_reference,
+    ),
+    optim.Adadelta: (
+        st.fixed_dictionaries({"lr": st.floats(0.0, 2.0), "rho": decays, "eps": small_eps, "weight_decay": rates}),
+        adadelta_reference,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", list(OPTIONS), ids=lambda c: c.__name__)
+@given(data=st.data(), shape=shapes, seed=st.integers(0, 2**16))
+def test_any_shape_and_options_match_the_published_rule(cls, data, shape, seed):
+    """Any shape, 0-d included, under options drawn over their whole ranges."""
+    strategy, reference = OPTIONS[cls]
+    options = data.draw(strategy, label="options")
+    rng = np.random.default_rng(seed)
+    params = [mg.Tensor(rng.normal(size=shape), requires_grad=True)]
+    grads = [gradient_sequence(shape, seed + 1, steps=8)]
+    run_against_reference(cls, options, reference, params, grads, 8)
 
 
 @pytest.mark.parametrize("cls, options, reference", CASES, ids=[case_id(c) for c in CASES])
-def test_float32_parameters_and_state_stay_float32(cls, options, reference):
-    p = mg.Tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
+def test_a_0d_parameter_steps_exactly_like_a_one_element_vector(cls, options, reference):
+    """Shape must not matter: a () parameter and a (1,) one take bit-identical steps and
+    report the same effective_lr (numpy's 0-d arithmetic gives scalars; (1,) gives arrays)."""
+    scalar = mg.Tensor(np.array(0.7), requires_grad=True)
+    vector = mg.Tensor(np.array([0.7]), requires_grad=True)
+    optimizers = [cls([scalar], **options), cls([vector], **options)]
+    for g in gradient_sequence((), 3):
+        scalar.grad, vector.grad = g, np.reshape(g, (1,))
+        for optimizer in optimizers:
+            optimizer.step()
+        assert scalar.data[()] == vector.data[0]
+        np.testing.assert_array_equal(optimizers[0].effective_lr(), optimizers[1].effective_lr())
+    assert scalar.shape == () and isinstance(scalar.data, np.ndarray)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), ()], ids=str)
+@pytest.mark.parametrize("cls, options, reference", CASES, ids=[case_id(c) for c in CASES])
+def test_float32_parameters_and_state_stay_float32(cls, options, reference, shape):
+    p = mg.Tensor(np.ones(shape, dtype=np.float32), requires_grad=True)
     optimizer = cls([p], **options)
-    for g in gradient_sequence((2, 3), 1)[:3]:
-        p.grad = g.astype(np.float32)
+    for g in gradient_sequence(shape, 1, dtype=np.float32)[:3]:
+        p.grad = g
         optimizer.step()
-    assert p.dtype == np.float32
+    assert p.dtype == np.float32 and isinstance(p.data, np.ndarray)
     for name, value in optimizer.state[p].items():
-        if isinstance(value, np.ndarray):
-            assert value.dtype == np.float32, name
+        if name != "step":  # every other entry is an array updated in place, never a numpy scalar
+            assert isinstance(value, np.ndarray) and value.dtype == np.float32 and value.shape == shape, name
 
 
+@pytest.mark.parametrize("shape", [(3,), ()], ids=str)
 @pytest.mark.parametrize("cls, options, reference", CASES, ids=[case_id(c) for c in CASES])
-def test_updates_happen_in_place(cls, options, reference):
-    p = mg.Tensor(np.ones(3), requires_grad=True)
+def test_updates_happen_in_place(cls, options, reference, shape):
+    p = mg.Tensor(np.ones(shape), requires_grad=True)
     array = p.data
     optimizer = cls([p], **options)
-    p.grad = np.array([1.0, -2.0, 3.0])
+    p.grad = np.reshape([1.0, -2.0, 3.0][: p.size], shape)
     optimizer.step()
-    assert p.data is array and not np.array_equal(array, np.ones(3))
+    assert p.data is array and not np.array_equal(array, np.ones(shape))
 
 
 def test_parameters_without_gradients_are_left_alone():

@@ -21,12 +21,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, in_unit_interval, non_negative
+from ..checks import check_decay, check_non_negative
+from .optimizer import Optimizer
 
 
 class Adadelta(Optimizer):
     defaults = {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0}
-    checks = {"lr": non_negative, "rho": in_unit_interval, "eps": non_negative, "weight_decay": non_negative}
+    checks = {
+        "lr": check_non_negative,
+        "rho": check_decay,
+        "eps": check_non_negative,
+        "weight_decay": check_non_negative,
+    }
+    state_keys = ("step", "square_avg", "acc_delta")
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
         super().__init__(params, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)

@@ -24,18 +24,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, non_negative
+from ..checks import check_non_negative
+from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
     defaults = {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10}
     checks = {
-        "lr": non_negative,
-        "lr_decay": non_negative,
-        "weight_decay": non_negative,
-        "initial_accumulator_value": non_negative,
-        "eps": non_negative,
+        "lr": check_non_negative,
+        "lr_decay": check_non_negative,
+        "weight_decay": check_non_negative,
+        "initial_accumulator_value": check_non_negative,
+        "eps": check_non_negative,
     }
+    state_keys = ("step", "sum")
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
         super().__init__(

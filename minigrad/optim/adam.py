@@ -28,21 +28,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, betas_in_unit_interval, boolean, non_negative
+from ..checks import check_bool, check_non_negative
+from .optimizer import Optimizer, check_betas
 
 
 class Adam(Optimizer):
     defaults = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False}
     checks = {
-        "lr": non_negative,
-        "betas": betas_in_unit_interval,
-        "eps": non_negative,
-        "weight_decay": non_negative,
-        "amsgrad": boolean,
+        "lr": check_non_negative,
+        "betas": check_betas,
+        "eps": check_non_negative,
+        "weight_decay": check_non_negative,
+        "amsgrad": check_bool,
     }
+    state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
-        betas = tuple(betas) if isinstance(betas, list) else betas
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
     def init_state(self, p, group):

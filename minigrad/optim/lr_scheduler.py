@@ -1,31 +1,70 @@
 """Learning-rate schedules, with PyTorch's semantics: creating a scheduler records each
 group's ``initial_lr``; each ``step()`` (call it after ``optimizer.step()``, usually once
 per epoch) advances ``last_epoch`` and sets every group's lr. The update rules are
-PyTorch's chainable ones, so the lrs agree with PyTorch's to the last bit."""
+PyTorch's chainable ones, so the lrs agree with PyTorch's to the last bit.
+
+Resuming, as in PyTorch 2.13: load the optimizer's state and the scheduler's
+(``load_state_dict`` of each), and training continues with exactly the lrs an unbroken run
+would have had. Creating a scheduler with ``last_epoch=k`` instead needs ``initial_lr`` in
+every parameter group (a loaded optimizer state has it; ``KeyError`` otherwise, as in
+PyTorch) and takes one step to epoch k + 1 at construction, like every constructor. In that
+step StepLR applies its rule to the current lrs (a further factor gamma when k + 1 is a
+multiple of step_size), ExponentialLR and CosineAnnealingLR keep the current lrs, and
+LambdaLR sets initial_lr * lr_lambda(k + 1).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
+import numpy as np
+
+from ..checks import check_int, check_non_negative, check_number
 from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR"]
 
 
+def _positive_int(name, value):
+    return check_int(name, value, minimum=1)
+
+
 class LRScheduler:
+    # a subclass's own arguments and their checks (also applied to a loaded state)
+    arguments: dict = {}
+    # True only during the constructor's step (PyTorch's _is_initial)
+    _is_initial = False
+
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        last_epoch = check_int("last_epoch", last_epoch, minimum=-1)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
-        elif any("initial_lr" not in group for group in optimizer.param_groups):
-            raise KeyError("resuming with last_epoch >= 0 needs 'initial_lr' in every parameter group")
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(
+                        f"param_groups[{i}] has no 'initial_lr', which resuming with last_epoch={last_epoch} needs: "
+                        "load the optimizer's saved state (its groups carry 'initial_lr') before creating the "
+                        "scheduler, or use last_epoch=-1 for a fresh run"
+                    )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._step_count = 0
-        self.step()  # epoch 0: the starting lrs
+        self._is_initial = True
+        try:
+            self.step()  # to epoch 0 (or last_epoch + 1)
+        finally:
+            del self._is_initial
+
+    def _check_arguments(self, **arguments) -> None:
+        """Check the subclass's arguments and set them as attributes."""
+        for name, value in arguments.items():
+            setattr(self, name, self.arguments[name](name, value))
 
     def get_lr(self) -> list[float]:
         """The lrs for ``self.last_epoch``, from the current ones."""
@@ -42,10 +81,45 @@ class LRScheduler:
         return self._last_lr
 
     def state_dict(self) -> dict:
+        """Everything but the optimizer (and LambdaLR's functions: pass the same ones to the
+        scheduler you load this into). ``mg.save`` can write it."""
         return {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "lr_lambdas")}
 
-    def load_state_dict(self, state_dict: dict) -> None:
-        self.__dict__.update(state_dict)
+    def load_state_dict(self, state_dict: Mapping) -> None:
+        """Resume from ``state_dict()`` (or ``mg.load`` of a saved one). As in PyTorch the
+        optimizer's lrs are left alone: load the optimizer's state as well. Everything is
+        checked first; on an error the scheduler is unchanged."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict takes a dict from state_dict() or mg.load, got {type(state_dict).__name__}"
+            )
+        expected = set(self.state_dict())
+        missing = sorted(expected - set(state_dict))
+        unexpected = sorted(map(str, set(state_dict) - expected))
+        if missing or unexpected:
+            raise ValueError(
+                f"not a state of {type(self).__name__}: "
+                + "; ".join(
+                    ([f"missing {missing}"] if missing else []) + ([f"unexpected {unexpected}"] if unexpected else [])
+                )
+            )
+        self.__dict__.update({key: self._checked_state(key, value) for key, value in state_dict.items()})
+
+    def _checked_state(self, key: str, value):
+        """One saved entry, checked and in plain Python form (mg.load gives numpy arrays)."""
+        if isinstance(value, np.ndarray):
+            value = value.item() if value.ndim == 0 else value.tolist()
+        if key in ("base_lrs", "_last_lr"):
+            groups = len(self.optimizer.param_groups)
+            if not isinstance(value, (list, tuple)) or len(value) != groups:
+                raise ValueError(f"{key} must be a list of {groups} lrs (one per parameter group), got {value!r}")
+            check = check_non_negative if key == "base_lrs" else check_number
+            return [check(f"{key}[{i}]", lr) for i, lr in enumerate(value)]
+        if key == "last_epoch":
+            return check_int(key, value, minimum=-1)
+        if key == "_step_count":
+            return check_int(key, value, minimum=0)
+        return self.arguments[key](key, value)
 
     def _current(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
@@ -54,10 +128,10 @@ class LRScheduler:
 class StepLR(LRScheduler):
     """lr = initial_lr * gamma ** (epoch // step_size): multiply by gamma every step_size epochs."""
 
+    arguments = {"step_size": _positive_int, "gamma": check_non_negative}
+
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        if not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"step_size must be a positive int, got {step_size!r}")
-        self.step_size, self.gamma = step_size, gamma
+        self._check_arguments(step_size=step_size, gamma=gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -69,12 +143,14 @@ class StepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """lr = initial_lr * gamma ** epoch."""
 
+    arguments = {"gamma": check_non_negative}
+
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
-        self.gamma = gamma
+        self._check_arguments(gamma=gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        if self.last_epoch == 0:
+        if self._is_initial:
             return self._current()
         return [lr * self.gamma for lr in self._current()]
 
@@ -83,17 +159,17 @@ class CosineAnnealingLR(LRScheduler):
     """lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2: half a cosine
     from the initial lr down to eta_min over T_max epochs (then back up, and so on)."""
 
+    arguments = {"T_max": _positive_int, "eta_min": check_non_negative}
+
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
-        if not isinstance(T_max, int) or T_max < 1:
-            raise ValueError(f"T_max must be a positive int, got {T_max!r}")
-        self.T_max, self.eta_min = T_max, eta_min
+        self._check_arguments(T_max=T_max, eta_min=eta_min)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
         epoch, T, eta_min = self.last_epoch, self.T_max, self.eta_min
-        if epoch == 0:
+        if self._is_initial:
             return self._current()
-        if self._step_count == 1 and epoch > 0:  # resumed mid-schedule: the closed form
+        if self._step_count == 1 and epoch > 0:  # PyTorch's closed form (not reached from its constructor)
             return [eta_min + (base - eta_min) * (1 + math.cos(epoch * math.pi / T)) / 2 for base in self.base_lrs]
         if (epoch - 1 - T) % (2 * T) == 0:
             return [
@@ -108,6 +184,8 @@ class LambdaLR(LRScheduler):
     """lr = initial_lr * lr_lambda(epoch); one function, or one per parameter group."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         groups = len(optimizer.param_groups)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != groups:
@@ -116,7 +194,7 @@ class LambdaLR(LRScheduler):
         else:
             self.lr_lambdas = [lr_lambda] * groups
         if not all(callable(f) for f in self.lr_lambdas):
-            raise TypeError("lr_lambda must be a function of the epoch (or a list of them)")
+            raise TypeError(f"lr_lambda must be a function of the epoch (or a list of them), got {lr_lambda!r}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):

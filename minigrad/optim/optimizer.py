@@ -6,7 +6,9 @@ in), validation, per-parameter state, the loop over parameters in ``step()``,
 A subclass defines a few small things:
 
     defaults                        its hyper-parameters and their default values
-    checks                          which range each hyper-parameter must lie in
+    checks                          which range each hyper-parameter must lie in (checks.py)
+    state_keys                      (optional) the names its per-parameter state may hold, if
+                                    more than init_state gives (SGD adds its buffer later)
     check_options(options, where)   (optional) checks that tie several options together
     init_state(p, group)            the state a parameter starts with (moving averages...)
     update(p, g, state, group)      one step of its rule, in place on p.data
@@ -19,47 +21,31 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..checks import check_decay, check_int, check_non_negative
 from ..tensor import Tensor, no_grad
 
-__all__ = ["Optimizer", "non_negative", "positive", "in_unit_interval", "betas_in_unit_interval", "boolean"]
+__all__ = ["Optimizer", "check_betas"]
 
 
-# --------------------------------------------------------------------- hyper-parameter checks
-def non_negative(name, value):
-    if not (isinstance(value, (int, float)) and value >= 0):
-        raise ValueError(f"Invalid {name}: {value!r} (must be a number >= 0)")
-
-
-def positive(name, value):
-    if not (isinstance(value, (int, float)) and value > 0):
-        raise ValueError(f"Invalid {name}: {value!r} (must be a number > 0)")
-
-
-def in_unit_interval(name, value):
-    """Decay rates and momentum: 0 <= value < 1 (at 1 nothing new would ever enter)."""
-    if not (isinstance(value, (int, float)) and 0 <= value < 1):
-        raise ValueError(f"Invalid {name}: {value!r} (must be in [0, 1))")
-
-
-def betas_in_unit_interval(name, value):
-    if not (isinstance(value, (tuple, list)) and len(value) == 2):
-        raise ValueError(f"Invalid {name}: {value!r} (must be a pair (beta1, beta2))")
-    for i, beta in enumerate(value):
-        in_unit_interval(f"{name}[{i}]", beta)
-
-
-def boolean(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"Invalid {name}: {value!r} (must be True or False)")
+def check_betas(name: str, value) -> tuple[float, float]:
+    """Adam's (beta1, beta2): a pair of decay rates, each in [0, 1). ``name`` may carry a
+    suffix ("betas in parameter group 1"); the index goes after the first word."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be a pair (beta1, beta2), got {value!r}")
+    if len(value) != 2:
+        raise ValueError(f"{name} must be a pair (beta1, beta2), got {value!r}")
+    head, _, tail = name.partition(" ")
+    return tuple(check_decay(f"{head}[{i}] {tail}".rstrip(), beta) for i, beta in enumerate(value))
 
 
 class Optimizer:
     defaults: dict = {}
     checks: dict = {}
+    state_keys: tuple | None = None  # None: the names init_state gives
 
     def __init__(self, params, **hyper_parameters):
-        self.defaults = {**type(self).defaults, **hyper_parameters}
-        self._check(self.defaults, "")
+        defaults = {**type(self).defaults, **hyper_parameters}
+        self.defaults = {**defaults, **self._check(defaults, "")}
         self.state: dict = {}  # parameter -> its state dict
         self.param_groups: list[dict] = []
         if isinstance(params, Tensor):
@@ -77,10 +63,16 @@ class Optimizer:
             self.add_param_group(group)
 
     # ----------------------------------------------------------------- groups and checks
-    def _check(self, options: Mapping, where: str) -> None:
-        for name, check in self.checks.items():
-            check(name + where, options[name])
-        self.check_options(options, where)
+    def _check(self, options: Mapping, where: str) -> dict:
+        """Check every hyper-parameter (wrong type: TypeError, out of range: ValueError, the
+        message naming it and ``where`` it is) and return them in plain Python form: floats,
+        bools, a tuple of floats for betas. A numpy float64 lr would otherwise turn a float32
+        model's updates into float64 arithmetic."""
+        checked = {name: check(name + where, options[name]) for name, check in self.checks.items()}
+        if "initial_lr" in options:  # set by an lr scheduler
+            checked["initial_lr"] = check_non_negative("initial_lr" + where, options["initial_lr"])
+        self.check_options(checked, where)
+        return checked
 
     def check_options(self, options: Mapping, where: str) -> None:
         """Checks that involve several options at once (SGD: nesterov needs momentum)."""
@@ -112,7 +104,7 @@ class Optimizer:
         if any(id(p) in taken for p in params):
             raise ValueError(f"parameter group {index} repeats a parameter of an earlier group")
         filled = {**self.defaults, **group, "params": params}
-        self._check(filled, f" in parameter group {index}")
+        filled.update(self._check(filled, f" in parameter group {index}"))
         self.param_groups.append(filled)
 
     # ----------------------------------------------------------------- the loop
@@ -123,8 +115,9 @@ class Optimizer:
                 p.grad = None
 
     def step(self, closure=None):
-        """Update every parameter that has a gradient, in place. ``closure``, if given,
-        recomputes and returns the loss (it is called first)."""
+        """Update every parameter that has a gradient, in place, and bump its version counter
+        (a backward through a graph recorded before the change can then refuse to run).
+        ``closure``, if given, recomputes and returns the loss (it is called first)."""
         loss = closure() if closure is not None else None
         with no_grad():
             for group in self.param_groups:
@@ -135,12 +128,19 @@ class Optimizer:
                     if state is None:
                         state = self.state[p] = self.init_state(p, group)
                     self.update(p, p.grad, state, group)
+                    p._version += 1
         return loss
 
     def init_state(self, p: Tensor, group: dict) -> dict:
+        """The state a parameter starts with. Arrays come from np.zeros / np.full with
+        p.shape, so even a 0-d parameter's state is an ndarray that updates in place (never
+        a numpy scalar, which ``*=`` would silently rebind)."""
         return {}
 
     def update(self, p: Tensor, g: np.ndarray, state: dict, group: dict) -> None:
+        """One step, in place on p.data and on the arrays in ``state``. ``g`` may be a numpy
+        scalar when p is 0-d, and arithmetic on 0-d arrays gives numpy scalars: state made
+        from g must be made an array explicitly (np.array)."""
         raise NotImplementedError
 
     # ----------------------------------------------------------------- effective learning rate
@@ -181,38 +181,107 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: Mapping) -> None:
         """Resume from ``state_dict()`` (or from ``mg.load`` of a saved one): hyper-parameters
-        and state are restored exactly, for the same parameters in the same order."""
+        and state are restored exactly, for the same parameters in the same order. As in
+        PyTorch, each group's options are replaced by the saved ones (its parameters stay).
+
+        Everything is checked first (the layout, group count and sizes, every option's type
+        and range, which state entries this optimizer knows and needs, their shapes): on any
+        error a ``TypeError``/``ValueError`` names what is wrong and the optimizer is unchanged."""
+        groups, state = self._validated(state_dict)
+        # nothing below can fail
+        for group, options in zip(self.param_groups, groups, strict=True):
+            params = group["params"]
+            group.clear()
+            group.update(options)
+            group["params"] = params
+        self.state = state
+
+    def _validated(self, state_dict) -> tuple[list[dict], dict]:
+        """The options of each group and the new state, from a state dict; raises on anything
+        that does not fit this optimizer and its parameters. Changes nothing."""
+        name = type(self).__name__
+        if not isinstance(state_dict, Mapping):
+            kind = type(state_dict).__name__
+            raise TypeError(f"load_state_dict takes a dict from state_dict() or mg.load, got {kind}")
         if any(isinstance(key, str) and "/" in key for key in state_dict):
             state_dict = _from_flat(state_dict)
-        groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups):
+        missing = [key for key in ("state", "param_groups") if key not in state_dict]
+        unexpected = sorted(map(repr, set(state_dict) - {"state", "param_groups"}))
+        if missing or unexpected:
             raise ValueError(
-                f"the state has {len(groups)} parameter groups, this optimizer has {len(self.param_groups)}"
-            )
-        params = []
-        for i, (saved, group) in enumerate(zip(groups, self.param_groups, strict=True)):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(
-                    f"parameter group {i} has {len(group['params'])} parameters, the state has {len(saved['params'])}"
+                "not an optimizer state: "
+                + "; ".join(
+                    ([f"missing {' and '.join(map(repr, missing))}"] if missing else [])
+                    + ([f"unexpected {', '.join(unexpected)}"] if unexpected else [])
                 )
-            params.extend(zip(saved["params"], group["params"], strict=True))
-        by_index = dict(params)
-        new_state = {}
-        for index, saved in state_dict["state"].items():
-            p = by_index[int(index)]
-            restored = {}
-            for name, value in saved.items():
-                # "step" is a count; every other entry is an array shaped like its parameter
-                if name == "step":
-                    restored[name] = int(value)
-                elif np.shape(value) == p.shape:
-                    restored[name] = np.array(value, dtype=p.dtype)
-                else:
-                    raise ValueError(f"state {name!r} of parameter {index} has shape {np.shape(value)}, not {p.shape}")
-            new_state[p] = restored
-        for saved, group in zip(groups, self.param_groups, strict=True):
-            group.update({k: v for k, v in saved.items() if k != "params"})
-        self.state = new_state
+            )
+        saved_groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(saved_groups, (list, tuple)):
+            raise TypeError(f"the state's 'param_groups' must be a list of dicts, got {type(saved_groups).__name__}")
+        if not isinstance(saved_state, Mapping):
+            raise TypeError(f"the state's 'state' must be a dict, got {type(saved_state).__name__}")
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"the state has {len(saved_groups)} parameter groups, this optimizer has {len(self.param_groups)}"
+            )
+
+        groups = []
+        param_of, group_of = {}, {}  # saved index -> parameter, and -> its group's options
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups, strict=True)):
+            if not isinstance(saved, Mapping) or "params" not in saved:
+                raise TypeError(f"parameter group {i} of the state must be a dict with a 'params' entry")
+            indices = saved["params"]
+            if not isinstance(indices, (list, tuple)):
+                raise TypeError(
+                    f"'params' of parameter group {i} of the state must be a list of indices, got {indices!r}"
+                )
+            if len(indices) != len(group["params"]):
+                raise ValueError(
+                    f"parameter group {i} has {len(group['params'])} parameters, the state has {len(indices)}"
+                )
+            options = {k: v for k, v in saved.items() if k != "params"}
+            unknown = sorted(set(options) - set(self.defaults) - {"initial_lr"})
+            lacking = sorted(set(self.defaults) - set(options))
+            if unknown or lacking:
+                raise ValueError(
+                    f"parameter group {i} of the state does not fit {name}"
+                    + (f": unexpected option(s) {unknown} (a state saved from another optimizer?)" if unknown else "")
+                    + (f"{';' if unknown else ':'} missing option(s) {lacking}" if lacking else "")
+                )
+            options.update(self._check(options, f" in parameter group {i} of the state"))
+            groups.append(options)
+            for index, p in zip(indices, group["params"], strict=True):
+                index = check_int(f"parameter index {index!r} in group {i} of the state", index)
+                if index in param_of:
+                    raise ValueError(f"parameter index {index} appears twice in the state's param_groups")
+                param_of[index], group_of[index] = p, options
+
+        state = {}
+        for key, entries in saved_state.items():
+            index = _state_index(key)
+            if index not in param_of:
+                raise ValueError(
+                    f"the state has an entry for parameter {key!r}, but its param_groups list parameters "
+                    f"{sorted(param_of)} only ({len(param_of)} parameters)"
+                )
+            p = param_of[index]
+            if p in state:
+                raise ValueError(f"the state has two entries for parameter {index}")
+            if not isinstance(entries, Mapping):
+                raise TypeError(f"the state of parameter {index} must be a dict, got {type(entries).__name__}")
+            needed = list(self.init_state(p, group_of[index]))
+            known = needed if self.state_keys is None else self.state_keys
+            unknown = sorted(set(entries) - set(known))
+            lacking = sorted(set(needed) - set(entries))
+            if unknown or lacking:
+                raise ValueError(
+                    f"the state of parameter {index} does not fit {name} "
+                    f"(which keeps {', '.join(map(repr, known)) or 'no state'})"
+                    + (f": unexpected {unknown} (a state saved from another optimizer?)" if unknown else "")
+                    + (f"{';' if unknown else ':'} missing {lacking}" if lacking else "")
+                )
+            state[p] = {entry: _state_value(entry, value, index, p) for entry, value in entries.items()}
+        return groups, state
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
@@ -222,26 +291,58 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
+def _state_index(key) -> int:
+    """A state entry's key: a parameter index (an int, or its digits, as JSON would give)."""
+    if isinstance(key, str) and key.isdigit():
+        return int(key)
+    return check_int(f"parameter index {key!r} in the state", key)
+
+
+def _state_value(entry: str, value, index: int, p: Tensor):
+    """A copy of one saved state entry: "step" is a count (an int), every other entry an array
+    shaped like its parameter, in the parameter's dtype (as PyTorch casts it)."""
+    array = np.asarray(value)
+    if entry == "step":
+        if array.shape != () or array.dtype.kind not in "iuf":
+            raise TypeError(f"state 'step' of parameter {index} must be a whole number >= 0, got {value!r}")
+        if not (np.isfinite(array) and array >= 0 and array == np.floor(array)):
+            raise ValueError(f"state 'step' of parameter {index} must be a whole number >= 0, got {value!r}")
+        return int(array)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"state {entry!r} of parameter {index} must be an array of numbers, got {value!r}")
+    if array.shape != p.shape:
+        raise ValueError(f"state {entry!r} of parameter {index} has shape {array.shape}, not {p.shape}")
+    return np.array(array, dtype=p.dtype)  # always a copy, and an ndarray even for 0-d
+
+
 def _from_flat(flat: Mapping) -> dict:
     """Rebuild ``state_dict()``'s layout from the flat "state/0/square_avg" keys that
     ``mg.save`` writes: hyper-parameters come back as Python numbers, betas as a tuple,
-    "params" as a list of indices, state entries as arrays (and "step" as an int)."""
+    "params" as a list of indices, state entries as arrays. An empty state has no keys."""
     state: dict = {}
     groups: dict = {}
     for key, value in flat.items():
-        kind, index, name = key.split("/", 2)
-        index = int(index)
+        parts = key.split("/", 2) if isinstance(key, str) else []
+        if len(parts) != 3 or parts[0] not in ("state", "param_groups") or not parts[1].isdigit():
+            raise ValueError(
+                f"unexpected key {key!r} in an optimizer state "
+                "(keys are 'state/<index>/<name>' and 'param_groups/<index>/<option>')"
+            )
+        kind, index, name = parts[0], int(parts[1]), parts[2]
         if kind == "state":
             state.setdefault(index, {})[name] = value
-        elif kind == "param_groups":
-            array = np.asarray(value)
-            if name == "params":
-                value = [int(i) for i in array]
-            elif array.ndim == 1:
-                value = tuple(x.item() for x in array)
-            else:
-                value = array.item()
-            groups.setdefault(index, {})[name] = value
         else:
-            raise ValueError(f"unexpected key {key!r} in an optimizer state")
-    return {"state": state, "param_groups": [groups[i] for i in sorted(groups)]}
+            array = np.asarray(value)
+            if array.ndim == 0:
+                value = array.item()
+            elif name == "params":
+                value = array.tolist()
+            else:
+                value = tuple(array.tolist())
+            groups.setdefault(index, {})[name] = value
+    rebuilt = {"state": state}
+    if groups:
+        if sorted(groups) != list(range(len(groups))):
+            raise ValueError(f"the saved parameter groups are numbered {sorted(groups)}, not 0 to {len(groups) - 1}")
+        rebuilt["param_groups"] = [groups[i] for i in range(len(groups))]
+    return rebuilt

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, boolean, in_unit_interval, non_negative
+from ..checks import check_bool, check_decay, check_non_negative
+from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
@@ -49,14 +50,15 @@ class RMSprop(Optimizer):
         "eps_inside_sqrt": False,
     }
     checks = {
-        "lr": non_negative,
-        "alpha": in_unit_interval,
-        "eps": non_negative,
-        "weight_decay": non_negative,
-        "momentum": in_unit_interval,
-        "centered": boolean,
-        "eps_inside_sqrt": boolean,
+        "lr": check_non_negative,
+        "alpha": check_decay,
+        "eps": check_non_negative,
+        "weight_decay": check_non_negative,
+        "momentum": check_decay,
+        "centered": check_bool,
+        "eps_inside_sqrt": check_bool,
     }
+    state_keys = ("step", "square_avg", "grad_avg", "momentum_buffer")
 
     def __init__(
         self,

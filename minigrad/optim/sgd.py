@@ -20,18 +20,22 @@ momentum      0             0             0
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, boolean, in_unit_interval, non_negative
+import numpy as np
+
+from ..checks import check_bool, check_decay, check_non_negative
+from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
     defaults = {"lr": 1e-2, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False}
     checks = {
-        "lr": non_negative,
-        "momentum": in_unit_interval,
-        "dampening": in_unit_interval,
-        "weight_decay": non_negative,
-        "nesterov": boolean,
+        "lr": check_non_negative,
+        "momentum": check_decay,
+        "dampening": check_decay,
+        "weight_decay": check_non_negative,
+        "nesterov": check_bool,
     }
+    state_keys = ("momentum_buffer",)
 
     def __init__(self, params, lr=1e-2, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
         super().__init__(
@@ -53,7 +57,8 @@ class SGD(Optimizer):
         if momentum != 0:
             b = state.get("momentum_buffer")
             if b is None:
-                b = state["momentum_buffer"] = g.astype(theta.dtype, copy=True)
+                # np.array: a copy, and an ndarray even when p is 0-d and g a numpy scalar
+                b = state["momentum_buffer"] = np.array(g, dtype=theta.dtype)
             else:
                 b *= momentum
                 b += (1 - group["dampening"]) * g
