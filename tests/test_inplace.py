@@ -148,3 +148,15 @@ def test_a_result_changed_in_place_without_recording_refuses_backward_through_it
         h += 1.0
     with pytest.raises(RuntimeError, match="'exp' .* was changed in place after it was computed"):
         h.sum().backward()
+
+
+def test_the_reported_case_an_optimizer_step_then_backward_through_the_old_graph_is_refused():
+    x, w1, w2, d = issue_example()
+    mg.optim.SGD([w1, w2], lr=0.5).step()
+    x.grad = None
+    with pytest.raises(RuntimeError, match="changed in place since"):
+        d.sum().backward()
+    # the forward pass at the stepped weights gives the gradient there (the report's 0.786
+    # is the gradient at the forward-time weights; -1.18 mixed the two)
+    (w2 * (w1 * x).tanh()).sum().backward()
+    np.testing.assert_allclose(x.grad, w2.data * w1.data * (1 - np.tanh(w1.data * x.data) ** 2), rtol=1e-14)
