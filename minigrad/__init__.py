@@ -4,7 +4,7 @@ by building it."""
 __version__ = "0.1.0"
 
 from . import data, nn, optim, train
-from .checkpoint import load, save
+from .checkpoint import CheckpointError, load, save
 from .comparison import compare
 from .gradcheck import gradcheck
 from .rng import manual_seed
@@ -40,4 +40,5 @@ __all__ = [
     "manual_seed",
     "save",
     "load",
+    "CheckpointError",
 ]
