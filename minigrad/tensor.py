@@ -642,6 +642,8 @@ class Tensor:
         a = self.data
         if a.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (lo, hi)):
             a = a.astype(_default_dtype)
+        elif a.dtype.kind == "b":  # bools clipped to numbers become numbers
+            a = a.astype(np.int64)
         bounds = [None if v is None else np.asarray(v).astype(a.dtype) for v in (lo, hi)]
         out = np.clip(a, *bounds)
         inside = np.ones(a.shape, dtype=bool)

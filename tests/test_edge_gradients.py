@@ -99,6 +99,9 @@ def test_clip_of_integers_keeps_integers_unless_a_bound_is_a_float():
     assert counts.clip(0, 6).dtype == np.int64
     np.testing.assert_array_equal(counts.clip(0, 6).data, [0, 5, 6])
     assert counts.clip(0.5, 6).dtype == np.float32
+    flags = mg.Tensor(np.array([True, False])).clip(-1, 1)
+    assert flags.dtype == np.int64
+    np.testing.assert_array_equal(flags.data, [1, 0])
 
 
 @pytest.mark.parametrize(
