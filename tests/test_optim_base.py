@@ -596,3 +596,14 @@ class TestEffectiveLearningRate:
     def test_before_any_step_each_parameter_reports_its_lr(self):
         optimizer = optim.Adam([param(1.0, 2.0)], lr=0.003)
         np.testing.assert_array_equal(optimizer.effective_lr(), [0.003, 0.003])
+
+
+def test_a_gradient_of_the_wrong_shape_stops_the_step_before_any_parameter_changes():
+    a = mg.Tensor(np.ones(3), requires_grad=True)
+    b = mg.Tensor(np.ones(2), requires_grad=True)
+    optimizer = optim.Adam([a, b], lr=0.1)
+    a.grad, b.grad = np.ones(3), np.ones(3)
+    with pytest.raises(ValueError, match=r"parameter 1 of group 0 has shape \(2,\) but its .grad has shape \(3,\)"):
+        optimizer.step()
+    np.testing.assert_array_equal(a.data, np.ones(3))  # the first parameter was not stepped either
+    assert optimizer.state == {} and a._version == 0

@@ -119,6 +119,14 @@ class Optimizer:
         (a backward through a graph recorded before the change can then refuse to run).
         ``closure``, if given, recomputes and returns the loss (it is called first)."""
         loss = closure() if closure is not None else None
+        # checked before anything changes, so that a bad gradient leaves no step half-applied
+        for g_index, group in enumerate(self.param_groups):
+            for p_index, p in enumerate(group["params"]):
+                if p.grad is not None and np.shape(p.grad) != p.shape:
+                    raise ValueError(
+                        f"parameter {p_index} of group {g_index} has shape {p.shape} but its .grad has shape "
+                        f"{np.shape(p.grad)}; no parameter was updated"
+                    )
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
