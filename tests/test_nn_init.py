@@ -30,7 +30,7 @@ def test_calculate_gain(nonlinearity, param, gain):
 
 
 def test_unknown_nonlinearity():
-    with pytest.raises(ValueError, match="unsupported nonlinearity 'swish'"):
+    with pytest.raises(ValueError, match=r"nonlinearity must be one of 'linear', .*'selu'; got 'swish'"):
         init.calculate_gain("swish")
 
 
@@ -82,7 +82,7 @@ def test_fans_need_a_matrix_with_elements():
 def test_fans_need_a_matrix():
     with pytest.raises(ValueError, match=r"at least 2 dimensions, got shape \(5,\)"):
         init.xavier_uniform_(nn.Parameter(np.zeros(5)))
-    with pytest.raises(ValueError, match="mode must be 'fan_in' or 'fan_out'"):
+    with pytest.raises(ValueError, match="mode must be one of 'fan_in', 'fan_out'; got 'fan_avg'"):
         init.kaiming_normal_(weight(), mode="fan_avg")
 
 
@@ -121,10 +121,167 @@ class TestClipGradNorm:
     def test_negative_infinity_norm_is_the_smallest_magnitude_and_bad_norms_are_refused(self):
         params = self.params_with_grads([0.5, -3.0], [2.0])
         assert float(nn.utils.clip_grad_norm_(params, 100.0, norm_type=-math.inf)) == 0.5
-        with pytest.raises(ValueError, match=r"norm_type must be positive or \+-inf, got 0.0"):
+        with pytest.raises(ValueError, match=r"norm_type must be positive or \+-inf, got 0"):
             nn.utils.clip_grad_norm_(params, 1.0, norm_type=0)
 
     def test_non_finite_norm_can_be_an_error(self):
         params = self.params_with_grads([np.inf])
         with pytest.raises(RuntimeError, match="total gradient norm is inf"):
             nn.utils.clip_grad_norm_(params, 1.0, error_if_nonfinite=True)
+
+
+class TestPyTorchsOrderOfOperations:
+    """The bounds are computed as PyTorch computes them, to the last bit: std first, then
+    sqrt(3) * std. gain * sqrt(6 / n) is the same number on paper but rounds differently for
+    these shapes."""
+
+    @pytest.fixture
+    def bounds(self, monkeypatch):
+        seen = []
+
+        def recording_uniform_(tensor, a=0.0, b=1.0, generator=None):
+            seen.append((a, b))
+            return tensor
+
+        monkeypatch.setattr(init, "uniform_", recording_uniform_)
+        return seen
+
+    def test_xavier_uniform(self, bounds):
+        init.xavier_uniform_(weight(7, 5))
+        std = 1.0 * math.sqrt(2.0 / float(5 + 7))
+        assert bounds == [(-math.sqrt(3.0) * std, math.sqrt(3.0) * std)]
+        assert math.sqrt(3.0) * std != math.sqrt(6.0 / 12)  # the paper's form, one bit apart
+
+    def test_kaiming_uniform(self, bounds):
+        init.kaiming_uniform_(weight(4, 10), nonlinearity="relu")
+        std = math.sqrt(2.0) / math.sqrt(10)
+        assert bounds == [(-math.sqrt(3.0) * std, math.sqrt(3.0) * std)]
+        assert math.sqrt(3.0) * std != math.sqrt(2.0) * math.sqrt(3.0 / 10)
+
+    def test_linear_default_with_two_inputs(self, bounds):
+        nn.Linear(2, 16)
+        gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
+        bound = math.sqrt(3.0) * (gain / math.sqrt(2))
+        assert bounds[0] == (-bound, bound)
+        assert bound != gain * math.sqrt(3.0 / 2)
+        assert bounds[1] == (-1 / math.sqrt(2), 1 / math.sqrt(2))  # the bias
+
+
+ALL_INITIALISERS = [
+    (init.zeros_, {}),
+    (init.ones_, {}),
+    (init.constant_, {"val": 0.3}),
+    (init.uniform_, {"a": -1.0, "b": 1.0}),
+    (init.normal_, {"mean": 0.0, "std": 1.0}),
+    (init.xavier_uniform_, {}),
+    (init.xavier_normal_, {}),
+    (init.kaiming_uniform_, {}),
+    (init.kaiming_normal_, {}),
+]
+
+
+@pytest.mark.parametrize("fn, kwargs", ALL_INITIALISERS, ids=lambda v: getattr(v, "__name__", ""))
+def test_every_initialiser_bumps_the_version_counter(fn, kwargs):
+    # an in-place change, like PyTorch's: a graph that saved the old values can refuse to backpropagate
+    w = weight(3, 4)
+    before = w._version
+    fn(w, **kwargs)
+    assert w._version == before + 1
+
+
+def test_reset_parameters_bumps_the_version_of_weight_and_bias():
+    layer = nn.Linear(3, 2)
+    versions = (layer.weight._version, layer.bias._version)
+    layer.reset_parameters()
+    assert (layer.weight._version, layer.bias._version) == (versions[0] + 1, versions[1] + 1)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda w: init.xavier_uniform_(w, gain="2"), TypeError, "gain must be a number, got '2'"),
+        (lambda w: init.xavier_normal_(w, gain=math.nan), ValueError, "gain must be finite, got nan"),
+        (lambda w: init.kaiming_uniform_(w, a=None), TypeError, "a must be a number, got None"),
+        (lambda w: init.kaiming_normal_(w, a=math.inf), ValueError, "a must be finite, got inf"),
+        (lambda w: init.kaiming_uniform_(w, mode="avg"), ValueError, "mode must be one of 'fan_in', 'fan_out'; got"),
+        (lambda w: init.kaiming_normal_(w, mode=0), TypeError, "mode must be a string"),
+        (lambda w: init.kaiming_uniform_(w, nonlinearity="gelu"), ValueError, "nonlinearity must be one of .*'gelu'"),
+        (lambda w: init.kaiming_normal_(w, nonlinearity=None), TypeError, "nonlinearity must be a string"),
+        (lambda w: init.uniform_(w, a="0"), TypeError, "a must be a number, got '0'"),
+        (lambda w: init.uniform_(w, 1.0, 0.0), ValueError, "uniform_ needs a <= b, got a=1.0, b=0.0"),
+        (lambda w: init.normal_(w, std=-1.0), ValueError, r"std must be >= 0, got -1.0"),
+        (lambda w: init.normal_(w, mean=[0.0]), TypeError, r"mean must be a number, got \[0.0\]"),
+        (lambda w: init.constant_(w, math.nan), ValueError, "val must be finite, got nan"),
+        (lambda w: init.constant_(w, "1"), TypeError, "val must be a number, got '1'"),
+        (lambda w: init.zeros_(w.data), TypeError, "tensor must be a Tensor .*, got ndarray"),
+        (lambda w: init.xavier_uniform_(w.data), TypeError, "tensor must be a Tensor .*, got ndarray"),
+    ],
+)  # fmt: skip
+def test_arguments_follow_the_one_rule(call, error, message):
+    w = weight(3, 4)
+    before = w.data.copy()
+    with pytest.raises(error, match=message):
+        call(w)
+    np.testing.assert_array_equal(w.data, before)  # nothing written
+
+
+def test_calculate_gain_checks_its_arguments():
+    with pytest.raises(TypeError, match="nonlinearity must be a string"):
+        init.calculate_gain(None)
+    with pytest.raises(TypeError, match="negative_slope must be a number, got True"):
+        init.calculate_gain("leaky_relu", True)
+
+
+class TestClipGradNormExtremes:
+    def params_with_grads(self, *grads):
+        return TestClipGradNorm.params_with_grads(None, *grads)
+
+    def test_huge_gradients_do_not_overflow_the_norm(self):
+        # sum of squares is 2e400 = inf in float64; the norm itself, sqrt(2) 1e200, is not
+        params = self.params_with_grads([1e200], [-1e200])
+        total = float(nn.utils.clip_grad_norm_(params, 1.0))
+        assert total == pytest.approx(math.sqrt(2) * 1e200, rel=1e-15, abs=0)
+        np.testing.assert_allclose([params[0].grad[0], params[1].grad[0]], [0.5**0.5, -(0.5**0.5)], rtol=1e-15)
+
+    def test_tiny_gradients_do_not_underflow_the_norm(self):
+        params = self.params_with_grads([3e-200, 4e-200])
+        assert float(nn.utils.clip_grad_norm_(params, 1.0)) == pytest.approx(5e-200, rel=1e-15, abs=0)
+        params = self.params_with_grads([3e-170], [4e-170])
+        assert float(nn.utils.clip_grad_norm_(params, 1.0, norm_type=3)) == pytest.approx(
+            (27 + 64) ** (1 / 3) * 1e-170, rel=1e-14, abs=0
+        )
+
+    def test_the_infinity_norm_keeps_a_nan(self):
+        # Python's max(1.0, nan) is 1.0: the nan would be lost, and the gradients silently kept
+        params = self.params_with_grads([1.0], [math.nan])
+        assert math.isnan(float(nn.utils.clip_grad_norm_(params, 1.0, norm_type=math.inf)))
+        with pytest.raises(RuntimeError, match="total gradient norm is nan"):
+            nn.utils.clip_grad_norm_(params, 1.0, norm_type=math.inf, error_if_nonfinite=True)
+
+    def test_infinite_max_norm_only_measures(self):
+        params = self.params_with_grads([3.0, 4.0])
+        assert float(nn.utils.clip_grad_norm_(params, math.inf)) == 5.0
+        np.testing.assert_array_equal(params[0].grad, [3.0, 4.0])
+
+    def test_inf_as_a_string_as_in_pytorch(self):
+        params = self.params_with_grads([3.0, -4.0])
+        assert float(nn.utils.clip_grad_norm_(params, 100.0, norm_type="inf")) == 4.0
+
+    @pytest.mark.parametrize(
+        "kwargs, error, message",
+        [
+            ({"max_norm": math.nan}, ValueError, "max_norm must be finite, got nan"),
+            ({"max_norm": -1.0}, ValueError, "max_norm must be >= 0, got -1.0"),
+            ({"max_norm": "1"}, TypeError, "max_norm must be a number, got '1'"),
+            ({"norm_type": True}, TypeError, "norm_type must be a number or 'inf', got True"),
+            ({"norm_type": "2"}, TypeError, "norm_type must be a number or 'inf', got '2'"),
+            ({"norm_type": math.nan}, ValueError, r"norm_type must be positive or \+-inf, got nan"),
+            ({"norm_type": -1}, ValueError, r"norm_type must be positive or \+-inf, got -1"),
+            ({"error_if_nonfinite": 1}, TypeError, "error_if_nonfinite must be True or False, got 1"),
+        ],
+    )
+    def test_arguments_follow_the_one_rule(self, kwargs, error, message):
+        params = self.params_with_grads([3.0, 4.0])
+        with pytest.raises(error, match=message):
+            nn.utils.clip_grad_norm_(params, **{"max_norm": 1.0, **kwargs})
+        np.testing.assert_array_equal(params[0].grad, [3.0, 4.0])  # nothing scaled

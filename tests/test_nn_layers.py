@@ -69,6 +69,12 @@ class TestLinear:
     def test_feature_counts_must_be_ints(self):
         with pytest.raises(TypeError, match="in_features must be an int"):
             nn.Linear(2.5, 3)
+        with pytest.raises(TypeError, match="out_features must be an int, got True"):
+            nn.Linear(3, True)
+
+    def test_bias_must_be_a_bool(self):
+        with pytest.raises(TypeError, match="bias must be True or False, got 'no'"):
+            nn.Linear(2, 3, bias="no")
 
     def test_without_bias(self):
         layer = nn.Linear(2, 3, bias=False)
@@ -115,6 +121,27 @@ class TestActivations:
     def test_values(self, module, expected):
         np.testing.assert_allclose(module(mg.Tensor(np.array([-1.0, 0.0, 2.0]))).data, expected, rtol=1e-12)
 
+    @pytest.mark.parametrize("slope", ["0.1", None, True])
+    def test_leaky_relu_slope_must_be_a_number(self, slope):
+        with pytest.raises(TypeError, match="negative_slope must be a number"):
+            nn.LeakyReLU(slope)
+        with pytest.raises(TypeError, match="negative_slope must be a number"):
+            F.leaky_relu(mg.Tensor(np.ones(2)), slope)
+
+    def test_leaky_relu_slope_must_be_finite(self):
+        with pytest.raises(ValueError, match="negative_slope must be finite, got inf"):
+            nn.LeakyReLU(math.inf)
+        with pytest.raises(ValueError, match="negative_slope must be finite, got nan"):
+            F.leaky_relu(mg.Tensor(np.ones(2)), math.nan)
+
+    def test_softmax_and_flatten_take_int_dimensions(self):
+        with pytest.raises(TypeError, match="axis must be an int, got 1.0"):
+            nn.Softmax(axis=1.0)
+        with pytest.raises(TypeError, match="start_dim must be an int, got '1'"):
+            nn.Flatten("1")
+        with pytest.raises(TypeError, match="end_dim must be an int, got None"):
+            nn.Flatten(0, None)
+
     def test_softmax_axis(self):
         out = nn.Softmax(axis=0)(mg.Tensor(np.zeros((4, 2))))
         np.testing.assert_allclose(out.data, np.full((4, 2), 0.25))
@@ -149,13 +176,33 @@ class TestDropout:
         mg.manual_seed(3)
         assert np.array_equal(first, nn.Dropout(0.5)(x).data)
 
-    @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5])
-    def test_probability_outside_0_1_is_refused(self, p):
-        with pytest.raises(ValueError, match=rf"dropout probability must be in \[0, 1\), got {p}"):
+    @pytest.mark.parametrize("p", [-0.1, 1.5, math.nan])
+    def test_probability_outside_0_1_is_refused_by_module_and_function_alike(self, p):
+        with pytest.raises(ValueError, match=rf"p must (be in \[0, 1\]|be finite), got {p}"):
             nn.Dropout(p)
+        with pytest.raises(ValueError, match=rf"p must (be in \[0, 1\]|be finite), got {p}"):
+            F.dropout(mg.Tensor(np.ones(3)), p)
 
-    def test_functional_dropout_of_everything(self):
-        np.testing.assert_array_equal(F.dropout(mg.Tensor(np.ones(3)), 1.0).data, 0.0)
+    @pytest.mark.parametrize("p", ["0.5", None, True])
+    def test_probability_must_be_a_number(self, p):
+        with pytest.raises(TypeError, match="p must be a number"):
+            nn.Dropout(p)
+        with pytest.raises(TypeError, match="p must be a number"):
+            F.dropout(mg.Tensor(np.ones(3)), p)
+
+    def test_training_flag_must_be_a_bool(self):
+        with pytest.raises(TypeError, match="training must be True or False, got 'no'"):
+            F.dropout(mg.Tensor(np.ones(3)), 0.5, training="no")
+
+    def test_dropout_of_everything_as_in_pytorch(self):
+        # PyTorch accepts p = 1 in both nn.Dropout and F.dropout: every unit is zeroed
+        x = mg.Tensor(np.ones(3), requires_grad=True)
+        np.testing.assert_array_equal(F.dropout(x, 1.0).data, 0.0)
+        out = nn.Dropout(1.0)(x)
+        np.testing.assert_array_equal(out.data, 0.0)
+        out.sum().backward()
+        np.testing.assert_array_equal(x.grad, 0.0)
+        assert nn.Dropout(1.0).eval()(x) is x
 
     def test_gradient_flows_through_kept_units_only(self):
         x = mg.Tensor(np.array([1.0, 2.0, 3.0, 4.0]), requires_grad=True)
@@ -231,3 +278,65 @@ class TestBatchNorm1d:
             nn.BatchNorm1d(3)(mg.Tensor(np.ones((4, 2))))
         with pytest.raises(ValueError, match="num_features must be at least 1"):
             nn.BatchNorm1d(0)
+
+    @pytest.mark.parametrize(
+        "kwargs, error, message",
+        [
+            ({"num_features": 2.0}, TypeError, "num_features must be an int, got 2.0"),
+            ({"num_features": True}, TypeError, "num_features must be an int, got True"),
+            ({"eps": 0.0}, ValueError, r"eps must be > 0, got 0.0"),
+            ({"eps": "1e-5"}, TypeError, "eps must be a number, got '1e-5'"),
+            ({"eps": math.inf}, ValueError, "eps must be finite, got inf"),
+            ({"momentum": 1.5}, ValueError, r"momentum must be in \[0, 1\], got 1.5"),
+            ({"momentum": None}, TypeError, "momentum must be a number, got None"),
+            ({"affine": 1}, TypeError, "affine must be True or False, got 1"),
+        ],
+    )
+    def test_arguments_follow_the_one_rule(self, kwargs, error, message):
+        with pytest.raises(error, match=message):
+            nn.BatchNorm1d(**{"num_features": 3, **kwargs})
+
+    def test_running_variance_is_the_sum_of_squares_over_n_minus_1(self):
+        # PyTorch: var_sum / (n - 1), one rounding; var * (n / (n - 1)) rounds twice and differs
+        # in the last bit for this batch
+        x = np.array([[0.5408455846858077], [0.2146591225063409], [0.3553727090399214]])
+        bn = nn.BatchNorm1d(1, momentum=1.0)
+        bn.running_var = bn.running_var.astype(np.float64)
+        bn(mg.Tensor(x))
+        centered = x[:, 0] - x[:, 0].sum() / 3
+        assert bn.running_var[0] == (centered * centered).sum() / 2
+
+    def test_momentum_1_keeps_only_the_last_batch(self):
+        bn = nn.BatchNorm1d(1, momentum=1)
+        bn(mg.Tensor(np.array([[1.0], [3.0]])))
+        np.testing.assert_allclose([bn.running_mean[0], bn.running_var[0]], [2.0, 2.0])
+
+
+class TestEveryLayerPassesGradientsOn:
+    """The input and every parameter of each layer receive a gradient of their own shape and dtype."""
+
+    @pytest.mark.parametrize(
+        "layer, x",
+        [
+            (nn.Linear(3, 2), np.ones((4, 3))),
+            (nn.Linear(3, 2, bias=False), np.ones((4, 3))),
+            (nn.BatchNorm1d(3), np.arange(12.0).reshape(4, 3) ** 2),
+            (nn.BatchNorm1d(3), np.arange(24.0).reshape(4, 3, 2) ** 2),
+            (nn.BatchNorm1d(3).eval(), np.arange(12.0).reshape(4, 3)),
+            (nn.BatchNorm1d(3, affine=False), np.arange(24.0).reshape(4, 3, 2) ** 2),
+            (nn.Dropout(0.5, generator=0), np.ones((4, 3))),
+            (nn.Dropout(0.5).eval(), np.ones((4, 3))),
+        ],
+        ids=["linear", "linear-no-bias", "batchnorm", "batchnorm-3d", "batchnorm-eval", "batchnorm-no-affine",
+             "dropout", "dropout-eval"],
+    )  # fmt: skip
+    def test_gradients_reach_input_and_parameters(self, layer, x):
+        x = mg.Tensor(x.astype(np.float32), requires_grad=True)
+        out = layer(x)
+        weights = np.random.default_rng(0).normal(size=out.shape).astype(np.float32)  # not constant: BatchNorm's
+        (out * weights).sum().backward()  # output sums to a constant in train mode
+        for name, tensor in [("input", x), *layer.named_parameters()]:
+            assert tensor.grad is not None, name
+            assert tensor.grad.shape == tensor.shape and tensor.grad.dtype == np.float32, name
+            assert np.all(np.isfinite(tensor.grad)), name
+        assert np.any(x.grad != 0)

@@ -81,7 +81,32 @@ class TestExtremeInputs:
         loss = F.binary_cross_entropy(p, np.array([1.0, 0.0]), reduction="none")
         np.testing.assert_array_equal(loss.data, [100.0, 100.0])  # log clamped at -100
         loss.sum().backward()
-        np.testing.assert_array_equal(p.grad, [-1e12, 1e12])  # denominator clamped at 1e-12
+        # the denominator p (1 - p) is clamped at PyTorch's EPSILON, a C++ float 1e-12:
+        # 9.999999960041972e-13 in double, so the gradient is 1.0000000039958e12, not 1e12
+        eps = float(np.float32(1e-12))
+        assert eps == 9.999999960041972e-13
+        np.testing.assert_array_equal(p.grad, [-1 / eps, 1 / eps])
+        np.testing.assert_array_equal(p.grad, [-1000000003995.8029, 1000000003995.8029])  # torch 2.13's figures
+
+    @pytest.mark.parametrize(
+        "p, exact",
+        [
+            # -log(1 - p) = p + p^2/2 + ...: p itself once p^2/2 is below half an ulp of p
+            (1e-10, 1e-10 + 0.5e-20),  # log(1 - p) gave 1.0000000828e-10
+            (1e-17, 1e-17),  # log(1 - p) gave 0: 1 - 1e-17 rounds to 1
+            (1e-300, 1e-300),
+        ],
+    )
+    def test_bce_of_tiny_probability_with_target_0_keeps_full_precision(self, p, exact):
+        loss = F.binary_cross_entropy(t([p]), np.array([0.0]), reduction="sum")
+        assert loss.item() == pytest.approx(exact, rel=1e-15, abs=0)
+
+    def test_bce_of_probability_near_1_with_target_1(self):
+        # p = 1 - 2^-53 is the largest double below 1: -log p = 2^-53 (1 + 2^-54 + ...)
+        p = 1 - 2.0**-53
+        assert F.binary_cross_entropy(t([p]), np.array([1.0]), reduction="sum").item() == pytest.approx(
+            2.0**-53, rel=1e-15, abs=0
+        )
 
 
 @st.composite
@@ -177,3 +202,203 @@ class TestTargetChecks:
     def test_non_numeric_target(self):
         with pytest.raises(TypeError, match="must hold numbers"):
             F.l1_loss(t([1.0]), np.array(["a"]))
+
+
+class TestStableFormulas:
+    """Values at extreme inputs against closed forms (log1p/expm1 of exactly known numbers)."""
+
+    def test_bce_with_logits_positive_logit_and_target_near_1(self):
+        # y = 0.9999999999 is stored as 1 - d with d = 1.000000082740371e-10 exactly, so the loss
+        # is d * x + log1p(exp(-x)); max(x, 0) - x y cancelled to 9.9999966e-08 at x = 1000
+        y = 0.9999999999
+        d = 1 - y
+        for x in (40.0, 1000.0):
+            loss = F.binary_cross_entropy_with_logits(t([x]), np.array([y]), reduction="sum")
+            assert loss.item() == pytest.approx(d * x + math.log1p(math.exp(-x)), rel=1e-15, abs=0)
+
+    def test_bce_with_logits_negative_logit_and_small_target(self):
+        # loss = -x y + log1p(exp(x)) for x < 0: two positive terms (PyTorch's (1 - y) x -
+        # log_sigmoid(x) cancels here and gives 4.0000003310e-09 at x = -40)
+        for x in (-40.0, -1000.0):
+            loss = F.binary_cross_entropy_with_logits(t([x]), np.array([1e-10]), reduction="sum")
+            assert loss.item() == pytest.approx(-x * 1e-10 + math.log1p(math.exp(x)), rel=1e-15, abs=0)
+
+    def test_bce_with_logits_gradient_where_sigmoid_rounds_to_1(self):
+        # d/dx = sigmoid(x) - y = (1 - y) - sigmoid(-x): -sigmoid(-40) = -exp(-40) / (1 + exp(-40))
+        # for y = 1, not 0 (sigmoid(40) is 1.0 in float64)
+        x = t([40.0, 40.0, -40.0])
+        y = np.array([1.0, 0.9999999999, 0.0])
+        F.binary_cross_entropy_with_logits(x, y, reduction="sum").backward()
+        s = math.exp(-40) / (1 + math.exp(-40))
+        np.testing.assert_allclose(x.grad, [-s, (1 - 0.9999999999) - s, s], rtol=1e-15)
+        assert x.grad[0] == pytest.approx(-4.248354255291589e-18, rel=1e-15, abs=0)
+
+    def test_bce_with_logits_is_exact_for_every_logit_sign_and_target(self):
+        x = np.array([-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0])
+        for y in (0.0, 0.3, 1.0):
+            loss = F.binary_cross_entropy_with_logits(t(x), np.full(x.shape, y), reduction="none")
+            expected = [(1 - y) * max(v, 0) + y * max(-v, 0) + math.log1p(math.exp(-abs(v))) for v in x]
+            np.testing.assert_allclose(loss.data, expected, rtol=1e-15)
+
+    def test_cross_entropy_of_a_confident_correct_prediction(self):
+        # loss = log(1 + sum of exp(x_j - max)) = log1p(r): 4.25e-18 for logits [0, -40], where
+        # log(1 + r) rounds to 0; the target's gradient p - 1 = expm1(-loss), not 0
+        logits = t([[0.0, -40.0], [0.0, -36.0]])
+        loss = F.cross_entropy(logits, np.array([0, 0]), reduction="none")
+        r = np.exp([-40.0, -36.0])
+        np.testing.assert_allclose(loss.data, np.log1p(r), rtol=1e-15)
+        assert loss.data[0] == pytest.approx(4.248354255291589e-18, rel=1e-15, abs=0)
+        loss.sum().backward()
+        np.testing.assert_allclose(logits.grad[:, 0], np.expm1(-np.log1p(r)), rtol=1e-15)
+        np.testing.assert_allclose(logits.grad[:, 1], r / (1 + r), rtol=1e-15)
+
+    def test_cross_entropy_sums_the_small_probabilities_before_adding_1(self):
+        logits = t([[0.0, -36.0, -37.0, -38.0]])
+        loss = F.cross_entropy(logits, np.array([0]), reduction="sum")
+        exact = math.log1p(math.exp(-36) + math.exp(-37) + math.exp(-38))  # 3.4867e-16; log(1 + r) gave 2.2204e-16
+        assert loss.item() == pytest.approx(exact, rel=1e-15, abs=0)
+
+    def test_cross_entropy_with_tied_maxima(self):
+        logits = t([[5.0, 5.0, -1e300]])
+        loss = F.cross_entropy(logits, np.array([2]), reduction="sum")
+        assert loss.item() == pytest.approx(1e300 + 5 + math.log(2), rel=1e-15, abs=0)
+        assert F.cross_entropy(logits, np.array([0]), reduction="sum").item() == pytest.approx(
+            math.log(2), rel=1e-15, abs=0
+        )
+
+
+# --------------------------------------------------------------------- gradients of targets
+def _same_shape_problem(name):
+    """(input, target) strategies for the losses whose target is differentiable."""
+    if name == "binary_cross_entropy":  # targets inside (0, 1): a finite-difference step must stay in [0, 1]
+        return _regression_problem(0.05, 0.95, target=lambda shape: arrays(shape, 0.01, 0.99))
+    if name == "binary_cross_entropy_with_logits":
+        return _regression_problem(target=_binary_targets)
+    return _regression_problem()
+
+
+TARGET_LOSSES = {
+    "mse_loss": F.mse_loss,
+    "l1_loss": F.l1_loss,
+    "binary_cross_entropy": F.binary_cross_entropy,
+    "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
+}
+
+
+class TestTargetGradients:
+    """Every differentiable input of a loss gets its gradient, as in PyTorch 2.13."""
+
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    @pytest.mark.parametrize("name", list(TARGET_LOSSES))
+    @given(data=st.data())
+    def test_input_and_target_gradients_match_finite_differences(self, name, reduction, data):
+        fn = TARGET_LOSSES[name]
+        x, target = data.draw(_same_shape_problem(name))
+        if name == "l1_loss":
+            x = np.where(np.abs(x - target) < 1e-3, x + 0.01, x)  # keep away from |.|'s kink
+        x, target = mg.Tensor(x, requires_grad=True), mg.Tensor(target, requires_grad=True)
+        assert mg.gradcheck(lambda x, y: fn(x, y, reduction=reduction), x, target)
+
+    @pytest.mark.parametrize("cls", [nn.MSELoss, nn.L1Loss, nn.BCELoss, nn.BCEWithLogitsLoss])
+    def test_loss_modules_pass_the_target_gradient_on(self, cls):
+        x, y = t([0.25, 0.75]), t([1.0, 0.5])
+        cls()(x, y).backward()
+        assert y.grad is not None and y.grad.shape == (2,)
+
+    def test_by_hand(self):
+        # mse: d/dy mean((x - y)^2) = -2 (x - y) / n
+        x, y = t([1.0, 2.0]), t([0.0, 3.0])
+        F.mse_loss(x, y).backward()
+        np.testing.assert_array_equal(x.grad, [1.0, -1.0])
+        np.testing.assert_array_equal(y.grad, [-1.0, 1.0])
+        # l1: d/dy sum|x - y| = -sign(x - y), 0 where equal
+        x, y = t([1.0, 2.0, 3.0]), t([0.0, 3.0, 3.0])
+        F.l1_loss(x, y, reduction="sum").backward()
+        np.testing.assert_array_equal(y.grad, [-1.0, 1.0, 0.0])
+        # bce: d/dy = log(1 - p) - log(p) = -logit(p): log 3 at p = 1/4, -log 3 at p = 3/4
+        p, y = t([0.25, 0.75]), t([1.0, 0.0])
+        F.binary_cross_entropy(p, y, reduction="sum").backward()
+        np.testing.assert_allclose(y.grad, [math.log(3), -math.log(3)], rtol=1e-15)
+        # bce with logits: d/dy = -x, divided by n for the mean
+        x, y = t([2.0, -4.0]), t([0.5, 0.5])
+        F.binary_cross_entropy_with_logits(x, y).backward()
+        np.testing.assert_array_equal(y.grad, [-1.0, 2.0])
+
+    def test_reduction_none_weights_each_target_by_its_upstream_gradient(self):
+        x, y = t([1.0, 2.0]), t([0.0, 0.0])
+        F.mse_loss(x, y, reduction="none").backward(np.array([1.0, 10.0]))
+        np.testing.assert_array_equal(y.grad, [-2.0, -40.0])
+
+    def test_bce_target_gradient_is_pytorchs_unclamped_logit(self):
+        # PyTorch 2.13 computes -logit(p) without the clamp of the loss: +-inf at p = 0 or 1
+        p, y = t([0.0, 1e-300, 1.0]), t([0.0, 1.0, 1.0])
+        F.binary_cross_entropy(p, y, reduction="sum").backward()
+        assert y.grad[0] == math.inf and y.grad[2] == -math.inf
+        assert y.grad[1] == pytest.approx(690.7755278982137, rel=1e-15, abs=0)  # -log(1e-300)
+
+    def test_only_the_target_requires_grad(self):
+        x, y = mg.Tensor(np.array([1.0, 2.0])), t([0.0, 0.0])
+        F.mse_loss(x, y, reduction="sum").backward()
+        assert x.grad is None
+        np.testing.assert_array_equal(y.grad, [-2.0, -4.0])
+
+    def test_target_gradient_keeps_the_targets_dtype(self):
+        x = mg.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+        y = mg.Tensor(np.zeros(2, dtype=np.float32), requires_grad=True)
+        F.mse_loss(x, y).backward()
+        assert y.grad.dtype == np.float32 and x.grad.dtype == np.float64
+
+    def test_a_target_without_requires_grad_or_an_ndarray_gets_nothing(self):
+        x, y = t([1.0]), mg.Tensor(np.array([0.0]))
+        F.mse_loss(x, y).backward()
+        assert y.grad is None
+
+    @pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+    def test_class_targets_cannot_carry_a_gradient(self, fn):
+        # integer class indices are not differentiable: a float Tensor that requires grad is
+        # refused as a target, and an integer Tensor cannot require grad at all
+        with pytest.raises(TypeError, match="targets must be integer class indices"):
+            fn(t([[0.1, 0.2]]), mg.Tensor(np.array([1.0]), requires_grad=True))
+        with pytest.raises(TypeError, match="only floating-point tensors can require grad"):
+            mg.Tensor(np.array([1]), requires_grad=True)
+
+
+class TestArgumentChecks:
+    @pytest.mark.parametrize("fn", list(TARGET_LOSSES.values()) + [F.cross_entropy, F.nll_loss])
+    def test_reduction_is_one_of_three_strings(self, fn):
+        x = t([[0.25, 0.75]])
+        y = np.array([1]) if fn in (F.cross_entropy, F.nll_loss) else np.array([[1.0, 0.0]])
+        with pytest.raises(ValueError, match=r"reduction must be one of 'mean', 'sum', 'none'; got 'avg'"):
+            fn(x, y, reduction="avg")
+        with pytest.raises(TypeError, match=r"reduction must be a string, one of 'mean', 'sum', 'none'; got None"):
+            fn(x, y, reduction=None)
+
+    def test_loss_modules_check_reduction_the_same_way(self):
+        with pytest.raises(TypeError, match="reduction must be a string"):
+            nn.CrossEntropyLoss(reduction=None)
+
+    @pytest.mark.parametrize("bad", [1.5, -0.5, math.nan])
+    def test_bce_targets_must_be_probabilities_as_in_pytorch(self, bad):
+        with pytest.raises(ValueError, match=r"binary_cross_entropy: targets must be probabilities in \[0, 1\], found"):
+            F.binary_cross_entropy(t([0.5, 0.5]), np.array([1.0, bad]))
+
+    def test_bce_refuses_nan_probabilities(self):
+        with pytest.raises(ValueError, match=r"inputs must be probabilities in \[0, 1\], found nan"):
+            F.binary_cross_entropy(t([0.5, math.nan]), np.array([1.0, 0.0]))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", list(TARGET_LOSSES) + ["cross_entropy", "nll_loss"])
+def test_float32_stays_float32(name, reduction):
+    fn = TARGET_LOSSES.get(name) or getattr(F, name)
+    x = mg.Tensor(np.array([[0.25, 0.5], [0.75, 0.125]], dtype=np.float32), requires_grad=True)
+    if name in ("cross_entropy", "nll_loss"):
+        y = np.array([1, 0])
+    else:
+        y = mg.Tensor(np.array([[1.0, 0.0], [0.5, 1.0]], dtype=np.float32), requires_grad=True)
+    out = fn(x, y, reduction=reduction)
+    assert out.dtype == np.float32
+    out.sum().backward() if reduction == "none" else out.backward()
+    assert x.grad.dtype == np.float32
+    if isinstance(y, mg.Tensor):
+        assert y.grad.dtype == np.float32

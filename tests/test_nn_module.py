@@ -97,6 +97,15 @@ def test_train_and_eval_reach_every_sub_module():
     assert all(m.training for m in net.modules())
 
 
+@pytest.mark.parametrize("mode", ["eval", 0, None])
+def test_train_mode_must_be_a_bool(mode):
+    # train("eval") would otherwise switch to train mode, the opposite of what was meant
+    net = Net().eval()
+    with pytest.raises(TypeError, match=f"mode must be True or False, got {mode!r}"):
+        net.train(mode)
+    assert not net.training
+
+
 def test_zero_grad_forgets_every_gradient():
     net = Net()
     net(mg.Tensor(np.ones((2, 3)))).sum().backward()
@@ -119,6 +128,27 @@ def test_load_state_dict_round_trip_writes_in_place():
     assert target.fc1.weight is weight, "optimizers holding the parameter must see the new values"
     for (name, a), b in zip(source.state_dict().items(), target.state_dict().values(), strict=True):
         np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_load_state_dict_bumps_the_version_of_every_parameter_it_writes():
+    # an in-place write, as PyTorch's copy_: a graph recorded before the load can refuse to
+    # backpropagate through the overwritten values
+    source, target = Net(), Net()
+    before = {name: p._version for name, p in target.named_parameters()}
+    target.load_state_dict(source.state_dict())
+    assert {name: p._version for name, p in target.named_parameters()} == {n: v + 1 for n, v in before.items()}
+
+
+def test_load_state_dict_not_strict_bumps_only_what_it_writes():
+    target = Net()
+    state = {"fc1.weight": np.zeros((4, 3))}
+    target.load_state_dict(state, strict=False)
+    assert target.fc1.weight._version == 2 and target.fc1.bias._version == 1  # 1: reset_parameters
+
+
+def test_load_state_dict_strict_must_be_a_bool():
+    with pytest.raises(TypeError, match="strict must be True or False, got 'no'"):
+        Net().load_state_dict(Net().state_dict(), strict="no")
 
 
 def test_load_state_dict_lists_every_problem_in_one_error_and_changes_nothing():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..checks import check_int, check_number
 from .module import Module
 
 __all__ = ["ReLU", "Tanh", "Sigmoid", "LeakyReLU", "Softmax"]
@@ -23,9 +24,12 @@ class Sigmoid(Module):
 
 
 class LeakyReLU(Module):
+    """x where x > 0, negative_slope * x elsewhere (``torch.nn.LeakyReLU``).
+    ``negative_slope`` is a finite number (TypeError / ValueError otherwise)."""
+
     def __init__(self, negative_slope: float = 0.01):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = check_number("negative_slope", negative_slope)
 
     def forward(self, x):
         return x.leaky_relu(self.negative_slope)
@@ -35,9 +39,11 @@ class LeakyReLU(Module):
 
 
 class Softmax(Module):
+    """Softmax along ``axis`` (an int; ``torch.nn.Softmax(dim)``)."""
+
     def __init__(self, axis: int = -1):
         super().__init__()
-        self.axis = axis
+        self.axis = check_int("axis", axis)
 
     def forward(self, x):
         return x.softmax(self.axis)

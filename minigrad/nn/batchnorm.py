@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_bool, check_int, check_positive, check_range
 from ..tensor import get_default_dtype, no_grad
-from .linear import _check_features
 from .module import Module, Parameter
 
 __all__ = ["BatchNorm1d"]
 
 
 class BatchNorm1d(Module):
-    """y = (x - mean) / sqrt(var + eps) * weight + bias, per feature (Ioffe & Szegedy, 2015).
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, per feature (Ioffe & Szegedy, 2015;
+    ``torch.nn.BatchNorm1d`` with ``track_running_stats=True``).
 
-    Train mode uses the batch's mean and (biased) variance, and updates the running
-    estimates: running = (1 - momentum) * running + momentum * batch, with the unbiased
-    variance, as PyTorch does. Eval mode uses the running estimates. Input is (N, C) or
-    (N, C, L).
+    Train mode uses the batch's mean and (biased) variance, computed in two passes (the
+    mean, then the mean square of x - mean, which cannot go negative or cancel), and
+    updates the running estimates: running = (1 - momentum) * running + momentum * batch,
+    with the unbiased variance sum((x - mean)^2) / (n - 1), as PyTorch does. Eval mode uses
+    the running estimates. Input (N, C) or (N, C, L) with C = num_features, output the
+    same shape; parameters and buffers have the default dtype.
+    ``num_features`` is an int >= 1, ``eps`` a number > 0, ``momentum`` a number in [0, 1],
+    ``affine`` a bool (TypeError for the wrong type, ValueError out of range).
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True):
         super().__init__()
-        self.num_features = _check_features("num_features", num_features)
-        if eps <= 0:
-            raise ValueError(f"eps must be positive, got {eps}")
-        if not 0 <= momentum <= 1:
-            raise ValueError(f"momentum must be in [0, 1], got {momentum}")
-        self.eps, self.momentum, self.affine = eps, momentum, affine
+        num_features = self.num_features = check_int("num_features", num_features, minimum=1)
+        self.eps = check_positive("eps", eps)
+        self.momentum = check_range("momentum", momentum, 0, 1)
+        self.affine = affine = check_bool("affine", affine)
         dtype = get_default_dtype()
         self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if affine else None
@@ -52,11 +55,12 @@ class BatchNorm1d(Module):
                 )
             mean = x.mean(axis=axes, keepdims=True)
             centered = x - mean
-            var = (centered * centered).mean(axis=axes, keepdims=True)
+            squares = (centered * centered).sum(axis=axes, keepdims=True)
+            var = squares / count
             with no_grad():
                 m = self.momentum
                 self.running_mean[...] = (1 - m) * self.running_mean + m * mean.data.reshape(-1)
-                unbiased = var.data.reshape(-1) * (count / (count - 1))
+                unbiased = squares.data.reshape(-1) / (count - 1)  # PyTorch: var_sum / (n - 1)
                 self.running_var[...] = (1 - m) * self.running_var + m * unbiased
                 self.num_batches_tracked += 1
             normalized = centered / (var + self.eps).sqrt()

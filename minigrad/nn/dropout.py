@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..checks import check_probability
 from ..rng import as_generator
 from . import functional as F
 from .module import Module
@@ -11,14 +12,15 @@ __all__ = ["Dropout"]
 
 class Dropout(Module):
     """Inverted dropout in train mode (zero with probability p, scale the rest by 1/(1-p));
-    the identity in eval mode. ``generator`` (a seed or numpy Generator) makes the masks
-    repeatable; by default they come from minigrad's generator (``mg.manual_seed``)."""
+    the identity in eval mode (``torch.nn.Dropout``). Output has the input's shape and
+    dtype. ``p`` is a number in [0, 1], as in PyTorch and ``F.dropout`` (p = 1 zeroes
+    everything); another type is a TypeError, a number outside [0, 1] a ValueError.
+    ``generator`` (a seed or numpy Generator) makes the masks repeatable; by default they
+    come from minigrad's generator (``mg.manual_seed``)."""
 
     def __init__(self, p: float = 0.5, generator=None):
         super().__init__()
-        if not 0 <= p < 1:  # p = 1 would silence every unit
-            raise ValueError(f"dropout probability must be in [0, 1), got {p}")
-        self.p = p
+        self.p = check_probability("p", p)
         self.generator = None if generator is None else as_generator(generator)
 
     def forward(self, x):

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 
+from ..checks import check_int
 from .module import Module
 
 __all__ = ["Flatten"]
 
 
 class Flatten(Module):
+    """Merge dimensions start_dim to end_dim (ints, negative from the end) into one
+    (``torch.nn.Flatten``)."""
+
     def __init__(self, start_dim: int = 1, end_dim: int = -1):
         super().__init__()
-        self.start_dim, self.end_dim = start_dim, end_dim
+        self.start_dim, self.end_dim = check_int("start_dim", start_dim), check_int("end_dim", end_dim)
 
     def forward(self, x):
         shape = x.shape

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..checks import check_bool, check_int
 from ..tensor import get_default_dtype
 from . import functional as F
 from . import init
@@ -14,22 +15,21 @@ from .module import Module, Parameter
 __all__ = ["Linear"]
 
 
-def _check_features(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
-
-
 class Linear(Module):
-    """A fully connected layer. ``weight`` is (out_features, in_features), as in PyTorch, and
-    both it and ``bias`` start uniform in +-1/sqrt(in_features), PyTorch's default."""
+    """A fully connected layer, y = x W^T + b (``torch.nn.Linear``).
+
+    ``weight`` is (out_features, in_features), as in PyTorch, and both it and ``bias``
+    (out_features,) start uniform in +-1/sqrt(in_features), PyTorch's default; their dtype
+    is ``dtype`` or the default dtype. Input (..., in_features), output (...,
+    out_features). Feature counts are ints >= 1 and ``bias`` a bool (TypeError for the
+    wrong type, ValueError for a count below 1).
+    """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None, generator=None):
         super().__init__()
-        self.in_features = _check_features("in_features", in_features)
-        self.out_features = _check_features("out_features", out_features)
+        self.in_features = check_int("in_features", in_features, minimum=1)
+        self.out_features = check_int("out_features", out_features, minimum=1)
+        bias = check_bool("bias", bias)
         dtype = dtype or get_default_dtype()
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
         self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..checks import check_bool
 from ..tensor import Tensor
 
 __all__ = ["Parameter", "Module"]
@@ -123,8 +124,12 @@ class Module:
 
     # ----------------------------------------------------------------- modes and gradients
     def train(self, mode: bool = True) -> Module:
+        """Set train mode (``mode=True``) or eval mode (False) here and in every sub-module;
+        returns self. ``mode`` must be a bool (TypeError otherwise: ``train("eval")``
+        would otherwise mean train mode)."""
+        mode = check_bool("mode", mode)
         for module in self.modules():
-            object.__setattr__(module, "training", bool(mode))
+            object.__setattr__(module, "training", mode)
         return self
 
     def eval(self) -> Module:
@@ -158,7 +163,11 @@ class Module:
         Every key and shape is checked before anything is written; a mismatch raises one
         error listing all missing, unexpected and mis-shaped keys. With ``strict=False``,
         missing and unexpected keys are allowed (and returned), mis-shaped ones are not.
+        Parameters are written in place (an optimizer holding them sees the new values) and
+        their version counter is bumped, so a graph recorded before the load cannot
+        backpropagate through the overwritten values (PyTorch's ``copy_`` does the same).
         """
+        strict = check_bool("strict", strict)
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict takes a dict of name -> array, got {type(state_dict).__name__}")
         entries = {full_name: (module, name, kind) for full_name, module, name, kind in self._state_entries()}
@@ -188,7 +197,11 @@ class Module:
             module, name, kind = entries[key]
             target = getattr(module, name)
             # in place, so that an optimizer holding these parameters sees the new values
-            (target.data if kind == "parameter" else target)[...] = array
+            if kind == "parameter":
+                target.data[...] = array
+                target._version += 1
+            else:
+                target[...] = array
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- printing
