@@ -402,3 +402,16 @@ def test_float32_stays_float32(name, reduction):
     assert x.grad.dtype == np.float32
     if isinstance(y, mg.Tensor):
         assert y.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("loss", [F.mse_loss, F.l1_loss, F.binary_cross_entropy_with_logits])
+def test_integer_input_is_promoted_to_float_instead_of_wrapping_around(loss):
+    # uint8 0 - 1 would wrap to 255 in integer arithmetic; PyTorch promotes to float first
+    counts = mg.Tensor(np.array([0, 0], dtype=np.uint8))
+    with_float64 = loss(counts, np.array([1.0, 0.25]), reduction="sum")
+    expected = loss(mg.Tensor(np.array([0.0, 0.0])), np.array([1.0, 0.25]), reduction="sum")
+    assert with_float64.dtype == np.float64
+    assert with_float64.item() == expected.item()
+    with_integers = loss(counts, np.array([1, 0], dtype=np.int8), reduction="mean")
+    assert with_integers.dtype == np.float32  # the default float dtype
+    assert with_integers.item() == pytest.approx(loss(mg.Tensor([0.0, 0.0]), np.array([1.0, 0.0])).item())

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..checks import check_bool, check_choice, check_number, check_probability
 from ..rng import as_generator
-from ..tensor import Tensor, _node
+from ..tensor import Tensor, _node, get_default_dtype
 
 __all__ = [
     "relu",
@@ -140,8 +140,8 @@ def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
     """
     check_choice("reduction", reduction, REDUCTIONS)
     input = _as_tensor(input)
-    t, parents = _same_shape_target(input, target, "mse_loss")
-    diff = input.data - t
+    x, t, parents = _same_shape_target(input, target, "mse_loss")
+    diff = x - t
     norm = 2.0 / diff.size if reduction == "mean" else 2.0
 
     def backward(g):
@@ -160,8 +160,8 @@ def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
     """
     check_choice("reduction", reduction, REDUCTIONS)
     input = _as_tensor(input)
-    t, parents = _same_shape_target(input, target, "l1_loss")
-    diff = input.data - t
+    x, t, parents = _same_shape_target(input, target, "l1_loss")
+    diff = x - t
 
     def backward(g):
         return _input_and_target_grads(parents, _scaled(np.sign(diff), g, reduction, diff.size))
@@ -231,8 +231,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "me
     """
     check_choice("reduction", reduction, REDUCTIONS)
     input = _as_tensor(input)
-    y, parents = _same_shape_target(input, target, "binary_cross_entropy_with_logits")
-    x = input.data
+    x, y, parents = _same_shape_target(input, target, "binary_cross_entropy_with_logits")
     e = np.exp(-np.abs(x))  # never overflows
     positive = x >= 0
     losses = (1 - y) * np.maximum(x, 0) + y * np.maximum(-x, 0) + np.log1p(e)
@@ -264,8 +263,7 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
     """
     check_choice("reduction", reduction, REDUCTIONS)
     input = _as_tensor(input)
-    p = input.data
-    y, parents = _same_shape_target(input, target, "binary_cross_entropy")
+    p, y, parents = _same_shape_target(input, target, "binary_cross_entropy")
     _check_probabilities(p, "inputs", "; apply sigmoid first, or use binary_cross_entropy_with_logits on raw scores")
     _check_probabilities(y, "targets", "")
     with np.errstate(divide="ignore"):  # log(0) = -inf is expected; the clamp handles it
@@ -321,10 +319,15 @@ def _input_and_target_grads(parents: tuple, grad):
     return (grad_input,) if len(parents) == 1 else (grad_input, -grad)
 
 
-def _same_shape_target(input: Tensor, target, fn: str) -> tuple[np.ndarray, tuple]:
-    """The target as an array of the input's dtype and shape (no silent broadcasting), and
-    the op's parents: (input, target) if the target is a Tensor that requires grad, so that
-    it receives its gradient, else (input,)."""
+def _same_shape_target(input: Tensor, target, fn: str) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """The input's and the target's arrays in the dtype the loss is computed in, the
+    target checked to have the input's shape (no silent broadcasting), and the op's
+    parents: (input, target) if the target is a Tensor that requires grad, so that it
+    receives its gradient, else (input,).
+
+    A floating-point input keeps its dtype whatever the target's (a float32 model stays
+    float32); integer or bool input is promoted as PyTorch would, to the target's float
+    dtype or else the default one, instead of wrapping around in integer arithmetic."""
     wants_grad = isinstance(target, Tensor) and target.requires_grad
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind not in "biuf":
@@ -332,7 +335,10 @@ def _same_shape_target(input: Tensor, target, fn: str) -> tuple[np.ndarray, tupl
     if t.shape != input.shape:
         hint = " (reshape one of them, e.g. target.reshape(-1, 1))" if t.size == input.data.size else ""
         raise ValueError(f"{fn}: input shape {input.shape} and target shape {t.shape} differ{hint}")
-    return t.astype(input.dtype, copy=False), ((input, target) if wants_grad else (input,))
+    x = input.data
+    if x.dtype.kind != "f":
+        x = x.astype(t.dtype if t.dtype.kind == "f" else get_default_dtype())
+    return x, t.astype(x.dtype, copy=False), ((input, target) if wants_grad else (input,))
 
 
 def _check_probabilities(values: np.ndarray, what: str, hint: str) -> None:
