@@ -395,9 +395,9 @@ fig.savefig(FIGURES / "07_lr_sweep.png", dpi=DPI)
 # code tuned for the processor it finds, and code that adds the terms in another order
 # rounds differently. Far from an edge, that moves a cell of the table by a few points at
 # most, but a cell near 90% (RMSprop at 0.1) can land on either side of the line, and a
-# seed that barely failed (momentum at 1) can survive elsewhere, or the other way round. That is why
-# the claims above are about where each optimizer clearly works or clearly fails, and
-# about what most runs do, never about the fate of one run at an edge.
+# seed that barely failed (momentum at 1) can survive elsewhere, or the other way round.
+# That is why the claims above are about where each optimizer clearly works or clearly
+# fails, and about what most runs do, never about the fate of one run at an edge.
 #
 # The momentum shift can be checked point by point, comparing momentum at `lr` with SGD
 # at `10 lr`:
