@@ -129,17 +129,20 @@ def digits_network(optimizer_class, **options):
 
 # "With Adam the loss stays below 2.4 in the first ten steps, then falls. After the uncorrected
 # first step ... the loss jumps to about 5.5. That run never recovers: after three epochs its
-# test accuracy is about half, against Adam's 95%. ... 61 of the 64 units of the first hidden
-# layer ended up dead, against 18 with Adam." (The first two steps are checked closely; the end
-# of training with margins that held for four seeds: accuracy at least 92% against at most 70%,
-# at least 58 units dead against at most 40, and at least 20 more.)
+# test accuracy is about half, against more than 90% for Adam. ... 61 of the 64 units of the
+# first hidden layer ended up dead, against 18 with Adam." (The first two steps are checked
+# closely: they come before round-off differences grow, and agree to 6 digits on every kernel.
+# The end of training is chaotic: over OpenBLAS kernels and 1-ulp matmul perturbations, Adam's
+# accuracy lands on 95.0%, 93.3% or 92.2%, the uncorrected run's between 43% and 52%; over
+# seeds 0 to 7, Adam's between 92.8% and 95.8%. The dead units are settled early: 18 and 61
+# on every kernel and perturbation, and at most 36 against at least 60 over the eight seeds.)
 def test_on_the_digits_network_no_correction_spikes_kills_units_and_ends_far_below_adam():
     adam_loss, adam_accuracy, adam_dead = digits_network(optim.Adam)
     raw_loss, raw_accuracy, raw_dead = digits_network(AdamReference, bias_correction=False)
     assert adam_loss[0] == pytest.approx(np.log(10), abs=0.05) == raw_loss[0]
     assert adam_loss[:10].max() < 2.4 and adam_loss[-10:].mean() < 0.5
     assert raw_loss[1] == pytest.approx(5.5, abs=0.3)
-    assert adam_accuracy >= 0.92 and raw_accuracy <= 0.7
+    assert adam_accuracy >= 0.9 and raw_accuracy <= 0.7
     assert raw_dead >= 58 and adam_dead <= 40 and raw_dead - adam_dead >= 20
 
 

@@ -2,13 +2,20 @@
 
 The tutorial trains a 64-64-10 network on the digits for 10 epochs per run (batches of 32),
 averaging 2 or 3 seeds. Here every claim is checked on seed 0, the tutorial's first seed
-(with seed 1 too where the tutorial's mean is close to its threshold). ``train`` is a plain
+(with more seeds where the tutorial's claim is about its mean or about a set of runs). ``train`` is a plain
 training loop that gives exactly the run ``mg.compare`` gives (the first test checks this)
 at less cost, because it skips the per-step summaries of the effective learning rate and
 the per-epoch evaluation. Claims about runs that fail, or about the tiniest learning rate,
 are checked on fewer epochs: a run that fails does so in its first epoch, and the ordering
-at lr = 1e-4 is already clear after three. Thresholds leave the margins that held for
-seeds 0 to 3."""
+at lr = 1e-4 is already clear after three.
+
+Training a network is chaotic where the learning rate is near an edge (a run that barely
+fails or barely works): there, the last bit of a matmul, which differs between CPUs (OpenBLAS
+picks its kernel per CPU), decides the outcome of a single run. So no test pins such a run;
+each asserts either a run far from the edge or what a set of runs shows. The margins quoted
+were measured over OpenBLAS's Haswell, Sandybridge, Nehalem and Prescott kernels and over
+runs with every matmul result nudged up or down by one ulp at random, a stand-in for the
+kernels of other CPUs."""
 
 import functools
 from typing import NamedTuple
@@ -152,38 +159,60 @@ def test_momentums_step_grows_to_ten_times_sgds_on_a_constant_gradient():
 # ------------------------------------------------------------------------ part 2: failures
 
 
-# Each optimizer at a learning rate where the tutorial marks it failed (and AdaGrad at 3, where
-# it does not), for 3 epochs instead of 10; and at lr = 3 for one epoch, for the peaks of the loss.
-FAILING = {"sgd": 3.0, "momentum": 1.0, "rmsprop": 1.0, "adam": 1.0}
+def failed(run):
+    """The tutorial's criterion: the loss blew up above twice its start, and accuracy ended below 20%."""
+    return run.loss.max() > 2 * run.loss[0] and run.accuracy < 0.2
 
 
 # "Not one run diverged in the strict sense: no loss became nan or inf." "We count a run as failed
 # when its loss rose above twice its starting value and its test accuracy ended below 20%."
-# "Every failed network has at least 62 of its 64 units dead, and predicts only one or two digits.
-# Its last-epoch loss stays close to or above ln 10 = 2.30." SGD fails at 3; momentum, RMSprop
-# and Adam from 1. (Here after 3 epochs instead of 10, with margins that held for six seeds:
-# at least 60 units dead, at most 4 digits, last-epoch loss 1.9 or more; accuracy below 20% for
-# SGD, RMSprop and Adam, below 25% for momentum, which failed in one of the tutorial's 2 seeds.)
+# "Every failed network has lost nearly all of its 64 hidden units ... and predicts only a few
+# digits, often just one. Its last-epoch loss stays at about 2 or more." SGD fails at 3, and
+# momentum, RMSprop and Adam fail there too: at lr = 3 every run of the four fails, far from the
+# edge (seeds 0 to 3, on every kernel and perturbation: accuracy at most 16%, the loss at least
+# twice its start). Seed 0 is checked, for 3 epochs, by which SGD's, momentum's and Adam's
+# networks are settled (63 or 64 units dead, one digit); RMSprop's, for the tutorial's 10, as
+# after 3 its loss is still thrashing (a last epoch at 3.5 to 150). Measured on seed 0: at least
+# 62 units dead, at most 2 digits, last-epoch loss 2.33 or more.
+EPOCHS_AT_LR_3 = {"sgd": 3, "momentum": 3, "rmsprop": 10, "adam": 3}
+
+
 def test_too_large_learning_rates_kill_the_network_without_any_nan():
-    for name, lr in FAILING.items():
-        run = train(name, lr, epochs=3)
-        assert np.all(np.isfinite(run.loss))
-        assert run.loss.max() > 2 * run.loss[0], name
-        assert run.accuracy < (0.25 if name == "momentum" else 0.2), name
+    for name, epochs in EPOCHS_AT_LR_3.items():
+        run = train(name, 3.0, epochs=epochs)
+        assert np.all(np.isfinite(run.loss)), name
+        assert failed(run), (name, run.loss.max() / run.loss[0], run.accuracy)
         dead, digits = dead_units_and_digits(run.model)
-        assert dead >= 60 and digits <= 4, (name, dead, digits)
+        assert dead >= 60 and digits <= 3, (name, dead, digits)
         assert run.loss[-STEPS_PER_EPOCH:].mean() >= 1.9, name
+
+
+# "It [momentum] works from 0.01. At 1 it no longer learns: most of its runs fail, and the others
+# end far below 90%." "RMSprop and Adam ... both fail from 1." (An optimizer fails at a learning
+# rate when at least one of its seeds fails.) Whether one run at lr = 1 fails is decided by
+# round-off, so this asks what the tutorial asks of a set of seeds, after 3 epochs. RMSprop's
+# two seeds failed on every kernel and perturbation, and Adam's seed 1 (its seed 0 survived on 2
+# of 8). Momentum's runs at 1 fail about two times in three: 3 to 5 of its seeds 0 to 5 failed on
+# each; the best of them reached 37%.
+def test_momentum_rmsprop_and_adam_fail_from_lr_1():
+    for name, seeds in [("momentum", range(6)), ("rmsprop", [0, 1]), ("adam", [0, 1])]:
+        runs = [train(name, 1.0, epochs=3, seed=seed) for seed in seeds]
+        assert all(np.all(np.isfinite(run.loss)) for run in runs), name
+        assert any(failed(run) for run in runs), (name, [(run.loss.max() / run.loss[0], run.accuracy) for run in runs])
+        assert max(run.accuracy for run in runs) < 0.5, name
 
 
 # "The loss shoots up early on: to about 20 for SGD and momentum, and to hundreds or tens of
 # thousands for RMSprop and Adam." (Here: at most 50 against at least 100, and 10,000 for
-# RMSprop at lr = 3.)
+# RMSprop at lr = 3.) The peaks come in the first steps, before round-off differences have
+# grown: all but momentum's at lr = 1 (3.4 to 8.0) agree to four digits on every kernel and
+# perturbation (17.2, 9.5; 2,924, 312; 3,692, 25,937).
 def test_the_loss_peaks_at_tens_for_sgd_and_momentum_and_far_higher_for_rmsprop_and_adam():
-    for name in ["sgd", "momentum"]:
-        assert train(name, FAILING[name], epochs=3).loss.max() <= 50
+    assert train("sgd", 3.0, epochs=3).loss.max() <= 50
+    assert train("momentum", 1.0, epochs=3).loss.max() <= 50
     assert train("momentum", 3.0, epochs=1).loss.max() <= 50
     for name in ["rmsprop", "adam"]:
-        assert train(name, FAILING[name], epochs=3).loss.max() >= 100
+        assert train(name, 1.0, epochs=3).loss.max() >= 100
     assert train("adam", 3.0, epochs=1).loss.max() >= 1000
     assert train("rmsprop", 3.0, epochs=1).loss.max() >= 10_000
 
@@ -229,14 +258,22 @@ def test_momentum_at_lr_matches_sgd_at_ten_times_lr():
     assert abs(train("momentum", 1e-2).accuracy - train("sgd", 0.1).accuracy) <= 0.02
 
 
-# "RMSprop and Adam ... Both work over the widest range, a factor of 100 from 0.001 to 0.1."
-# (RMSprop at 0.1 is near the edge: one seed in four ends below 90%, so here, as in the tutorial,
-# the mean of seeds 0 and 1.)
-def test_rmsprop_and_adam_work_from_0_001_to_0_1():
+def mean_accuracy(name, lr):
+    """The tutorial's measure: the mean over its two seeds, after 10 epochs."""
+    return (train(name, lr).accuracy + train(name, lr, seed=1).accuracy) / 2
+
+
+# "Adam works over the widest range, a factor of 100 from 0.001 to 0.1. RMSprop works from 0.001
+# to 0.03, and at 0.1 it sits on the 90% line." Over 15 kernels and perturbations: the mean at
+# 0.03 is 92.6% to 96.7%; at 0.1, 89.0% to 95.0% (below 90% on 2 of 15), which is why 0.1 is
+# not claimed; Adam's seed 0 at 0.1 ends between 95.0% and 97.2%. At 0.001 the runs are slow
+# enough that round-off never grows: 95% on every kernel.
+def test_adam_works_from_0_001_to_0_1_and_rmsprop_to_0_03_with_0_1_on_the_edge():
     for name in ["rmsprop", "adam"]:
         assert train(name, 1e-3).accuracy >= 0.9, name
-    assert (train("rmsprop", 0.1).accuracy + train("rmsprop", 0.1, seed=1).accuracy) / 2 >= 0.9
+    assert mean_accuracy("rmsprop", 0.03) >= 0.9
     assert train("adam", 0.1).accuracy >= 0.9
+    assert 0.85 <= mean_accuracy("rmsprop", 0.1) <= 0.97
 
 
 # "RMSprop and Adam are the only ones that learn much at 0.0001 (67% and 73%, against at most 14%

@@ -316,9 +316,9 @@ for name, model, history in [("Adam", model_adam, net_adam), ("no correction", m
 # digits. With Adam the loss stays below 2.4 in the first ten steps, then falls. After
 # the uncorrected first step, where every weight moved 3.16 `lr` at once, the loss jumps
 # to about 5.5. That run never recovers: after three epochs its test accuracy is about
-# half, against Adam's 95%. The last number on each line says why. A ReLU unit that
-# outputs 0 for every image gets no gradient, so it never comes back. Without the
-# correction, 61 of the 64 units of the first hidden layer ended up dead, against 18
+# half, against more than 90% for Adam. The last number on each line says why. A ReLU
+# unit that outputs 0 for every image gets no gradient, so it never comes back. Without
+# the correction, 61 of the 64 units of the first hidden layer ended up dead, against 18
 # with Adam. A learning rate that suits Adam is too large for Adam without its
 # correction.
 

@@ -295,10 +295,11 @@ if broken:
 # %% [markdown]
 # The loss shoots up early on: to about 20 for SGD and momentum, and to hundreds or tens
 # of thousands for RMSprop and Adam. Those oversized steps push the hidden units to
-# where they output 0 for every image. Every failed network has at least 62 of its 64
-# units dead, and predicts only one or two digits. Its last-epoch loss stays close to or
-# above `ln 10 = 2.30`, what a uniform guess scores, and no gradient can bring the dead
-# units back. Here, that is how a too-large learning rate showed up: not as `nan`, but as a
+# where they output 0 for every image. Every failed network has lost nearly all of its
+# 64 hidden units (the summary line above gives the range), and predicts only a few
+# digits, often just one. Its last-epoch loss stays at about 2 or more, close to the
+# `ln 10 = 2.30` of a uniform guess or above it, and no gradient can bring the dead units
+# back. Here, that is how a too-large learning rate showed up: not as `nan`, but as a
 # network that quietly stopped learning.
 #
 # Now the good range of each optimizer:
@@ -366,11 +367,12 @@ fig.savefig(FIGURES / "07_lr_sweep.png", dpi=DPI)
 #
 # - **SGD needs the largest learning rate.** It works only from 0.1 up: at 0.01 it
 #   reaches about 68% in ten epochs, while each of the other four works at some learning
-#   rate below 0.1. Its good range is the narrowest, from 0.1 to 1 (a factor of 10), and
-#   at 3 it fails.
+#   rate below 0.1. Its good range is narrow, from 0.1 to 1 (a factor of 10), and at 3 it
+#   fails.
 # - **Momentum is SGD shifted left by a factor of 10.** With momentum 0.9 its steps are up
-#   to 10 times SGD's at the same `lr` (checked point by point below). It works from 0.01
-#   and fails from 1.
+#   to 10 times SGD's at the same `lr` (checked point by point below). It works from 0.01.
+#   At 1 it no longer learns: most of its runs fail, and the others end far below 90%. At
+#   3 every run fails.
 # - **AdaGrad never fails** on this grid, not even at 3, although its loss blows up there
 #   too. The huge gradients of that blow-up stay in its sum, which never forgets: after
 #   one epoch at lr = 3, its median effective learning rate is about what it is at
@@ -379,11 +381,23 @@ fig.savefig(FIGURES / "07_lr_sweep.png", dpi=DPI)
 #   14%, no better than momentum.
 # - **RMSprop and Adam are the only ones that learn much at 0.0001** (67% and 73%,
 #   against at most 14% for the others), because they divide by the gradient's own size:
-#   tiny gradients still give steps of about `lr`. Both work over the widest range, a
-#   factor of 100 from 0.001 to 0.1. Above that they break down fast, and both fail from 1.
+#   tiny gradients still give steps of about `lr`. Adam works over the widest range, a
+#   factor of 100 from 0.001 to 0.1. RMSprop works from 0.001 to 0.03, and at 0.1 it sits
+#   on the 90% line (see the note on edges below). Above 0.1 both break down fast, and at
+#   1 both fail.
 #
 # So the adaptive methods move the good range down and widen it, but they do not remove
 # the need to tune: at `lr = 1`, where SGD works, Adam and RMSprop both fail.
+#
+# A note on edges. Close to the edge of a good range, training is chaotic: change the last
+# bit of a single number and, a few hundred steps later, the run has taken another path.
+# Your CPU changes such bits. numpy hands every matrix product to OpenBLAS, which picks
+# code tuned for the processor it finds, and code that adds the terms in another order
+# rounds differently. Far from an edge, that moves a cell of the table by a few points at
+# most, but a cell near 90% (RMSprop at 0.1) can land on either side of the line, and a
+# seed that barely failed (momentum at 1) can survive elsewhere, or the other way round.
+# That is why the claims above are about where each optimizer clearly works or clearly
+# fails, and about what most runs do, never about the fate of one run at an edge.
 #
 # The momentum shift can be checked point by point, comparing momentum at `lr` with SGD
 # at `10 lr`:
@@ -417,8 +431,11 @@ if pairs:
 #   grid, the learning rate matters far more than the choice of optimizer.
 # - Every optimizer has a good range of learning rates. SGD's sits highest (0.1 to 1),
 #   momentum's a decade lower, and Adam's and RMSprop's lowest and widest (0.001 to
-#   0.1). In this ReLU network a too-large rate never gave `nan`: it killed nearly every
-#   hidden unit, leaving a network that predicts one or two digits.
+#   0.1 for Adam; RMSprop's reaches 0.03 and is on the edge at 0.1). In this ReLU network
+#   a too-large rate never gave `nan`: it killed nearly every hidden unit, leaving a
+#   network that predicts only a few digits.
+# - At the edge of a good range, whether a single run works is down to chance, and even
+#   to the CPU's rounding. Judge an optimizer by what most runs do.
 # - AdaGrad's memory makes it hard to break with a large learning rate and slow with a
 #   small one.
 #
