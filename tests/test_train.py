@@ -28,9 +28,13 @@ def moons():
 def test_fit_lowers_the_loss_on_moons(moons):
     X, y = moons
     model = moons_model()
-    history = fit(model, optim.Adam(model.parameters(), lr=0.01), nn.CrossEntropyLoss(), X, y, epochs=30, verbose=False)
-    assert history.epochs[-1]["train_loss"] < 0.3 * history.epochs[0]["train_loss"]
-    assert history.epochs[-1]["train_accuracy"] > 0.9
+    history = fit(
+        model, optim.Adam(model.parameters(), lr=0.01), nn.CrossEntropyLoss(), X, y, epochs=30, verbose=False, seed=0
+    )
+    # over 20 batch orders the last epoch's loss was 0.25-0.28 of the first's and accuracy
+    # 0.93-0.96: bounds well clear of that, so no BLAS kernel's round-off can cross them
+    assert history.epochs[-1]["train_loss"] < 0.5 * history.epochs[0]["train_loss"]
+    assert history.epochs[-1]["train_accuracy"] > 0.85
     assert history.stopped is None
 
 
