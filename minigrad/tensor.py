@@ -114,7 +114,10 @@ def _node(data, parents, backward, op):
                 out._backward = backward
                 # backward needs its inputs as they are now: remember their versions to
                 # refuse a backward after an in-place change (PyTorch's version counter)
-                out._saved_versions = tuple([p._version for p in parents])
+                if len(parents) == 2:  # most ops: spelled out, it costs a third of the general form
+                    out._saved_versions = (parents[0]._version, parents[1]._version)
+                else:
+                    out._saved_versions = tuple([p._version for p in parents])
                 return out
     out.requires_grad = False
     out._parents = ()
@@ -150,22 +153,21 @@ def _lift(x, like: Tensor) -> Tensor:
     return Tensor(x)
 
 
+# PyTorch computes these powers with dedicated kernels; the same formulas give the same
+# rounding, and the same edges (-inf ** 0.5 is nan through sqrt, where pow gives inf)
+_SPECIAL_POWERS = {
+    0.5: np.sqrt,
+    -0.5: lambda a: 1 / np.sqrt(a),
+    -1: lambda a: 1 / a,
+    3: lambda a: a * a * a,
+    -2: lambda a: 1 / (a * a),
+}
+
+
 def _power(a: np.ndarray, p):
-    """a ** p for a Python number p, with PyTorch's special cases (sqrt, 1/sqrt, 1/a, a*a*a,
-    1/(a*a)), so that results agree to the bit and at the edges (-inf ** 0.5 is nan)."""
-    if a.dtype.kind != "f":
-        return a**p
-    if p == 0.5:
-        return np.sqrt(a)
-    if p == -0.5:
-        return 1 / np.sqrt(a)
-    if p == -1:
-        return 1 / a
-    if p == 3:
-        return a * a * a
-    if p == -2:
-        return 1 / (a * a)
-    return a**p
+    """a ** p for a Python number p, with PyTorch's special cases for floating-point a."""
+    special = _SPECIAL_POWERS.get(p) if a.dtype.kind == "f" else None
+    return a**p if special is None else special(a)
 
 
 def _promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
@@ -408,9 +410,11 @@ class Tensor:
                 "for a tensor exponent write (b * a.log()).exp()"
             )
         a = self.data
-        e = exponent if isinstance(exponent, np.ndarray) else _lift(exponent, self).data
-        dtype = a.dtype if e.dtype is a.dtype else _result_dtype(a, e)
-        a = a.astype(dtype, copy=False)
+        dtype = a.dtype
+        if dtype.kind != "f" or isinstance(exponent, np.ndarray):  # a float tensor ** a number keeps its dtype
+            e = exponent if isinstance(exponent, np.ndarray) else _lift(exponent, self).data
+            dtype = _result_dtype(a, e)
+            a = a.astype(dtype, copy=False)
         # a Python number as the exponent never promotes a; an int keeps numpy's integer powers
         p = int(exponent) if float(exponent).is_integer() else float(exponent)
         if dtype.kind != "f" and p < 0:
@@ -555,7 +559,7 @@ class Tensor:
             return self
         self.data[...] = result.data
         if self._backward is not None:  # the op that made x may need the value it made
-            self._backward = _changed_in_place(self)
+            self._saved_versions = None
         return self
 
     # ----------------------------------------------------------------- elementwise
@@ -838,9 +842,6 @@ class Tensor:
                 else:
                     node.grad = g.copy()
                 continue
-            for parent, version in zip(node._parents, node._saved_versions):  # noqa: B905 (hot loop)
-                if parent._version != version:
-                    raise _modified_in_place(node, parent, version)
             # each closure returns one gradient per parent, None for a parent that needs none
             for parent, pg in zip(node._parents, node._backward(g)):  # noqa: B905 (hot loop)
                 if pg is None:
@@ -852,32 +853,31 @@ class Tensor:
                 grads[parent] = pg if previous is None else previous + pg
 
 
-def _modified_in_place(node: Tensor, parent: Tensor, version: int) -> RuntimeError:
-    return RuntimeError(
-        f"backward() through '{node._op}' needs its input of shape {parent.shape} ({parent.dtype}) as it was in "
-        f"the forward pass, but that input has been changed in place since (version {version}, now "
-        f"{parent._version}), e.g. by optimizer.step() or '-='. Run the forward pass again after changing the "
-        "weights, then call backward() on the new result."
-    )
-
-
-def _changed_in_place(tensor: Tensor):
-    """The backward of a recorded result that was later changed in place without recording."""
-    op, shape = tensor._op, tensor.shape
-
-    def backward(g):
+def _check_versions(node: Tensor) -> None:
+    """Refuse a backward through an op whose inputs, or whose own result, have been changed
+    in place since the forward pass: its gradient would mix old and new values."""
+    saved = node._saved_versions
+    if saved is None:
         raise RuntimeError(
-            f"backward() through '{op}' (result of shape {shape}) is not possible: that result was changed in "
-            "place after it was computed, under no_grad(). Run the forward pass again."
+            f"backward() through '{node._op}' (result of shape {node.shape}) is not possible: that result was "
+            "changed in place after it was computed, under no_grad(). Run the forward pass again."
         )
-
-    return backward
+    for parent, version in zip(node._parents, saved):  # noqa: B905 (hot loop)
+        if parent._version != version:
+            raise RuntimeError(
+                f"backward() through '{node._op}' needs its input of shape {parent.shape} ({parent.dtype}) as it "
+                f"was in the forward pass, but that input has been changed in place since (version {version}, now "
+                f"{parent._version}), e.g. by optimizer.step() or '-='. Run the forward pass again after changing "
+                "the weights, then call backward() on the new result."
+            )
 
 
 def _topological_order(root: Tensor) -> list:
     """Every tensor ``root`` depends on through grad-requiring edges, each after its parents.
 
-    An explicit stack instead of recursion, so a graph 100,000 ops deep is fine.
+    An explicit stack instead of recursion, so a graph 100,000 ops deep is fine. Each
+    node's versions are checked on the way, before any gradient is computed, so a refused
+    backward leaves every .grad as it was.
     """
     order, visited = [], set()
     stack = [(root, False)]
@@ -890,6 +890,7 @@ def _topological_order(root: Tensor) -> list:
             continue
         visited.add(node)
         stack.append((node, True))
+        _check_versions(node)
         for parent in node._parents:
             if parent.requires_grad and parent not in visited:
                 stack.append((parent, False))

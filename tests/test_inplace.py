@@ -160,3 +160,16 @@ def test_the_reported_case_an_optimizer_step_then_backward_through_the_old_graph
     # is the gradient at the forward-time weights; -1.18 mixed the two)
     (w2 * (w1 * x).tanh()).sum().backward()
     np.testing.assert_allclose(x.grad, w2.data * w1.data * (1 - np.tanh(w1.data * x.data) ** 2), rtol=1e-14)
+
+
+def test_a_refused_backward_leaves_every_grad_as_it_was():
+    a = f64([1.0, 2.0], requires_grad=True)
+    b = f64([3.0, 4.0], requires_grad=True)
+    a.grad = np.array([10.0, 20.0])
+    y = (a * 3.0).sum() + (b * b).sum()  # the branch through a is fine, the one through b is not
+    with mg.no_grad():
+        b -= 1.0
+    with pytest.raises(RuntimeError, match="changed in place since"):
+        y.backward()
+    np.testing.assert_array_equal(a.grad, [10.0, 20.0])
+    assert b.grad is None
