@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .checks import check_bool, check_number
 from .rng import as_generator
 
 __all__ = [
@@ -39,7 +40,7 @@ _grad_enabled = True
 def set_default_dtype(dtype) -> None:
     """Set the dtype that lists and Python numbers become (float32 or float64)."""
     global _default_dtype
-    dt = np.dtype(dtype)
+    dt = _check_dtype(dtype)
     if dt not in (np.float32, np.float64):
         raise ValueError(f"the default dtype must be float32 or float64, got {dt}")
     _default_dtype = dt
@@ -105,7 +106,6 @@ def _node(data, parents, backward, op):
     out.grad = None
     out._op = op
     out._version = 0
-    out._saved_versions = ()
     if _grad_enabled:
         for parent in parents:
             if parent.requires_grad:
@@ -122,6 +122,7 @@ def _node(data, parents, backward, op):
     out.requires_grad = False
     out._parents = ()
     out._backward = None
+    out._saved_versions = ()
     return out
 
 
@@ -217,7 +218,9 @@ def _normalize_axis(axis, ndim: int):
     if type(axis) is int and -ndim <= axis < ndim:  # the common case, checked cheaply
         return (axis % ndim,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
-    if not isinstance(axes, (tuple, list)) or not all(isinstance(a, (int, np.integer)) for a in axes):
+    if not isinstance(axes, (tuple, list)) or not all(
+        isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)) for a in axes
+    ):
         raise TypeError(f"axis must be an int or a tuple of ints, got {axis!r}")
     normalized = []
     for a in axes:
@@ -281,7 +284,7 @@ class Tensor:
             )
         self.data = array
         self.grad = None
-        self.requires_grad = bool(requires_grad)
+        self.requires_grad = check_bool("requires_grad", requires_grad)
         self._parents = ()
         self._backward = None
         self._op = ""
@@ -419,7 +422,9 @@ class Tensor:
         p = int(exponent) if float(exponent).is_integer() else float(exponent)
         if dtype.kind != "f" and p < 0:
             raise ValueError(f"an integer tensor cannot be raised to the negative power {p}: make it float first")
-        out = _power(a, p).astype(dtype, copy=False)
+        out = _power(a, p)
+        if out.dtype != dtype:  # numpy's bool ** int is int8
+            out = out.astype(dtype)
 
         def backward(g):
             if p == 0:  # x**0 is constant; a**-1 would turn a zero base into nan
@@ -539,7 +544,7 @@ class Tensor:
             before = Tensor.__new__(Tensor)
             for slot in Tensor.__slots__:
                 setattr(before, slot, getattr(self, slot))
-        result = op(before, other)
+        result = op(before, before if other is self else other)  # x += x adds the old x to itself
         if result.shape != self.shape:
             raise ValueError(
                 f"'{symbol}' cannot write a result of shape {result.shape} into a tensor of shape {self.shape}: "
@@ -619,7 +624,7 @@ class Tensor:
 
     def leaky_relu(self, negative_slope: float = 0.01):
         a = self.data
-        slope = float(negative_slope)
+        slope = check_number("negative_slope", negative_slope)
         positive = a > 0
         out = np.where(positive, a, a * slope)
 
@@ -641,6 +646,9 @@ class Tensor:
         Integer tensors stay integer with integer bounds and become float with float ones."""
         if lo is None and hi is None:
             raise ValueError("clip needs lo, hi or both")
+        for name, bound in (("lo", lo), ("hi", hi)):
+            if bound is not None and (isinstance(bound, (bool, np.bool_)) or not isinstance(bound, _SCALARS)):
+                raise TypeError(f"clip's {name} must be a number or None, got {bound!r}")
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip needs lo <= hi, got lo={lo} and hi={hi}")
         a = self.data
@@ -665,8 +673,13 @@ class Tensor:
     def sum(self, axis=None, keepdims: bool = False):
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
+        if keepdims is not False and keepdims is not True:
+            check_bool("keepdims", keepdims)
         # integers and bools sum in int64, as in PyTorch (numpy would sum uint8 in uint64)
-        out = a.sum(axis=axes, keepdims=keepdims, dtype=None if a.dtype.kind == "f" else np.int64)
+        if a.dtype.kind == "f":
+            out = np.add.reduce(a, axis=axes, keepdims=keepdims)  # a.sum() without its Python wrapper
+        else:
+            out = np.add.reduce(a, axis=axes, keepdims=keepdims, dtype=np.int64)
 
         def backward(g):
             return (_filled(a.shape, a.dtype, _expand_reduced(g, axes, a.shape)),)
@@ -676,6 +689,8 @@ class Tensor:
     def mean(self, axis=None, keepdims: bool = False):
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
+        if keepdims is not False and keepdims is not True:
+            check_bool("keepdims", keepdims)
         count = math.prod([a.shape[i] for i in axes])
         if a.dtype.kind != "f":
             raise TypeError(
@@ -696,21 +711,25 @@ class Tensor:
         (PyTorch's ``amax`` and full ``max()``)."""
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
+        if keepdims is not False and keepdims is not True:
+            check_bool("keepdims", keepdims)
         if a.size == 0:
             raise ValueError(f"max of an empty tensor of shape {a.shape}")
         top = np.maximum.reduce(a, axis=axes, keepdims=True)  # a.max() without its Python wrapper
         out = top if keepdims else top.reshape([n for i, n in enumerate(a.shape) if i not in axes])
 
         def backward(g):
-            winners = a == top
+            # a nan wins its row (max propagates it); the gradient is selected, not multiplied,
+            # so an infinite upstream gradient does not turn the losers' zeros into nan
+            winners = (a == top) | (a != a)
             ties = np.add.reduce(winners, axis=axes, keepdims=True, dtype=a.dtype)
-            return (winners * (_expand_reduced(g, axes, a.shape) / ties),)
+            return (np.where(winners, _expand_reduced(g, axes, a.shape) / ties, 0),)
 
         return _node(out, (self,), backward, "max")
 
     # ----------------------------------------------------------------- shape
     def reshape(self, *shape):
-        shape = _one_tuple(shape)
+        shape = _shape_args(shape) if -1 not in shape and (-1,) not in shape else _one_tuple(shape)
         a = self.data
         try:
             out = a.reshape(shape)
@@ -763,6 +782,8 @@ class Tensor:
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the max: finite for any logits."""
         a = _floating(self.data)
         axes = _normalize_axis(axis, a.ndim)
+        if keepdims is not False and keepdims is not True:
+            check_bool("keepdims", keepdims)
         m = a.max(axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
         lse = np.log(np.exp(a - m).sum(axis=axes, keepdims=True)) + m
@@ -817,7 +838,10 @@ class Tensor:
             grad = _filled(self.data.shape, self.data.dtype, 1)
             taken = set()
         else:
-            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
+            array = np.asarray(grad.data if isinstance(grad, Tensor) else grad)
+            if array.dtype.kind not in "biuf":
+                raise TypeError(f"backward()'s grad must be an array of numbers or a Tensor, got {grad!r}")
+            grad = array.astype(self.data.dtype)
             if grad.shape != self.shape:
                 raise ValueError(f"backward() got a gradient of shape {grad.shape} for a tensor of shape {self.shape}")
             taken = {id(grad)}
@@ -853,23 +877,13 @@ class Tensor:
                 grads[parent] = pg if previous is None else previous + pg
 
 
-def _check_versions(node: Tensor) -> None:
-    """Refuse a backward through an op whose inputs, or whose own result, have been changed
-    in place since the forward pass: its gradient would mix old and new values."""
-    saved = node._saved_versions
-    if saved is None:
-        raise RuntimeError(
-            f"backward() through '{node._op}' (result of shape {node.shape}) is not possible: that result was "
-            "changed in place after it was computed, under no_grad(). Run the forward pass again."
-        )
-    for parent, version in zip(node._parents, saved):  # noqa: B905 (hot loop)
-        if parent._version != version:
-            raise RuntimeError(
-                f"backward() through '{node._op}' needs its input of shape {parent.shape} ({parent.dtype}) as it "
-                f"was in the forward pass, but that input has been changed in place since (version {version}, now "
-                f"{parent._version}), e.g. by optimizer.step() or '-='. Run the forward pass again after changing "
-                "the weights, then call backward() on the new result."
-            )
+def _changed_input_error(node: Tensor, parent: Tensor, version: int) -> RuntimeError:
+    return RuntimeError(
+        f"backward() through '{node._op}' needs its input of shape {parent.shape} ({parent.dtype}) as it was in "
+        f"the forward pass, but that input has been changed in place since (version {version}, now "
+        f"{parent._version}), e.g. by optimizer.step() or '-='. Run the forward pass again after changing the "
+        "weights, then call backward() on the new result."
+    )
 
 
 def _topological_order(root: Tensor) -> list:
@@ -890,8 +904,15 @@ def _topological_order(root: Tensor) -> list:
             continue
         visited.add(node)
         stack.append((node, True))
-        _check_versions(node)
-        for parent in node._parents:
+        saved = node._saved_versions  # one per parent; None for a result changed in place since
+        if saved is None:
+            raise RuntimeError(
+                f"backward() through '{node._op}' (result of shape {node.shape}) is not possible: that result was "
+                "changed in place after it was computed, under no_grad(). Run the forward pass again."
+            )
+        for parent, version in zip(node._parents, saved):  # noqa: B905 (hot loop)
+            if parent._version != version:
+                raise _changed_input_error(node, parent, version)
             if parent.requires_grad and parent not in visited:
                 stack.append((parent, False))
     return order
@@ -945,7 +966,9 @@ def _one_tuple(args: tuple) -> tuple:
 def _shape_args(shape):
     shape = _one_tuple(shape)
     for n in shape:
-        if not isinstance(n, (int, np.integer)) or n < 0:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"a shape is made of ints, got {shape}")
+        if n < 0:
             raise ValueError(f"a shape is made of non-negative ints, got {shape}")
     return shape
 

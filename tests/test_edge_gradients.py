@@ -138,3 +138,8 @@ def test_0d_results_and_gradients_are_arrays_that_accumulate(name, second, value
     single = mg.Tensor(np.float64(value), requires_grad=True)
     getattr(getattr(single, name)(), second)().backward()
     np.testing.assert_array_equal(x.grad, 2 * single.grad)  # nan too, where the chain leaves the domain
+
+
+def test_max_selects_its_gradient_and_a_nan_wins():
+    np.testing.assert_array_equal(grad_of(lambda x: x.max(), [1.0, 3.0], np.inf), [0.0, np.inf])
+    np.testing.assert_array_equal(grad_of(lambda x: x.max(), [1.0, np.nan, 3.0]), [0.0, 1.0, 0.0])

@@ -173,3 +173,12 @@ def test_a_refused_backward_leaves_every_grad_as_it_was():
         y.backward()
     np.testing.assert_array_equal(a.grad, [10.0, 20.0])
     assert b.grad is None
+
+
+def test_adding_a_tensor_to_itself_in_place_doubles_it_with_the_gradient_of_x_plus_x():
+    w = f64([1.0, 2.0], requires_grad=True)
+    a = w * 1.0
+    a += a
+    a.sum().backward()
+    np.testing.assert_array_equal(a.data, [2.0, 4.0])
+    np.testing.assert_array_equal(w.grad, [2.0, 2.0])

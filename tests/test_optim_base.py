@@ -607,3 +607,11 @@ def test_a_gradient_of_the_wrong_shape_stops_the_step_before_any_parameter_chang
         optimizer.step()
     np.testing.assert_array_equal(a.data, np.ones(3))  # the first parameter was not stepped either
     assert optimizer.state == {} and a._version == 0
+
+
+def test_a_gradient_that_is_not_an_array_is_refused_before_any_update():
+    p = mg.Tensor(np.ones(2), requires_grad=True)
+    p.grad = [1.0, 1.0]
+    with pytest.raises(TypeError, match="has a .grad of type list; it must be a numpy array"):
+        optim.SGD([p]).step()
+    np.testing.assert_array_equal(p.data, np.ones(2))

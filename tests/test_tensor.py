@@ -207,3 +207,25 @@ class TestErrors:
     def test_operand_that_is_not_a_number(self):
         with pytest.raises(TypeError, match="str"):
             mg.Tensor([1.0]) + "a"
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda x: x.sum(axis=0, keepdims="yes"), TypeError, "keepdims must be True or False, got 'yes'"),
+        (lambda x: x.mean(axis=True), TypeError, "axis must be an int or a tuple of ints, got True"),
+        (lambda x: x.leaky_relu("a"), TypeError, "negative_slope must be a number, got 'a'"),
+        (lambda x: x.clip("a", 1), TypeError, "clip's lo must be a number or None, got 'a'"),
+        (lambda x: (x * 2).backward("a"), TypeError, "backward\\(\\)'s grad must be an array of numbers"),
+        (lambda x: x.reshape(2.0, 3), TypeError, "a shape is made of ints, got \\(2.0, 3\\)"),
+        (lambda x: mg.Tensor([1.0], requires_grad="yes"), TypeError, "requires_grad must be True or False"),
+        (lambda x: mg.zeros(2, requires_grad=1), TypeError, "requires_grad must be True or False, got 1"),
+        (lambda x: mg.randn(2.5), TypeError, "a shape is made of ints, got \\(2.5,\\)"),
+        (lambda x: mg.zeros("a"), TypeError, "a shape is made of ints"),
+        (lambda x: mg.set_default_dtype("x"), TypeError, "'x' is not a dtype"),
+    ],
+)
+def test_bad_arguments_get_the_shared_rule(call, error, message):
+    x = mg.Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(error, match=message):
+        call(x)

@@ -122,6 +122,11 @@ class Optimizer:
         # checked before anything changes, so that a bad gradient leaves no step half-applied
         for g_index, group in enumerate(self.param_groups):
             for p_index, p in enumerate(group["params"]):
+                if p.grad is not None and not isinstance(p.grad, (np.ndarray, np.generic)):
+                    raise TypeError(
+                        f"parameter {p_index} of group {g_index} has a .grad of type {type(p.grad).__name__}; "
+                        "it must be a numpy array (backward() makes one); no parameter was updated"
+                    )
                 if p.grad is not None and np.shape(p.grad) != p.shape:
                     raise ValueError(
                         f"parameter {p_index} of group {g_index} has shape {p.shape} but its .grad has shape "
