@@ -105,7 +105,7 @@ def _node(data, parents, backward, op):
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out._op = op
-    out._version = 0
+    out._versions = [0]
     if _grad_enabled:
         for parent in parents:
             if parent.requires_grad:
@@ -115,9 +115,9 @@ def _node(data, parents, backward, op):
                 # backward needs its inputs as they are now: remember their versions to
                 # refuse a backward after an in-place change (PyTorch's version counter)
                 if len(parents) == 2:  # most ops: spelled out, it costs a third of the general form
-                    out._saved_versions = (parents[0]._version, parents[1]._version)
+                    out._saved_versions = (parents[0]._versions[0], parents[1]._versions[0])
                 else:
-                    out._saved_versions = tuple([p._version for p in parents])
+                    out._saved_versions = tuple([p._versions[0] for p in parents])
                 return out
     out.requires_grad = False
     out._parents = ()
@@ -256,7 +256,12 @@ def _broadcast_error(symbol, a, b):
 class Tensor:
     """An n-dimensional array that records the ops applied to it, for ``backward()``."""
 
-    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op", "_version", "_saved_versions")
+    # _versions: [count of in-place changes], one list shared by every tensor that views the
+    # same memory (reshape, transpose, basic indexing, detach), so a change through any of
+    # them counts for all; _base: the tensor whose memory a view shares (unset otherwise)
+    __slots__ = (
+        "data", "grad", "requires_grad", "_parents", "_backward", "_op", "_versions", "_saved_versions", "_base"
+    )
     # Makes numpy hand `ndarray + Tensor` and `np.float64(2) * Tensor` to our reflected
     # operators instead of turning the Tensor into an object array.
     __array_ufunc__ = None
@@ -288,7 +293,7 @@ class Tensor:
         self._parents = ()
         self._backward = None
         self._op = ""
-        self._version = 0  # bumped by every in-place change of data (PyTorch's version counter)
+        self._versions = [0]
         self._saved_versions = ()
 
     # ----------------------------------------------------------------- attributes
@@ -318,9 +323,27 @@ class Tensor:
         """The underlying array (shared, not copied)."""
         return self.data
 
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory has been changed in place (PyTorch's version
+        counter): optimizer steps, initialisers and ``x += y`` bump it."""
+        return self._versions[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._versions[0] = value
+
+    def _view_of(self, out: Tensor) -> Tensor:
+        """Mark ``out`` as sharing this tensor's memory: one version counter for both."""
+        if out.data.base is not None or out.data is self.data:  # numpy made a view, not a copy
+            out._versions = self._versions
+            out._base = getattr(self, "_base", self)
+        return out
+
     def detach(self) -> Tensor:
-        """The same data, cut off from the graph: no gradient flows through it."""
-        return _constant(self.data)
+        """The same data, cut off from the graph: no gradient flows through it. It shares
+        the memory, and so the version counter, as in PyTorch."""
+        return self._view_of(_constant(self.data))
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -539,11 +562,18 @@ class Tensor:
             )
         other = _lift(other, self)
         tracked = _grad_enabled and (self.requires_grad or other.requires_grad)
+        if tracked and getattr(self, "_base", None) is not None:
+            raise RuntimeError(
+                f"'{symbol}' would change, while recording a graph, a tensor of shape {self.shape} that shares its "
+                "memory with another (it was made by reshape, transpose, indexing or detach). Change the original "
+                "tensor instead, do it under `with mg.no_grad():`, or write x = x " + symbol[0] + " y for a new tensor"
+            )
         before = self
         if tracked:  # the old value keeps its array and its place in the graph; x moves on
             before = Tensor.__new__(Tensor)
             for slot in Tensor.__slots__:
-                setattr(before, slot, getattr(self, slot))
+                if hasattr(self, slot):  # _base is set on views only
+                    setattr(before, slot, getattr(self, slot))
         result = op(before, before if other is self else other)  # x += x adds the old x to itself
         if result.shape != self.shape:
             raise ValueError(
@@ -555,14 +585,15 @@ class Tensor:
                 f"'{symbol}' gives a {result.dtype} result, which cannot be stored in place in a {self.dtype} tensor; "
                 f"write x = x {symbol[0]} y for a new tensor"
             )
-        self._version += 1
-        if tracked:
+        if tracked:  # new memory for x, with its own count; the old value keeps the old memory
+            self._versions = [self._versions[0] + 1]
             self.data = result.data.astype(self.dtype, copy=False)
             self.requires_grad = True
             self._parents, self._backward, self._op = result._parents, result._backward, result._op
             self._saved_versions = result._saved_versions
             return self
         self.data[...] = result.data
+        self._version += 1  # for every tensor sharing this memory
         if self._backward is not None:  # the op that made x may need the value it made
             self._saved_versions = None
         return self
@@ -739,7 +770,7 @@ class Tensor:
         def backward(g):
             return (g.reshape(a.shape),)
 
-        return _node(out, (self,), backward, "reshape")
+        return self._view_of(_node(out, (self,), backward, "reshape"))
 
     def transpose(self, *axes):
         axes = _one_tuple(axes)
@@ -755,7 +786,7 @@ class Tensor:
         def backward(g):
             return (g.transpose(inverse),)
 
-        return _node(a.transpose(axes), (self,), backward, "transpose")
+        return self._view_of(_node(a.transpose(axes), (self,), backward, "transpose"))
 
     def flatten(self):
         return self.reshape(-1)
@@ -775,7 +806,8 @@ class Tensor:
                 np.add.at(grad, index, g)  # a repeated index adds each of its gradients
             return (grad,)
 
-        return _node(out, (self,), backward, "index")
+        out = _node(out, (self,), backward, "index")
+        return self._view_of(out) if basic else out
 
     # ----------------------------------------------------------------- softmax family
     def logsumexp(self, axis=-1, keepdims: bool = False):
@@ -911,7 +943,7 @@ def _topological_order(root: Tensor) -> list:
                 "changed in place after it was computed, under no_grad(). Run the forward pass again."
             )
         for parent, version in zip(node._parents, saved):  # noqa: B905 (hot loop)
-            if parent._version != version:
+            if parent._versions[0] != version:
                 raise _changed_input_error(node, parent, version)
             if parent.requires_grad and parent not in visited:
                 stack.append((parent, False))

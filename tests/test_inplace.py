@@ -182,3 +182,45 @@ def test_adding_a_tensor_to_itself_in_place_doubles_it_with_the_gradient_of_x_pl
     a.sum().backward()
     np.testing.assert_array_equal(a.data, [2.0, 4.0])
     np.testing.assert_array_equal(w.grad, [2.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "alias",
+    [
+        lambda w: w.detach(),
+        lambda w: w[0:2],
+        lambda w: w.reshape(2, 2),
+        lambda w: w.reshape(2, 2).T,
+    ],
+    ids=["detach", "slice", "reshape", "transpose"],
+)
+def test_a_change_through_an_alias_counts_for_the_tensor_it_shares_memory_with(alias):
+    w = f64([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    loss = (w * w).sum()
+    with mg.no_grad():
+        view = alias(w)
+        view += 1.0
+    assert w.data[0] == 2.0  # the same memory
+    assert w._version == 1
+    with pytest.raises(RuntimeError, match="changed in place since"):
+        loss.backward()
+    assert w.grad is None
+
+
+def test_a_copy_made_by_integer_array_indexing_is_not_an_alias():
+    w = f64([1.0, 2.0, 3.0], requires_grad=True)
+    loss = (w * w).sum()
+    with mg.no_grad():
+        picked = w[np.array([0, 1])]
+        picked += 1.0
+    assert w._version == 0 and w.data[0] == 1.0
+    loss.backward()
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0, 6.0])
+
+
+def test_recording_an_in_place_change_of_a_view_is_refused():
+    w = f64([1.0, 2.0], requires_grad=True)
+    view = w.reshape(2, 1)
+    with pytest.raises(RuntimeError, match="shares its memory with another"):
+        view -= 1.0
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
