@@ -166,29 +166,33 @@ def failed(run):
 
 # "Not one run diverged in the strict sense: no loss became nan or inf." "We count a run as failed
 # when its loss rose above twice its starting value and its test accuracy ended below 20%."
-# "Every failed network has lost nearly all of its 64 hidden units ... and predicts only a few
-# digits, often just one. Its last-epoch loss stays at about 2 or more." SGD fails at 3, and
-# momentum, RMSprop and Adam fail there too: at lr = 3 every run of the four fails, far from the
-# edge (seeds 0 to 3, on every kernel and perturbation: accuracy at most 16%, the loss at least
-# twice its start). Seed 0 is checked, for 3 epochs, by which SGD's, momentum's and Adam's
-# networks are settled (63 or 64 units dead, one digit); RMSprop's, for the tutorial's 10, as
-# after 3 its loss is still thrashing (a last epoch at 3.5 to 150). Measured on seed 0: at least
-# 62 units dead, at most 2 digits, last-epoch loss 2.33 or more.
+# "Every failed network has lost nearly all of its 64 hidden units ..., and most of them predict
+# one and the same digit for every image. Its last-epoch loss stays at about 2 or more." SGD
+# fails at 3, and momentum, RMSprop and Adam fail there too: at lr = 3 every run of the four
+# fails, far from the edge (seeds 0 to 3, on every kernel and perturbation: accuracy at most
+# 16%, the loss at least twice its start). Seed 0 is checked, for 3 epochs, by which SGD's,
+# momentum's and Adam's networks are settled (63 or 64 units dead, one digit, the same on every
+# kernel); RMSprop's, for the tutorial's 10, as after 3 its loss is still thrashing (a last
+# epoch at 3.5 to 150). Measured on seed 0: at least 62 units dead, RMSprop's network predicting
+# 1 or 2 digits, a last-epoch loss of 2.33 or more.
 EPOCHS_AT_LR_3 = {"sgd": 3, "momentum": 3, "rmsprop": 10, "adam": 3}
 
 
 def test_too_large_learning_rates_kill_the_network_without_any_nan():
+    digits_predicted = []
     for name, epochs in EPOCHS_AT_LR_3.items():
         run = train(name, 3.0, epochs=epochs)
         assert np.all(np.isfinite(run.loss)), name
         assert failed(run), (name, run.loss.max() / run.loss[0], run.accuracy)
         dead, digits = dead_units_and_digits(run.model)
-        assert dead >= 60 and digits <= 3, (name, dead, digits)
+        assert dead >= 60, (name, dead)
         assert run.loss[-STEPS_PER_EPOCH:].mean() >= 1.9, name
+        digits_predicted.append(digits)
+    assert digits_predicted.count(1) >= 3, digits_predicted
 
 
 # "It [momentum] works from 0.01. At 1 it no longer learns: most of its runs fail, and the others
-# end far below 90%." "RMSprop and Adam ... both fail from 1." (An optimizer fails at a learning
+# end far below 90%." RMSprop and Adam: "at 1 both fail." (An optimizer fails at a learning
 # rate when at least one of its seeds fails.) Whether one run at lr = 1 fails is decided by
 # round-off, so this asks what the tutorial asks of a set of seeds, after 3 epochs. RMSprop's
 # two seeds failed on every kernel and perturbation, and Adam's seed 1 (its seed 0 survived on 2
@@ -206,7 +210,8 @@ def test_momentum_rmsprop_and_adam_fail_from_lr_1():
 # thousands for RMSprop and Adam." (Here: at most 50 against at least 100, and 10,000 for
 # RMSprop at lr = 3.) The peaks come in the first steps, before round-off differences have
 # grown: all but momentum's at lr = 1 (3.4 to 8.0) agree to four digits on every kernel and
-# perturbation (17.2, 9.5; 2,924, 312; 3,692, 25,937).
+# perturbation (SGD 17.2 and momentum 9.5 at lr = 3; RMSprop 2,924 and Adam 312 at lr = 1,
+# 25,937 and 3,692 at lr = 3).
 def test_the_loss_peaks_at_tens_for_sgd_and_momentum_and_far_higher_for_rmsprop_and_adam():
     assert train("sgd", 3.0, epochs=3).loss.max() <= 50
     assert train("momentum", 1.0, epochs=3).loss.max() <= 50
@@ -264,10 +269,10 @@ def mean_accuracy(name, lr):
 
 
 # "Adam works over the widest range, a factor of 100 from 0.001 to 0.1. RMSprop works from 0.001
-# to 0.03, and at 0.1 it sits on the 90% line." Over 15 kernels and perturbations: the mean at
-# 0.03 is 92.6% to 96.7%; at 0.1, 89.0% to 95.0% (below 90% on 2 of 15), which is why 0.1 is
-# not claimed; Adam's seed 0 at 0.1 ends between 95.0% and 97.2%. At 0.001 the runs are slow
-# enough that round-off never grows: 95% on every kernel.
+# to 0.03; at 0.1 it is near the 90% line and may land on either side of it." Over 15 kernels
+# and perturbations, the mean at 0.03 is 92.6% to 96.7%; at 0.1, 89.0% to 95.0% (below 90% on
+# 2 of 15), which is why 0.1 is not claimed; Adam's seed 0 at 0.1 ends between 95.0% and 97.2%.
+# At 0.001 the runs are slow enough that round-off never grows: 95% on every kernel.
 def test_adam_works_from_0_001_to_0_1_and_rmsprop_to_0_03_with_0_1_on_the_edge():
     for name in ["rmsprop", "adam"]:
         assert train(name, 1e-3).accuracy >= 0.9, name

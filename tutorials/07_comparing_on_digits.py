@@ -296,10 +296,10 @@ if broken:
 # The loss shoots up early on: to about 20 for SGD and momentum, and to hundreds or tens
 # of thousands for RMSprop and Adam. Those oversized steps push the hidden units to
 # where they output 0 for every image. Every failed network has lost nearly all of its
-# 64 hidden units (the summary line above gives the range), and predicts only a few
-# digits, often just one. Its last-epoch loss stays at about 2 or more, close to the
-# `ln 10 = 2.30` of a uniform guess or above it, and no gradient can bring the dead units
-# back. Here, that is how a too-large learning rate showed up: not as `nan`, but as a
+# 64 hidden units (the summary line above gives the range), and most of them predict one
+# and the same digit for every image. Its last-epoch loss stays at about 2 or more, close
+# to the `ln 10 = 2.30` of a uniform guess or above it, and no gradient can bring the dead
+# units back. Here, that is how a too-large learning rate showed up: not as `nan`, but as a
 # network that quietly stopped learning.
 #
 # Now the good range of each optimizer:
@@ -382,9 +382,9 @@ fig.savefig(FIGURES / "07_lr_sweep.png", dpi=DPI)
 # - **RMSprop and Adam are the only ones that learn much at 0.0001** (67% and 73%,
 #   against at most 14% for the others), because they divide by the gradient's own size:
 #   tiny gradients still give steps of about `lr`. Adam works over the widest range, a
-#   factor of 100 from 0.001 to 0.1. RMSprop works from 0.001 to 0.03, and at 0.1 it sits
-#   on the 90% line (see the note on edges below). Above 0.1 both break down fast, and at
-#   1 both fail.
+#   factor of 100 from 0.001 to 0.1. RMSprop works from 0.001 to 0.03; at 0.1 it is near
+#   the 90% line and may land on either side of it (see the note on edges below). Above
+#   0.1 both break down fast, and at 1 both fail.
 #
 # So the adaptive methods move the good range down and widen it, but they do not remove
 # the need to tune: at `lr = 1`, where SGD works, Adam and RMSprop both fail.
@@ -433,7 +433,7 @@ if pairs:
 #   momentum's a decade lower, and Adam's and RMSprop's lowest and widest (0.001 to
 #   0.1 for Adam; RMSprop's reaches 0.03 and is on the edge at 0.1). In this ReLU network
 #   a too-large rate never gave `nan`: it killed nearly every hidden unit, leaving a
-#   network that predicts only a few digits.
+#   network that mostly predicts a single digit.
 # - At the edge of a good range, whether a single run works is down to chance, and even
 #   to the CPU's rounding. Judge an optimizer by what most runs do.
 # - AdaGrad's memory makes it hard to break with a large learning rate and slow with a
