@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from .checks import check_bool, check_int, check_same_length
 from .data import DataLoader
+from .rng import check_seed
 from .tensor import Tensor, no_grad
 
 __all__ = ["fit", "evaluate", "History", "LRSummary", "StopReason"]
@@ -171,8 +172,7 @@ def fit(
     previous SIGINT handler is restored when ``fit`` returns.
     """
     epochs = check_int("epochs", epochs, 1)
-    if seed is not None:
-        check_int("seed", seed, 0)
+    seed = check_seed("seed", seed)
     show = sys.stderr.isatty() if verbose is None else check_bool("verbose", verbose)
     if not isinstance(description, str):
         raise TypeError(f"description must be a string, got {description!r}")

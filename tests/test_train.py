@@ -133,7 +133,7 @@ def test_regression_has_no_accuracy():
         ({"epochs": 2.0}, TypeError, "epochs must be an int, got 2.0"),
         ({"drop_last": "yes"}, TypeError, "drop_last must be True or False, got 'yes'"),
         ({"batch_size": 0}, ValueError, "batch_size must be at least 1, got 0"),
-        ({"seed": -1}, ValueError, "seed must be at least 0, got -1"),
+        ({"seed": -1}, ValueError, "seed must be a non-negative int, got -1"),
         ({"verbose": 1}, TypeError, "verbose must be True or False, got 1"),
         ({"validation_data": np.zeros((3, 2))}, TypeError, "validation_data must be a pair (X, y), got ndarray"),
         ({"validation_data": (np.zeros((3, 2)), np.zeros(2, int))}, ValueError, "len(X) = 3 and len(y) = 2"),
