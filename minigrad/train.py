@@ -179,6 +179,7 @@ def fit(
     for name, value in (("model", model), ("loss_fn", loss_fn)):
         if not callable(value):
             raise TypeError(f"{name} must be callable, got {value!r}")
+    _check_optimizer(optimizer)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last)
     validation = _validation_arrays(validation_data)
     classification = loader.y.dtype.kind in "iu"
@@ -261,6 +262,22 @@ def fit(
         history.seconds = time.perf_counter() - started
         model.train()
     return history
+
+
+def _check_optimizer(optimizer) -> None:
+    """What ``fit`` calls on an optimizer: zero_grad(), step(), effective_lr() (for the
+    history's learning-rate summary) and param_groups. Checked before anything runs, so a
+    wrong argument (None, a name such as "adam") is a TypeError naming it, not an
+    AttributeError after the first forward pass."""
+    missing = [name for name in ("zero_grad", "step", "effective_lr") if not callable(getattr(optimizer, name, None))]
+    if not hasattr(optimizer, "param_groups"):
+        missing.append("param_groups")
+    if missing:
+        hint = " (pass an optimizer object, e.g. optim.Adam(model.parameters()))" if isinstance(optimizer, str) else ""
+        raise TypeError(
+            f"optimizer must be a minigrad optimizer (with zero_grad(), step(), effective_lr() and param_groups), "
+            f"got {optimizer!r}{hint}"
+        )
 
 
 def evaluate(model, loss_fn, X, y, prefix: str = "") -> dict:

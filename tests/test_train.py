@@ -388,3 +388,29 @@ def test_evaluate_refuses_bad_data_and_gives_no_accuracy_for_non_finite_outputs(
     assert set(result) == {"val_loss", "val_accuracy"}
     assert math.isnan(result["val_loss"]) and math.isnan(result["val_accuracy"])
     assert model.training, "evaluate restores the mode it found"
+
+
+@pytest.mark.parametrize(
+    "optimizer, shown",
+    [(None, "None"), ("adam", "'adam'"), (object, "<class 'object'>"), (optim.SGD, "<class 'minigrad.optim")],
+)
+def test_an_object_that_is_not_an_optimizer_is_refused_before_any_forward_pass(moons, optimizer, shown):
+    calls = []
+
+    def model(x):
+        calls.append(x)
+        return moons_model()(x)
+
+    model.train = model.eval = lambda *args: None
+    with pytest.raises(TypeError, match=r"optimizer must be a minigrad optimizer .*got " + re.escape(shown)):
+        fit(model, optimizer, nn.CrossEntropyLoss(), *moons, verbose=False)
+    assert calls == []  # refused up front, not after a forward pass
+
+
+@pytest.mark.parametrize("name", ["model", "loss_fn"])
+def test_model_and_loss_fn_must_be_callable(moons, name):
+    model = moons_model()
+    arguments = {"model": model, "optimizer": optim.SGD(model.parameters()), "loss_fn": nn.CrossEntropyLoss()}
+    arguments[name] = "nope"
+    with pytest.raises(TypeError, match=f"{name} must be callable, got 'nope'"):
+        fit(*arguments.values(), *moons, verbose=False)
