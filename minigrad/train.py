@@ -11,7 +11,10 @@ A run never loses what it learned to a fault. Data holding nan or inf, a loss th
 becomes nan or inf, an exception raised inside a step and Ctrl-C each stop the run and
 return its History, with ``History.stop`` (a ``StopReason``) saying what happened, where,
 and keeping the exception for debugging. Steps are whole: Ctrl-C pressed during a step is
-held until the step (forward, backward, optimizer update, history entry) is done.
+held until the step (forward, backward, optimizer update, history entry) is done, and after
+an epoch's last step until that epoch is recorded (with its validation): an epoch whose
+steps all completed is always in ``History.epochs``. Only a failed or twice-interrupted
+validation leaves its record without the ``val_*`` entries.
 """
 
 from __future__ import annotations
@@ -73,7 +76,8 @@ class StopReason:
 
     ``phase`` says where: ``"forward"``, ``"loss"``, ``"backward"`` or ``"optimizer"``
     (inside step number ``step``, which is then not in the history: ``len(history.loss)
-    == step - 1``), ``"validation"`` (evaluating the validation data after step ``step``),
+    == step - 1``), ``"validation"`` (evaluating the validation data after step ``step``; that epoch is in
+    ``History.epochs``, without its ``val_*`` entries),
     or ``None`` (between steps, after step ``step``: ``len(history.loss) == step``; 0 if no
     step was taken). ``epoch`` counts from 1 (0 for ``"bad_data"``).
 
@@ -109,8 +113,9 @@ class History:
 
     loss: list[float] = field(default_factory=list)  # one per step
     effective_lr: list[LRSummary] = field(default_factory=list)  # one per step
-    # one per completed epoch; train_loss and train_accuracy average the epoch's batches as
-    # the weights moved, val_* measure the weights at the end of the epoch
+    # one per completed epoch (every step done); train_loss and train_accuracy average the
+    # epoch's batches as the weights moved, val_* measure the weights at the end of the epoch
+    # (absent if the validation raised or was stopped by a second Ctrl-C)
     epochs: list[dict] = field(default_factory=list)
     stop: StopReason | None = None  # why the run ended early, or None
     seconds: float = 0.0  # wall time of the whole run
@@ -210,6 +215,8 @@ def fit(
                     model.train()
                     loss_sum = correct = seen = 0.0
                     for X_batch, y_batch in loader:
+                        guard.holding = False
+                        guard.release()  # a Ctrl-C held during the previous step stops the run here
                         guard.holding = True  # from here to the end of the step, Ctrl-C waits
                         batch_rows = len(y_batch)
                         phase = "forward"
@@ -236,17 +243,22 @@ def fit(
                         correct += batch_correct
                         bar.update(1)
                         bar.set_postfix(loss=f"{value:.4f}", refresh=False)
-                        guard.holding = False
-                        guard.release()  # a Ctrl-C held during the step stops the run here
+                    # still holding after the epoch's last step: a Ctrl-C held during it is
+                    # delivered once the epoch is recorded, with its validation (one forward
+                    # pass; a second Ctrl-C still stops it at once, and so does an error, which
+                    # leave the record without its val_* entries)
                     record = {"epoch": epoch, "train_loss": loss_sum / seen}
                     if classification:
                         record["train_accuracy"] = correct / seen
+                    record["seconds"] = time.perf_counter() - epoch_start
+                    history.epochs.append(record)
                     if validation is not None:
                         phase = "validation"
                         record.update(_evaluate(model, loss_fn, *validation, prefix="val_"))
+                        record["seconds"] = time.perf_counter() - epoch_start
                         phase = None
-                    record["seconds"] = time.perf_counter() - epoch_start
-                    history.epochs.append(record)
+                    guard.holding = False
+                    guard.release()
             except KeyboardInterrupt as exc:
                 guard.holding = True
                 history.stop = _interrupted(exc, step, epoch, phase)

@@ -232,7 +232,9 @@ def test_an_exception_in_the_validation_is_recorded_after_the_epoch_s_steps(moon
     stop = history.stop
     assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("error", 4, 1, "validation")
     assert "while evaluating the validation data after step 4 (epoch 1)" in stop.message
-    assert len(history.loss) == 4 and history.epochs == [] and model.training
+    assert len(history.loss) == 4 and model.training
+    # the epoch's steps all completed: it is recorded, without the validation that failed
+    assert [sorted(record) for record in history.epochs] == [["epoch", "seconds", "train_accuracy", "train_loss"]]
 
 
 # ------------------------------------------------------------------ Ctrl-C lands between steps
@@ -280,6 +282,42 @@ def test_ctrl_c_inside_the_loss_waits_for_the_step_to_end(moons):
     assert history.stop.kind == "interrupted" and history.stop.step == 2
     assert len(history.loss) == len(history.effective_lr) == 2
     assert [state["step"] for state in optimizer.state.values()] == [2, 2, 2, 2]
+
+
+def ctrl_c_in_call(n):
+    """A loss function that sends Ctrl-C while computing the n-th training step's loss (the
+    validation's calls, under no_grad, do not count)."""
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(output.requires_grad)
+        if output.requires_grad and sum(calls) == n:
+            send_ctrl_c()
+        return nn.functional.cross_entropy(output, target)
+
+    return loss_fn
+
+
+@pytest.mark.parametrize("validate", [False, True])
+def test_ctrl_c_in_the_last_step_of_the_last_epoch_keeps_that_epoch(moons, validate):
+    model = moons_model()
+    validation = moons if validate else None
+    history = fit(model, optim.SGD(model.parameters()), ctrl_c_in_call(30), *moons, epochs=3, batch_size=20,
+                  validation_data=validation, verbose=False)  # fmt: skip
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("interrupted", 30, 3, None)
+    assert len(history.loss) == 30
+    assert [record["epoch"] for record in history.epochs] == [1, 2, 3]
+    assert ("val_loss" in history.epochs[-1]) is validate
+
+
+def test_ctrl_c_in_the_last_step_of_an_epoch_keeps_that_epoch_and_takes_no_further_step(moons):
+    model = moons_model()
+    history = fit(model, optim.SGD(model.parameters()), ctrl_c_in_call(10), *moons, epochs=3, batch_size=20,
+                  validation_data=moons, verbose=False)  # fmt: skip
+    assert (history.stop.kind, history.stop.step, history.stop.epoch) == ("interrupted", 10, 1)
+    assert len(history.loss) == 10 and [record["epoch"] for record in history.epochs] == [1]
+    assert "val_accuracy" in history.epochs[0]
 
 
 def test_a_second_ctrl_c_inside_a_step_interrupts_at_once(moons):
