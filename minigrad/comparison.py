@@ -109,10 +109,16 @@ class Comparison(Mapping):
         lines = [header, "-" * len(header)]
         for row in self.table():
             accuracy = "-" if row["accuracy"] is None else f"{row['accuracy']:.1%}"
-            loss = f"{row['final_loss']:.4f}" if math.isfinite(row["final_loss"]) else "-"
+            loss = _short(row["final_loss"]) if math.isfinite(row["final_loss"]) else "-"
             name, lr, seconds = row["optimizer"], row["lr"], row["seconds"]
             lines.append(f"{name:<10} {lr:>8.3g} {loss:>11} {accuracy:>9} {seconds:>9.2f}  {row['status']}")
         return "\n".join(lines)
+
+
+def _short(number: float) -> str:
+    """A loss for the table: 4 decimals, or 4 significant digits in exponent form when that
+    would be too wide or show nothing (at most 11 characters, the column's width)."""
+    return f"{number:.4f}" if number == 0 or 1e-3 <= abs(number) < 1e5 else f"{number:.4g}"
 
 
 def _status(runs: list[Run]) -> str:

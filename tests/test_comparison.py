@@ -213,3 +213,14 @@ def test_one_optimizer_name_on_its_own_is_a_list_of_one(moons):
 def test_seeds_may_be_any_iterable_of_ints(moons):
     result = mg.compare(Recorder, *moons, optimizers=["sgd"], seeds=range(2), epochs=1, verbose=False)
     assert [run.seed for run in result.runs["sgd"]] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [(0.0, "0.0000"), (0.1234567, "0.1235"), (2.5, "2.5000"), (12345.678, "12345.6780"),
+     (27098806747136.0, "2.71e+13"), (1.5e-7, "1.5e-07")],
+)  # fmt: skip
+def test_table_losses_fit_their_column(value, shown):
+    from minigrad.comparison import _short
+
+    assert _short(value) == shown and len(_short(-value)) <= 11
