@@ -13,10 +13,13 @@ what to do, before the first step.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from . import __version__
 
@@ -25,10 +28,12 @@ DEFAULTS = {"dataset": "spirals", "optimizers": "sgd,adagrad,rmsprop,adam", "epo
 
 
 class _Parser(argparse.ArgumentParser):
-    """Bad arguments: one line that says what is wrong, exit status 2."""
+    """Bad arguments: one line that says what is wrong, exit status 2. Every error starts
+    ``minigrad: error:``, whichever command it is about; the help it points to is that
+    command's."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog.split()[0]}: error: {message} (see {self.prog} --help)\n")
 
 
 def _whole_number(minimum: int):
@@ -131,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the figure; its extension picks the format: .png, .pdf, .svg, ... (default: %(default)s)",
     )
     compare.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.set_defaults(command_parser=parser)
+    compare.set_defaults(command_parser=compare)  # errors found after parsing point to this command's help
     return parser
 
 
@@ -143,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from .comparison import OPTIMIZERS
 
+    parser = args.command_parser
     names = [name.strip().lower() for name in args.optimizers.split(",") if name.strip()]
     unknown = [name for name in names if name not in OPTIMIZERS]
     if unknown or not names:
@@ -173,11 +181,13 @@ def _figure_path(text: str) -> tuple[Path, str]:
     path = Path(text).expanduser()
     if text.endswith(("/", os.sep)) or path.is_dir():
         raise ValueError(f"{text} is a folder; give a file name in it, e.g. --out {path / 'compare.png'}")
+    _refuse_special_file(path)
     formats = _figure_formats()
     file_format = path.suffix[1:].lower()
-    if not file_format:
+    if not file_format:  # a plain file name (an existing special file was refused above)
         file_format = "png"
         path = path.with_name(path.name + ".png")
+        _refuse_special_file(path)
     elif file_format not in formats:
         known = ", ".join("." + name for name in formats)
         raise ValueError(f"cannot write a {path.suffix} figure ({text}); end the name with one of {known}")
@@ -198,6 +208,13 @@ def _figure_path(text: str) -> tuple[Path, str]:
         target = path if path.exists() else f"the folder {folder}"
         raise ValueError(f"cannot write to {target} ({error.strerror or error}); choose another place") from None
     return path, file_format
+
+
+def _refuse_special_file(path: Path) -> None:
+    """A figure is written to a regular file, new or existing; never to a device (/dev/null),
+    a pipe or a socket, which matplotlib would write into or fail on half way."""
+    if path.exists() and not path.is_file():
+        raise ValueError(f"{path} exists and is not a regular file; give a file name for the figure, e.g. compare.png")
 
 
 def _figure_formats() -> list[str]:
@@ -322,7 +339,11 @@ def _run_compare(args, names: list[str], rates: dict[str, float], out: Path, fil
 
     from .plot import comparison_figure
 
-    figure = comparison_figure(result, X, y)
+    # a run reported as diverged (or whose loss went up) has weights that overflow when its
+    # decision boundary is drawn; the table already says so, numpy's warnings would only bury it
+    reported = any(run.failed for runs in result.runs.values() for run in runs)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore") if reported else contextlib.nullcontext():
+        figure = comparison_figure(result, X, y)
     try:  # checked before training, but the disk may have filled up or the folder gone since
         figure.savefig(out, dpi=110, format=file_format)
     except OSError as error:

@@ -109,10 +109,16 @@ class Comparison(Mapping):
         lines = [header, "-" * len(header)]
         for row in self.table():
             accuracy = "-" if row["accuracy"] is None else f"{row['accuracy']:.1%}"
-            loss = f"{row['final_loss']:.4f}" if math.isfinite(row["final_loss"]) else "-"
+            loss = _short(row["final_loss"]) if math.isfinite(row["final_loss"]) else "-"
             name, lr, seconds = row["optimizer"], row["lr"], row["seconds"]
             lines.append(f"{name:<10} {lr:>8.3g} {loss:>11} {accuracy:>9} {seconds:>9.2f}  {row['status']}")
         return "\n".join(lines)
+
+
+def _short(number: float) -> str:
+    """A loss for the table: 4 decimals, or 4 significant digits in exponent form when that
+    would be too wide or show nothing (at most 11 characters, the column's width)."""
+    return f"{number:.4f}" if number == 0 or 1e-3 <= abs(number) < 1e5 else f"{number:.4g}"
 
 
 def _status(runs: list[Run]) -> str:
@@ -153,7 +159,10 @@ def compare(
 
     ``model`` is a Module, copied so every optimizer starts from its exact weights, or a
     function that builds one, called after ``mg.manual_seed(seed)`` for each seed. Each
-    seed also fixes the batch order, shared by all optimizers. ``lr`` and ``options``
+    seed also fixes the batch order, shared by all optimizers. ``optimizers`` is a list of
+    names from ``OPTIMIZERS`` (one name alone, ``"adam"``, means ``["adam"]``); ``seeds`` is a
+    list of seeds such as ``[0, 1, 2]`` or ``range(3)`` (a bare int is refused: it could mean
+    one seed or that many). ``lr`` and ``options``
     override the defaults in ``OPTIMIZERS`` per optimizer name. ``epochs``,
     ``batch_size``, ``validation_data``, ``verbose`` and ``drop_last`` go to ``fit``.
 
@@ -164,10 +173,7 @@ def compare(
     before any training, and so does an exception in a run's first step (the model, the
     loss and the data do not fit together, for every optimizer alike).
     """
-    names = list(optimizers)
-    unknown = [name for name in names if name not in OPTIMIZERS]
-    if unknown or not names:
-        raise ValueError(f"unknown optimizer(s) {unknown}; choose from {', '.join(OPTIMIZERS)}")
+    names = _optimizer_names(optimizers)
     lr, options = dict(lr or {}), dict(options or {})
     for given in (lr, options):
         stray = set(given) - set(names)
@@ -176,9 +182,7 @@ def compare(
     check_int("epochs", epochs, 1)
     check_int("batch_size", batch_size, 1)
     check_bool("drop_last", drop_last)
-    seeds = [check_int("seed", seed, 0) for seed in seeds]
-    if not seeds:
-        raise ValueError("seeds must name at least one seed, got none")
+    seeds = _seed_list(seeds)
     if loss_fn is None:
         loss_fn = nn.CrossEntropyLoss() if np.asarray(y).dtype.kind in "iu" else nn.MSELoss()
 
@@ -220,3 +224,41 @@ def compare(
     if comparison.interrupted:
         comparison.runs = {k: v for k, v in comparison.runs.items() if v}
     return comparison
+
+
+def _optimizer_names(optimizers) -> list[str]:
+    """The optimizer names to compare: a list (or other iterable) of names from
+    ``OPTIMIZERS``, or one name on its own ("adam" means ["adam"])."""
+    choose = f"choose from {', '.join(OPTIMIZERS)}"
+    if isinstance(optimizers, str):
+        optimizers = [optimizers]
+    try:
+        names = list(optimizers)
+    except TypeError:
+        raise TypeError(
+            f"optimizers must be a list of optimizer names such as ['sgd', 'adam'], got {optimizers!r}"
+        ) from None
+    if not names:
+        raise ValueError(f"compare needs at least one optimizer, got none; {choose}")
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"optimizers must be names (strings), got {name!r} in {names!r}; {choose}")
+    unknown = [name for name in names if name not in OPTIMIZERS]
+    if unknown:
+        raise ValueError(f"unknown optimizer(s) {unknown}; {choose}")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"optimizers must each be named once, got {repeated} more than once in {names}")
+    return names
+
+
+def _seed_list(seeds) -> list[int]:
+    """The seeds, as a list of non-negative ints. A bare int is refused: ``seeds=3`` might
+    mean seed 3 or three seeds, so it must be written [3] or [0, 1, 2] (range(3))."""
+    if isinstance(seeds, (str, int, np.integer)) or not isinstance(seeds, Iterable):
+        one = f"; for the single seed {seeds} write [{seeds}]" if isinstance(seeds, (int, np.integer)) else ""
+        raise TypeError(f"seeds must be a list of seeds such as [0, 1, 2] (or range(3)), got {seeds!r}{one}")
+    seeds = [check_int(f"seeds[{i}]", seed, 0) for i, seed in enumerate(seeds)]
+    if not seeds:
+        raise ValueError("seeds must name at least one seed, got none")
+    return seeds

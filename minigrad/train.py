@@ -11,7 +11,10 @@ A run never loses what it learned to a fault. Data holding nan or inf, a loss th
 becomes nan or inf, an exception raised inside a step and Ctrl-C each stop the run and
 return its History, with ``History.stop`` (a ``StopReason``) saying what happened, where,
 and keeping the exception for debugging. Steps are whole: Ctrl-C pressed during a step is
-held until the step (forward, backward, optimizer update, history entry) is done.
+held until the step (forward, backward, optimizer update, history entry) is done, and after
+an epoch's last step until that epoch is recorded (with its validation): an epoch whose
+steps all completed is always in ``History.epochs``. Only a failed or twice-interrupted
+validation leaves its record without the ``val_*`` entries.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from tqdm import tqdm
 
 from .checks import check_bool, check_int, check_same_length
 from .data import DataLoader
+from .rng import check_seed
 from .tensor import Tensor, no_grad
 
 __all__ = ["fit", "evaluate", "History", "LRSummary", "StopReason"]
@@ -72,7 +76,8 @@ class StopReason:
 
     ``phase`` says where: ``"forward"``, ``"loss"``, ``"backward"`` or ``"optimizer"``
     (inside step number ``step``, which is then not in the history: ``len(history.loss)
-    == step - 1``), ``"validation"`` (evaluating the validation data after step ``step``),
+    == step - 1``), ``"validation"`` (evaluating the validation data after step ``step``; that epoch is in
+    ``History.epochs``, without its ``val_*`` entries),
     or ``None`` (between steps, after step ``step``: ``len(history.loss) == step``; 0 if no
     step was taken). ``epoch`` counts from 1 (0 for ``"bad_data"``).
 
@@ -108,8 +113,9 @@ class History:
 
     loss: list[float] = field(default_factory=list)  # one per step
     effective_lr: list[LRSummary] = field(default_factory=list)  # one per step
-    # one per completed epoch; train_loss and train_accuracy average the epoch's batches as
-    # the weights moved, val_* measure the weights at the end of the epoch
+    # one per completed epoch (every step done); train_loss and train_accuracy average the
+    # epoch's batches as the weights moved, val_* measure the weights at the end of the epoch
+    # (absent if the validation raised or was stopped by a second Ctrl-C)
     epochs: list[dict] = field(default_factory=list)
     stop: StopReason | None = None  # why the run ended early, or None
     seconds: float = 0.0  # wall time of the whole run
@@ -171,14 +177,14 @@ def fit(
     previous SIGINT handler is restored when ``fit`` returns.
     """
     epochs = check_int("epochs", epochs, 1)
-    if seed is not None:
-        check_int("seed", seed, 0)
+    seed = check_seed("seed", seed)
     show = sys.stderr.isatty() if verbose is None else check_bool("verbose", verbose)
     if not isinstance(description, str):
         raise TypeError(f"description must be a string, got {description!r}")
     for name, value in (("model", model), ("loss_fn", loss_fn)):
         if not callable(value):
             raise TypeError(f"{name} must be callable, got {value!r}")
+    _check_optimizer(optimizer)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last)
     validation = _validation_arrays(validation_data)
     classification = loader.y.dtype.kind in "iu"
@@ -209,6 +215,8 @@ def fit(
                     model.train()
                     loss_sum = correct = seen = 0.0
                     for X_batch, y_batch in loader:
+                        guard.holding = False
+                        guard.release()  # a Ctrl-C held during the previous step stops the run here
                         guard.holding = True  # from here to the end of the step, Ctrl-C waits
                         batch_rows = len(y_batch)
                         phase = "forward"
@@ -235,17 +243,22 @@ def fit(
                         correct += batch_correct
                         bar.update(1)
                         bar.set_postfix(loss=f"{value:.4f}", refresh=False)
-                        guard.holding = False
-                        guard.release()  # a Ctrl-C held during the step stops the run here
+                    # still holding after the epoch's last step: a Ctrl-C held during it is
+                    # delivered once the epoch is recorded, with its validation (one forward
+                    # pass; a second Ctrl-C still stops it at once, and so does an error, which
+                    # leave the record without its val_* entries)
                     record = {"epoch": epoch, "train_loss": loss_sum / seen}
                     if classification:
                         record["train_accuracy"] = correct / seen
+                    record["seconds"] = time.perf_counter() - epoch_start
+                    history.epochs.append(record)
                     if validation is not None:
                         phase = "validation"
                         record.update(_evaluate(model, loss_fn, *validation, prefix="val_"))
+                        record["seconds"] = time.perf_counter() - epoch_start
                         phase = None
-                    record["seconds"] = time.perf_counter() - epoch_start
-                    history.epochs.append(record)
+                    guard.holding = False
+                    guard.release()
             except KeyboardInterrupt as exc:
                 guard.holding = True
                 history.stop = _interrupted(exc, step, epoch, phase)
@@ -261,6 +274,22 @@ def fit(
         history.seconds = time.perf_counter() - started
         model.train()
     return history
+
+
+def _check_optimizer(optimizer) -> None:
+    """What ``fit`` calls on an optimizer: zero_grad(), step(), effective_lr() (for the
+    history's learning-rate summary) and param_groups. Checked before anything runs, so a
+    wrong argument (None, a name such as "adam") is a TypeError naming it, not an
+    AttributeError after the first forward pass."""
+    missing = [name for name in ("zero_grad", "step", "effective_lr") if not callable(getattr(optimizer, name, None))]
+    if not hasattr(optimizer, "param_groups"):
+        missing.append("param_groups")
+    if missing:
+        hint = " (pass an optimizer object, e.g. optim.Adam(model.parameters()))" if isinstance(optimizer, str) else ""
+        raise TypeError(
+            f"optimizer must be a minigrad optimizer (with zero_grad(), step(), effective_lr() and param_groups), "
+            f"got {optimizer!r}{hint}"
+        )
 
 
 def evaluate(model, loss_fn, X, y, prefix: str = "") -> dict:

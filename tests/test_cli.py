@@ -168,3 +168,44 @@ def test_drop_last_with_a_batch_larger_than_the_data_is_a_bad_argument(capsys, t
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert "--drop-last with --batch-size 1000 > 240 training samples leaves no batch at all" in err
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_out_refuses_an_existing_path_that_is_not_a_regular_file(capsys):
+    # an extensionless /dev/null used to become /dev/null.png
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--quiet", "--out", "/dev/null"])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "", "refused before training"
+    assert captured.err.strip() == (
+        "minigrad: error: argument --out: /dev/null exists and is not a regular file; give a file name for the "
+        "figure, e.g. compare.png (see minigrad compare --help)"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["compare", "--epochs", "0"], ["compare", "--optimizers", "lion"], ["compare", "--lr", "adam"], ["--bogus"]],
+)
+def test_every_error_has_the_same_prefix_and_points_to_the_right_help(args, capsys):
+    with pytest.raises(SystemExit):
+        main(args)
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("minigrad: error: "), err
+    assert err.endswith("(see minigrad compare --help)" if args[0] == "compare" else "(see minigrad --help)"), err
+
+
+def test_a_diverging_run_leaks_no_numpy_warning_and_keeps_the_table_aligned(tmp_path):
+    result = run("compare", "--lr", "sgd=1e6", "--optimizers", "sgd", "--epochs", "3", "--quiet",
+                 "--out", str(tmp_path / "f.png"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("optimizer"))
+    row = next(line for line in lines if line.startswith("sgd "))
+    assert row.split()[-1] == "diverged"
+    # every value ends under the end of its column title
+    for title in ("lr", "final loss", "accuracy", "time (s)"):
+        end = header.index(title) + len(title)
+        assert row[end - 1] != " " and row[end] == " ", (title, header, row)

@@ -175,10 +175,52 @@ def test_bad_data_is_the_status_of_every_run(moons):
         ({"epochs": 0}, ValueError, "epochs must be at least 1, got 0"),
         ({"batch_size": 2.5}, TypeError, "batch_size must be an int, got 2.5"),
         ({"seeds": []}, ValueError, "seeds must name at least one seed, got none"),
-        ({"seeds": [0, -1]}, ValueError, "seed must be at least 0, got -1"),
+        ({"seeds": [0, -1]}, ValueError, "seeds[1] must be at least 0, got -1"),
+        ({"seeds": 3}, TypeError, "seeds must be a list of seeds such as [0, 1, 2] (or range(3)), got 3"),
+        ({"seeds": "012"}, TypeError, "seeds must be a list of seeds such as [0, 1, 2] (or range(3)), got '012'"),
+        ({"seeds": None}, TypeError, "seeds must be a list of seeds"),
+        ({"seeds": [True]}, TypeError, "seeds[0] must be an int, got True"),
     ],
 )
 def test_bad_arguments_are_refused_before_training(moons, kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         mg.compare(Recorder, *moons, optimizers=["sgd"], verbose=False, **kwargs)
     assert Recorder.log == {}, "nothing was trained"
+
+
+@pytest.mark.parametrize(
+    "optimizers, error, message",
+    [
+        ([], ValueError, "compare needs at least one optimizer, got none; choose from sgd, momentum"),
+        ((), ValueError, "compare needs at least one optimizer"),
+        (None, TypeError, "optimizers must be a list of optimizer names such as ['sgd', 'adam'], got None"),
+        (["sgd", 3], TypeError, "optimizers must be names (strings), got 3 in ['sgd', 3]"),
+        (["sgd", "sgd"], ValueError, "optimizers must each be named once, got ['sgd'] more than once"),
+        ("lion", ValueError, "unknown optimizer(s) ['lion']; choose from sgd"),
+    ],
+)
+def test_bad_optimizer_lists_are_refused_before_training(moons, optimizers, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        mg.compare(Recorder, *moons, optimizers=optimizers, verbose=False)
+    assert Recorder.log == {}, "nothing was trained"
+
+
+def test_one_optimizer_name_on_its_own_is_a_list_of_one(moons):
+    result = mg.compare(Recorder, *moons, optimizers="adam", epochs=1, verbose=False)
+    assert list(result.runs) == ["adam"]
+
+
+def test_seeds_may_be_any_iterable_of_ints(moons):
+    result = mg.compare(Recorder, *moons, optimizers=["sgd"], seeds=range(2), epochs=1, verbose=False)
+    assert [run.seed for run in result.runs["sgd"]] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [(0.0, "0.0000"), (0.1234567, "0.1235"), (2.5, "2.5000"), (12345.678, "12345.6780"),
+     (27098806747136.0, "2.71e+13"), (1.5e-7, "1.5e-07")],
+)  # fmt: skip
+def test_table_losses_fit_their_column(value, shown):
+    from minigrad.comparison import _short
+
+    assert _short(value) == shown and len(_short(-value)) <= 11

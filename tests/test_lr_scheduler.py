@@ -1,6 +1,7 @@
 """Learning-rate schedules against their closed forms."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -287,3 +288,35 @@ def test_a_scheduler_state_missing_an_entry_is_refused():
         scheduler.load_state_dict(state)
     with pytest.raises(TypeError, match="load_state_dict takes a dict"):
         scheduler.load_state_dict([("last_epoch", 3)])
+
+
+@pytest.mark.parametrize(
+    "factor, error, message",
+    [
+        ("a", TypeError, "lr_lambda returned 'a' for epoch 2; it must return a number"),
+        (None, TypeError, "lr_lambda returned None for epoch 2; it must return a number"),
+        (True, TypeError, "lr_lambda returned True for epoch 2; it must return a number"),
+        (float("nan"), ValueError, "lr_lambda returned nan for epoch 2; the factor for the initial lr must be finite"),
+        (float("inf"), ValueError, "lr_lambda returned inf for epoch 2; the factor for the initial lr must be finite"),
+        (-1.0, ValueError, "lr_lambda returned -1.0 for epoch 2; the factor for the initial lr must be finite and >="),
+    ],
+)
+def test_lambda_lr_refuses_a_bad_factor_naming_the_epoch_and_the_value(factor, error, message):
+    optimizer = make_optimizer(1.0)
+    scheduler = lr_scheduler.LambdaLR(optimizer, lambda e: 0.5 if e < 2 else factor)
+    scheduler.step()
+    with pytest.raises(error, match=re.escape(message)):
+        scheduler.step()
+    assert optimizer.param_groups[0]["lr"] == 0.5, "the refused step changed no lr"
+    assert scheduler.last_epoch == 1, "nor the epoch count"
+
+
+def test_lambda_lr_names_the_group_whose_function_returned_a_bad_factor():
+    with pytest.raises(ValueError, match=re.escape("lr_lambda[1] returned -0.5 for epoch 0")):
+        lr_scheduler.LambdaLR(make_optimizer(1.0, 1.0), [lambda e: 1.0, lambda e: -0.5])
+
+
+def test_lambda_lr_accepts_numpy_and_int_factors():
+    scheduler = lr_scheduler.LambdaLR(make_optimizer(2.0), lambda e: np.float32(0.5) if e else 1)
+    scheduler.step()
+    assert scheduler.get_last_lr() == [1.0]

@@ -133,7 +133,7 @@ def test_regression_has_no_accuracy():
         ({"epochs": 2.0}, TypeError, "epochs must be an int, got 2.0"),
         ({"drop_last": "yes"}, TypeError, "drop_last must be True or False, got 'yes'"),
         ({"batch_size": 0}, ValueError, "batch_size must be at least 1, got 0"),
-        ({"seed": -1}, ValueError, "seed must be at least 0, got -1"),
+        ({"seed": -1}, ValueError, "seed must be a non-negative int, got -1"),
         ({"verbose": 1}, TypeError, "verbose must be True or False, got 1"),
         ({"validation_data": np.zeros((3, 2))}, TypeError, "validation_data must be a pair (X, y), got ndarray"),
         ({"validation_data": (np.zeros((3, 2)), np.zeros(2, int))}, ValueError, "len(X) = 3 and len(y) = 2"),
@@ -232,7 +232,9 @@ def test_an_exception_in_the_validation_is_recorded_after_the_epoch_s_steps(moon
     stop = history.stop
     assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("error", 4, 1, "validation")
     assert "while evaluating the validation data after step 4 (epoch 1)" in stop.message
-    assert len(history.loss) == 4 and history.epochs == [] and model.training
+    assert len(history.loss) == 4 and model.training
+    # the epoch's steps all completed: it is recorded, without the validation that failed
+    assert [sorted(record) for record in history.epochs] == [["epoch", "seconds", "train_accuracy", "train_loss"]]
 
 
 # ------------------------------------------------------------------ Ctrl-C lands between steps
@@ -280,6 +282,42 @@ def test_ctrl_c_inside_the_loss_waits_for_the_step_to_end(moons):
     assert history.stop.kind == "interrupted" and history.stop.step == 2
     assert len(history.loss) == len(history.effective_lr) == 2
     assert [state["step"] for state in optimizer.state.values()] == [2, 2, 2, 2]
+
+
+def ctrl_c_in_call(n):
+    """A loss function that sends Ctrl-C while computing the n-th training step's loss (the
+    validation's calls, under no_grad, do not count)."""
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(output.requires_grad)
+        if output.requires_grad and sum(calls) == n:
+            send_ctrl_c()
+        return nn.functional.cross_entropy(output, target)
+
+    return loss_fn
+
+
+@pytest.mark.parametrize("validate", [False, True])
+def test_ctrl_c_in_the_last_step_of_the_last_epoch_keeps_that_epoch(moons, validate):
+    model = moons_model()
+    validation = moons if validate else None
+    history = fit(model, optim.SGD(model.parameters()), ctrl_c_in_call(30), *moons, epochs=3, batch_size=20,
+                  validation_data=validation, verbose=False)  # fmt: skip
+    stop = history.stop
+    assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("interrupted", 30, 3, None)
+    assert len(history.loss) == 30
+    assert [record["epoch"] for record in history.epochs] == [1, 2, 3]
+    assert ("val_loss" in history.epochs[-1]) is validate
+
+
+def test_ctrl_c_in_the_last_step_of_an_epoch_keeps_that_epoch_and_takes_no_further_step(moons):
+    model = moons_model()
+    history = fit(model, optim.SGD(model.parameters()), ctrl_c_in_call(10), *moons, epochs=3, batch_size=20,
+                  validation_data=moons, verbose=False)  # fmt: skip
+    assert (history.stop.kind, history.stop.step, history.stop.epoch) == ("interrupted", 10, 1)
+    assert len(history.loss) == 10 and [record["epoch"] for record in history.epochs] == [1]
+    assert "val_accuracy" in history.epochs[0]
 
 
 def test_a_second_ctrl_c_inside_a_step_interrupts_at_once(moons):
@@ -388,3 +426,29 @@ def test_evaluate_refuses_bad_data_and_gives_no_accuracy_for_non_finite_outputs(
     assert set(result) == {"val_loss", "val_accuracy"}
     assert math.isnan(result["val_loss"]) and math.isnan(result["val_accuracy"])
     assert model.training, "evaluate restores the mode it found"
+
+
+@pytest.mark.parametrize(
+    "optimizer, shown",
+    [(None, "None"), ("adam", "'adam'"), (object, "<class 'object'>"), (optim.SGD, "<class 'minigrad.optim")],
+)
+def test_an_object_that_is_not_an_optimizer_is_refused_before_any_forward_pass(moons, optimizer, shown):
+    calls = []
+
+    def model(x):
+        calls.append(x)
+        return moons_model()(x)
+
+    model.train = model.eval = lambda *args: None
+    with pytest.raises(TypeError, match=r"optimizer must be a minigrad optimizer .*got " + re.escape(shown)):
+        fit(model, optimizer, nn.CrossEntropyLoss(), *moons, verbose=False)
+    assert calls == []  # refused up front, not after a forward pass
+
+
+@pytest.mark.parametrize("name", ["model", "loss_fn"])
+def test_model_and_loss_fn_must_be_callable(moons, name):
+    model = moons_model()
+    arguments = {"model": model, "optimizer": optim.SGD(model.parameters()), "loss_fn": nn.CrossEntropyLoss()}
+    arguments[name] = "nope"
+    with pytest.raises(TypeError, match=f"{name} must be callable, got 'nope'"):
+        fit(*arguments.values(), *moons, verbose=False)

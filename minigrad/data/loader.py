@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import check_bool, check_int, check_same_length
+from ..rng import check_seed
 from ..tensor import Tensor
 
 __all__ = ["DataLoader"]
@@ -46,7 +47,7 @@ class DataLoader:
             raise ValueError(
                 f"drop_last=True with batch_size {self.batch_size} > {n} samples would serve no batch at all"
             )
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(check_seed("seed", seed))
 
     def __len__(self) -> int:
         """The number of batches in an epoch."""

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..checks import check_same_length
+from ..rng import check_seed
 from ..tensor import Tensor
 
 __all__ = ["train_test_split"]
@@ -26,7 +27,7 @@ def train_test_split(X, y, test_size: float | int = 0.2, seed=None):
     X, y = _as_data(X), _as_data(y)
     n = check_same_length(X, y)
     n_test = _test_count(test_size, n)
-    order = np.random.default_rng(seed).permutation(n)
+    order = np.random.default_rng(check_seed("seed", seed)).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return _rows(X, train), _rows(X, test), _rows(y, train), _rows(y, test)
 

@@ -73,7 +73,13 @@ class LRScheduler:
     def step(self) -> None:
         self._step_count += 1
         self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
+        try:
+            lrs = self.get_lr()
+        except BaseException:  # a refused step changes nothing: the counters go back too
+            self._step_count -= 1
+            self.last_epoch -= 1
+            raise
+        for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -181,7 +187,9 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class LambdaLR(LRScheduler):
-    """lr = initial_lr * lr_lambda(epoch); one function, or one per parameter group."""
+    """lr = initial_lr * lr_lambda(epoch); one function, or one per parameter group. Each
+    factor it returns must be a finite number >= 0 (``TypeError``/``ValueError`` naming the
+    epoch and the value otherwise; the refused step changes no lr and no epoch count)."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
         if not isinstance(optimizer, Optimizer):
@@ -198,4 +206,19 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs, strict=True)]
+        epoch = self.last_epoch
+        return [
+            base * self._factor(f(epoch), epoch, i)
+            for i, (f, base) in enumerate(zip(self.lr_lambdas, self.base_lrs, strict=True))
+        ]
+
+    def _factor(self, value, epoch: int, group: int) -> float:
+        """lr_lambda's result: a finite number >= 0, else an error naming the epoch and the
+        value (a string would fail deep in a multiplication, nan or a negative factor would
+        silently make the lr nan or negative)."""
+        where = f"lr_lambda{f'[{group}]' if len(self.lr_lambdas) > 1 else ''} returned {value!r} for epoch {epoch}"
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{where}; it must return a number (the factor for the initial lr)")
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{where}; the factor for the initial lr must be finite and >= 0")
+        return float(value)
