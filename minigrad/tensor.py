@@ -35,6 +35,9 @@ __all__ = [
 
 _default_dtype = np.dtype(np.float32)
 _grad_enabled = True
+# How many in-place changes there have been, anywhere. A graph recorded since the last one
+# cannot hold stale values, so backward() checks a node's inputs only if this moved on.
+_changes = 0
 
 
 def set_default_dtype(dtype) -> None:
@@ -105,24 +108,18 @@ def _node(data, parents, backward, op):
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out._op = op
-    out._versions = [0]
+    out._versions = [0, 0]
+    out._recorded_at = _changes
     if _grad_enabled:
         for parent in parents:
             if parent.requires_grad:
                 out.requires_grad = True
                 out._parents = parents
                 out._backward = backward
-                # backward needs its inputs as they are now: remember their versions to
-                # refuse a backward after an in-place change (PyTorch's version counter)
-                if len(parents) == 2:  # most ops: spelled out, it costs a third of the general form
-                    out._saved_versions = (parents[0]._versions[0], parents[1]._versions[0])
-                else:
-                    out._saved_versions = tuple([p._versions[0] for p in parents])
                 return out
     out.requires_grad = False
     out._parents = ()
     out._backward = None
-    out._saved_versions = ()
     return out
 
 
@@ -256,11 +253,13 @@ def _broadcast_error(symbol, a, b):
 class Tensor:
     """An n-dimensional array that records the ops applied to it, for ``backward()``."""
 
-    # _versions: [count of in-place changes], one list shared by every tensor that views the
-    # same memory (reshape, transpose, basic indexing, detach), so a change through any of
-    # them counts for all; _base: the tensor whose memory a view shares (unset otherwise)
+    # _versions: [count of in-place changes of this memory, value of _changes after the latest],
+    # one list shared by every tensor that views the same memory (reshape, transpose, basic
+    # indexing, detach), so a change through any of them counts for all; _recorded_at: the
+    # value of _changes when the op was recorded (backward refuses an input changed since);
+    # _base: the tensor whose memory a view shares (unset otherwise)
     __slots__ = (
-        "data", "grad", "requires_grad", "_parents", "_backward", "_op", "_versions", "_saved_versions", "_base"
+        "data", "grad", "requires_grad", "_parents", "_backward", "_op", "_versions", "_recorded_at", "_base"
     )
     # Makes numpy hand `ndarray + Tensor` and `np.float64(2) * Tensor` to our reflected
     # operators instead of turning the Tensor into an object array.
@@ -293,8 +292,8 @@ class Tensor:
         self._parents = ()
         self._backward = None
         self._op = ""
-        self._versions = [0]
-        self._saved_versions = ()
+        self._versions = [0, 0]
+        self._recorded_at = _changes
 
     # ----------------------------------------------------------------- attributes
     shape = property(lambda self: self.data.shape)
@@ -331,7 +330,10 @@ class Tensor:
 
     @_version.setter
     def _version(self, value: int) -> None:
+        global _changes
+        _changes += 1
         self._versions[0] = value
+        self._versions[1] = _changes
 
     def _view_of(self, out: Tensor) -> Tensor:
         """Mark ``out`` as sharing this tensor's memory: one version counter for both."""
@@ -554,6 +556,7 @@ class Tensor:
         recorded (its gradient would describe a value it no longer has); otherwise the new
         value replaces the old one in the same array and, if a gradient can flow, x takes
         over the new op's place in the graph."""
+        global _changes
         if _grad_enabled and self.requires_grad and self._backward is None:
             raise RuntimeError(
                 f"'{symbol}' would change a leaf tensor that requires grad (shape {self.shape}) in place. "
@@ -586,17 +589,16 @@ class Tensor:
                 f"write x = x {symbol[0]} y for a new tensor"
             )
         if tracked:  # new memory for x, with its own count; the old value keeps the old memory
-            self._versions = [self._versions[0] + 1]
+            _changes += 1
+            self._versions = [self._versions[0] + 1, _changes]
+            self._recorded_at = _changes  # x's new op was recorded with its inputs as they are
             self.data = result.data.astype(self.dtype, copy=False)
             self.requires_grad = True
             self._parents, self._backward, self._op = result._parents, result._backward, result._op
-            self._saved_versions = result._saved_versions
             return self
         self.data[...] = result.data
-        self._version += 1  # for every tensor sharing this memory
-        if self._backward is not None:  # the op that made x may need the value it made
-            self._saved_versions = None
-        return self
+        self._version += 1  # for every tensor sharing this memory; the op that made x (if any)
+        return self  # may need the value it made, so backward through it is refused
 
     # ----------------------------------------------------------------- elementwise
     def exp(self):
@@ -909,20 +911,30 @@ class Tensor:
                 grads[parent] = pg if previous is None else previous + pg
 
 
-def _changed_input_error(node: Tensor, parent: Tensor, version: int) -> RuntimeError:
-    return RuntimeError(
-        f"backward() through '{node._op}' needs its input of shape {parent.shape} ({parent.dtype}) as it was in "
-        f"the forward pass, but that input has been changed in place since (version {version}, now "
-        f"{parent._version}), e.g. by optimizer.step() or '-='. Run the forward pass again after changing the "
-        "weights, then call backward() on the new result."
-    )
+def _check_unchanged(node: Tensor) -> None:
+    """Refuse a backward through an op whose inputs, or whose own result, were changed in
+    place after it was recorded: its gradient would mix old and new values."""
+    at = node._recorded_at
+    if node._backward is not None and node._versions[1] > at:
+        raise RuntimeError(
+            f"backward() through '{node._op}' (result of shape {node.shape}) is not possible: that result was "
+            "changed in place after it was computed, under no_grad(). Run the forward pass again."
+        )
+    for parent in node._parents:
+        if parent._versions[1] > at:
+            raise RuntimeError(
+                f"backward() through '{node._op}' needs its input of shape {parent.shape} ({parent.dtype}) as it "
+                f"was in the forward pass, but that input has been changed in place since (it is now at version "
+                f"{parent._version}), e.g. by optimizer.step() or '-='. Run the forward pass again after changing "
+                "the weights, then call backward() on the new result."
+            )
 
 
 def _topological_order(root: Tensor) -> list:
     """Every tensor ``root`` depends on through grad-requiring edges, each after its parents.
 
     An explicit stack instead of recursion, so a graph 100,000 ops deep is fine. Each
-    node's versions are checked on the way, before any gradient is computed, so a refused
+    node's inputs are checked on the way, before any gradient is computed, so a refused
     backward leaves every .grad as it was.
     """
     order, visited = [], set()
@@ -936,15 +948,9 @@ def _topological_order(root: Tensor) -> list:
             continue
         visited.add(node)
         stack.append((node, True))
-        saved = node._saved_versions  # one per parent; None for a result changed in place since
-        if saved is None:
-            raise RuntimeError(
-                f"backward() through '{node._op}' (result of shape {node.shape}) is not possible: that result was "
-                "changed in place after it was computed, under no_grad(). Run the forward pass again."
-            )
-        for parent, version in zip(node._parents, saved):  # noqa: B905 (hot loop)
-            if parent._versions[0] != version:
-                raise _changed_input_error(node, parent, version)
+        if node._recorded_at != _changes:  # something changed in place since node was recorded
+            _check_unchanged(node)
+        for parent in node._parents:
             if parent.requires_grad and parent not in visited:
                 stack.append((parent, False))
     return order
