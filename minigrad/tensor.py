@@ -762,11 +762,13 @@ class Tensor:
 
     # ----------------------------------------------------------------- shape
     def reshape(self, *shape):
-        shape = _shape_args(shape) if -1 not in shape and (-1,) not in shape else _one_tuple(shape)
+        shape = _one_tuple(shape)
         a = self.data
         try:
             out = a.reshape(shape)
-        except (ValueError, TypeError):
+        except TypeError:
+            raise TypeError(f"a shape is made of ints, got {shape}") from None
+        except ValueError:
             raise ValueError(f"cannot reshape a tensor of shape {a.shape} ({a.size} elements) into {shape}") from None
 
         def backward(g):
@@ -875,7 +877,7 @@ class Tensor:
             array = np.asarray(grad.data if isinstance(grad, Tensor) else grad)
             if array.dtype.kind not in "biuf":
                 raise TypeError(f"backward()'s grad must be an array of numbers or a Tensor, got {grad!r}")
-            grad = array.astype(self.data.dtype)
+            grad = array.astype(self.data.dtype, copy=False)
             if grad.shape != self.shape:
                 raise ValueError(f"backward() got a gradient of shape {grad.shape} for a tensor of shape {self.shape}")
             taken = {id(grad)}
