@@ -162,6 +162,15 @@ _SPECIAL_POWERS = {
 }
 
 
+def _select(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """g where ``keep``, else 0: the backward of relu and clip. A product g * keep is several
+    times faster than np.where on data of mixed signs, and the same unless g holds inf or nan
+    (inf * 0 is nan, where PyTorch gives 0)."""
+    if np.isfinite(g).all():
+        return g * keep
+    return np.where(keep, g, 0)
+
+
 def _power(a: np.ndarray, p):
     """a ** p for a Python number p, with PyTorch's special cases for floating-point a."""
     special = _SPECIAL_POWERS.get(p) if a.dtype.kind == "f" else None
@@ -650,8 +659,8 @@ class Tensor:
         a = self.data
         out = np.maximum(a, 0)
 
-        def backward(g):  # a selection, not a product: an inf or nan gradient stays where it belongs
-            return (np.where(a <= 0, 0, g),)
+        def backward(g):
+            return (_select(g, ~(a <= 0)),)  # a nan input passes its gradient on, as in PyTorch
 
         return _node(out, (self,), backward, "relu")
 
@@ -698,7 +707,7 @@ class Tensor:
             inside &= a <= bounds[1]
 
         def backward(g):
-            return (np.where(inside, g, 0),)
+            return (_select(g, inside),)
 
         return _node(out, (self,), backward, "clip")
 
