@@ -166,7 +166,7 @@ def _select(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """g where ``keep``, else 0: the backward of relu and clip. A product g * keep is several
     times faster than np.where on data of mixed signs, and the same unless g holds inf or nan
     (inf * 0 is nan, where PyTorch gives 0)."""
-    if np.isfinite(g).all():
+    if np.logical_and.reduce(np.isfinite(g), axis=None):  # .all() without its Python wrapper
         return g * keep
     return np.where(keep, g, 0)
 
@@ -761,9 +761,14 @@ class Tensor:
         out = top if keepdims else top.reshape([n for i, n in enumerate(a.shape) if i not in axes])
 
         def backward(g):
-            # a nan wins its row (max propagates it); the gradient is selected, not multiplied,
-            # so an infinite upstream gradient does not turn the losers' zeros into nan
-            winners = (a == top) | (a != a)
+            winners = a == top
+            ties = np.add.reduce(winners, axis=axes, keepdims=True, dtype=a.dtype)
+            share = _expand_reduced(g, axes, a.shape) / ties
+            if np.logical_and.reduce(np.isfinite(share), axis=None):  # the common case
+                return (share * winners,)
+            # a row whose max is nan (nan wins it, as in PyTorch: no entry equals nan), or an
+            # inf/nan gradient, which is selected rather than multiplied by 0
+            winners |= a != a
             ties = np.add.reduce(winners, axis=axes, keepdims=True, dtype=a.dtype)
             return (np.where(winners, _expand_reduced(g, axes, a.shape) / ties, 0),)
 
