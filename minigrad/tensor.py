@@ -562,9 +562,11 @@ class Tensor:
 
     def _in_place(self, other, op, symbol):
         """PyTorch's in-place semantics: refused on a leaf that requires grad while grad is
-        recorded (its gradient would describe a value it no longer has); otherwise the new
-        value replaces the old one in the same array and, if a gradient can flow, x takes
-        over the new op's place in the graph."""
+        recorded (its gradient would describe a value it no longer has). With nothing to
+        record (under no_grad, or no input requires grad) the new value is written into x's
+        own array, seen by every tensor sharing it. While recording, x gets new memory and
+        takes over the new op's place in the graph; the old value keeps its memory for the
+        ops that used it, whose backward is then refused."""
         global _changes
         if _grad_enabled and self.requires_grad and self._backward is None:
             raise RuntimeError(
