@@ -25,6 +25,7 @@ __all__ = [
     "check_decay",
     "check_choice",
     "check_same_length",
+    "check_seed",
 ]
 
 
@@ -107,3 +108,16 @@ def check_same_length(X, y) -> int:
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same length, got len(X) = {len(X)} and len(y) = {len(y)}")
     return len(X)
+
+
+def check_seed(name: str, value):
+    """A seed: None, a non-negative int (not a bool) or a numpy Generator. Returns it (an
+    int as a plain int). Anything else raises ``TypeError``, a negative int ``ValueError``,
+    each naming ``name`` and the value."""
+    if value is None or isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be None, a non-negative int or a numpy Generator, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value}")
+    return int(value)

@@ -31,9 +31,8 @@ from typing import NamedTuple
 import numpy as np
 from tqdm import tqdm
 
-from .checks import check_bool, check_int, check_same_length
+from .checks import check_bool, check_int, check_same_length, check_seed
 from .data import DataLoader
-from .rng import check_seed
 from .tensor import Tensor, no_grad
 
 __all__ = ["fit", "evaluate", "History", "LRSummary", "StopReason"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_bool, check_int, check_same_length
-from ..rng import check_seed
+from ..checks import check_bool, check_int, check_same_length, check_seed
 from ..tensor import Tensor
 
 __all__ = ["DataLoader"]

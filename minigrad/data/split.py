@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 
-from ..checks import check_same_length
-from ..rng import check_seed
+from ..checks import check_same_length, check_seed
 from ..tensor import Tensor
 
 __all__ = ["train_test_split"]

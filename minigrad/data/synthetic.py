@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_int, check_non_negative, check_number
-from ..rng import check_seed
+from ..checks import check_int, check_non_negative, check_number, check_seed
 from ..tensor import get_default_dtype
 
 __all__ = ["make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs", "make_sine"]
