@@ -26,6 +26,7 @@ __all__ = [
     "check_choice",
     "check_same_length",
     "check_seed",
+    "check_alias",
 ]
 
 
@@ -121,3 +122,14 @@ def check_seed(name: str, value):
     if value < 0:
         raise ValueError(f"{name} must be a non-negative int, got {value}")
     return int(value)
+
+
+def check_alias(name: str, value, alias: str, alias_value, default=None):
+    """One argument with two accepted spellings, PyTorch's and numpy's (``dim``/``axis``,
+    ``keepdim``/``keepdims``), as PyTorch itself accepts both. Giving both is a TypeError;
+    giving neither (both None) means ``default``."""
+    if value is not None and alias_value is not None:
+        raise TypeError(f"give {name} or {alias}, not both (got {name}={value!r} and {alias}={alias_value!r})")
+    if value is not None:
+        return value
+    return default if alias_value is None else alias_value
