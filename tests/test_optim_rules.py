@@ -311,3 +311,20 @@ def test_every_optimizer_descends_the_same_problems(cls, bowl_options, valley_op
             optimizer.step()
         assert objective(x).item() < factor * first, f"{objective.__name__}: {first} -> {objective(x).item()}"
         assert math.isfinite(x.data.sum())
+
+
+@pytest.mark.parametrize(
+    "cls, rule_line",
+    [
+        (optim.SGD, "b <- momentum * b + (1 - dampening) * g"),
+        (optim.Adagrad, "theta <- theta - clr * g / (sqrt(sum) + eps)"),
+        (optim.RMSprop, "v <- alpha * v + (1 - alpha) * g^2"),
+        (optim.Adam, "d <- sqrt(v) / sqrt(1 - beta2^t) + eps"),
+        (optim.AdamW, "theta <- theta * (1 - lr * weight_decay)"),
+        (optim.Adadelta, "theta <- theta - lr * delta"),
+    ],
+)
+def test_help_on_each_optimizer_class_shows_its_update_rule(cls, rule_line):
+    """help(optim.X) prints the class docstring, so the rule must live there."""
+    assert rule_line in cls.__doc__
+    assert f"torch.optim.{cls.__name__}" in cls.__doc__

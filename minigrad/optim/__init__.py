@@ -1,4 +1,4 @@
-"""Optimizers, simplest first. Each file opens with its update rule."""
+"""Optimizers, simplest first. Each class docstring, on the first screen of its file, opens with its update rule."""
 
 from . import lr_scheduler
 from .adadelta import Adadelta

@@ -1,21 +1,5 @@
-"""Adadelta: RMSprop's moving average of squared gradients in the denominator, and a
-moving average of squared updates in the numerator, so that the step has the units of
-the parameters and needs (almost) no learning rate.
-
-    g <- grad + weight_decay * theta                  if weight_decay != 0
-    v <- rho * v + (1 - rho) * g^2                    moving average of g^2
-    delta <- sqrt(u + eps) / sqrt(v + eps) * g        u: moving average of delta^2
-    u <- rho * u + (1 - rho) * delta^2
-    theta <- theta - lr * delta
-
-Source: Zeiler, "ADADELTA: An Adaptive Learning Rate Method" (2012), with PyTorch's lr
-factor (1.0 gives the paper's rule).
-
-Defaults   minigrad   PyTorch   Keras
-lr         1.0        1.0       0.001
-rho        0.9        0.9       0.95
-eps        1e-6       1e-6      1e-7
-"""
+"""The Adadelta optimizer. Its update rule opens the class docstring below, so
+``help(optim.Adadelta)`` shows it."""
 
 from __future__ import annotations
 
@@ -26,6 +10,28 @@ from .optimizer import Optimizer
 
 
 class Adadelta(Optimizer):
+    """Adadelta: RMSprop's moving average of squared gradients in the denominator, and a
+    moving average of squared updates in the numerator, so that the step has the units of
+    the parameters and needs (almost) no learning rate.
+
+        g <- grad + weight_decay * theta                  if weight_decay != 0
+        v <- rho * v + (1 - rho) * g^2                    moving average of g^2
+        delta <- sqrt(u + eps) / sqrt(v + eps) * g        u: moving average of delta^2
+        u <- rho * u + (1 - rho) * delta^2
+        theta <- theta - lr * delta
+
+    Source: Zeiler, "ADADELTA: An Adaptive Learning Rate Method" (2012), with PyTorch's lr
+    factor (1.0 gives the paper's rule).
+
+    Defaults   minigrad   PyTorch   Keras
+    lr         1.0        1.0       0.001
+    rho        0.9        0.9       0.95
+    eps        1e-6       1e-6      1e-7
+
+    Arguments and ``state_dict`` follow ``torch.optim.Adadelta``; for ``params``, parameter groups
+    and the errors bad hyper-parameters raise, see ``Optimizer``.
+    """
+
     defaults = {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0}
     checks = {
         "lr": check_non_negative,

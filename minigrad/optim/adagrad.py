@@ -1,24 +1,5 @@
-"""AdaGrad: every coordinate gets its own step size, shrinking with the sum of all the
-squared gradients it has seen.
-
-    t <- t + 1
-    g <- grad + weight_decay * theta                  if weight_decay != 0
-    clr <- lr / (1 + (t - 1) * lr_decay)
-    sum <- sum + g^2                                  sum starts at initial_accumulator_value
-    theta <- theta - clr * g / (sqrt(sum) + eps)
-
-Because ``sum`` only grows, the effective learning rate clr / (sqrt(sum) + eps) only
-falls: with a constant gradient g it is lr / (sqrt(t) |g| + eps) after t steps. That
-decay is what RMSprop was designed to stop.
-
-Source: Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning and
-Stochastic Optimization", JMLR 12 (2011).
-
-Defaults                    minigrad   PyTorch   Keras
-lr                          0.01       0.01      0.001
-initial_accumulator_value   0          0         0.1
-eps                         1e-10      1e-10     1e-7
-"""
+"""The Adagrad optimizer. Its update rule opens the class docstring below, so
+``help(optim.Adagrad)`` shows it."""
 
 from __future__ import annotations
 
@@ -29,6 +10,31 @@ from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
+    """AdaGrad: every coordinate gets its own step size, shrinking with the sum of all the
+    squared gradients it has seen.
+
+        t <- t + 1
+        g <- grad + weight_decay * theta                  if weight_decay != 0
+        clr <- lr / (1 + (t - 1) * lr_decay)
+        sum <- sum + g^2                                  sum starts at initial_accumulator_value
+        theta <- theta - clr * g / (sqrt(sum) + eps)
+
+    Because ``sum`` only grows, the effective learning rate clr / (sqrt(sum) + eps) only
+    falls: with a constant gradient g it is lr / (sqrt(t) |g| + eps) after t steps. That
+    decay is what RMSprop was designed to stop.
+
+    Source: Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning and
+    Stochastic Optimization", JMLR 12 (2011).
+
+    Defaults                    minigrad   PyTorch   Keras
+    lr                          0.01       0.01      0.001
+    initial_accumulator_value   0          0         0.1
+    eps                         1e-10      1e-10     1e-7
+
+    Arguments and ``state_dict`` follow ``torch.optim.Adagrad``; for ``params``, parameter groups
+    and the errors bad hyper-parameters raise, see ``Optimizer``.
+    """
+
     defaults = {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10}
     checks = {
         "lr": check_non_negative,

@@ -1,28 +1,5 @@
-"""Adam: momentum (a moving average of gradients) plus RMSprop (a moving average of their
-squares), both corrected for starting at zero.
-
-    t <- t + 1
-    g <- grad + weight_decay * theta                  if weight_decay != 0 (L2, coupled)
-    m <- m + (1 - beta1) * (g - m)                    = beta1 m + (1 - beta1) g
-    v <- beta2 * v + (1 - beta2) * g^2
-    v_max <- max(v_max, v)                            if amsgrad; then v_max replaces v below
-    step_size <- lr / (1 - beta1^t)                   undoes m's pull towards its start at 0
-    d <- sqrt(v) / sqrt(1 - beta2^t) + eps            the same for v
-    theta <- theta - step_size * m / d
-
-Early on m and v are averages of only a few gradients mixed with their zero start: after
-one step m = (1 - beta1) g. Dividing by 1 - beta^t removes that bias exactly for a
-constant gradient. With beta1 = 0, Adam is RMSprop (alpha = beta2) with this correction.
-
-Sources: Kingma & Ba, "Adam: A Method for Stochastic Optimization" (ICLR 2015), with eps
-added after the bias-corrected square root, as in PyTorch; AMSGrad from Reddi, Kale &
-Kumar, "On the Convergence of Adam and Beyond" (ICLR 2018).
-
-Defaults   minigrad        PyTorch         Keras
-lr         0.001           0.001           0.001
-betas      (0.9, 0.999)    (0.9, 0.999)    (0.9, 0.999)
-eps        1e-8            1e-8            1e-7
-"""
+"""The Adam optimizer. Its update rule opens the class docstring below, so
+``help(optim.Adam)`` shows it."""
 
 from __future__ import annotations
 
@@ -33,6 +10,35 @@ from .optimizer import Optimizer, check_betas
 
 
 class Adam(Optimizer):
+    """Adam: momentum (a moving average of gradients) plus RMSprop (a moving average of their
+    squares), both corrected for starting at zero.
+
+        t <- t + 1
+        g <- grad + weight_decay * theta                  if weight_decay != 0 (L2, coupled)
+        m <- m + (1 - beta1) * (g - m)                    = beta1 m + (1 - beta1) g
+        v <- beta2 * v + (1 - beta2) * g^2
+        v_max <- max(v_max, v)                            if amsgrad; then v_max replaces v below
+        step_size <- lr / (1 - beta1^t)                   undoes m's pull towards its start at 0
+        d <- sqrt(v) / sqrt(1 - beta2^t) + eps            the same for v
+        theta <- theta - step_size * m / d
+
+    Early on m and v are averages of only a few gradients mixed with their zero start: after
+    one step m = (1 - beta1) g. Dividing by 1 - beta^t removes that bias exactly for a
+    constant gradient. With beta1 = 0, Adam is RMSprop (alpha = beta2) with this correction.
+
+    Sources: Kingma & Ba, "Adam: A Method for Stochastic Optimization" (ICLR 2015), with eps
+    added after the bias-corrected square root, as in PyTorch; AMSGrad from Reddi, Kale &
+    Kumar, "On the Convergence of Adam and Beyond" (ICLR 2018).
+
+    Defaults   minigrad        PyTorch         Keras
+    lr         0.001           0.001           0.001
+    betas      (0.9, 0.999)    (0.9, 0.999)    (0.9, 0.999)
+    eps        1e-8            1e-8            1e-7
+
+    Arguments and ``state_dict`` follow ``torch.optim.Adam``; for ``params``, parameter groups
+    and the errors bad hyper-parameters raise, see ``Optimizer``.
+    """
+
     defaults = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False}
     checks = {
         "lr": check_non_negative,

@@ -39,6 +39,17 @@ def check_betas(name: str, value) -> tuple[float, float]:
 
 
 class Optimizer:
+    """The base of every optimizer (``torch.optim.Optimizer``).
+
+    ``params``: an iterable of Tensors (floating point, usually a model's ``parameters()``),
+    or of dicts, each a parameter group ``{"params": [...], "lr": ..., ...}`` whose options
+    override the constructor's. Each parameter may appear once. A hyper-parameter of the
+    wrong type raises TypeError, one out of its range ValueError, at construction or in
+    ``add_param_group``. ``step()`` updates every parameter whose ``.grad`` is set, in place,
+    in the parameter's own dtype; a ``.grad`` that is not an array or has the wrong shape is
+    refused before any parameter changes.
+    """
+
     defaults: dict = {}
     checks: dict = {}
     state_keys: tuple | None = None  # None: the names init_state gives

@@ -1,35 +1,5 @@
-"""RMSprop: AdaGrad's per-coordinate step sizes, with the sum of squared gradients replaced
-by a moving average, so the step size levels off instead of decaying for ever.
-
-    g <- grad + weight_decay * theta                  if weight_decay != 0
-    v <- alpha * v + (1 - alpha) * g^2                moving average of g^2 (v starts at 0)
-    m <- m + (1 - alpha) * (g - m)                    if centered: moving average of g
-    d <- sqrt(v - m^2) + eps                          if centered
-    d <- sqrt(v) + eps                                otherwise
-    d <- sqrt(v + eps) (or sqrt(v - m^2 + eps))       instead, if eps_inside_sqrt
-    b <- momentum * b + g / d                         if momentum > 0 (b starts at 0)
-    theta <- theta - lr * b                           if momentum > 0
-    theta <- theta - lr * g / d                       otherwise
-
-The average forgets: a squared gradient from k steps ago weighs alpha^k, so v reflects
-roughly the last 1 / (1 - alpha) steps (10 for alpha = 0.9). With a constant gradient g
-the effective learning rate lr / d tends to lr / |g|.
-
-Conventions differ between libraries, and both are here:
-- eps: PyTorch adds it after the square root, Keras and TensorFlow inside it
-  (``eps_inside_sqrt=True``). It matters only where v is as small as eps (or eps^2).
-- momentum: PyTorch (and minigrad) keep lr outside the buffer b; Keras folds it in
-  (b <- momentum * b + lr * g / d; theta <- theta - b). The two agree while lr is constant.
-
-Source: Hinton, Srivastava & Swersky, "Neural Networks for Machine Learning", lecture 6e
-(2012); the centered form from Graves, "Generating Sequences With Recurrent Neural
-Networks" (2013).
-
-Defaults   minigrad (Hinton's lecture)   PyTorch   Keras
-lr         0.001                         0.01      0.001
-alpha      0.9                           0.99      0.9 (rho)
-eps        1e-8, outside the sqrt        1e-8      1e-7, inside the sqrt
-"""
+"""The RMSprop optimizer. Its update rule opens the class docstring below, so
+``help(optim.RMSprop)`` shows it."""
 
 from __future__ import annotations
 
@@ -40,6 +10,42 @@ from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
+    """RMSprop: AdaGrad's per-coordinate step sizes, with the sum of squared gradients replaced
+    by a moving average, so the step size levels off instead of decaying for ever.
+
+        g <- grad + weight_decay * theta                  if weight_decay != 0
+        v <- alpha * v + (1 - alpha) * g^2                moving average of g^2 (v starts at 0)
+        m <- m + (1 - alpha) * (g - m)                    if centered: moving average of g
+        d <- sqrt(v - m^2) + eps                          if centered
+        d <- sqrt(v) + eps                                otherwise
+        d <- sqrt(v + eps) (or sqrt(v - m^2 + eps))       instead, if eps_inside_sqrt
+        b <- momentum * b + g / d                         if momentum > 0 (b starts at 0)
+        theta <- theta - lr * b                           if momentum > 0
+        theta <- theta - lr * g / d                       otherwise
+
+    The average forgets: a squared gradient from k steps ago weighs alpha^k, so v reflects
+    roughly the last 1 / (1 - alpha) steps (10 for alpha = 0.9). With a constant gradient g
+    the effective learning rate lr / d tends to lr / |g|.
+
+    Conventions differ between libraries, and both are here:
+    - eps: PyTorch adds it after the square root, Keras and TensorFlow inside it
+      (``eps_inside_sqrt=True``). It matters only where v is as small as eps (or eps^2).
+    - momentum: PyTorch (and minigrad) keep lr outside the buffer b; Keras folds it in
+      (b <- momentum * b + lr * g / d; theta <- theta - b). The two agree while lr is constant.
+
+    Source: Hinton, Srivastava & Swersky, "Neural Networks for Machine Learning", lecture 6e
+    (2012); the centered form from Graves, "Generating Sequences With Recurrent Neural
+    Networks" (2013).
+
+    Defaults   minigrad (Hinton's lecture)   PyTorch   Keras
+    lr         0.001                         0.01      0.001
+    alpha      0.9                           0.99      0.9 (rho)
+    eps        1e-8, outside the sqrt        1e-8      1e-7, inside the sqrt
+
+    Arguments and ``state_dict`` follow ``torch.optim.RMSprop``; for ``params``, parameter groups
+    and the errors bad hyper-parameters raise, see ``Optimizer``.
+    """
+
     defaults = {
         "lr": 1e-3,
         "alpha": 0.9,

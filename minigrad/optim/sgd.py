@@ -1,22 +1,5 @@
-"""Stochastic gradient descent, with optional momentum, dampening, Nesterov momentum and
-weight decay.
-
-    g <- grad + weight_decay * theta                  if weight_decay != 0
-    if momentum != 0:
-        b <- g                                        on the first step
-        b <- momentum * b + (1 - dampening) * g       on later steps
-        g <- g + momentum * b                         if nesterov
-        g <- b                                        otherwise
-    theta <- theta - lr * g
-
-Sources: Robbins & Monro (1951); momentum as in Sutskever et al., "On the importance of
-initialization and momentum in deep learning" (ICML 2013), in PyTorch's form, where the
-learning rate multiplies the buffer b instead of being folded into it.
-
-Defaults      minigrad      PyTorch       Keras
-lr            0.01          0.001         0.01
-momentum      0             0             0
-"""
+"""The SGD optimizer. Its update rule opens the class docstring below, so
+``help(optim.SGD)`` shows it."""
 
 from __future__ import annotations
 
@@ -27,6 +10,29 @@ from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum, dampening, Nesterov momentum and
+    weight decay.
+
+        g <- grad + weight_decay * theta                  if weight_decay != 0
+        if momentum != 0:
+            b <- g                                        on the first step
+            b <- momentum * b + (1 - dampening) * g       on later steps
+            g <- g + momentum * b                         if nesterov
+            g <- b                                        otherwise
+        theta <- theta - lr * g
+
+    Sources: Robbins & Monro (1951); momentum as in Sutskever et al., "On the importance of
+    initialization and momentum in deep learning" (ICML 2013), in PyTorch's form, where the
+    learning rate multiplies the buffer b instead of being folded into it.
+
+    Defaults      minigrad      PyTorch       Keras
+    lr            0.01          0.001         0.01
+    momentum      0             0             0
+
+    Arguments and ``state_dict`` follow ``torch.optim.SGD``; for ``params``, parameter groups
+    and the errors bad hyper-parameters raise, see ``Optimizer``.
+    """
+
     defaults = {"lr": 1e-2, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False}
     checks = {
         "lr": check_non_negative,
