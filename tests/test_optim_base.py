@@ -46,6 +46,16 @@ class TestParameterGroups:
         optimizer.zero_grad()
         assert p.grad is None
 
+    def test_zero_grad_without_set_to_none_fills_the_same_arrays_with_zeros(self):
+        p, q = param(1.0), param(2.0)
+        p.grad = grad = np.ones(1)
+        optimizer = optim.SGD([p, q])
+        optimizer.zero_grad(set_to_none=False)
+        assert p.grad is grad and grad[0] == 0
+        assert q.grad is None  # nothing to fill, as in PyTorch
+        with pytest.raises(TypeError, match="set_to_none must be True or False"):
+            optimizer.zero_grad(set_to_none=0)
+
     def test_step_calls_the_closure_and_returns_its_loss(self):
         p = param(3.0)
         optimizer = optim.SGD([p], lr=0.1)

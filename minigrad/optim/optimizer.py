@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..checks import check_decay, check_int, check_non_negative
+from ..checks import check_bool, check_decay, check_int, check_non_negative
 from ..tensor import Tensor, no_grad
 
 __all__ = ["Optimizer", "check_betas"]
@@ -119,11 +119,16 @@ class Optimizer:
         self.param_groups.append(filled)
 
     # ----------------------------------------------------------------- the loop
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: set it to None (PyTorch's default), or with
+        ``set_to_none=False`` fill the existing gradient arrays with zeros."""
+        set_to_none = check_bool("set_to_none", set_to_none)
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad[...] = 0
 
     def step(self, closure=None):
         """Update every parameter that has a gradient, in place, and bump its version counter
