@@ -96,10 +96,13 @@ class Module:
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         if not isinstance(name, str):
             raise TypeError(f"module name should be a string, got {type(name).__name__}")
-        if not name or "." in name:
-            raise KeyError(f"module name can't be empty or contain \".\", got {name!r}")
+        # no single quotes in these messages: KeyError shows its message with repr()
+        if not name:
+            raise KeyError("a module name cannot be empty")
+        if "." in name:
+            raise KeyError(f'module name "{name}" cannot contain "." (it separates the parts of "layers.0.weight")')
         if name not in self._modules and hasattr(self, name):
-            raise KeyError(f"attribute {name!r} already exists")
+            raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
         setattr(self, name, module)
 
     # ----------------------------------------------------------------- traversal
