@@ -376,7 +376,8 @@ def nll_loss(input: Tensor, target, reduction: str = "mean", *, ignore_index: in
     row (N,). Gradient: -1 at each counted target, divided by their number for 'mean'.
     """
     check_choice("reduction", reduction, REDUCTIONS)
-    ignore_index = check_int("ignore_index", ignore_index)
+    if type(ignore_index) is not int:
+        ignore_index = check_int("ignore_index", ignore_index)
     input = _as_tensor(input)
     labels, kept = _class_targets(input, target, "nll_loss", ignore_index)
     a = input.data
@@ -422,17 +423,22 @@ def cross_entropy(
     type is a TypeError, a ``label_smoothing`` outside [0, 1] a ValueError.
     """
     check_choice("reduction", reduction, REDUCTIONS)
-    ignore_index = check_int("ignore_index", ignore_index)
-    eps = check_range("label_smoothing", label_smoothing, 0, 1)
+    if type(ignore_index) is not int:  # the checks run only when the cheap test fails: this is called every step
+        ignore_index = check_int("ignore_index", ignore_index)
+    eps = label_smoothing
+    if type(eps) is not float or not 0.0 <= eps <= 1.0:
+        eps = check_range("label_smoothing", label_smoothing, 0, 1)
     input = _as_tensor(input)
-    if input.ndim == 2 and np.shape(target) == input.shape:
+    target_shape = getattr(target, "shape", None)
+    if input.ndim == 2 and (np.shape(target) if target_shape is None else target_shape) == input.shape:
         return _cross_entropy_with_probabilities(input, target, reduction, ignore_index, eps)
     labels, kept = _class_targets(input, target, "cross_entropy", ignore_index)
     a = input.data
     n, classes = a.shape
     rows = np.arange(n)
-    log_p = _log_softmax_rows(a)
-    losses = -log_p[rows, labels]
+    log_p = _log_softmax_rows(a, rows)
+    picked = log_p[rows, labels]
+    losses = -picked
     if eps:  # PyTorch's order: (1 - eps) * nll + smooth * (eps / C)
         losses = (1 - eps) * losses + -log_p.sum(axis=1) * (eps / classes)
     if kept is not None:
@@ -441,8 +447,9 @@ def cross_entropy(
 
     def backward(g):
         grad = np.exp(log_p)
-        grad[rows, labels] = np.expm1(log_p[rows, labels]) + eps  # p - 1 without cancellation, + eps
-        if eps:
+        grad[rows, labels] = np.expm1(picked)  # p - 1 without cancellation
+        if eps:  # p - (1 - eps) one_hot - eps / C
+            grad[rows, labels] += eps
             grad -= eps / classes
         if kept is not None:
             grad[~kept] = 0
@@ -464,7 +471,7 @@ def _cross_entropy_with_probabilities(input: Tensor, target, reduction: str, ign
         raise ValueError(f"cross_entropy: ignore_index={ignore_index} does not apply to class-probability targets")
     x, t, parents = _same_shape_target(input, target, "cross_entropy")
     n, classes = x.shape
-    log_p = _log_softmax_rows(x)
+    log_p = _log_softmax_rows(x, np.arange(n))
     q = t * (1 - eps) + eps / classes if eps else t
     losses = -(log_p * q).sum(axis=1)
 
@@ -479,11 +486,10 @@ def _cross_entropy_with_probabilities(input: Tensor, target, reduction: str, ign
     return _node(_reduce_classes(losses, reduction, n), parents, backward, "cross_entropy")
 
 
-def _log_softmax_rows(a: np.ndarray) -> np.ndarray:
+def _log_softmax_rows(a: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """log softmax of each row of ``a`` (N, C), exact where log(1 + r) would round r away:
     with m the row's largest entry and r the sum of exp(x_j - m) over the others,
-    log-sum-exp is m + log1p(r)."""
-    rows = np.arange(len(a))
+    log-sum-exp is m + log1p(r). ``rows`` is np.arange(N)."""
     top = a.argmax(axis=1)  # each row's largest logit (the first if several tie)
     shifted = a - a[rows, top][:, None]  # finite for any finite logits; 0 at the max
     others = np.exp(shifted)
@@ -647,13 +653,17 @@ def _class_targets(input: Tensor, target, fn: str, ignore_index: int) -> tuple[n
     if labels.shape != (n,):
         raise ValueError(f"{fn}: {n} rows of scores need {n} targets of shape ({n},), got shape {labels.shape}")
     kept = None
-    ignored = labels == ignore_index
-    if ignored.any():
-        kept = ~ignored
-        labels = np.where(ignored, 0, labels)
-    if n and (labels.min() < 0 or labels.max() >= classes):
-        bad = labels[(labels < 0) | (labels >= classes)][0]
-        raise ValueError(f"{fn}: target class {bad} is out of range for {classes} classes (0 to {classes - 1})")
+    if n:
+        lowest, highest = np.minimum.reduce(labels), np.maximum.reduce(labels)
+        if lowest <= ignore_index <= highest:  # only then can a target be ignore_index (not for -100)
+            ignored = labels == ignore_index
+            if np.logical_or.reduce(ignored):
+                kept = ~ignored
+                labels = np.where(ignored, 0, labels)
+                lowest, highest = np.minimum.reduce(labels), np.maximum.reduce(labels)
+        if lowest < 0 or highest >= classes:
+            bad = labels[(labels < 0) | (labels >= classes)][0]
+            raise ValueError(f"{fn}: target class {bad} is out of range for {classes} classes (0 to {classes - 1})")
     return labels, kept
 
 
