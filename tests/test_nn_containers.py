@@ -240,6 +240,8 @@ class TestModuleMethods:
     def test_to_other_devices_is_refused(self):
         with pytest.raises(ValueError, match="minigrad computes on the CPU only: device must be 'cpu', got 'cuda'"):
             Stack().to("cuda")
+        with pytest.raises(TypeError, match="device must be a string such as 'cpu', got 0"):
+            Stack().to(device=0)
 
     @pytest.mark.parametrize("how", ["positional", "keyword", "with device", "like a tensor"])
     def test_to_dtype_casts_floating_parameters_gradients_and_buffers(self, how):

@@ -192,7 +192,7 @@ class Module:
     def to(self, *args, device=None, dtype=None) -> Module:
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)`` (its dtype),
         returning self (``torch.nn.Module.to``). minigrad computes on the CPU only: ``device``
-        must be ``"cpu"`` (or ``"cpu:N"``), anything else is a ValueError, so that
+        must be ``"cpu"`` (or ``"cpu:N"``), another string is a ValueError, so that
         ``model.to(device)`` runs unchanged where the device is the CPU. A floating-point
         ``dtype`` casts every floating-point parameter, its gradient and every floating-point
         buffer, in place in the module (new arrays; each parameter's version goes up, so a graph
@@ -205,7 +205,9 @@ class Module:
                 dtype = arg.dtype if isinstance(arg, Tensor) else arg
             else:
                 raise TypeError(f"to() takes at most one device and one dtype, got {args!r}")
-        if device is not None and (not isinstance(device, str) or device.partition(":")[0] != "cpu"):
+        if device is not None and not isinstance(device, str):
+            raise TypeError(f"device must be a string such as 'cpu', got {device!r}")
+        if device is not None and device.partition(":")[0] != "cpu":
             raise ValueError(f"minigrad computes on the CPU only: device must be 'cpu', got {device!r}")
         if dtype is None:
             return self
