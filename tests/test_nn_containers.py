@@ -33,11 +33,14 @@ class TestModuleList:
 
     def test_an_optimizer_trains_the_listed_layers(self):
         model = Stack()
-        before = model.layers[0].weight.data.copy()
         optimizer = optim.SGD(model.parameters(), lr=0.1)
+        assert any(p is model.layers[1].bias for p in optimizer.param_groups[0]["params"])
         model(mg.Tensor(np.ones((4, 2)))).sum().backward()
+        # the last hidden layer's bias gradient is head.weight where its relu is open, once per row
+        open_units = model.layers[1](model.layers[0](mg.Tensor(np.ones((1, 2)))).relu()).data[0] > 0
+        expected = model.layers[1].bias.data - 0.1 * 4 * model.head.weight.data[0] * open_units
         optimizer.step()
-        assert not np.array_equal(model.layers[0].weight.data, before)
+        np.testing.assert_allclose(model.layers[1].bias.data, expected, rtol=1e-6, atol=1e-7)
 
     def test_indexing(self):
         layers = linears(1, 2, 3, 4)
