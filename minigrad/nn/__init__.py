@@ -1,12 +1,13 @@
 """Neural-network building blocks: Module, layers, losses, initialisers."""
 
 from . import functional, init, utils
-from .activation import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .batchnorm import BatchNorm1d
-from .container import Sequential
+from .container import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
+from .embedding import Embedding
 from .flatten import Flatten
-from .linear import Linear
+from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, Parameter
 
@@ -17,12 +18,21 @@ __all__ = [
     "Module",
     "Parameter",
     "Linear",
+    "Identity",
+    "Embedding",
     "Sequential",
+    "ModuleList",
+    "ModuleDict",
     "ReLU",
     "Tanh",
     "Sigmoid",
     "LeakyReLU",
+    "GELU",
+    "ELU",
+    "Softplus",
+    "SiLU",
     "Softmax",
+    "LogSoftmax",
     "Dropout",
     "Flatten",
     "BatchNorm1d",

@@ -1,12 +1,16 @@
-"""Sequential: modules applied one after another."""
+"""Containers: Sequential applies modules one after another; ModuleList and ModuleDict
+only hold them, so that their parameters are registered (a plain Python list hides them
+from ``parameters()``, ``state_dict()`` and the optimizer)."""
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 
 from .module import Module
 
-__all__ = ["Sequential"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
 class Sequential(Module):
@@ -22,7 +26,7 @@ class Sequential(Module):
         for name, module in named:
             if not isinstance(module, Module):
                 raise TypeError(f"Sequential takes Modules; item {name} is a {type(module).__name__}")
-            setattr(self, name, module)
+            self.add_module(name, module)
 
     def forward(self, x):
         for module in self._modules.values():
@@ -40,3 +44,172 @@ class Sequential(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters belong to the owner (``torch.nn.ModuleList``)::
+
+        self.layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+        for layer in self.layers:
+            x = layer(x).relu()
+
+    Children are named "0", "1", ... by position and renumbered after ``insert`` and ``del``,
+    so parameters are "layers.0.weight" etc., PyTorch's keys. Supports ``len``, iteration,
+    ``m[i]`` (negative too; a slice gives a new ModuleList), ``m[i] = module``, ``del m[i]``
+    (or a slice), ``append``, ``extend``, ``insert`` (Python's list rule for any index), ``pop``,
+    ``+=`` and ``+``. An item that is not a Module raises TypeError, an index out of range
+    IndexError, a non-integer index TypeError. A ModuleList has no ``forward``: calling it
+    raises NotImplementedError, as in PyTorch.
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(
+            "a ModuleList is not callable: call its modules, e.g. `for layer in self.layers: x = layer(x)`"
+        )
+
+    def _position(self, index) -> int:
+        i = operator.index(index)  # TypeError for "0" or 1.0, as a list gives
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"index {i} is out of range for a ModuleList of {len(self)} modules")
+        return i % len(self)
+
+    def _renumber(self, modules: list) -> None:
+        """Hold exactly ``modules``, named "0", "1", ... in order."""
+        for name in list(self._modules):
+            delattr(self, name)
+        for i, module in enumerate(modules):
+            self.add_module(str(i), module)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ModuleList(list(self._modules.values())[index])
+        return self._modules[str(self._position(index))]
+
+    def __setitem__(self, index, module: Module) -> None:
+        self.add_module(str(self._position(index)), module)
+
+    def __delitem__(self, index) -> None:
+        modules = list(self._modules.values())
+        del modules[index if isinstance(index, slice) else self._position(index)]
+        self._renumber(modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(list(self._modules.values()))
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *_modules_of(other, "ModuleList +")])
+
+    def append(self, module: Module) -> ModuleList:
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        for module in _modules_of(modules, "ModuleList.extend"):  # all checked before any is added
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        modules = list(self._modules.values())
+        modules.insert(operator.index(index), _modules_of([module], "ModuleList.insert")[0])
+        self._renumber(modules)
+
+    def pop(self, index: int = -1) -> Module:
+        module = self[index]
+        del self[index]
+        return module
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters belong to the owner (``torch.nn.ModuleDict``):
+    ``ModuleDict({"enc": nn.Linear(4, 2), "dec": nn.Linear(2, 4)})`` names its parameters
+    "enc.weight" etc. Keeps insertion order; supports ``d[key]``, ``d[key] = module``,
+    ``del d[key]``, ``in``, ``len``, iteration over keys, ``keys()``, ``values()``,
+    ``items()``, ``update()``, ``pop()``, ``clear()``. Keys follow ``Module.add_module``: a
+    key that is not a string or a value that is not a Module is a TypeError; an empty key,
+    one with ".", or the name of a Module attribute ("train", "forward") a KeyError. Calling
+    a ModuleDict raises NotImplementedError, as in PyTorch.
+    """
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError("a ModuleDict is not callable: call its modules, e.g. `self.layers['enc'](x)`")
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self._modules:
+            raise KeyError(key)
+        delattr(self, key)
+
+    def __contains__(self, key) -> bool:
+        return key in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._modules))
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace entries from a mapping or from (key, module) pairs."""
+        if isinstance(modules, Mapping):
+            pairs = list(modules.items())
+        elif isinstance(modules, Iterable) and not isinstance(modules, (str, Module)):
+            pairs = list(modules)
+            for i, pair in enumerate(pairs):
+                if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                    raise TypeError(f"ModuleDict.update: item {i} must be a (key, module) pair, got {pair!r}")
+        else:
+            raise TypeError(
+                f"ModuleDict.update takes a mapping or (key, module) pairs, got {type(modules).__name__}"
+            )
+        for key, module in pairs:
+            self[key] = module
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        for key in list(self._modules):
+            del self[key]
+
+
+def _modules_of(modules, where: str) -> list:
+    """``modules`` as a list, each item checked to be a Module."""
+    if not isinstance(modules, Iterable):
+        raise TypeError(f"{where} takes an iterable of Modules, got {type(modules).__name__}")
+    modules = list(modules)
+    for i, module in enumerate(modules):
+        if not isinstance(module, Module):
+            raise TypeError(f"{where}: item {i} is a {type(module).__name__}, not a Module")
+    return modules

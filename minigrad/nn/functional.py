@@ -1,11 +1,12 @@
 """Functions behind the layers and losses.
 
 Most are built from the engine's ops. The ones below with their own backward are single
-ops because one node is faster than several and, for the losses, because the fused
-gradient is exact where a composition has kinks or loses precision: ``linear``
-(x W^T + b), the losses ``mse_loss``, ``l1_loss``, ``cross_entropy`` (softmax - one-hot),
-``binary_cross_entropy_with_logits`` (sigmoid(x) - y) and ``binary_cross_entropy``
-(PyTorch's clamped form).
+ops because one node is faster than several and, for the losses and activations, because
+the fused gradient is exact where a composition has kinks or loses precision: the
+activations ``gelu``, ``elu``, ``softplus``, ``silu``; ``linear`` (x W^T + b) and
+``embedding`` (rows picked by index); the losses ``mse_loss``, ``l1_loss``, ``nll_loss``,
+``cross_entropy`` (softmax - one-hot), ``binary_cross_entropy_with_logits``
+(sigmoid(x) - y) and ``binary_cross_entropy`` (PyTorch's clamped form).
 
 Every loss takes ``input`` (a Tensor), ``target`` (a Tensor or an ndarray) and
 ``reduction``: ``'mean'`` (the default; a 0-d Tensor), ``'sum'`` (a 0-d Tensor) or
@@ -21,11 +22,13 @@ the docstring says so and this one gives the exact value.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..checks import check_bool, check_choice, check_number, check_probability
+from ..checks import check_alias, check_bool, check_choice, check_int, check_number, check_probability, check_range
 from ..rng import as_generator
-from ..tensor import Tensor, _node, get_default_dtype
+from ..tensor import Tensor, _floating, _node, get_default_dtype
 
 __all__ = [
     "relu",
@@ -34,7 +37,13 @@ __all__ = [
     "leaky_relu",
     "softmax",
     "log_softmax",
+    "gelu",
+    "elu",
+    "softplus",
+    "silu",
     "linear",
+    "embedding",
+    "one_hot",
     "dropout",
     "mse_loss",
     "l1_loss",
@@ -52,30 +61,158 @@ _BCE_EPSILON = float(np.float32(1e-12))
 
 
 # --------------------------------------------------------------------- activations
-def relu(x: Tensor) -> Tensor:
-    return x.relu()
+def relu(input: Tensor) -> Tensor:
+    return input.relu()
 
 
-def tanh(x: Tensor) -> Tensor:
-    return x.tanh()
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
 
 
-def sigmoid(x: Tensor) -> Tensor:
-    return x.sigmoid()
+def sigmoid(input: Tensor) -> Tensor:
+    return input.sigmoid()
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, negative_slope * x elsewhere (``torch.nn.functional.leaky_relu``).
     ``negative_slope`` is a finite number (TypeError / ValueError otherwise)."""
-    return x.leaky_relu(check_number("negative_slope", negative_slope))
+    return input.leaky_relu(check_number("negative_slope", negative_slope))
 
 
-def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return x.softmax(axis)
+def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim`` (``torch.nn.functional.softmax``); ``axis`` is the
+    same argument by numpy's name (both: TypeError). Neither means the last axis (PyTorch
+    would guess an axis from the number of dimensions, with a warning). Same shape as
+    ``input``; integers become the default float dtype."""
+    return input.softmax(check_alias("dim", dim, "axis", axis, default=-1))
 
 
-def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return x.log_softmax(axis)
+def log_softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """log(softmax(x)) along ``dim`` (or ``axis``; default the last), computed stably
+    (``torch.nn.functional.log_softmax``)."""
+    return input.log_softmax(check_alias("dim", dim, "axis", axis, default=-1))
+
+
+# sqrt(1/2) and 1/sqrt(2 pi) as PyTorch writes them (M_SQRT1_2, M_2_SQRTPI * M_SQRT1_2 * 0.5),
+# so the same constants round the same way
+_SQRT1_2 = 0.70710678118654752440
+_INV_SQRT_2PI = 1.12837916709551257390 * _SQRT1_2 * 0.5
+_TANH_BETA = 1.41421356237309504880 * 1.12837916709551257390 * 0.5  # sqrt(2 / pi)
+_TANH_KAPPA = 0.044715
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x), Phi the standard normal CDF (Hendrycks & Gimpel, 2016;
+    ``torch.nn.functional.gelu``). Same shape and dtype as ``input`` (integers become the
+    default float dtype); ``approximate`` other than 'none' or 'tanh' is a ValueError.
+
+    'none' (exact): Phi(x) = erfc(-x / sqrt(2)) / 2 and the gradient Phi(x) + x phi(x),
+    phi(x) = exp(-x^2 / 2) / sqrt(2 pi). numpy has no erf, so each element goes through
+    Python's ``math.erfc`` (exact to the last bit or two, about 0.1 us per element: a few times
+    slower than tanh). PyTorch writes Phi as (1 + erf(x / sqrt(2))) / 2, which cancels to 0 for
+    x < -8.3: there it gives gelu(x) = -0 and the gradient x phi(x) alone, where this gives the
+    tiny true values (gelu(-10) = -7.6e-23).
+
+    'tanh': Phi(x) ~ (1 + tanh(u)) / 2 with u = sqrt(2 / pi) (x + 0.044715 x^3), PyTorch's
+    constants, computed as sigmoid(2u) (the same number, without the cancellation of 1 + tanh(u)
+    for x << 0). Where x^3 overflows (|x| > 5e102 in float64, 7e12 in float32) the gradient
+    is 1 or 0, where PyTorch's formula gives nan.
+    """
+    approximate = check_choice("approximate", approximate, ("none", "tanh"))
+    input = _as_tensor(input)
+    a = _floating(input.data)
+    if approximate == "none":
+        x = a.astype(np.float64, copy=False)  # a float32 input is computed in float64, rounded once
+        cdf = 0.5 * np.fromiter(map(math.erfc, (x * -_SQRT1_2).ravel().tolist()), np.float64, x.size).reshape(x.shape)
+        out = (x * cdf).astype(a.dtype, copy=False)
+
+        def backward(g):
+            with np.errstate(over="ignore"):  # x^2 = inf for |x| > 1e154: the density is 0 there
+                pdf = np.exp(-0.5 * (x * x)) * _INV_SQRT_2PI
+            return ((g * (cdf + x * pdf)).astype(a.dtype, copy=False),)
+
+        return _node(out, (input,), backward, "gelu")
+
+    with np.errstate(over="ignore"):  # x^3 = inf makes u = +-inf: the tails, handled exactly
+        u = _TANH_BETA * (a + _TANH_KAPPA * (a * a * a))
+        e = np.exp(-2 * np.abs(u))
+        s = np.where(u >= 0, 1, e) / (1 + e)  # sigmoid(2u) = (1 + tanh(u)) / 2, exact in both tails
+    out = a * s
+
+    def backward(g):
+        # d/dx x sigmoid(2u) = s + x * 2 s (1 - s) du/dx, with s (1 - s) = e / (1 + e)^2; where e
+        # is 0 that term is 0, even if x du/dx overflowed
+        with np.errstate(over="ignore", invalid="ignore"):
+            slope = a * (2 * e / ((1 + e) * (1 + e))) * (_TANH_BETA * (1 + 3 * _TANH_KAPPA * (a * a)))
+        return (g * (s + np.where(e > 0, slope, 0)),)
+
+    return _node(out, (input,), backward, "gelu")
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """x where x > 0, alpha (exp(x) - 1) elsewhere (Clevert et al., 2015;
+    ``torch.nn.functional.elu``), with expm1 for exp(x) - 1 as PyTorch. Gradient 1 where
+    x > 0, alpha exp(x) elsewhere (alpha at x = 0, PyTorch's choice). ``alpha`` is a finite
+    number (TypeError / ValueError otherwise). Same shape and dtype as ``input``."""
+    alpha = check_number("alpha", alpha)
+    input = _as_tensor(input)
+    a = _floating(input.data)
+    positive = a > 0
+    negative_part = np.minimum(a, 0)  # exp of the positive entries is never needed, and could overflow
+    out = np.where(positive, a, alpha * np.expm1(negative_part))
+
+    def backward(g):
+        return (np.where(positive, g, g * (alpha * np.exp(negative_part))),)
+
+    return _node(out, (input,), backward, "elu")
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold
+    (``torch.nn.functional.softplus``): a smooth relu. Gradient sigmoid(beta x), 1 above the
+    threshold. ``beta`` is a finite non-zero number, ``threshold`` a finite number
+    (TypeError / ValueError otherwise). Same shape and dtype as ``input``.
+
+    log(1 + exp(y)) is computed as max(y, 0) + log1p(exp(-|y|)), which cannot overflow: with a
+    threshold above exp's range (e.g. threshold=1000 at x = 1000) PyTorch gives inf and a nan
+    gradient, this gives x and 1.
+    """
+    beta, threshold = _softplus_arguments(beta, threshold)
+    input = _as_tensor(input)
+    a = _floating(input.data)
+    y = a * beta
+    linear = y > threshold
+    e = np.exp(-np.abs(y))
+    out = np.where(linear, a, (np.maximum(y, 0) + np.log1p(e)) / beta)
+
+    def backward(g):
+        sigmoid_y = np.where(y >= 0, 1, e) / (1 + e)
+        return (np.where(linear, g, g * sigmoid_y),)
+
+    return _node(out, (input,), backward, "softplus")
+
+
+def _softplus_arguments(beta, threshold) -> tuple[float, float]:
+    beta, threshold = check_number("beta", beta), check_number("threshold", threshold)
+    if beta == 0:
+        raise ValueError("beta must be non-zero: softplus divides by it")
+    return beta, threshold
+
+
+def silu(input: Tensor) -> Tensor:
+    """x * sigmoid(x), also called swish (``torch.nn.functional.silu``). Gradient
+    sigmoid(x) (1 + x (1 - sigmoid(x))), PyTorch's formula. Same shape and dtype as
+    ``input``."""
+    input = _as_tensor(input)
+    a = _floating(input.data)
+    e = np.exp(-np.abs(a))
+    s = np.where(a >= 0, 1, e) / (1 + e)  # sigmoid, exact in both tails
+    out = a * s
+
+    def backward(g):
+        return (g * s * (1 + a * (1 - s)),)
+
+    return _node(out, (input,), backward, "silu")
 
 
 # --------------------------------------------------------------------- layers
@@ -112,6 +249,65 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     parents = (input, weight) if bias is None else (input, weight, bias)
     return _node(out, parents, backward, "linear")
+
+
+def embedding(input, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` picked by integer indices: ``weight[input]``
+    (``torch.nn.functional.embedding``).
+
+    ``input`` is an integer Tensor, ndarray or list of any shape (...), each entry in
+    [0, num_embeddings); ``weight`` is (num_embeddings, embedding_dim); the result is
+    (..., embedding_dim) in the weight's dtype. The gradient of ``weight`` is dense: each
+    row gets the sum of the output gradients of every position that picked it (a repeated
+    index adds up), except the row ``padding_idx`` (if given; negative counts from the end),
+    which gets none. Float or bool indices raise TypeError, an index out of range IndexError
+    (as PyTorch's) naming it; a ``weight`` that is not a Tensor TypeError, one that is not 2-D
+    or a ``padding_idx`` out of range ValueError.
+    """
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"embedding: weight must be a Tensor, got {type(weight).__name__}")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}")
+    num_embeddings = weight.shape[0]
+    if padding_idx is not None:
+        padding_idx = _padding_index(padding_idx, num_embeddings)
+    indices = _indices(input, "embedding")
+    if indices.size and (indices.min() < 0 or indices.max() >= num_embeddings):
+        bad = indices[(indices < 0) | (indices >= num_embeddings)][0]
+        raise IndexError(
+            f"embedding: index {bad} is out of range for num_embeddings={num_embeddings} "
+            f"(indices must be in [0, {num_embeddings - 1}])"
+        )
+    w = weight.data
+
+    def backward(g):
+        grad = np.zeros(w.shape, w.dtype)
+        np.add.at(grad, indices, g)  # a repeated index adds each of its gradients
+        if padding_idx is not None:
+            grad[padding_idx] = 0
+        return (grad,)
+
+    return _node(w[indices], (weight,), backward, "embedding")
+
+
+def one_hot(tensor, num_classes: int = -1) -> Tensor:
+    """Integer classes (...) -> int64 (..., num_classes), 1 at each class and 0 elsewhere
+    (``torch.nn.functional.one_hot``). ``tensor`` is an integer Tensor, ndarray or list;
+    ``num_classes=-1`` means one more than the largest class. Float or bool input is a
+    TypeError; a negative class, a class >= num_classes, num_classes < -1, or -1 with an
+    empty input (nothing to count from) is a ValueError. Use ``.float()`` or
+    ``mg.Tensor(one_hot(y).data, dtype=np.float32)`` to compute with it."""
+    num_classes = check_int("num_classes", num_classes, minimum=-1)
+    labels = _indices(tensor, "one_hot")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"one_hot: class values must be non-negative, got {labels.min()}")
+    if num_classes == -1:
+        if labels.size == 0:
+            raise ValueError("one_hot: cannot infer num_classes from an empty tensor; pass num_classes")
+        num_classes = int(labels.max()) + 1
+    elif labels.size and labels.max() >= num_classes:
+        raise ValueError(f"one_hot: class {labels.max()} is out of range for num_classes={num_classes}")
+    return Tensor(labels[..., None] == np.arange(num_classes), dtype=np.int64)
 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng=None) -> Tensor:
@@ -169,51 +365,155 @@ def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
     return _node(_reduce_array(np.abs(diff), reduction), parents, backward, "l1_loss")
 
 
-def nll_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target, reduction: str = "mean", *, ignore_index: int = -100) -> Tensor:
     """Negative log-likelihood -input[i, target[i]] (``F.nll_loss``).
 
     ``input``: log-probabilities (N, C), floating point. ``target``: integer classes (N,)
     in [0, C), an ndarray or an integer Tensor (never differentiable; a float target is a
-    TypeError, a class out of range a ValueError). 'none' gives one loss per row (N,).
+    TypeError, a class out of range a ValueError). A target equal to ``ignore_index`` (an
+    int, default -100) contributes 0 and no gradient, and 'mean' averages over the other
+    targets only: nan if every target is ignored, as in PyTorch. 'none' gives one loss per
+    row (N,). Gradient: -1 at each counted target, divided by their number for 'mean'.
     """
     check_choice("reduction", reduction, REDUCTIONS)
+    if type(ignore_index) is not int:
+        ignore_index = check_int("ignore_index", ignore_index)
     input = _as_tensor(input)
-    labels = _class_targets(input, target, "nll_loss")
-    return _reduce(-input[np.arange(len(labels)), labels], reduction)
+    labels, kept = _class_targets(input, target, "nll_loss", ignore_index)
+    a = input.data
+    rows = np.arange(len(labels))
+    losses = -a[rows, labels]
+    if kept is not None:
+        losses = np.where(kept, losses, 0)
+    count = len(labels) if kept is None else int(np.count_nonzero(kept))
+
+    def backward(g):
+        grad = np.zeros(a.shape, a.dtype)
+        grad[rows, labels] = -_class_scale(g, reduction, count) * (1 if kept is None else kept)
+        return (grad,)
+
+    return _node(_reduce_classes(losses, reduction, count), (input,), backward, "nll_loss")
 
 
-def cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tensor:
-    """-log softmax(input)[target] for raw logits (N, C) and integer classes (N,)
-    (``F.cross_entropy`` with class-index targets; targets as in ``nll_loss``).
+def cross_entropy(
+    input: Tensor, target, reduction: str = "mean", *, ignore_index: int = -100, label_smoothing: float = 0.0
+) -> Tensor:
+    """Cross-entropy of raw logits (N, C) against class indices (N,) or class probabilities
+    (N, C) (``F.cross_entropy``).
+
+    Class indices (integers, as in ``nll_loss``): loss_i = -log softmax(input_i)[target_i].
+    A target equal to ``ignore_index`` (an int, default -100) contributes 0 and no gradient,
+    and 'mean' averages over the other targets only (nan if every target is ignored, as in
+    PyTorch). ``label_smoothing`` eps in [0, 1] mixes in the uniform distribution, PyTorch's
+    formula: loss_i = (1 - eps) (-log p_i[target_i]) + eps / C * sum_c (-log p_ic), 0 for an
+    ignored target. Gradient with respect to the logits: p_i - (1 - eps) one_hot(target_i) -
+    eps / C, divided by the number of counted targets for 'mean'.
+
+    Class probabilities (a floating-point target of the input's shape, e.g. soft labels):
+    loss_i = -sum_c q_ic log p_ic with q = (1 - eps) target + eps / C; 'mean' divides by N.
+    Gradients: p_i sum_c q_ic - q_i for the logits, -(1 - eps) log p_i for a target Tensor that
+    requires grad. ``ignore_index`` does not apply: a non-negative one is a ValueError, as in
+    PyTorch.
 
     Finite for logits of any size. With m the row's largest logit and r the sum of
     exp(x_j - m) over the other entries, log-sum-exp is m + log1p(r), so a confident
     correct prediction gets its true loss (logits [0, -40], class 0: 4.25e-18, where
-    PyTorch's log(1 + r) rounds to 0). The gradient with respect to the logits is
-    softmax(input) - one_hot(target), with the target entry computed as
-    expm1(log_softmax) (-4.25e-18 there, not 0).
+    PyTorch's log(1 + r) rounds to 0), and the target entry of the gradient is computed as
+    expm1(log p) (-4.25e-18 there, not 0). A wrong ``ignore_index`` or ``label_smoothing``
+    type is a TypeError, a ``label_smoothing`` outside [0, 1] a ValueError.
     """
     check_choice("reduction", reduction, REDUCTIONS)
+    if type(ignore_index) is not int:  # the checks run only when the cheap test fails: this is called every step
+        ignore_index = check_int("ignore_index", ignore_index)
+    eps = label_smoothing
+    if type(eps) is not float or not 0.0 <= eps <= 1.0:
+        eps = check_range("label_smoothing", label_smoothing, 0, 1)
     input = _as_tensor(input)
-    labels = _class_targets(input, target, "cross_entropy")
+    target_shape = getattr(target, "shape", None)
+    if input.ndim == 2 and (np.shape(target) if target_shape is None else target_shape) == input.shape:
+        return _cross_entropy_with_probabilities(input, target, reduction, ignore_index, eps)
+    labels, kept = _class_targets(input, target, "cross_entropy", ignore_index)
     a = input.data
-    n = len(labels)
+    n, classes = a.shape
     rows = np.arange(n)
+    log_p = _log_softmax_rows(a, rows)
+    picked = log_p[rows, labels]
+    losses = -picked
+    if eps:  # PyTorch's order: (1 - eps) * nll + smooth * (eps / C)
+        losses = (1 - eps) * losses + -log_p.sum(axis=1) * (eps / classes)
+    if kept is not None:
+        losses = np.where(kept, losses, 0)
+    count = n if kept is None else int(np.count_nonzero(kept))
+
+    def backward(g):
+        grad = np.exp(log_p)
+        grad[rows, labels] = np.expm1(picked)  # p - 1 without cancellation
+        if eps:  # p - (1 - eps) one_hot - eps / C
+            grad[rows, labels] += eps
+            grad -= eps / classes
+        if kept is not None:
+            grad[~kept] = 0
+        scale = _class_scale(g, reduction, count)
+        return (grad * (scale[:, None] if reduction == "none" else scale),)
+
+    return _node(_reduce_classes(losses, reduction, count), (input,), backward, "cross_entropy")
+
+
+def _cross_entropy_with_probabilities(input: Tensor, target, reduction: str, ignore_index: int, eps: float) -> Tensor:
+    """cross_entropy's class-probability form (see there)."""
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if t.dtype.kind != "f":
+        raise TypeError(
+            f"cross_entropy: a target of the input's shape {input.shape} holds class probabilities and must be "
+            f"floating point, got dtype {t.dtype} (class indices have shape ({input.shape[0]},))"
+        )
+    if ignore_index >= 0:
+        raise ValueError(f"cross_entropy: ignore_index={ignore_index} does not apply to class-probability targets")
+    x, t, parents = _same_shape_target(input, target, "cross_entropy")
+    n, classes = x.shape
+    log_p = _log_softmax_rows(x, np.arange(n))
+    q = t * (1 - eps) + eps / classes if eps else t
+    losses = -(log_p * q).sum(axis=1)
+
+    def backward(g):
+        scale = _class_scale(g, reduction, n)
+        scale = scale[:, None] if reduction == "none" else scale
+        grad_input = (np.exp(log_p) * q.sum(axis=1, keepdims=True) - q) * scale if input.requires_grad else None
+        if len(parents) == 1:
+            return (grad_input,)
+        return grad_input, -(1 - eps) * log_p * scale
+
+    return _node(_reduce_classes(losses, reduction, n), parents, backward, "cross_entropy")
+
+
+def _log_softmax_rows(a: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """log softmax of each row of ``a`` (N, C), exact where log(1 + r) would round r away:
+    with m the row's largest entry and r the sum of exp(x_j - m) over the others,
+    log-sum-exp is m + log1p(r). ``rows`` is np.arange(N)."""
     top = a.argmax(axis=1)  # each row's largest logit (the first if several tie)
     shifted = a - a[rows, top][:, None]  # finite for any finite logits; 0 at the max
     others = np.exp(shifted)
     others[rows, top] = 0.0  # exp(0) = 1 is the "1" of log1p
-    log_p = shifted - np.log1p(others.sum(axis=1, keepdims=True))
-    losses = -log_p[rows, labels]
+    return shifted - np.log1p(others.sum(axis=1, keepdims=True))
 
-    def backward(g):
-        grad = np.exp(log_p)
-        grad[rows, labels] = np.expm1(-losses)  # p - 1 without cancellation
-        # PyTorch's order: nll_loss's backward hands on g / n (mean) or g, then log_softmax's
-        # backward multiplies the probabilities by it
-        return (grad * (g[:, None] if reduction == "none" else g / n if reduction == "mean" else g),)
 
-    return _node(_reduce_array(losses, reduction), (input,), backward, "cross_entropy")
+def _reduce_classes(losses: np.ndarray, reduction: str, count: int) -> np.ndarray:
+    """One loss per row reduced; 'mean' divides by ``count``, the rows whose target counts
+    (nan when there are none, as in PyTorch)."""
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "sum":
+        return total
+    return total / count if count else np.full((), np.nan, losses.dtype)
+
+
+def _class_scale(g, reduction: str, count: int):
+    """What each row's gradient is multiplied by: g (one per row for 'none'), divided by
+    the number of counted rows for 'mean'. PyTorch's order: nll_loss's backward hands on
+    g / count, then log_softmax's backward multiplies the probabilities by it. (count is 0
+    only when every target is ignored; every row's gradient is then 0.)"""
+    return g / max(count, 1) if reduction == "mean" else g
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -288,14 +588,6 @@ def _as_tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def _reduce(losses: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    return losses
-
-
 def _reduce_array(losses: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":
         return losses.sum() / losses.size
@@ -348,8 +640,10 @@ def _check_probabilities(values: np.ndarray, what: str, hint: str) -> None:
         raise ValueError(f"binary_cross_entropy: {what} must be probabilities in [0, 1], found {bad}{hint}")
 
 
-def _class_targets(input: Tensor, target, fn: str) -> np.ndarray:
-    """Integer class labels (N,) for scores (N, C), checked against N and C."""
+def _class_targets(input: Tensor, target, fn: str, ignore_index: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Integer class labels (N,) for scores (N, C), checked against N and C, and which of
+    them count: None if all do, else a bool mask that is False where the target equals
+    ``ignore_index``; there the returned label is 0, so that it can index a row."""
     if input.ndim != 2:
         raise ValueError(f"{fn}: expects scores of shape (batch, classes), got shape {input.shape}")
     n, classes = input.shape
@@ -358,7 +652,36 @@ def _class_targets(input: Tensor, target, fn: str) -> np.ndarray:
         raise TypeError(f"{fn}: targets must be integer class indices, got dtype {labels.dtype} (use y.astype(int))")
     if labels.shape != (n,):
         raise ValueError(f"{fn}: {n} rows of scores need {n} targets of shape ({n},), got shape {labels.shape}")
-    if n and (labels.min() < 0 or labels.max() >= classes):
-        bad = labels[(labels < 0) | (labels >= classes)][0]
-        raise ValueError(f"{fn}: target class {bad} is out of range for {classes} classes (0 to {classes - 1})")
-    return labels
+    kept = None
+    if n:
+        lowest, highest = np.minimum.reduce(labels), np.maximum.reduce(labels)
+        if lowest <= ignore_index <= highest:  # only then can a target be ignore_index (not for -100)
+            ignored = labels == ignore_index
+            if np.logical_or.reduce(ignored):
+                kept = ~ignored
+                labels = np.where(ignored, 0, labels)
+                lowest, highest = np.minimum.reduce(labels), np.maximum.reduce(labels)
+        if lowest < 0 or highest >= classes:
+            bad = labels[(labels < 0) | (labels >= classes)][0]
+            raise ValueError(f"{fn}: target class {bad} is out of range for {classes} classes (0 to {classes - 1})")
+    return labels, kept
+
+
+
+def _indices(values, fn: str) -> np.ndarray:
+    """Integer indices (a Tensor, ndarray, list or int) as an ndarray; anything else TypeError."""
+    array = values.data if isinstance(values, Tensor) else np.asarray(values)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: indices must be integers, got dtype {array.dtype} (use y.astype(int))")
+    return array
+
+
+def _padding_index(padding_idx, num_embeddings: int) -> int:
+    """padding_idx as a row number in [0, num_embeddings); negative counts from the end."""
+    padding_idx = check_int("padding_idx", padding_idx)
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(
+            f"padding_idx must be within num_embeddings={num_embeddings} "
+            f"(in [{-num_embeddings}, {num_embeddings - 1}]), got {padding_idx}"
+        )
+    return padding_idx % num_embeddings

@@ -1,4 +1,4 @@
-"""Linear: y = x W^T + b."""
+"""Linear: y = x W^T + b; and Identity, which passes its input through."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Linear"]
+__all__ = ["Linear", "Identity"]
 
 
 class Linear(Module):
@@ -47,3 +47,15 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Identity(Module):
+    """Returns its input unchanged, the same Tensor (``torch.nn.Identity``): a placeholder,
+    e.g. where an optional layer is switched off. Arguments are accepted and ignored, as in
+    PyTorch."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input

@@ -8,7 +8,7 @@ arrays, and a target Tensor that requires grad gets its gradient where PyTorch g
 
 from __future__ import annotations
 
-from ..checks import check_choice
+from ..checks import check_choice, check_int, check_range
 from . import functional as F
 from .module import Module
 
@@ -42,16 +42,38 @@ class L1Loss(_Loss):
 
 
 class CrossEntropyLoss(_Loss):
-    """Raw logits (N, C) and integer classes (N,): log-softmax and NLL in one stable step
-    (``torch.nn.CrossEntropyLoss`` with class-index targets)."""
+    """Raw logits (N, C) and integer classes (N,) or class probabilities (N, C):
+    log-softmax and NLL in one stable step (``torch.nn.CrossEntropyLoss`` without class
+    weights). Targets equal to ``ignore_index`` (an int) are left out; ``label_smoothing``
+    (in [0, 1]) mixes in the uniform distribution; see ``F.cross_entropy`` for the formulas."""
 
-    function = F.cross_entropy
+    def __init__(self, reduction: str = "mean", *, ignore_index: int = -100, label_smoothing: float = 0.0):
+        super().__init__(reduction)
+        self.ignore_index = check_int("ignore_index", ignore_index)
+        self.label_smoothing = check_range("label_smoothing", label_smoothing, 0, 1)
+
+    def forward(self, input, target):
+        return F.cross_entropy(
+            input, target, self.reduction, ignore_index=self.ignore_index, label_smoothing=self.label_smoothing
+        )
+
+    def extra_repr(self):
+        return _options(self, ignore_index=-100, label_smoothing=0.0)
 
 
 class NLLLoss(_Loss):
-    """Log-probabilities (N, C) and integer classes (N,) (``torch.nn.NLLLoss``)."""
+    """Log-probabilities (N, C) and integer classes (N,) (``torch.nn.NLLLoss`` without
+    class weights); targets equal to ``ignore_index`` (an int) are left out."""
 
-    function = F.nll_loss
+    def __init__(self, reduction: str = "mean", *, ignore_index: int = -100):
+        super().__init__(reduction)
+        self.ignore_index = check_int("ignore_index", ignore_index)
+
+    def forward(self, input, target):
+        return F.nll_loss(input, target, self.reduction, ignore_index=self.ignore_index)
+
+    def extra_repr(self):
+        return _options(self, ignore_index=-100)
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -66,3 +88,11 @@ class BCELoss(_Loss):
     weights)."""
 
     function = F.binary_cross_entropy
+
+
+def _options(loss: _Loss, **defaults) -> str:
+    """The loss's reduction and the given options, each shown only if not its default."""
+    shown = [_Loss.extra_repr(loss)] + [
+        f"{name}={getattr(loss, name)!r}" for name, default in defaults.items() if getattr(loss, name) != default
+    ]
+    return ", ".join(filter(None, shown))

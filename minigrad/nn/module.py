@@ -64,12 +64,16 @@ class Module:
             self._buffers[name] = value
             object.__setattr__(self, name, value)
             return
-        for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
+        target = None
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            target = self._parameters
         elif isinstance(value, Module):
-            self._modules[name] = value
+            target = self._modules
+        for registry in (self._parameters, self._buffers, self._modules):
+            if registry is not target:
+                registry.pop(name, None)
+        if target is not None:
+            target[name] = value  # a name already registered keeps its place, so the order stays PyTorch's
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -82,9 +86,33 @@ class Module:
         self._buffers[name] = array
         object.__setattr__(self, name, array)
 
+    def add_module(self, name: str, module: Module) -> None:
+        """Register ``module`` as the child ``name``, as ``self.<name> = module`` would, for
+        names that are not identifiers ("0", "1", ... in ModuleList) (``torch.nn.Module.add_module``).
+        A ``module`` that is not a Module or a ``name`` that is not a string raises TypeError; an
+        empty name, one containing "." (the separator of parameter names) or one that is already
+        an attribute other than a child (``"train"``, ``"weight"``) raises KeyError, as in PyTorch."""
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string, got {type(name).__name__}")
+        # no single quotes in these messages: KeyError shows its message with repr()
+        if not name:
+            raise KeyError("a module name cannot be empty")
+        if "." in name:
+            raise KeyError(f'module name "{name}" cannot contain "." (it separates the parts of "layers.0.weight")')
+        if name not in self._modules and hasattr(self, name):
+            raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
+        setattr(self, name, module)
+
     # ----------------------------------------------------------------- traversal
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        yield from self._modules.items()
+        """(name, module) for each direct sub-module, a module registered twice once."""
+        seen = set()
+        for name, module in self._modules.items():
+            if id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
 
     def children(self) -> Iterator[Module]:
         for _, module in self.named_children():
@@ -122,6 +150,24 @@ class Module:
         for _, param in self.named_parameters():
             yield param
 
+    def apply(self, fn) -> Module:
+        """Call ``fn(module)`` on every sub-module, children before their parent, then on
+        this module; returns self (``torch.nn.Module.apply``), e.g. to initialise weights::
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.xavier_uniform_(m.weight)
+
+            model.apply(init_weights)
+
+        ``fn`` that is not callable raises TypeError."""
+        if not callable(fn):
+            raise TypeError(f"apply takes a function of one module, got {fn!r}")
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
     # ----------------------------------------------------------------- modes and gradients
     def train(self, mode: bool = True) -> Module:
         """Set train mode (``mode=True``) or eval mode (False) here and in every sub-module;
@@ -134,6 +180,54 @@ class Module:
 
     def eval(self) -> Module:
         return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Make every parameter require grad, or not (to freeze a layer); returns self
+        (``torch.nn.Module.requires_grad_``). ``requires_grad`` must be a bool (TypeError)."""
+        requires_grad = check_bool("requires_grad", requires_grad)
+        for param in self.parameters():
+            param.requires_grad = requires_grad
+        return self
+
+    def to(self, *args, device=None, dtype=None) -> Module:
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)`` (its dtype),
+        returning self (``torch.nn.Module.to``). minigrad computes on the CPU only: ``device``
+        must be ``"cpu"`` (or ``"cpu:N"``), another string is a ValueError, so that
+        ``model.to(device)`` runs unchanged where the device is the CPU. A floating-point
+        ``dtype`` casts every floating-point parameter, its gradient and every floating-point
+        buffer, in place in the module (new arrays; each parameter's version goes up, so a graph
+        recorded before cannot backpropagate into the old values); integer buffers keep their
+        dtype. A non-floating dtype is a TypeError, as in PyTorch."""
+        for arg in args:
+            if isinstance(arg, str) and device is None:
+                device = arg
+            elif not isinstance(arg, str) and dtype is None:
+                dtype = arg.dtype if isinstance(arg, Tensor) else arg
+            else:
+                raise TypeError(f"to() takes at most one device and one dtype, got {args!r}")
+        if device is not None and not isinstance(device, str):
+            raise TypeError(f"device must be a string such as 'cpu', got {device!r}")
+        if device is not None and device.partition(":")[0] != "cpu":
+            raise ValueError(f"minigrad computes on the CPU only: device must be 'cpu', got {device!r}")
+        if dtype is None:
+            return self
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"to() takes a device string or a dtype, got {dtype!r}") from None
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to only accepts floating-point dtypes, got {dtype}")
+        for module in self.modules():
+            for param in module._parameters.values():
+                if param.data.dtype != dtype:
+                    param.data = param.data.astype(dtype)
+                    if param.grad is not None:
+                        param.grad = param.grad.astype(dtype)
+                    param._version += 1
+            for name, buffer in module._buffers.items():
+                if buffer.dtype.kind == "f" and buffer.dtype != dtype:
+                    setattr(module, name, buffer.astype(dtype))
+        return self
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
