@@ -14,6 +14,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..checks import check_bool
+from ..device import check_device
+from ..device import device as mg_device
 from ..tensor import Tensor
 
 __all__ = ["Parameter", "Module"]
@@ -192,23 +194,21 @@ class Module:
     def to(self, *args, device=None, dtype=None) -> Module:
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)`` (its dtype),
         returning self (``torch.nn.Module.to``). minigrad computes on the CPU only: ``device``
-        must be ``"cpu"`` (or ``"cpu:N"``), another string is a ValueError, so that
+        must be ``"cpu"`` (or ``mg.device("cpu")``), another device is a ValueError, so that
         ``model.to(device)`` runs unchanged where the device is the CPU. A floating-point
         ``dtype`` casts every floating-point parameter, its gradient and every floating-point
         buffer, in place in the module (new arrays; each parameter's version goes up, so a graph
         recorded before cannot backpropagate into the old values); integer buffers keep their
         dtype. A non-floating dtype is a TypeError, as in PyTorch."""
         for arg in args:
-            if isinstance(arg, str) and device is None:
+            if isinstance(arg, (str, mg_device)) and device is None:
                 device = arg
-            elif not isinstance(arg, str) and dtype is None:
+            elif not isinstance(arg, (str, mg_device)) and dtype is None:
                 dtype = arg.dtype if isinstance(arg, Tensor) else arg
             else:
                 raise TypeError(f"to() takes at most one device and one dtype, got {args!r}")
-        if device is not None and not isinstance(device, str):
-            raise TypeError(f"device must be a string such as 'cpu', got {device!r}")
-        if device is not None and device.partition(":")[0] != "cpu":
-            raise ValueError(f"minigrad computes on the CPU only: device must be 'cpu', got {device!r}")
+        if device is not None:
+            check_device(device)
         if dtype is None:
             return self
         try:
@@ -229,10 +229,15 @@ class Module:
                     setattr(module, name, buffer.astype(dtype))
         return self
 
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: set it to None (PyTorch's default), or with
+        ``set_to_none=False`` fill the existing gradient arrays with zeros."""
+        set_to_none = check_bool("set_to_none", set_to_none)
         for param in self.parameters():
-            param.grad = None
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                param.grad[...] = 0
 
     # ----------------------------------------------------------------- state
     def _state_entries(self) -> Iterator[tuple[str, Module, str, str]]:

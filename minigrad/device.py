@@ -1,0 +1,53 @@
+"""Devices: minigrad computes on the CPU with numpy, so "cpu" is its only device.
+
+PyTorch programs choose a device first (``"cuda" if torch.cuda.is_available() else "cpu"``)
+and move models and batches to it with ``.to(device)``. These names let such a program run
+unchanged: every accelerator reports that it is not available, so the program picks the CPU.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+__all__ = ["device", "check_device", "cuda", "accelerator"]
+
+
+class device:
+    """``mg.device("cpu")`` (``torch.device``); any other device is a ValueError."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, type: str = "cpu"):
+        self.type = check_device(type)
+
+    def __eq__(self, other):
+        return isinstance(other, device) or (isinstance(other, str) and other.partition(":")[0] == "cpu")
+
+    def __hash__(self):
+        return hash("cpu")
+
+    def __str__(self):
+        return "cpu"
+
+    def __repr__(self):
+        return "device(type='cpu')"
+
+
+def check_device(value) -> str:
+    """The device named by ``value`` ("cpu", "cpu:N" or ``mg.device("cpu")``), as a string.
+    CUDA, MPS and the rest are refused with a ValueError that says minigrad runs on the CPU."""
+    if isinstance(value, device):
+        return "cpu"
+    if not isinstance(value, str):
+        raise TypeError(f"a device is a string such as 'cpu' or an mg.device, got {value!r}")
+    kind, _, index = value.partition(":")
+    if kind != "cpu" or (index and not index.isdigit()):
+        raise ValueError(
+            f"minigrad runs on the CPU only (numpy), so device {value!r} is not available; use 'cpu' "
+            "(mg.cuda.is_available() is False, so `'cuda' if torch.cuda.is_available() else 'cpu'` picks it)"
+        )
+    return "cpu"
+
+
+cuda = SimpleNamespace(is_available=lambda: False, device_count=lambda: 0)
+accelerator = SimpleNamespace(is_available=lambda: False, current_accelerator=lambda: None)
