@@ -96,13 +96,16 @@ def _tensor_list(tensors, fn: str) -> list:
     return list(tensors)
 
 
-def _dim(dim, ndim: int, fn: str) -> int:
-    """A dimension index for a tensor of ``ndim`` dimensions, made non-negative."""
+def _dim(dim, ndim: int, fn: str, of: str | None = None) -> int:
+    """A dimension index for a tensor of ``ndim`` dimensions, made non-negative; ``of``
+    says what has them, for the message (default: ``ndim``-D tensors)."""
     if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{fn}() takes dim as an int, got {dim!r}")
     n = builtins.max(ndim, 1)  # a 0-d tensor accepts 0 and -1, as in PyTorch
     if not -n <= dim < n:
-        raise ValueError(f"{fn}(): dim {dim} is out of range for {ndim}-D tensors (it must be in [{-n}, {n - 1}])")
+        raise ValueError(
+            f"{fn}(): dim {dim} is out of range for {of or f'{ndim}-D tensors'} (it must be in [{-n}, {n - 1}])"
+        )
     return int(dim) % n
 
 
@@ -182,7 +185,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise ValueError(f"stack() needs tensors of one shape, got {shape} at index 0 and {t.shape} at index {i}")
-    dim = _dim(dim, len(shape) + 1, "stack")
+    dim = _dim(dim, len(shape) + 1, "stack", f"a stack of {len(shape)}-D tensors")
     grown = shape[:dim] + (1,) + shape[dim:]
     return cat([t.reshape(grown) for t in tensors], dim)
 
@@ -209,9 +212,7 @@ def where(condition, input=None, other=None):
     cond = condition.data if isinstance(condition, Tensor) else condition
     if not isinstance(cond, np.ndarray) or cond.dtype != np.bool_:
         got = cond.dtype if isinstance(cond, np.ndarray) else type(cond).__name__
-        raise TypeError(
-            f"where() needs a bool condition, got {got}: compare to make one, e.g. mg.where(x > 0, x, 0)"
-        )
+        raise TypeError(f"where() needs a bool condition, got {got}: compare to make one, e.g. mg.where(x > 0, x, 0)")
     for name, branch in (("input", input), ("other", other)):
         if not isinstance(branch, (Tensor, *_SCALARS)):
             raise TypeError(f"where() takes a Tensor or a number as {name}, got {type(branch).__name__}")
