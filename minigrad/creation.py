@@ -18,6 +18,7 @@ PyTorch's numbers, as the streams are numpy's.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -126,22 +127,25 @@ def _fits(dtype: np.dtype, low: int, high: int, what: str) -> None:
 _PYTHON_NUMBERS = {bool: 0, int: 1, float: 2}
 
 
-def _element_dtypes(data, found: set) -> None:
-    """Collect into ``found`` the types of the numbers in nested lists/tuples: Python number
-    types, or the dtypes of numpy numbers, arrays and Tensors among them."""
-    for kind in set(map(type, data)):
-        if kind in _PYTHON_NUMBERS:
-            found.add(kind)
-        elif issubclass(kind, (list, tuple)):
-            for item in data:
-                if type(item) is kind:
-                    _element_dtypes(item, found)
-        elif issubclass(kind, (np.ndarray, np.generic, Tensor)):
-            found.update(item.dtype for item in data if type(item) is kind)
-        else:
-            raise TypeError(
-                f"cannot make a tensor from a list holding {kind.__name__} values: only numbers are allowed"
-            )
+def _element_types(data) -> set:
+    """The types of the numbers in nested lists/tuples, one level of nesting at a time:
+    Python number types, and the dtypes of numpy numbers, arrays and Tensors among them."""
+    found, level = set(), data
+    while level:
+        inner = []
+        for kind in set(map(type, level)):
+            if kind in _PYTHON_NUMBERS:
+                found.add(kind)
+            elif issubclass(kind, (list, tuple)):
+                inner.extend(item for item in level if type(item) is kind)
+            elif issubclass(kind, (np.ndarray, np.generic, Tensor)):
+                found.update(item.dtype for item in level if type(item) is kind)
+            else:
+                raise TypeError(
+                    f"cannot make a tensor from a list holding {kind.__name__} values: only numbers are allowed"
+                )
+        level = list(itertools.chain.from_iterable(inner))
+    return found
 
 
 def _inferred_dtype(found: set) -> np.dtype:
@@ -186,8 +190,7 @@ def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
     if type(data) in _PYTHON_NUMBERS:
         found = {type(data)}
     elif isinstance(data, (list, tuple)):
-        found = set()
-        _element_dtypes(data, found)
+        found = _element_types(data)
     else:
         raise TypeError(
             f"cannot make a tensor from {type(data).__name__}: "
