@@ -115,8 +115,8 @@ def _python_dtype(kind: type) -> np.dtype:
 
 
 def _fits(dtype: np.dtype, low: int, high: int, what: str) -> None:
-    """Refuse integers from ``low`` to ``high`` that ``dtype`` cannot hold (PyTorch checks
-    this too, rather than let them wrap around)."""
+    """Refuse integers from ``low`` to ``high`` that ``dtype`` cannot hold, rather than let
+    them wrap around."""
     if dtype.kind in "biu":
         least, most = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
         if low < least or high > most:
@@ -124,7 +124,7 @@ def _fits(dtype: np.dtype, low: int, high: int, what: str) -> None:
 
 
 # --------------------------------------------------------------------- from data
-_PYTHON_NUMBERS = {bool: 0, int: 1, float: 2}
+_PYTHON_NUMBERS = (bool, int, float)
 
 
 def _element_types(data) -> set:
@@ -154,13 +154,13 @@ def _inferred_dtype(found: set) -> np.dtype:
     own; together they promote as in PyTorch (int64 with float32 is float32). No element at
     all (``[]``) is the default float dtype."""
     dtypes = set()
-    for kind in found:
-        if kind in _PYTHON_NUMBERS:
-            dtypes.add(_python_dtype(kind))
-        elif kind.kind not in "biuf":
-            raise TypeError(f"cannot make a tensor from {kind} values: only numbers are allowed")
+    for item in found:  # a Python number type or a numpy dtype (which compares equal to int, float...)
+        if isinstance(item, type):
+            dtypes.add(_python_dtype(item))
+        elif item.kind not in "biuf":
+            raise TypeError(f"cannot make a tensor from {item} values: only numbers are allowed")
         else:
-            dtypes.add(kind)
+            dtypes.add(item)
     if not dtypes:
         return get_default_dtype()
     result = dtypes.pop()
@@ -302,8 +302,8 @@ def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -
 
 # --------------------------------------------------------------------- ranges
 def _two_product(a: np.ndarray, b: np.ndarray):
-    """(p, e) with p + e == a * b exactly: Dekker's product, each factor split in halves of
-    26 bits whose products float64 holds exactly."""
+    """(p, e) with p + e == a * b exactly (Dekker's product): each factor is split into two
+    halves short enough that their products are exact in float64."""
 
     def halves(x):
         c = 134217729.0 * x  # 2**27 + 1

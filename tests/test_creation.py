@@ -39,6 +39,7 @@ INFERENCE = [
     ([np.int32(1), 2], np.int64),
     ([np.int8(1), np.uint8(2)], np.int16),
     ([np.array([1, 2]), np.array([3, 4])], np.int64),
+    ([np.array([True, False])], np.bool_),
     ([mg.tensor(1.0), mg.tensor(2.0)], np.float32),
     ([mg.tensor(1.0, dtype=mg.float64), 2.0], np.float64),
 ]
