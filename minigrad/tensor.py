@@ -8,25 +8,24 @@ closure the gradient it needs.
 
 Read it top to bottom: dtype and grad-mode switches, the un-broadcasting helper, the
 Tensor with its ops (arithmetic, elementwise, reductions, shape, softmax family), then
-backward and the factory functions.
+backward. Functions that make tensors live in ``creation.py``; ops on several tensors
+(``cat``, ``where``...) in ``functions.py``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 from .checks import check_bool, check_number
-from .rng import as_generator
 
 __all__ = [
     "Tensor",
-    "tensor",
-    "zeros",
-    "ones",
-    "randn",
     "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
     "is_grad_enabled",
     "set_default_dtype",
     "get_default_dtype",
@@ -58,26 +57,64 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-class no_grad:
-    """Context manager (or decorator) in which ops record no graph: for evaluation and
-    for optimizer updates, where gradients are not wanted and memory is saved."""
+class _GradMode:
+    """A switch of grad mode, usable as ``with ...:`` and as a function decorator, with or
+    without parentheses (``@mg.no_grad`` and ``@mg.no_grad()``, as PyTorch allows)."""
+
+    _mode = False
+
+    def __new__(cls, fn=None):
+        self = super().__new__(cls)
+        return self if fn is None else self(fn)
 
     def __enter__(self):
         global _grad_enabled
         self._previous = _grad_enabled
-        _grad_enabled = False
+        _grad_enabled = self._mode
 
     def __exit__(self, *exc_info):
         global _grad_enabled
         _grad_enabled = self._previous
 
     def __call__(self, fn):
+        switch = enable_grad if self._mode else no_grad
+
+        @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with no_grad():
+            with switch():  # a new switch per call, as calls may nest
                 return fn(*args, **kwargs)
 
-        wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
         return wrapper
+
+
+class no_grad(_GradMode):
+    """Context manager or decorator in which ops record no graph: for evaluation and for
+    optimizer updates, where gradients are not wanted and memory is saved (``torch.no_grad``)."""
+
+
+class enable_grad(_GradMode):
+    """Context manager or decorator that records graphs again inside a ``no_grad`` block
+    (``torch.enable_grad``)."""
+
+    _mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Turn grad mode on (True) or off (False) now, as a function call; used as ``with
+    mg.set_grad_enabled(mode):`` or as a decorator, the previous mode comes back at the end
+    (``torch.set_grad_enabled``). ``mode`` must be a bool (TypeError otherwise)."""
+
+    def __new__(cls, mode: bool):
+        return object.__new__(cls)
+
+    def __init__(self, mode: bool):
+        global _grad_enabled
+        self._mode = check_bool("mode", mode)
+        self._previous = _grad_enabled
+        _grad_enabled = self._mode
+
+    def __enter__(self):
+        pass  # the mode was set when this was made; __exit__ restores the one before
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -1008,40 +1045,6 @@ def _plain_index(index):
     return index
 
 
-# --------------------------------------------------------------------- factories
-def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
-    """Same as ``Tensor(data, requires_grad, dtype)``."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
-
-
 def _one_tuple(args: tuple) -> tuple:
     """f(2, 3) and f((2, 3)) mean the same, as in numpy and PyTorch."""
     return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-
-
-def _shape_args(shape):
-    shape = _one_tuple(shape)
-    for n in shape:
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"a shape is made of ints, got {shape}")
-        if n < 0:
-            raise ValueError(f"a shape is made of non-negative ints, got {shape}")
-    return shape
-
-
-def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros(_shape_args(shape), dtype=dtype or _default_dtype), requires_grad=requires_grad)
-
-
-def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones(_shape_args(shape), dtype=dtype or _default_dtype), requires_grad=requires_grad)
-
-
-def randn(*shape, rng=None, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples; ``rng`` is a seed, a ``np.random.Generator`` or None for
-    minigrad's default generator (see ``mg.manual_seed``)."""
-    dt = _check_dtype(dtype) if dtype is not None else _default_dtype
-    if dt.kind != "f":
-        raise TypeError(f"randn makes floating-point tensors, got dtype {dt}")
-    samples = as_generator(rng).standard_normal(_shape_args(shape), dtype=dt)
-    return Tensor(samples, requires_grad=requires_grad)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_bool, check_int, check_same_length, check_seed
+from ..checks import check_alias, check_bool, check_int, check_same_length, check_seed
+from ..rng import Generator, as_generator
 from ..tensor import Tensor
 
 __all__ = ["DataLoader"]
@@ -19,7 +20,9 @@ class DataLoader:
     unless ``drop_last`` drops it. With ``shuffle`` each epoch draws a new order from the
     loader's own generator, ``np.random.default_rng(seed)`` (never a global one): two
     loaders built with the same seed serve the same batches, epoch after epoch, whatever
-    else draws random numbers in between.
+    else draws random numbers in between. Or, as in PyTorch's ``DataLoader``, the orders
+    come from ``generator`` (an ``mg.Generator``, shared with whatever else draws from it,
+    or a numpy Generator); give ``seed`` or ``generator``, not both.
 
     X may be an ndarray or a Tensor (a list becomes a Tensor's default float dtype); its
     dtype is kept, so float64 data gives float64 batches. y is served as an ndarray (class
@@ -27,7 +30,9 @@ class DataLoader:
     them; each batch is a copy of its rows.
     """
 
-    def __init__(self, X, y, batch_size: int = 32, shuffle: bool = True, seed=None, drop_last: bool = False):
+    def __init__(
+        self, X, y, batch_size: int = 32, shuffle: bool = True, seed=None, drop_last: bool = False, generator=None
+    ):
         if isinstance(X, Tensor):
             X = X.data
         elif not isinstance(X, np.ndarray):
@@ -46,7 +51,11 @@ class DataLoader:
             raise ValueError(
                 f"drop_last=True with batch_size {self.batch_size} > {n} samples would serve no batch at all"
             )
-        self._rng = np.random.default_rng(check_seed("seed", seed))
+        if generator is None:
+            self._rng = np.random.default_rng(check_seed("seed", seed))
+        else:  # an mg.Generator is resolved at each epoch, so reseeding it later is seen here
+            check_alias("generator", generator, "seed", seed)
+            self._rng = generator if isinstance(generator, Generator) else as_generator(generator, "generator")
 
     def __len__(self) -> int:
         """The number of batches in an epoch."""
@@ -55,7 +64,7 @@ class DataLoader:
 
     def __iter__(self):
         # the order is drawn now, when the epoch starts, not at the first next()
-        order = self._rng.permutation(len(self.X)) if self.shuffle else np.arange(len(self.X))
+        order = as_generator(self._rng).permutation(len(self.X)) if self.shuffle else np.arange(len(self.X))
         return self._batches(order)
 
     def _batches(self, order: np.ndarray):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..checks import check_probability
-from ..rng import as_generator
+from ..rng import Generator, as_generator
 from . import functional as F
 from .module import Module
 
@@ -15,16 +15,20 @@ class Dropout(Module):
     the identity in eval mode (``torch.nn.Dropout``). Output has the input's shape and
     dtype. ``p`` is a number in [0, 1], as in PyTorch and ``F.dropout`` (p = 1 zeroes
     everything); another type is a TypeError, a number outside [0, 1] a ValueError.
-    ``generator`` (a seed or numpy Generator) makes the masks repeatable; by default they
-    come from minigrad's generator (``mg.manual_seed``)."""
+    ``generator`` (an ``mg.Generator``, a numpy Generator or a seed) makes the masks
+    repeatable; by default they come from minigrad's generator (``mg.manual_seed``)."""
 
     def __init__(self, p: float = 0.5, generator=None):
         super().__init__()
         self.p = check_probability("p", p)
-        self.generator = None if generator is None else as_generator(generator)
+        # an mg.Generator is kept as it is, so that reseeding it later is seen here; a seed
+        # becomes a numpy generator once, so the masks differ from call to call
+        if generator is not None and not isinstance(generator, Generator):
+            generator = as_generator(generator, "generator")
+        self.generator = generator
 
     def forward(self, x):
-        return F.dropout(x, self.p, self.training, self.generator)
+        return F.dropout(x, self.p, self.training, generator=self.generator)
 
     def extra_repr(self):
         return f"p={self.p}"

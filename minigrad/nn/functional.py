@@ -310,19 +310,23 @@ def one_hot(tensor, num_classes: int = -1) -> Tensor:
     return Tensor(labels[..., None] == np.arange(num_classes), dtype=np.int64)
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng=None) -> Tensor:
+def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng=None, *, generator=None) -> Tensor:
     """Inverted dropout (``torch.nn.functional.dropout``): zero each entry with probability
     ``p`` and scale the rest by 1/(1-p), so the expected value is unchanged and evaluation
     needs no rescaling. ``p`` is a number in [0, 1]: 0 (or ``training=False``) returns
     ``x`` itself, 1 returns zeros. Same shape and dtype as ``x``; the gradient flows
     through the kept entries, scaled by 1/(1-p). A ``p`` that is not a number raises
-    TypeError, one outside [0, 1] ValueError; ``training`` must be a bool."""
+    TypeError, one outside [0, 1] ValueError; ``training`` must be a bool. The mask comes
+    from ``generator`` (an ``mg.Generator``, a numpy Generator or a seed; ``rng`` is its
+    older name, give one or the other), by default from minigrad's generator."""
     p = check_probability("p", p)
     if not check_bool("training", training) or p == 0:
         return x
     if p == 1:
         return x * 0.0
-    keep = as_generator(rng).random(x.shape) >= p
+    if rng is not None:
+        generator = check_alias("generator", generator, "rng", rng)
+    keep = as_generator(generator, "generator").random(x.shape) >= p
     return x * (keep.astype(x.dtype) * (1.0 / (1.0 - p)))
 
 

@@ -1,7 +1,8 @@
 """Initialisers, with PyTorch's formulas, argument names and order of operations
 (``torch.nn.init``). Each fills a Tensor in place (keeping its shape and dtype), bumps its
-version counter as any in-place change does, and returns it. ``generator`` is a seed or a
-numpy Generator; by default minigrad's own generator (``mg.manual_seed``) is used.
+version counter as any in-place change does, and returns it. ``generator`` is an
+``mg.Generator``, a numpy Generator or a seed; by default minigrad's own generator
+(``mg.manual_seed``) is used.
 
 Arguments follow minigrad's one rule: a wrong type is a TypeError, a value out of range
 a ValueError, the message naming the argument and the value.

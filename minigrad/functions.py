@@ -1,0 +1,458 @@
+"""PyTorch's ``torch.*`` functions on tensors.
+
+First the ops that are not Tensor methods, each computing its result with numpy and, right
+beside it, its ``backward(g)``: ``cat`` (and ``stack``, built on it), ``where``, ``maximum``,
+``minimum``. Then the function spellings of Tensor methods (``mg.sum(x, 1)`` is
+``x.sum(1)``, ``mg.exp(x)`` is ``x.exp()``), which hand their arguments to the method, so
+they accept whatever the method accepts.
+
+As in PyTorch, these take Tensors (a numpy array is a TypeError: wrap it with
+``mg.tensor`` or ``mg.from_numpy``); ``where`` also takes Python numbers for its two
+branches. Mixed dtypes promote by PyTorch's rule (int64 with float32 is float32, float32
+with float64 is float64), and each input's gradient comes back in its own dtype.
+
+This module defines ``sum``, ``max``, ``min``, ``abs`` and ``pow``: below their
+definitions those names mean minigrad's functions, not Python's builtins.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+import numpy as np
+
+from .checks import check_alias
+from .tensor import (
+    _SCALARS,
+    Tensor,
+    _common,
+    _constant,
+    _lift,
+    _node,
+    _promote_types,
+    _result_dtype,
+    unbroadcast,
+)
+
+__all__ = [
+    "cat",
+    "concat",
+    "concatenate",
+    "stack",
+    "where",
+    "maximum",
+    "minimum",
+    "is_tensor",
+    "is_floating_point",
+    "numel",
+    "tanh",
+    "exp",
+    "log",
+    "sqrt",
+    "sigmoid",
+    "relu",
+    "abs",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "argmax",
+    "argmin",
+    "var",
+    "std",
+    "matmul",
+    "pow",
+    "clamp",
+    "reshape",
+    "flatten",
+    "transpose",
+    "permute",
+    "squeeze",
+    "unsqueeze",
+]
+
+
+def _tensor(value, fn: str, name: str = "input") -> Tensor:
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{fn}() takes a Tensor as {name}, got {type(value).__name__}: "
+            "wrap data with mg.tensor(...) (or mg.from_numpy for an array)"
+        )
+    return value
+
+
+def _tensor_list(tensors, fn: str) -> list:
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{fn}() takes a list or tuple of Tensors, got {type(tensors).__name__}")
+    if not tensors:
+        raise ValueError(f"{fn}() needs at least one tensor, got an empty {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{fn}() takes Tensors, but the one at index {i} is a {type(t).__name__}")
+    return list(tensors)
+
+
+def _dim(dim, ndim: int, fn: str, of: str | None = None) -> int:
+    """A dimension index for a tensor of ``ndim`` dimensions, made non-negative; ``of``
+    says what has them, for the message (default: ``ndim``-D tensors)."""
+    if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{fn}() takes dim as an int, got {dim!r}")
+    n = builtins.max(ndim, 1)  # a 0-d tensor accepts 0 and -1, as in PyTorch
+    if not -n <= dim < n:
+        raise ValueError(
+            f"{fn}(): dim {dim} is out of range for {of or f'{ndim}-D tensors'} (it must be in [{-n}, {n - 1}])"
+        )
+    return int(dim) % n
+
+
+# --------------------------------------------------------------------- joining tensors
+def cat(tensors, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dimension ``dim`` (default 0; ``axis`` is the same)
+    (``torch.cat``). Every tensor has the same number of dimensions and the same size in
+    all but ``dim``; as in PyTorch, 1-D empty tensors (shape (0,)) are skipped, so
+    ``out = mg.cat([out, x])`` may start from ``out = mg.tensor([])``. The dtype is the
+    promotion of all the tensors' dtypes. Gradient: each input gets its slice of the
+    gradient. Errors: TypeError for a non-list or a non-Tensor in it; ValueError for an
+    empty list, a 0-d tensor, or shapes that differ (naming both shapes and the index).
+    """
+    dim = check_alias("dim", dim, "axis", axis, 0)
+    tensors = _tensor_list(tensors, "cat")
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        if t.dtype is not dtype:
+            dtype = _promote_types(dtype, t.dtype)
+    kept = [i for i, t in enumerate(tensors) if t.shape != (0,)]
+    if not kept:  # only empty tensors: PyTorch returns an empty one, whatever dim says
+        kept, dim = list(range(len(tensors))), 0
+    first = tensors[kept[0]].shape
+    for i in kept:
+        shape = tensors[i].shape
+        if not shape:
+            raise ValueError(f"cat() cannot join a 0-d tensor (the one at index {i}); use mg.stack to join scalars")
+        if len(shape) != len(first):
+            raise ValueError(
+                f"cat() needs tensors of the same number of dimensions, got shape {first} at index {kept[0]} "
+                f"and shape {shape} at index {i}"
+            )
+    dim = _dim(dim, len(first), "cat")
+    for i in kept:
+        shape = tensors[i].shape
+        if shape[:dim] + shape[dim + 1 :] != first[:dim] + first[dim + 1 :]:
+            raise ValueError(
+                f"cat() along dim {dim} needs the same sizes in the other dimensions, got shape {first} at index "
+                f"{kept[0]} and shape {shape} at index {i}"
+            )
+    arrays = [tensors[i].data.astype(dtype, copy=False) for i in kept]
+    out = np.concatenate(arrays, axis=dim)
+    ends = np.cumsum([a.shape[dim] for a in arrays])
+
+    def backward(g):
+        grads = [None] * len(tensors)
+        before = (slice(None),) * dim
+        for i, end, size in zip(kept, ends, (a.shape[dim] for a in arrays), strict=True):
+            if tensors[i].requires_grad:
+                grads[i] = g[before + (slice(end - size, end),)]
+        for i, t in enumerate(tensors):
+            if t.requires_grad and grads[i] is None:  # a skipped empty tensor
+                grads[i] = np.zeros(t.shape, t.dtype)
+        return grads
+
+    return _node(out, tuple(tensors), backward, "cat")
+
+
+def concat(tensors, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Same as ``cat`` (``torch.concat``)."""
+    return cat(tensors, dim, axis=axis)
+
+
+def concatenate(tensors, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+    """Same as ``cat``, with numpy's argument name first (``torch.concatenate``)."""
+    return cat(tensors, dim, axis=axis)
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Join tensors of one shape along a new dimension ``dim`` (``torch.stack``): n tensors
+    of shape (a, b) give (n, a, b) for dim 0, (a, n, b) for dim 1, (a, b, n) for dim 2 or
+    -1. Built on ``cat`` (each tensor gets a dimension of size 1 first), so dtypes promote
+    and gradients flow as there. ValueError for an empty list or shapes that differ
+    (naming both shapes and the index)."""
+    tensors = _tensor_list(tensors, "stack")
+    shape = tensors[0].shape
+    for i, t in enumerate(tensors):
+        if t.shape != shape:
+            raise ValueError(f"stack() needs tensors of one shape, got {shape} at index 0 and {t.shape} at index {i}")
+    dim = _dim(dim, len(shape) + 1, "stack", f"a stack of {len(shape)}-D tensors")
+    grown = shape[:dim] + (1,) + shape[dim:]
+    return cat([t.reshape(grown) for t in tensors], dim)
+
+
+# --------------------------------------------------------------------- elementwise choice
+_FALSE = _constant(np.array(False))  # a number alone, lifted against it, takes its own kind's dtype
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` is True, ``other`` where it is False (``torch.where``).
+
+    ``condition`` is a bool Tensor (or bool array); ``input`` and ``other`` are Tensors or
+    Python/numpy numbers; the three broadcast together. The dtype follows PyTorch's
+    promotion, numbers counting as in arithmetic (``where(c, x_float32, 0)`` stays
+    float32). Gradient: to ``input`` where the condition holds, to ``other`` elsewhere,
+    summed over broadcast dimensions. ``where(condition)`` alone is a tuple of int64
+    index tensors, one per dimension, of the True (nonzero) entries. TypeError for a
+    condition that is not bool, or branches that are not Tensors or numbers; ValueError
+    for shapes that do not broadcast.
+    """
+    if input is None and other is None:
+        data = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+        return tuple(_constant(index.astype(np.int64, copy=False)) for index in np.nonzero(np.atleast_1d(data)))
+    cond = condition.data if isinstance(condition, Tensor) else condition
+    if not isinstance(cond, np.ndarray) or cond.dtype != np.bool_:
+        got = cond.dtype if isinstance(cond, np.ndarray) else type(cond).__name__
+        raise TypeError(f"where() needs a bool condition, got {got}: compare to make one, e.g. mg.where(x > 0, x, 0)")
+    for name, branch in (("input", input), ("other", other)):
+        if not isinstance(branch, (Tensor, *_SCALARS)):
+            raise TypeError(f"where() takes a Tensor or a number as {name}, got {type(branch).__name__}")
+    if not isinstance(input, Tensor):
+        input = _lift(input, other if isinstance(other, Tensor) else _FALSE)
+    other = _lift(other, input)
+    a, b = input.data, other.data
+    if a.dtype is not b.dtype:
+        dtype = _result_dtype(a, b)
+        a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    try:
+        out = np.where(cond, a, b)
+    except ValueError:
+        raise ValueError(
+            f"where(): shapes {cond.shape} (condition), {a.shape} (input) and {b.shape} (other) "
+            "cannot be broadcast together"
+        ) from None
+
+    def backward(g):
+        return (
+            unbroadcast(np.where(cond, g, 0), a.shape) if input.requires_grad else None,
+            unbroadcast(np.where(cond, 0, g), b.shape) if other.requires_grad else None,
+        )
+
+    return _node(out, (input, other), backward, "where")
+
+
+def _extremum(fn: str, input, other, pick, loses_left, loses_right) -> Tensor:
+    x, y = _tensor(input, fn), _tensor(other, fn, "other")
+    a, b = x.data, y.data
+    if a.dtype is not b.dtype:
+        a, b = _common(a, b)
+    try:
+        out = pick(a, b)
+    except ValueError:
+        raise ValueError(f"{fn}(): shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+
+    def backward(g):
+        # PyTorch's rule: a tie splits the gradient in halves; where either is nan, both get it
+        share = np.where(a == b, g / 2, g)
+        return (
+            unbroadcast(np.where(loses_left(a, b), 0, share), a.shape) if x.requires_grad else None,
+            unbroadcast(np.where(loses_right(a, b), 0, share), b.shape) if y.requires_grad else None,
+        )
+
+    return _node(out, (x, y), backward, fn)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise larger of two tensors, broadcasting (``torch.maximum``); nan wins. Both
+    are Tensors (PyTorch refuses a number there: use ``clamp(x, min=v)``). Gradient: to the
+    larger; a tie gives each half."""
+    return _extremum("maximum", input, other, np.maximum, np.less, np.greater)
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise smaller of two tensors (``torch.minimum``); as ``maximum``, mirrored."""
+    return _extremum("minimum", input, other, np.minimum, np.greater, np.less)
+
+
+# --------------------------------------------------------------------- about tensors
+def is_tensor(obj) -> bool:
+    """Whether ``obj`` is a Tensor (``torch.is_tensor``)."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """Whether ``input`` holds floating-point numbers (``torch.is_floating_point``)."""
+    return _tensor(input, "is_floating_point").dtype.kind == "f"
+
+
+def numel(input: Tensor) -> int:
+    """The number of elements of ``input`` (``torch.numel``)."""
+    return _tensor(input, "numel").data.size
+
+
+# --------------------------------------------------------------------- methods as functions
+def tanh(input: Tensor) -> Tensor:
+    """``input.tanh()`` (``torch.tanh``)."""
+    return _tensor(input, "tanh").tanh()
+
+
+def exp(input: Tensor) -> Tensor:
+    """``input.exp()`` (``torch.exp``)."""
+    return _tensor(input, "exp").exp()
+
+
+def log(input: Tensor) -> Tensor:
+    """``input.log()`` (``torch.log``)."""
+    return _tensor(input, "log").log()
+
+
+def sqrt(input: Tensor) -> Tensor:
+    """``input.sqrt()`` (``torch.sqrt``)."""
+    return _tensor(input, "sqrt").sqrt()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """``input.sigmoid()`` (``torch.sigmoid``)."""
+    return _tensor(input, "sigmoid").sigmoid()
+
+
+def relu(input: Tensor) -> Tensor:
+    """``input.relu()`` (``torch.relu``)."""
+    return _tensor(input, "relu").relu()
+
+
+def abs(input: Tensor) -> Tensor:
+    """``input.abs()`` (``torch.abs``)."""
+    return _tensor(input, "abs").abs()
+
+
+def softmax(input: Tensor, dim: int) -> Tensor:
+    """``input.softmax(dim)`` (``torch.softmax(input, dim)``)."""
+    return _tensor(input, "softmax").softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    """``input.log_softmax(dim)`` (``torch.log_softmax(input, dim)``)."""
+    return _tensor(input, "log_softmax").log_softmax(dim)
+
+
+def logsumexp(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.logsumexp(...)`` with the same arguments (``torch.logsumexp(input, dim, keepdim=False)``)."""
+    return _tensor(input, "logsumexp").logsumexp(*args, **kwargs)
+
+
+def sum(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.sum(...)`` with the same arguments (``torch.sum(input, dim=None, keepdim=False)``)."""
+    return _tensor(input, "sum").sum(*args, **kwargs)
+
+
+def mean(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.mean(...)`` with the same arguments (``torch.mean(input, dim=None, keepdim=False)``)."""
+    return _tensor(input, "mean").mean(*args, **kwargs)
+
+
+def max(input: Tensor, *args, **kwargs):
+    """``input.max(...)`` with the same arguments (``torch.max``); ``max(input, other)``
+    with a Tensor ``other`` is ``maximum(input, other)``, as in PyTorch."""
+    if (args and isinstance(args[0], Tensor)) or "other" in kwargs:
+        return maximum(input, *args, **kwargs)
+    return _tensor(input, "max").max(*args, **kwargs)
+
+
+def min(input: Tensor, *args, **kwargs):
+    """``input.min(...)`` with the same arguments (``torch.min``); ``min(input, other)``
+    with a Tensor ``other`` is ``minimum(input, other)``, as in PyTorch."""
+    if (args and isinstance(args[0], Tensor)) or "other" in kwargs:
+        return minimum(input, *args, **kwargs)
+    return _tensor(input, "min").min(*args, **kwargs)
+
+
+def argmax(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.argmax(...)`` with the same arguments (``torch.argmax(input, dim=None, keepdim=False)``)."""
+    return _tensor(input, "argmax").argmax(*args, **kwargs)
+
+
+def argmin(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.argmin(...)`` with the same arguments (``torch.argmin(input, dim=None, keepdim=False)``)."""
+    return _tensor(input, "argmin").argmin(*args, **kwargs)
+
+
+def var(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.var(...)`` with the same arguments (``torch.var(input, dim=None, *, correction=1, keepdim=False)``)."""
+    return _tensor(input, "var").var(*args, **kwargs)
+
+
+def std(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.std(...)`` with the same arguments (``torch.std(input, dim=None, *, correction=1, keepdim=False)``)."""
+    return _tensor(input, "std").std(*args, **kwargs)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """``input @ other`` (``torch.matmul``)."""
+    return _tensor(input, "matmul") @ _tensor(other, "matmul", "other")
+
+
+def pow(input, exponent):
+    """``input ** exponent`` (``torch.pow``): a Tensor to a number's power, or a number to
+    a Tensor's."""
+    if not isinstance(input, Tensor):
+        return input ** _tensor(exponent, "pow", "exponent (when input is a number)")
+    return input**exponent
+
+
+def clamp(input: Tensor, min=None, max=None) -> Tensor:
+    """Values limited to [min, max] (``torch.clamp``), which is ``input.clip(min, max)``."""
+    return _tensor(input, "clamp").clip(min, max)
+
+
+def reshape(input: Tensor, shape) -> Tensor:
+    """``input.reshape(shape)`` (``torch.reshape``); -1 stands for the size that fits."""
+    return _tensor(input, "reshape").reshape(shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Dimensions ``start_dim`` to ``end_dim`` merged into one (``torch.flatten``): all of
+    them by default, as ``input.flatten()``; a 0-d tensor becomes 1-D."""
+    x = _tensor(input, "flatten")
+    shape = x.shape
+    if not shape:
+        return x.reshape(1)
+    start, end = _dim(start_dim, len(shape), "flatten"), _dim(end_dim, len(shape), "flatten")
+    if start > end:
+        raise ValueError(f"flatten() needs start_dim <= end_dim, got {start_dim} and {end_dim} for shape {shape}")
+    return x.reshape(shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :])
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """``input`` with dimensions ``dim0`` and ``dim1`` swapped (``torch.transpose``); it
+    shares memory with ``input``."""
+    x = _tensor(input, "transpose")
+    axes = list(range(x.ndim))
+    d0, d1 = _dim(dim0, x.ndim, "transpose"), _dim(dim1, x.ndim, "transpose")
+    if d0 == d1:
+        return x.reshape(x.shape)  # nothing moves; still a new tensor sharing memory, as in PyTorch
+    axes[d0], axes[d1] = d1, d0
+    return x.transpose(*axes)
+
+
+def permute(input: Tensor, dims) -> Tensor:
+    """``input`` with its dimensions in the order ``dims`` (``torch.permute``): a
+    permutation of 0 .. ndim - 1 (negative dims count from the end)."""
+    x = _tensor(input, "permute")
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"permute() takes dims as a tuple or list of ints, got {dims!r}")
+    axes = [_dim(d, x.ndim, "permute") for d in dims]
+    if sorted(axes) != list(range(x.ndim)):
+        raise ValueError(f"permute() needs a permutation of the {x.ndim} dimensions of shape {x.shape}, got {dims}")
+    if axes == sorted(axes):
+        return x.reshape(x.shape)  # the identity: nothing moves
+    return x.transpose(*axes)
+
+
+def squeeze(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.squeeze(...)`` with the same arguments (``torch.squeeze(input, dim=None)``)."""
+    return _tensor(input, "squeeze").squeeze(*args, **kwargs)
+
+
+def unsqueeze(input: Tensor, *args, **kwargs) -> Tensor:
+    """``input.unsqueeze(dim)`` (``torch.unsqueeze(input, dim)``)."""
+    return _tensor(input, "unsqueeze").unsqueeze(*args, **kwargs)
