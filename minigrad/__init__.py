@@ -10,7 +10,7 @@ comparison.
 
 __version__ = "0.1.0"
 
-from . import data, nn, optim, train
+from . import data, nn, optim, train, utils
 from .checkpoint import CheckpointError, load, save
 from .comparison import compare
 from .creation import (
@@ -36,6 +36,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .device import accelerator, cuda, device
 from .dtypes import (
     bool,  # noqa: F401  (bool, float, int: attributes only, kept out of __all__; see dtypes.py)
     double,
@@ -54,7 +55,7 @@ from .dtypes import (
     uint8,
 )
 from .functions import (
-    abs,
+    abs,  # noqa: F401  (abs, max, min, pow, sum: attributes only, kept out of __all__ like bool)
     argmax,
     argmin,
     cat,
@@ -69,14 +70,14 @@ from .functions import (
     log_softmax,
     logsumexp,
     matmul,
-    max,
+    max,  # noqa: F401
     maximum,
     mean,
-    min,
+    min,  # noqa: F401
     minimum,
     numel,
     permute,
-    pow,
+    pow,  # noqa: F401
     relu,
     reshape,
     sigmoid,
@@ -85,7 +86,7 @@ from .functions import (
     squeeze,
     stack,
     std,
-    sum,
+    sum,  # noqa: F401
     tanh,
     transpose,
     unsqueeze,
@@ -110,7 +111,11 @@ __all__ = [
     "optim",
     "data",
     "train",
+    "utils",
     "compare",
+    "device",
+    "cuda",
+    "accelerator",
     # tensors and autograd
     "Tensor",
     "no_grad",
@@ -142,7 +147,8 @@ __all__ = [
     "randint",
     "randperm",
     "multinomial",
-    # dtypes (and mg.float, mg.int, mg.bool, left out here so that a star import keeps Python's)
+    # dtypes (mg.float, mg.int, mg.bool, like mg.abs, sum, max, min and pow below, are left out
+    # of __all__, so that a star import keeps Python's builtins)
     "float16",
     "float32",
     "float64",
@@ -172,20 +178,15 @@ __all__ = [
     "sqrt",
     "sigmoid",
     "relu",
-    "abs",
     "softmax",
     "log_softmax",
     "logsumexp",
-    "sum",
     "mean",
-    "max",
-    "min",
     "argmax",
     "argmin",
     "var",
     "std",
     "matmul",
-    "pow",
     "clamp",
     "reshape",
     "flatten",

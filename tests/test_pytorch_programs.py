@@ -260,7 +260,8 @@ class NextToken(nn.Module):
         super().__init__()
         self.token_embedding = nn.Embedding(vocab_size, n_embd)
         self.position_embedding = nn.Embedding(block_size, n_embd)
-        self.blocks = nn.ModuleList([nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.GELU(), nn.Linear(4 * n_embd, n_embd)) for _ in range(n_layer)])
+        mlp = lambda: nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.GELU(), nn.Linear(4 * n_embd, n_embd))
+        self.blocks = nn.ModuleList([mlp() for _ in range(n_layer)])
         self.norm = nn.Identity()
         self.lm_head = nn.Linear(n_embd, vocab_size)
         self.apply(self._init_weights)
@@ -306,7 +307,8 @@ def test_small_next_token_model_from_nn_layers():
     names = [name for name, _ in model.named_parameters()]
     assert names[:3] == ["token_embedding.weight", "position_embedding.weight", "blocks.0.0.weight"]
     assert "blocks.1.2.bias" in names and names[-1] == "lm_head.bias"
-    assert [name for name, _ in model.named_children()] == ["token_embedding", "position_embedding", "blocks", "norm", "lm_head"]
+    children = [name for name, _ in model.named_children()]
+    assert children == ["token_embedding", "position_embedding", "blocks", "norm", "lm_head"]
     weights = np.concatenate([p.numpy().ravel() for name, p in model.named_parameters() if name.endswith("weight")])
     assert 0.015 < weights.std() < 0.025 and abs(weights.mean()) < 0.005  # N(0, 0.02) by apply()
     assert all((p.numpy() == 0).all() for name, p in model.named_parameters() if name.endswith("bias"))
