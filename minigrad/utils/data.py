@@ -124,7 +124,9 @@ class DataLoader:
     (the last one smaller unless ``drop_last``). With ``shuffle`` every epoch draws a new order
     from ``generator`` (an ``mg.Generator``, a seed, or None: minigrad's default generator, so
     ``mg.manual_seed`` makes it repeatable). Samples are combined by ``collate_fn``
-    (``default_collate``: a ``TensorDataset`` gives a tuple of batch Tensors).
+    (``default_collate``: a ``TensorDataset`` gives a tuple of batch Tensors). ``num_workers``
+    and ``pin_memory`` are accepted and change nothing: minigrad loads in the calling process.
+    Bad arguments raise TypeError / ValueError naming them.
     """
 
     def __init__(
@@ -135,6 +137,8 @@ class DataLoader:
         drop_last: bool = False,
         generator=None,
         collate_fn=None,
+        num_workers: int = 0,
+        pin_memory: bool = False,
     ):
         if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
             raise TypeError(f"DataLoader needs a dataset with __getitem__ and __len__, got {type(dataset).__name__}")
@@ -145,6 +149,10 @@ class DataLoader:
         self.generator = generator
         as_generator(generator, "generator")  # a bad generator fails here, not at the first epoch
         self.collate_fn = default_collate if collate_fn is None else collate_fn
+        # accepted so that PyTorch programs run; batches are made here, in this process, and
+        # are the same for any number of workers
+        self.num_workers = check_int("num_workers", num_workers, 0)
+        self.pin_memory = check_bool("pin_memory", pin_memory)
 
     def __len__(self) -> int:
         n = len(self.dataset)
