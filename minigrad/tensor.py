@@ -1578,11 +1578,16 @@ class Tensor:
         except IndexError as error:
             raise IndexError(f"{error} (indexing a tensor of shape {a.shape})") from None
         parts = index if type(index) is tuple else (index,)
-        basic = not any(isinstance(i, (np.ndarray, bool, np.bool_)) for i in parts)
+        # an integer array may repeat an element; ints, slices and masks select each at most once
+        basic, repeats = True, False
+        for i in parts:
+            if isinstance(i, np.ndarray):
+                basic = False
+                repeats = repeats or i.dtype.kind != "b"
+            elif isinstance(i, (bool, np.bool_)):
+                basic = False
         if basic and type(out) is not np.ndarray:  # an int for every dim: numpy gives a scalar
             out = a[(*parts, Ellipsis)]
-        # an integer array may repeat an element; ints, slices and masks select each at most once
-        repeats = not basic and any(isinstance(i, np.ndarray) and i.dtype.kind != "b" for i in parts)
 
         def backward(g):
             grad = np.zeros(a.shape, a.dtype)
@@ -1883,7 +1888,10 @@ def _plain_index(index):
     """Indices as numpy understands them: Tensors become arrays (a 0-d integer one an int, so
     that x[i] is a view, as in PyTorch), lists and ranges arrays of ints or bools."""
     if isinstance(index, tuple):
-        return tuple(_plain_index(i) for i in index)
+        for i in index:
+            if isinstance(i, (Tensor, list, range, tuple)):
+                return tuple([_plain_index(i) for i in index])
+        return index  # the common case: ints, slices and arrays, already numpy's
     if isinstance(index, Tensor):
         a = index.data
         if a.dtype.kind == "f":
