@@ -266,7 +266,10 @@ def _fill(x, value):
     out = _filled(x.data.shape, x.data.dtype, value.data)  # assignment casts, and truncates into integers
 
     def backward(g):
-        return None, np.array(np.add.reduce(g, axis=None)) if value.requires_grad else None
+        return (
+            np.zeros(out.shape, out.dtype) if x.requires_grad else None,  # as PyTorch: a gradient of zeros
+            np.array(np.add.reduce(g, axis=None)) if value.requires_grad else None,
+        )
 
     return _node(out, (x, value), backward, "fill")
 
@@ -1056,7 +1059,7 @@ class Tensor:
             raise ValueError(f"{name} needs {names[0]}, {names[1]} or both")
         if isinstance(lo, (Tensor, np.ndarray)) or isinstance(hi, (Tensor, np.ndarray)):
             return self._clamp_tensor(lo, hi)
-        for arg, bound in zip(names, (lo, hi)):  # noqa: B905
+        for arg, bound in zip(names, (lo, hi), strict=True):
             if bound is not None and (isinstance(bound, (bool, np.bool_)) or not isinstance(bound, _SCALARS)):
                 raise TypeError(f"{name}'s {arg} must be a number or None, got {bound!r} (or a Tensor of bounds)")
         if lo is not None and hi is not None and lo > hi:
@@ -1114,7 +1117,7 @@ class Tensor:
             if hi is not None and hi.requires_grad:
                 above = x > high if low is None else (x > high) | (high < low)
                 gh = unbroadcast(np.where(above, g, 0), high.shape)
-            return tuple(gp for gp, t in zip((gx, gl, gh), (self, lo, hi)) if t is not None)  # noqa: B905
+            return tuple(gp for gp, t in zip((gx, gl, gh), (self, lo, hi), strict=True) if t is not None)
 
         return _node(out, tuple(parts), backward, "clamp")
 
@@ -1197,7 +1200,8 @@ class Tensor:
 
         - ``x.max()`` or ``x.max(axis=..., keepdims=...)`` (numpy's spelling): the largest value
           over all or the given axes, a Tensor; entries that tie share the gradient equally, and
-          a nan wins its row (PyTorch's ``max()``).
+          a nan wins its row (PyTorch's ``max()``). PyTorch reads ``axis=`` as ``dim=``; minigrad
+          keeps numpy's meaning for it, so that numpy-style code keeps working.
         - ``x.max(dim)`` or ``x.max(dim=d, keepdim=...)``: a named tuple ``(values, indices)``
           along one dimension, as ``torch.return_types.max``; ``indices`` is int64 (the first
           largest entry, or the first nan) and the gradient goes to that entry only.
@@ -1350,9 +1354,9 @@ class Tensor:
         dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
         if unbiased is not None and correction is not None:
             raise TypeError(f"{name}() takes unbiased or correction, not both")
-        c = (1.0 if check_bool("unbiased", unbiased) else 0.0) if unbiased is not None else 1.0
-        if correction is not None:
-            c = check_number("correction", correction)
+        if correction is None:
+            correction = 1 if unbiased is None or check_bool("unbiased", unbiased) else 0
+        c = check_number("correction", correction)
         a = self.data
         if a.dtype.kind != "f":
             raise TypeError(
@@ -1652,11 +1656,15 @@ class Tensor:
         device is a ValueError. Returns x itself when nothing changes, unless ``copy=True``.
         Between floating dtypes the gradient flows (cast back); a cast to an integer or bool
         dtype is not differentiable, as in PyTorch."""
-        for arg in args:
+        for arg in args:  # PyTorch's forms: to(dtype), to(device), to(device, dtype), to(other)
             if isinstance(arg, str):
-                device = check_alias("device", arg, "device", device)
+                if device is not None:
+                    raise TypeError(f"to() got two devices: {device!r} and {arg!r}")
+                device = arg
             else:
-                dtype = check_alias("dtype", arg.dtype if isinstance(arg, Tensor) else arg, "dtype", dtype)
+                if dtype is not None:
+                    raise TypeError(f"to() got two dtypes: {dtype!r} and {arg!r}")
+                dtype = arg.dtype if isinstance(arg, Tensor) else arg
         if device is not None:
             _check_device(device)
         check_bool("non_blocking", non_blocking)
