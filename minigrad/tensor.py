@@ -7,8 +7,12 @@ output to the leaves in topological order, without recursion, and hands each
 closure the gradient it needs.
 
 Read it top to bottom: dtype and grad-mode switches, the un-broadcasting helper, the
-Tensor with its ops (arithmetic, elementwise, reductions, shape, softmax family), then
-backward and the factory functions.
+Tensor with its ops (arithmetic, in-place changes, comparisons, elementwise, reductions,
+shape, softmax family, dtype casts), then backward and the factory functions.
+
+The Tensor speaks numpy and PyTorch: reductions take ``axis``/``keepdims`` or ``dim``/
+``keepdim``, and the methods a PyTorch program calls (``view``, ``permute``, ``max(dim)``,
+``var``, ``float()``, ``x[mask] = 0``...) behave as PyTorch's, gradients included.
 """
 
 from __future__ import annotations
@@ -606,7 +610,8 @@ class Tensor:
         if a.dtype.kind != "f" and np.any(b < 0):
             raise ValueError("an integer tensor cannot be raised to negative powers: make it float first")
         try:
-            out = np.power(a, b)
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 is inf, (-1) ** 0.5 nan, as in PyTorch
+                out = np.power(a, b)
         except ValueError:
             raise _broadcast_error("**", a, b) from None
         if out.dtype != a.dtype:  # numpy's bool ** bool is int8

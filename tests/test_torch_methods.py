@@ -750,6 +750,34 @@ class TestPowAndClamp:
         )
 
 
+def test_every_new_op_keeps_float32_through_forward_and_backward():
+    x = mg.Tensor(np.random.default_rng(0).uniform(0.5, 1.5, (3, 4)).astype(np.float32), requires_grad=True)
+    v = mg.Tensor(np.float32(2.0), requires_grad=True)
+
+    def written(x):
+        y = x * 1.0
+        y[0] = v
+        y[np.array([1, 1])] = 0.5
+        return y
+
+    def filled(x):
+        y = x * 1.0
+        return y.fill_(v)
+
+    outputs = [
+        x.var(), x.std(1), x.amax(1), x.amin(), x.max(1).values, x.min(dim=0).values, x.maximum(1.0),
+        x.minimum(np.float64(1.0)), x.max(x * 2), x.pow(x), x.pow(mg.Tensor(np.array(2.0))), x.clamp(0.6, 1.2),
+        x.clamp(mg.Tensor(np.array(0.7)), 1.3), x.view(-1), x.unsqueeze(0), x.squeeze(), x.permute(1, 0),
+        x.transpose(0, 1), x.expand(2, 3, 4), x.clone(), x.T.contiguous(), x.flatten(0, 1),
+        x[mg.Tensor(np.array([0, 2]))], x[x > 1], x[None, ..., 0], written(x), filled(x), x.sum(dim=1),
+        x.softmax(dim=0), x.double().float(),
+    ]  # fmt: skip
+    for out in outputs:
+        assert out.dtype == np.float32, out._op
+    sum(out.sum() * 1.0 for out in outputs).backward()
+    assert x.grad.dtype == np.float32 and v.grad.dtype == np.float32
+
+
 def test_a_makemore_style_mlp_step_runs_with_pytorch_spellings():
     """Embedding lookup by an integer tensor, view(-1, ...), batch statistics by hand, a
     mask from comparisons, max(1, keepdim=True).values: the forward and backward of part 3/4."""
