@@ -226,7 +226,8 @@ class TestVarStd:
         x = mg.Tensor(np.array([1e20, -1e20], dtype=np.float32))
         assert x.var().dtype == np.float32
         assert x.var().item() == np.inf  # 2e40 does not fit in float32
-        assert x.std().item() == np.float32(np.sqrt(2.0) * 1e20)  # the square root taken in float64
+        std = x.std().item()  # the square root is taken in float64, so it does not overflow
+        assert np.isfinite(std) and std == pytest.approx(np.sqrt(2.0) * 1e20, rel=1e-6)
 
     def test_gradient_of_var_is_2_over_the_divisor_times_the_deviation(self):
         grad = grad_of(lambda x: x.var(), [1.0, 2.0, 6.0], 3.0)  # mean 3, divisor 2
