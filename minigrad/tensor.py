@@ -1657,12 +1657,12 @@ class Tensor:
     # ----------------------------------------------------------------- dtype and device
     def to(self, *args, dtype=None, device=None, copy: bool = False, non_blocking: bool = False):
         """x in another dtype: ``x.to(np.float64)``, ``x.to(mg.float64)``, ``x.to(other)`` for
-        other's dtype. ``x.to('cpu')`` is x: minigrad computes with numpy on the CPU, so another
-        device is a ValueError. Returns x itself when nothing changes, unless ``copy=True``.
-        Between floating dtypes the gradient flows (cast back); a cast to an integer or bool
-        dtype is not differentiable, as in PyTorch."""
+        other's dtype. ``x.to('cpu')`` and ``x.to(mg.device('cpu'))`` are x: minigrad computes
+        with numpy on the CPU, so another device is a ValueError. Returns x itself when nothing
+        changes, unless ``copy=True``. Between floating dtypes the gradient flows (cast back); a
+        cast to an integer or bool dtype is not differentiable, as in PyTorch."""
         for arg in args:  # PyTorch's forms: to(dtype), to(device), to(device, dtype), to(other)
-            if isinstance(arg, str):
+            if isinstance(arg, str) or isinstance(getattr(arg, "type", None), str):  # 'cpu', mg.device('cpu')
                 if device is not None:
                     raise TypeError(f"to() got two devices: {device!r} and {arg!r}")
                 device = arg
@@ -1866,11 +1866,13 @@ def _check_dtype(dtype) -> np.dtype:
 
 
 def _check_device(device) -> None:
-    if str(device).split(":")[0] != "cpu":
-        raise ValueError(
-            f"minigrad computes with numpy on the CPU only; device {device!r} is not available: "
-            "use 'cpu' or leave the device out"
-        )
+    """'cpu', 'cpu:N' or a device object of type 'cpu' (``mg.device('cpu')``); another device is
+    a ValueError."""
+    kind = device if isinstance(device, str) else getattr(device, "type", None)
+    if not isinstance(kind, str):
+        raise TypeError(f"a device is a string such as 'cpu' or an mg.device, got {device!r}")
+    if kind.partition(":")[0] != "cpu":
+        raise ValueError(f"minigrad runs on the CPU only (numpy), so device {device!r} is not available; use 'cpu'")
 
 
 # PyTorch's legacy type names, which Tensor.type() gives and takes

@@ -394,8 +394,10 @@ class TestCastsAndAttributes:
         assert x.to(mg.Tensor(np.array([1]))).dtype == np.int64  # another tensor's dtype
         copy = x.to(copy=True)
         assert copy is not x and not np.shares_memory(copy.data, x.data)
-        with pytest.raises(ValueError, match="CPU only; device 'cuda' is not available"):
+        with pytest.raises(ValueError, match=r"CPU only \(numpy\), so device 'cuda' is not available"):
             x.to("cuda")
+        with pytest.raises(TypeError, match="a device is a string such as 'cpu' or an mg.device, got"):
+            x.to(device=0)
         with pytest.raises(TypeError, match="to\\(\\) got two dtypes"):
             x.to(np.float64, np.float32)
 
