@@ -7,19 +7,25 @@ output to the leaves in topological order, without recursion, and hands each
 closure the gradient it needs.
 
 Read it top to bottom: dtype and grad-mode switches, the un-broadcasting helper, the
-Tensor with its ops (arithmetic, elementwise, reductions, shape, softmax family), then
-backward. Functions that make tensors live in ``creation.py``; ops on several tensors
-(``cat``, ``where``...) in ``functions.py``.
+Tensor with its ops (arithmetic, in-place changes, comparisons, elementwise, reductions,
+shape, softmax family, dtype casts), then backward. Functions that make tensors live in
+``creation.py``; ops on several tensors (``cat``, ``where``...) in ``functions.py``.
+
+The Tensor speaks numpy and PyTorch: reductions take ``axis``/``keepdims`` or ``dim``/
+``keepdim``, and the methods a PyTorch program calls (``view``, ``permute``, ``max(dim)``,
+``var``, ``float()``, ``x[mask] = 0``...) behave as PyTorch's, gradients included.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections import namedtuple
 
 import numpy as np
 
-from .checks import check_bool, check_number
+from .checks import check_alias, check_bool, check_number
+from .device import check_device
 
 __all__ = [
     "Tensor",
@@ -289,6 +295,91 @@ def _filled(shape, dtype, values):
     return out
 
 
+def _times(other, alpha, like):
+    """alpha * other, the operand of add_ and sub_ (other itself when alpha is 1)."""
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, _SCALARS):
+        raise TypeError(f"alpha must be a number, got {alpha!r}")
+    return other if alpha == 1 else _lift(other, like) * alpha
+
+
+def _fill(x, value):
+    """The op of fill_: a tensor shaped and typed like x, every element ``value`` (a 0-d Tensor).
+    The gradient of x is 0, that of value the sum of the gradient."""
+    out = _filled(x.data.shape, x.data.dtype, value.data)  # assignment casts, and truncates into integers
+
+    def backward(g):
+        return (
+            np.zeros(out.shape, out.dtype) if x.requires_grad else None,  # as PyTorch: a gradient of zeros
+            np.array(np.add.reduce(g, axis=None)) if value.requires_grad else None,
+        )
+
+    return _node(out, (x, value), backward, "fill")
+
+
+def _assign(array, index, values, name):
+    """array[index] = values, with errors that say what went wrong in minigrad's terms."""
+    try:
+        array[index] = values
+    except IndexError as error:
+        raise IndexError(f"{error} (in '{name}' on a tensor of shape {array.shape})") from None
+    except ValueError:
+        if not array.flags.writeable:
+            raise RuntimeError(
+                f"'{name}' would write into a tensor made by expand(), whose elements share memory (writing "
+                "one would change several): clone() it first, or write into the tensor that was expanded"
+            ) from None
+        raise ValueError(
+            f"'{name}' cannot broadcast a value of shape {np.shape(values)} to the shape {array[index].shape} "
+            "of the entries it writes"
+        ) from None
+
+
+def _compared(result, name, other):
+    """A comparison's result from the method form (x.eq(y)), where an operand that is not
+    comparable is a TypeError rather than Python's fallback to identity."""
+    if result is NotImplemented:
+        raise TypeError(f"{name}() compares with a Tensor, an array or a number, got {type(other).__name__}")
+    return result
+
+
+def _spelled(axis, keepdims, dim, keepdim, default_axis=None):
+    """A reduction's axis and keepdims from numpy's spelling (axis, keepdims) or PyTorch's (dim,
+    keepdim). An argument left at its default (None, False, ``default_axis``) counts as not
+    given; one argument given in both spellings is a TypeError."""
+    for name, flag in (("keepdim", keepdim), ("keepdims", keepdims)):
+        if flag is not None:
+            check_bool(name, flag)
+    numpy_axis = None if axis is None or (default_axis is not None and axis == default_axis) else axis
+    axis = check_alias("dim", dim, "axis", numpy_axis, default_axis)
+    return axis, bool(check_alias("keepdim", keepdim or None, "keepdims", keepdims or None, False))
+
+
+def _one_dim(name: str, dim, ndim: int) -> int:
+    """A single dimension (an int, maybe negative) as a non-negative int, for the methods that
+    take exactly one; ``ndim`` is how many positions it can name."""
+    if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}'s dim must be an int, got {dim!r}")
+    if not -ndim <= dim < ndim:
+        raise ValueError(f"{name}'s dim must be in [{-ndim}, {ndim - 1}] here, got {dim}")
+    return int(dim) % ndim
+
+
+# What max(dim) and min(dim) return, as PyTorch's torch.return_types.max/min: a named tuple
+# of values and int64 indices, unpacked as `values, indices = x.max(1)`.
+_Max = namedtuple("max", ["values", "indices"])
+_Min = namedtuple("min", ["values", "indices"])
+
+
+class _Size(int):
+    """A tensor's number of elements (numpy's ``.size``), which can also be called as PyTorch's
+    ``size()``: ``x.size()`` is the shape, ``x.size(d)`` the length of dimension d."""
+
+    def __call__(self, dim=None):
+        if dim is None:
+            return self.shape
+        return self.shape[_one_dim("size", dim, len(self.shape))]
+
+
 def _broadcast_error(symbol, a, b):
     return ValueError(
         f"shapes {a.shape} and {b.shape} cannot be broadcast together for '{symbol}': "
@@ -345,8 +436,25 @@ class Tensor:
     shape = property(lambda self: self.data.shape)
     ndim = property(lambda self: self.data.ndim)
     dtype = property(lambda self: self.data.dtype)
-    size = property(lambda self: self.data.size)
     T = property(lambda self: self.transpose())
+
+    @property
+    def size(self) -> _Size:
+        """The number of elements, an int (numpy's ``.size``), which can also be called as in
+        PyTorch: ``x.size()`` is the shape, ``x.size(d)`` the length of dimension d."""
+        n = _Size(self.data.size)
+        n.shape = self.data.shape
+        return n
+
+    def numel(self) -> int:
+        """The number of elements (PyTorch's ``numel()`` and ``nelement()``)."""
+        return self.data.size
+
+    nelement = numel
+
+    def dim(self) -> int:
+        """The number of dimensions, ``.ndim`` (PyTorch's ``dim()``)."""
+        return self.data.ndim
 
     def __len__(self):
         if self.data.ndim == 0:
@@ -361,8 +469,34 @@ class Tensor:
             raise ValueError(f"item() needs a one-element tensor, this one has shape {self.shape}")
         return self.data.item()
 
+    def tolist(self):
+        """The values as nested Python lists of Python numbers (a number for a 0-d tensor)."""
+        return self.data.tolist()
+
     def __float__(self):
         return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        """A one-element integer tensor used where Python wants an int (``xs[t]``, ``range(t)``)."""
+        if self.data.size != 1 or self.data.dtype.kind not in "biu":
+            raise TypeError(
+                f"only integer tensors of a single element can be converted to an index, "
+                f"this one has shape {self.shape} and dtype {self.dtype}"
+            )
+        return int(self.data.item())
+
+    def __bool__(self):
+        """The truth of a one-element tensor (``if (x > 0).all():``); more elements are ambiguous,
+        as in PyTorch, where numpy would also refuse."""
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {'no values' if self.data.size == 0 else 'more than one value'} "
+                f"is ambiguous (shape {self.shape}): reduce it first, e.g. with (x > 0).all() or .any()"
+            )
+        return bool(self.data.item())
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
@@ -478,11 +612,10 @@ class Tensor:
         return _node(out, (self, other), backward, "div")
 
     def __pow__(self, exponent):
-        if not (isinstance(exponent, _SCALARS) or (isinstance(exponent, np.ndarray) and exponent.ndim == 0)):
-            raise TypeError(
-                f"** takes a scalar exponent, got {type(exponent).__name__}; "
-                "for a tensor exponent write (b * a.log()).exp()"
-            )
+        if isinstance(exponent, Tensor) or (isinstance(exponent, np.ndarray) and exponent.ndim > 0):
+            return self._pow_tensor(exponent)
+        if not (isinstance(exponent, _SCALARS) or isinstance(exponent, np.ndarray)):
+            raise TypeError(f"** takes a number or a Tensor as the exponent, got {type(exponent).__name__}")
         a = self.data
         dtype = a.dtype
         if dtype.kind != "f" or isinstance(exponent, np.ndarray):  # a float tensor ** a number keeps its dtype
@@ -504,9 +637,45 @@ class Tensor:
 
         return _node(out, (self,), backward, "pow")
 
+    def _pow_tensor(self, exponent):
+        """self ** exponent elementwise, both broadcast; PyTorch's gradients, edges included: the
+        base's is 0 where the exponent is 0, the exponent's is 0 where the base is 0 and the
+        exponent >= 0 (elsewhere result * log(base), nan for a negative base)."""
+        exponent = _lift(exponent, self)
+        a, b = self.data, exponent.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)
+        if a.dtype.kind != "f" and np.any(b < 0):
+            raise ValueError("an integer tensor cannot be raised to negative powers: make it float first")
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 is inf, (-1) ** 0.5 nan, as in PyTorch
+                out = np.power(a, b)
+        except ValueError:
+            raise _broadcast_error("**", a, b) from None
+        if out.dtype != a.dtype:  # numpy's bool ** bool is int8
+            out = out.astype(a.dtype)
+
+        def backward(g):
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 and log(0) are the edges above
+                ga = gb = None
+                if self.requires_grad:
+                    ga = unbroadcast(np.where(b == 0, 0, g * (b * np.power(a, b - 1))), a.shape)
+                if exponent.requires_grad:
+                    gb = unbroadcast(g * np.where((a == 0) & (b >= 0), 0, out * np.log(a)), b.shape)
+            return ga, gb
+
+        return _node(out, (self, exponent), backward, "pow")
+
+    def pow(self, exponent):
+        """``self ** exponent``: a number, or a Tensor (or array) broadcast against self, whose
+        gradient is then computed too (PyTorch's ``pow``)."""
+        return self**exponent
+
     def __rpow__(self, base):
+        if isinstance(base, np.ndarray):
+            return _lift(base, self)._pow_tensor(self)
         if not isinstance(base, _SCALARS):
-            raise TypeError(f"in base ** tensor the base must be a scalar, got {type(base).__name__}")
+            raise TypeError(f"in base ** tensor the base must be a number or an array, got {type(base).__name__}")
         b, x = _common(_lift(base, self).data, self.data)
         out = np.power(b, x)
 
@@ -583,70 +752,255 @@ class Tensor:
     def __rmatmul__(self, other):
         return _lift(other, self) @ self
 
-    # In-place forms (x += y): the result is written into x's own array, so every holder
-    # of x (a model, an optimizer) sees it, and x's version goes up by one.
+    # In-place forms (x += y, x.add_(y)): the result is written into x's own array, so every
+    # holder of x (a model, an optimizer) sees it, and x's version goes up by one.
     def __iadd__(self, other):
-        return self._in_place(other, Tensor.__add__, "+=")
+        return self._in_place(other, Tensor.__add__, "+=", "x = x + y")
 
     def __isub__(self, other):
-        return self._in_place(other, Tensor.__sub__, "-=")
+        return self._in_place(other, Tensor.__sub__, "-=", "x = x - y")
 
     def __imul__(self, other):
-        return self._in_place(other, Tensor.__mul__, "*=")
+        return self._in_place(other, Tensor.__mul__, "*=", "x = x * y")
 
     def __itruediv__(self, other):
-        return self._in_place(other, Tensor.__truediv__, "/=")
+        return self._in_place(other, Tensor.__truediv__, "/=", "x = x / y")
 
-    def _in_place(self, other, op, symbol):
+    def add_(self, other, *, alpha=1):
+        """In place, ``self += alpha * other``; returns self (PyTorch's ``add_``)."""
+        return self._in_place(_times(other, alpha, self), Tensor.__add__, "add_", "x = x + y")
+
+    def sub_(self, other, *, alpha=1):
+        """In place, ``self -= alpha * other``; returns self (PyTorch's ``sub_``)."""
+        return self._in_place(_times(other, alpha, self), Tensor.__sub__, "sub_", "x = x - y")
+
+    def mul_(self, other):
+        """In place, ``self *= other``; returns self (PyTorch's ``mul_``)."""
+        return self._in_place(other, Tensor.__mul__, "mul_", "x = x * y")
+
+    def div_(self, other):
+        """In place, ``self /= other``; returns self (PyTorch's ``div_``)."""
+        return self._in_place(other, Tensor.__truediv__, "div_", "x = x / y")
+
+    def fill_(self, value):
+        """Set every element to ``value``, a number or a 0-d Tensor, in place; returns self. An
+        integer tensor truncates a float value, as in PyTorch."""
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise ValueError(f"fill_ takes a number or a 0-d tensor, got a tensor of shape {value.shape}")
+        elif isinstance(value, (bool, np.bool_)) or not isinstance(value, _SCALARS):
+            raise TypeError(f"fill_ takes a number or a 0-d tensor, got {value!r}")
+        return self._in_place(value, _fill, "fill_", "x = mg.ones(x.shape) * v")
+
+    def zero_(self):
+        """Set every element to 0 in place; returns self."""
+        return self.fill_(0)
+
+    def _in_place(self, other, op, name, rewrite):
         """PyTorch's in-place semantics: refused on a leaf that requires grad while grad is
         recorded (its gradient would describe a value it no longer has). With nothing to
         record (under no_grad, or no input requires grad) the new value is written into x's
         own array, seen by every tensor sharing it. While recording, x gets new memory and
         takes over the new op's place in the graph; the old value keeps its memory for the
         ops that used it, whose backward is then refused."""
-        global _changes
-        if _grad_enabled and self.requires_grad and self._backward is None:
-            raise RuntimeError(
-                f"'{symbol}' would change a leaf tensor that requires grad (shape {self.shape}) in place. "
-                "For an update of weights, do it inside `with mg.no_grad():`; to compute a new value, "
-                f"write x = x {symbol[0]} y"
-            )
+        self._refuse_leaf(name, rewrite)
         other = _lift(other, self)
         tracked = _grad_enabled and (self.requires_grad or other.requires_grad)
-        if tracked and getattr(self, "_base", None) is not None:
-            raise RuntimeError(
-                f"'{symbol}' would change, while recording a graph, a tensor of shape {self.shape} that shares its "
-                "memory with another (it was made by reshape, transpose, indexing or detach). Change the original "
-                "tensor instead, do it under `with mg.no_grad():`, or write x = x " + symbol[0] + " y for a new tensor"
-            )
-        before = self
-        if tracked:  # the old value keeps its array and its place in the graph; x moves on
-            before = Tensor.__new__(Tensor)
-            for slot in Tensor.__slots__:
-                if hasattr(self, slot):  # _base is set on views only
-                    setattr(before, slot, getattr(self, slot))
+        before = self._before_change(name, rewrite) if tracked else self
         result = op(before, before if other is self else other)  # x += x adds the old x to itself
         if result.shape != self.shape:
             raise ValueError(
-                f"'{symbol}' cannot write a result of shape {result.shape} into a tensor of shape {self.shape}: "
+                f"'{name}' cannot write a result of shape {result.shape} into a tensor of shape {self.shape}: "
                 "in-place ops may broadcast the right operand only"
             )
         if not np.can_cast(result.dtype, self.dtype, casting="same_kind"):
             raise TypeError(
-                f"'{symbol}' gives a {result.dtype} result, which cannot be stored in place in a {self.dtype} tensor; "
-                f"write x = x {symbol[0]} y for a new tensor"
+                f"'{name}' gives a {result.dtype} result, which cannot be stored in place in a {self.dtype} tensor; "
+                f"write {rewrite} for a new tensor"
             )
-        if tracked:  # new memory for x, with its own count; the old value keeps the old memory
-            _changes += 1
-            self._versions = [self._versions[0] + 1, _changes]
-            self._recorded_at = _changes  # x's new op was recorded with its inputs as they are
-            self.data = result.data.astype(self.dtype, copy=False)
-            self.requires_grad = True
-            self._parents, self._backward, self._op = result._parents, result._backward, result._op
-            return self
-        self.data[...] = result.data
+        if tracked:
+            return self._take_over(result)
+        _assign(self.data, ..., result.data, name)
         self._version += 1  # for every tensor sharing this memory; the op that made x (if any)
         return self  # may need the value it made, so backward through it is refused
+
+    def __setitem__(self, index, value):
+        """``x[index] = value``: value is a number, an array or a Tensor, broadcast to
+        ``x[index]``'s shape and cast to x's dtype (a float written into an integer tensor is
+        truncated, as in PyTorch). ``index`` is anything ``x[index]`` takes.
+
+        Without a graph to record (under ``mg.no_grad()``, or neither x nor value requires
+        grad) it writes into x's array and bumps x's version, so a backward through a graph
+        that saved the old values is refused. On a leaf that requires grad it is refused while
+        grad is recorded (do it under ``mg.no_grad()``). On a tensor computed from others,
+        or with a value that requires grad, it is recorded: x takes over the new value's place
+        in the graph, the gradient of the overwritten entries is 0 and value receives theirs.
+        """
+        if isinstance(value, Tensor):
+            pass
+        elif isinstance(value, _SCALARS):
+            value = _lift(value, self)
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+            value = _constant(value)
+        else:
+            raise TypeError(
+                f"x[...] = value takes a number, an array or a Tensor as the value, got {type(value).__name__}"
+            )
+        self._refuse_leaf("x[...] = value", "x = x.clone(); x[...] = value")
+        index = _plain_index(index)
+        if not (_grad_enabled and self.data.dtype.kind == "f" and (self.requires_grad or value.requires_grad)):
+            _assign(self.data, index, value.data, "x[...] = value")
+            self._version += 1
+            return
+        before = self._before_change("x[...] = value", "x = x.clone(); x[...] = value")
+        out = before.data.copy()
+        _assign(out, index, value.data, "x[...] = value")
+
+        def backward(g):
+            g_before = g_value = None
+            if before.requires_grad:
+                g_before = g.copy()
+                g_before[index] = 0  # these entries were overwritten
+            if value.requires_grad:
+                g_value = g[index]
+                if g_value.ndim < value.ndim:  # numpy lets the value have extra leading 1s
+                    g_value = g_value.reshape((1,) * (value.ndim - g_value.ndim) + g_value.shape)
+                g_value = unbroadcast(g_value, value.shape)
+            return g_before, g_value
+
+        self._take_over(_node(out, (before, value), backward, "setitem"))
+
+    def _refuse_leaf(self, name, rewrite):
+        if _grad_enabled and self.requires_grad and self._backward is None:
+            raise RuntimeError(
+                f"'{name}' would change a leaf tensor that requires grad (shape {self.shape}) in place. "
+                f"For an update of weights, do it inside `with mg.no_grad():`; to compute a new value, write {rewrite}"
+            )
+
+    def _before_change(self, name, rewrite):
+        """For a change recorded in the graph: a tensor holding x's old value, array and place
+        in the graph, for the ops that used it; x itself then moves on."""
+        if getattr(self, "_base", None) is not None:
+            raise RuntimeError(
+                f"'{name}' would change, while recording a graph, a tensor of shape {self.shape} that shares its "
+                "memory with another (it was made by view, reshape, transpose, expand, indexing or detach). Change "
+                f"the original tensor instead, do it under `with mg.no_grad():`, or write {rewrite} for a new tensor"
+            )
+        before = Tensor.__new__(Tensor)
+        for slot in Tensor.__slots__:
+            if hasattr(self, slot):  # _base is set on views only
+                setattr(before, slot, getattr(self, slot))
+        return before
+
+    def _take_over(self, result):
+        """x becomes ``result`` (new memory, with its own count; the old value keeps the old
+        memory) and takes its place in the graph."""
+        global _changes
+        _changes += 1
+        self._versions = [self._versions[0] + 1, _changes]
+        self._recorded_at = _changes  # x's new op was recorded with its inputs as they are
+        self.data = result.data.astype(self.dtype, copy=False)
+        self.requires_grad = True
+        self._parents, self._backward, self._op = result._parents, result._backward, result._op
+        return self
+
+    # ----------------------------------------------------------------- comparisons and logic
+    # Comparisons give bool tensors that never require grad. Tensors stay hashable by identity,
+    # as in PyTorch: the graph, optimizers and user code keep them in dicts and sets.
+    __hash__ = object.__hash__
+
+    def _compare(self, other, ufunc, symbol):
+        if not isinstance(other, (Tensor, np.ndarray)) and not isinstance(other, _SCALARS):
+            return NotImplemented  # Python then answers x == None with False, x < None with a TypeError
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)  # compared in the dtype PyTorch would use (int64 < 2.5 in float32)
+        try:
+            return _constant(ufunc(a, b))
+        except ValueError:
+            raise _broadcast_error(symbol, a, b) from None
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal, "==")
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal, "!=")
+
+    def __lt__(self, other):
+        return self._compare(other, np.less, "<")
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal, "<=")
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater, ">")
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal, ">=")
+
+    def eq(self, other):
+        """``self == other``: a bool tensor, broadcast (PyTorch's ``eq``)."""
+        return _compared(self.__eq__(other), "eq", other)
+
+    def ne(self, other):
+        """``self != other``: a bool tensor, broadcast."""
+        return _compared(self.__ne__(other), "ne", other)
+
+    def lt(self, other):
+        """``self < other``: a bool tensor, broadcast."""
+        return _compared(self.__lt__(other), "lt", other)
+
+    def le(self, other):
+        """``self <= other``: a bool tensor, broadcast."""
+        return _compared(self.__le__(other), "le", other)
+
+    def gt(self, other):
+        """``self > other``: a bool tensor, broadcast."""
+        return _compared(self.__gt__(other), "gt", other)
+
+    def ge(self, other):
+        """``self >= other``: a bool tensor, broadcast."""
+        return _compared(self.__ge__(other), "ge", other)
+
+    def __contains__(self, element):
+        """``v in x``: whether any element equals v (PyTorch's meaning; Python's default would
+        compare v with each row)."""
+        return bool(np.any(_compared(self.__eq__(element), "in", element).data))
+
+    def _logical(self, other, ufunc, symbol):
+        if not isinstance(other, (Tensor, np.ndarray)) and not isinstance(other, _SCALARS):
+            return NotImplemented
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)
+        if a.dtype.kind not in "biu":
+            raise TypeError(
+                f"'{symbol}' needs bool (or integer) tensors, got {a.dtype}: "
+                f"compare first, e.g. (x > 0) {symbol} (y > 0)"
+            )
+        try:
+            return _constant(ufunc(a, b))
+        except ValueError:
+            raise _broadcast_error(symbol, a, b) from None
+
+    # On bool tensors (masks) & | ^ ~ are logical and, or, exclusive or, not; on integers, bitwise.
+    def __and__(self, other):
+        return self._logical(other, np.bitwise_and, "&")
+
+    def __or__(self, other):
+        return self._logical(other, np.bitwise_or, "|")
+
+    def __xor__(self, other):
+        return self._logical(other, np.bitwise_xor, "^")
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__  # each is symmetric
+
+    def __invert__(self):
+        if self.data.dtype.kind not in "biu":
+            raise TypeError(f"'~' needs a bool (or integer) tensor, got {self.dtype}: for a mask write ~(x > 0)")
+        return _constant(np.invert(self.data))
 
     # ----------------------------------------------------------------- elementwise
     def exp(self):
@@ -722,16 +1076,37 @@ class Tensor:
 
         return _node(np.abs(a), (self,), backward, "abs")
 
-    def clip(self, lo=None, hi=None):
-        """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi (PyTorch's clamp).
-        Integer tensors stay integer with integer bounds and become float with float ones."""
+    def clip(self, lo=None, hi=None, *, min=None, max=None):
+        """Limit values to [lo, hi]; the gradient passes where lo <= x <= hi. ``min``/``max`` are
+        PyTorch's names for lo/hi; see ``clamp`` for bounds given as Tensors."""
+        names = ("lo", "hi")
+        if min is not None or max is not None:
+            lo = check_alias("min", min, "lo", lo)
+            hi = check_alias("max", max, "hi", hi)
+            names = ("min", "max")
+        return self._clamp(lo, hi, "clip", names)
+
+    def clamp(self, min=None, max=None):
+        """Limit values to [min, max] (PyTorch's ``clamp``, the same as ``clip``); either bound may
+        be left out. Number bounds need min <= max; the gradient passes where min <= x <= max.
+        Integer tensors stay integer with integer bounds and become float with float ones.
+
+        Bounds may also be Tensors (or arrays), broadcast against x, with PyTorch's rules: the
+        result is min(max(x, min), max), so where min > max it is max; x's gradient passes where
+        min <= x <= max, min's where x < min < max, max's where x > max or max < min.
+        """
+        return self._clamp(min, max, "clamp", ("min", "max"))
+
+    def _clamp(self, lo, hi, name, names):
         if lo is None and hi is None:
-            raise ValueError("clip needs lo, hi or both")
-        for name, bound in (("lo", lo), ("hi", hi)):
+            raise ValueError(f"{name} needs {names[0]}, {names[1]} or both")
+        if isinstance(lo, (Tensor, np.ndarray)) or isinstance(hi, (Tensor, np.ndarray)):
+            return self._clamp_tensor(lo, hi)
+        for arg, bound in zip(names, (lo, hi), strict=True):
             if bound is not None and (isinstance(bound, (bool, np.bool_)) or not isinstance(bound, _SCALARS)):
-                raise TypeError(f"clip's {name} must be a number or None, got {bound!r}")
+                raise TypeError(f"{name}'s {arg} must be a number or None, got {bound!r} (or a Tensor of bounds)")
         if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"clip needs lo <= hi, got lo={lo} and hi={hi}")
+            raise ValueError(f"{name} needs {names[0]} <= {names[1]}, got {names[0]}={lo} and {names[1]}={hi}")
         a = self.data
         if a.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (lo, hi)):
             a = a.astype(_default_dtype)
@@ -750,8 +1125,83 @@ class Tensor:
 
         return _node(out, (self,), backward, "clip")
 
+    def _clamp_tensor(self, lo, hi):
+        lo = None if lo is None else _lift(lo, self)
+        hi = None if hi is None else _lift(hi, self)
+        parts = [t for t in (self, lo, hi) if t is not None]
+        dtype, dims = self.data.dtype, self.data.ndim > 0
+        for t in parts[1:]:  # PyTorch's result type of all three
+            dtype = _result_dtype(np.empty((0,) if dims else (), dtype), t.data)
+            dims = dims or t.data.ndim > 0
+        if dtype.kind == "b":  # bools clamped become numbers, as with number bounds
+            dtype = np.dtype(np.int64)
+        x, low, high = (None if t is None else t.data.astype(dtype, copy=False) for t in (self, lo, hi))
+        try:
+            out = x
+            if low is not None:
+                out = np.maximum(out, low)
+            if high is not None:
+                out = np.minimum(out, high)
+        except ValueError:
+            shapes = " and ".join(str(t.shape) for t in parts)
+            raise ValueError(f"clamp: shapes {shapes} cannot be broadcast together") from None
+
+        def backward(g):
+            keep = np.ones(out.shape, dtype=bool)
+            if low is not None:
+                keep &= x >= low
+            if high is not None:
+                keep &= x <= high
+            gx = unbroadcast(np.where(keep, g, 0), x.shape) if self.requires_grad else None
+            gl = gh = None
+            if lo is not None and lo.requires_grad:
+                below = x < low if high is None else (x < low) & (low < high)
+                gl = unbroadcast(np.where(below, g, 0), low.shape)
+            if hi is not None and hi.requires_grad:
+                above = x > high if low is None else (x > high) | (high < low)
+                gh = unbroadcast(np.where(above, g, 0), high.shape)
+            return tuple(gp for gp, t in zip((gx, gl, gh), (self, lo, hi), strict=True) if t is not None)
+
+        return _node(out, tuple(parts), backward, "clamp")
+
+    def maximum(self, other):
+        """The elementwise larger of self and other, broadcast (PyTorch's ``maximum``, also
+        ``x.max(other)``). nan wins. Where the two are equal each gets half the gradient, and
+        where one is nan both get all of it, as in PyTorch."""
+        return self._extreme_of_two(other, np.maximum, np.less, "maximum")
+
+    def minimum(self, other):
+        """The elementwise smaller of self and other, broadcast; see ``maximum``."""
+        return self._extreme_of_two(other, np.minimum, np.greater, "minimum")
+
+    def _extreme_of_two(self, other, pick, loses, name):
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        if a.dtype is not b.dtype:
+            a, b = _common(a, b)
+        try:
+            out = pick(a, b)
+        except ValueError:
+            raise _broadcast_error(name, a, b) from None
+
+        def backward(g):
+            tie = a == b
+            ga = gb = None
+            if self.requires_grad:
+                ga = np.where(loses(a, b), 0, g)
+                ga = unbroadcast(np.where(tie, ga / 2, ga), a.shape)
+            if other.requires_grad:
+                gb = np.where(loses(b, a), 0, g)
+                gb = unbroadcast(np.where(tie, gb / 2, gb), b.shape)
+            return ga, gb
+
+        return _node(out, (self, other), backward, name)
+
     # ----------------------------------------------------------------- reductions
-    def sum(self, axis=None, keepdims: bool = False):
+    # Each takes numpy's axis/keepdims or PyTorch's dim/keepdim (x.sum(1, True), x.sum(dim=1)).
+    def sum(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None):
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
         if keepdims is not False and keepdims is not True:
@@ -767,7 +1217,9 @@ class Tensor:
 
         return _node(out, (self,), backward, "sum")
 
-    def mean(self, axis=None, keepdims: bool = False):
+    def mean(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None):
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
         if keepdims is not False and keepdims is not True:
@@ -775,8 +1227,7 @@ class Tensor:
         count = math.prod([a.shape[i] for i in axes])
         if a.dtype.kind != "f":
             raise TypeError(
-                f"mean() needs a floating-point tensor, this one is {a.dtype}: "
-                "convert it first, e.g. mg.Tensor(x.data, dtype=np.float32)"
+                f"mean() needs a floating-point tensor, this one is {a.dtype}: convert it first, e.g. x.float()"
             )
         if count == 0:
             raise ValueError(f"mean over an empty axis of a tensor of shape {a.shape}")
@@ -787,16 +1238,47 @@ class Tensor:
 
         return _node(out, (self,), backward, "mean")
 
-    def max(self, axis=None, keepdims: bool = False):
-        """Largest value; where several entries tie, they share the gradient equally
-        (PyTorch's ``amax`` and full ``max()``)."""
+    def max(self, dim=None, keepdim=None, *, axis=None, keepdims: bool = False):
+        """Three forms, as in PyTorch:
+
+        - ``x.max()`` or ``x.max(axis=..., keepdims=...)`` (numpy's spelling): the largest value
+          over all or the given axes, a Tensor; entries that tie share the gradient equally, and
+          a nan wins its row (PyTorch's ``max()``). PyTorch reads ``axis=`` as ``dim=``; minigrad
+          keeps numpy's meaning for it, so that numpy-style code keeps working.
+        - ``x.max(dim)`` or ``x.max(dim=d, keepdim=...)``: a named tuple ``(values, indices)``
+          along one dimension, as ``torch.return_types.max``; ``indices`` is int64 (the first
+          largest entry, or the first nan) and the gradient goes to that entry only.
+        - ``x.max(other_tensor)``: the elementwise ``maximum``.
+        """
+        if dim is None:
+            if keepdim is not None:
+                axis, keepdims = _spelled(axis, keepdims, None, keepdim)
+            return self._extreme(axis, keepdims, np.maximum, "max")
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
+        return self._extreme_along(dim, keepdim, np.argmax, _Max, "max")
+
+    def min(self, dim=None, keepdim=None, *, axis=None, keepdims: bool = False):
+        """The smallest value, in the three forms of ``max``: ``x.min()``, ``x.min(axis=...)``
+        (Tensors), ``x.min(dim)`` (named tuple ``(values, indices)``), ``x.min(other)``."""
+        if dim is None:
+            if keepdim is not None:
+                axis, keepdims = _spelled(axis, keepdims, None, keepdim)
+            return self._extreme(axis, keepdims, np.minimum, "min")
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
+        return self._extreme_along(dim, keepdim, np.argmin, _Min, "min")
+
+    def _extreme(self, axis, keepdims, reduce, name):
         a = self.data
         axes = _normalize_axis(axis, a.ndim)
         if keepdims is not False and keepdims is not True:
             check_bool("keepdims", keepdims)
         if a.size == 0:
-            raise ValueError(f"max of an empty tensor of shape {a.shape}")
-        top = np.maximum.reduce(a, axis=axes, keepdims=True)  # a.max() without its Python wrapper
+            raise ValueError(f"{name} of an empty tensor of shape {a.shape}")
+        top = reduce.reduce(a, axis=axes, keepdims=True)  # a.max() without its Python wrapper
         out = top if keepdims else top.reshape([n for i, n in enumerate(a.shape) if i not in axes])
 
         def backward(g):
@@ -811,7 +1293,146 @@ class Tensor:
             ties = np.add.reduce(winners, axis=axes, keepdims=True, dtype=a.dtype)
             return (np.where(winners, _expand_reduced(g, axes, a.shape) / ties, 0),)
 
-        return _node(out, (self,), backward, "max")
+        return _node(out, (self,), backward, name)
+
+    def _extreme_along(self, dim, keepdim, arg, result, name):
+        a = self.data
+        if a.ndim == 0:  # as in PyTorch, a 0-d tensor has a dim 0 (or -1) of one element
+            _one_dim(name, dim, 1)
+            return result(self.clone(), _constant(np.zeros((), np.int64)))
+        axis = _one_dim(name, dim, a.ndim)
+        if a.shape[axis] == 0:
+            raise IndexError(f"{name}(dim={dim}) of a tensor of shape {a.shape}: that dimension is empty")
+        index = arg(a, axis=axis, keepdims=True)  # the first winner; numpy and PyTorch both let nan win
+        values = np.take_along_axis(a, index, axis)
+
+        def backward(g):
+            grad = np.zeros(a.shape, a.dtype)
+            np.put_along_axis(grad, index, g if keepdim else np.expand_dims(g, axis), axis)
+            return (grad,)
+
+        if not keepdim:
+            values = values.squeeze(axis)
+        indices = index.astype(np.int64, copy=False)
+        return result(_node(values, (self,), backward, name), _constant(indices if keepdim else indices.squeeze(axis)))
+
+    def amax(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Largest value over ``dim`` (an int, a tuple, or None for all), a Tensor (PyTorch's
+        ``amax``): tied entries share the gradient equally; a row whose max is nan gets a nan
+        gradient, as in PyTorch."""
+        return self._amax(dim, keepdim, axis, keepdims, np.maximum, "amax")
+
+    def amin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Smallest value over ``dim``, a Tensor; see ``amax``."""
+        return self._amax(dim, keepdim, axis, keepdims, np.minimum, "amin")
+
+    def _amax(self, dim, keepdim, axis, keepdims, reduce, name):
+        dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
+        a = self.data
+        axes = _normalize_axis(dim, a.ndim)
+        if any(a.shape[i] == 0 for i in axes) or (a.size == 0 and not axes):
+            raise IndexError(f"{name} over an empty dimension of a tensor of shape {a.shape}")
+        top = reduce.reduce(a, axis=axes, keepdims=True)
+        out = top if keepdim else top.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+        def backward(g):
+            winners = a == top
+            ties = np.add.reduce(winners, axis=axes, keepdims=True, dtype=a.dtype)
+            with np.errstate(divide="ignore", invalid="ignore"):  # a nan row has no winner: 0/0
+                return ((_expand_reduced(g, axes, a.shape) / ties) * winners,)
+
+        return _node(out, (self,), backward, name)
+
+    def argmax(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Index of the largest value along ``dim`` (the first one; a nan wins), an int64 tensor
+        without gradient; with dim None, the index into the flattened tensor."""
+        return self._arg(dim, keepdim, axis, keepdims, np.argmax, "argmax")
+
+    def argmin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Index of the smallest value along ``dim``; see ``argmax``."""
+        return self._arg(dim, keepdim, axis, keepdims, np.argmin, "argmin")
+
+    def _arg(self, dim, keepdim, axis, keepdims, arg, name):
+        dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
+        a = self.data
+        if dim is None:
+            if a.size == 0:
+                raise ValueError(f"{name}() of an empty tensor of shape {a.shape}: give a dim")
+            index = np.asarray(arg(a))
+            return _constant(index.reshape((1,) * a.ndim) if keepdim else index)
+        if a.ndim == 0:
+            _one_dim(name, dim, 1)
+            return _constant(np.zeros((), np.int64))
+        axis = _one_dim(name, dim, a.ndim)
+        if a.shape[axis] == 0:
+            raise IndexError(f"{name}(dim={dim}) of a tensor of shape {a.shape}: that dimension is empty")
+        return _constant(arg(a, axis=axis, keepdims=keepdim).astype(np.int64, copy=False))
+
+    def any(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Whether any element is true (non-zero) over ``dim`` (None: all), a bool tensor."""
+        dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
+        return _constant(np.logical_or.reduce(self.data, axis=_normalize_axis(dim, self.ndim), keepdims=keepdim))
+
+    def all(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Whether every element is true (non-zero) over ``dim`` (None: all), a bool tensor."""
+        dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
+        return _constant(np.logical_and.reduce(self.data, axis=_normalize_axis(dim, self.ndim), keepdims=keepdim))
+
+    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None, keepdims=None):
+        """Variance over ``dim`` (an int, a tuple, or None for all): sum((x - mean)^2) / max(0,
+        N - correction), N the number of entries reduced. ``correction`` defaults to 1 (Bessel's);
+        ``unbiased=False`` means correction 0 (give one of the two). As in PyTorch, the sums run
+        in float64 and the result has x's dtype; N <= correction gives inf or nan, and the
+        gradient is PyTorch's, edges included. Integer tensors: TypeError."""
+        return self._variance(dim, unbiased, keepdim, correction, axis, keepdims, "var")
+
+    def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None, keepdims=None):
+        """Standard deviation, the square root of ``var`` with the same arguments. Where it is
+        0 its gradient is 0, as in PyTorch."""
+        return self._variance(dim, unbiased, keepdim, correction, axis, keepdims, "std")
+
+    def _variance(self, dim, unbiased, keepdim, correction, axis, keepdims, name):
+        if isinstance(dim, (bool, np.bool_)) and unbiased is None:  # x.var(False): PyTorch's var(unbiased)
+            dim, unbiased = None, dim
+        dim, keepdim = _spelled(axis, keepdims, dim, keepdim)
+        if unbiased is not None and correction is not None:
+            raise TypeError(f"{name}() takes unbiased or correction, not both")
+        if correction is None:
+            correction = 1 if unbiased is None or check_bool("unbiased", unbiased) else 0
+        c = check_number("correction", correction)
+        a = self.data
+        if a.dtype.kind != "f":
+            raise TypeError(
+                f"{name}() needs a floating-point tensor, this one is {a.dtype}: convert it first, e.g. x.float()"
+            )
+        axes = _normalize_axis(dim, a.ndim)
+        n = math.prod([a.shape[i] for i in axes])
+        # N <= correction or nothing to reduce give inf or nan; a float32 result may overflow
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            wide = a.astype(np.float64, copy=False)
+            squares = np.add.reduce(
+                (wide - np.add.reduce(wide, axis=axes, keepdims=True) / n) ** 2, axis=axes, keepdims=True
+            )
+            value = squares / max(0.0, n - c)
+            if name == "std":
+                value = np.sqrt(value)
+            value = value.astype(a.dtype, copy=False)
+            mean = np.add.reduce(a, axis=axes, keepdims=True) / n  # in x's dtype, as PyTorch's backward has it
+        out = value if keepdim else value.reshape([k for i, k in enumerate(a.shape) if i not in axes])
+        dof = n - c
+        whole = dim is None or a.ndim == 0
+
+        def backward(g):
+            g = _expand_reduced(g, axes, a.shape)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if name == "std":  # d std = d var / (2 std), taken as 0 where std is 0
+                    g = np.where(value == 0, 0, g / (value * 2))
+                if whole and dof <= 0:  # PyTorch's gradient when the divisor is 0 or negative
+                    return (np.where(a == mean, np.nan, np.inf).astype(a.dtype) * g,)
+                factor = math.inf if dof == 0 else 2.0 / dof
+                return (factor * g * (a - mean),)
+
+        return _node(out, (self,), backward, name)
 
     # ----------------------------------------------------------------- shape
     def reshape(self, *shape):
@@ -829,15 +1450,89 @@ class Tensor:
 
         return self._view_of(_node(out, (self,), backward, "reshape"))
 
-    def transpose(self, *axes):
-        axes = _one_tuple(axes)
+    def view(self, *shape):
+        """``reshape`` that never copies (PyTorch's ``view``): the result always shares x's memory.
+        Where x's memory layout would need a copy (after a transpose, a permute or a strided
+        slice) it raises a RuntimeError; ``x.reshape(...)`` copies when it must, and
+        ``x.contiguous().view(...)`` copies first."""
+        shape = _one_tuple(shape)
         a = self.data
-        if not axes:
-            axes = tuple(reversed(range(a.ndim)))
-        elif sorted(int(ax) % a.ndim if -a.ndim <= ax < a.ndim else -1 for ax in axes) != list(range(a.ndim)):
-            raise ValueError(f"transpose of a {a.ndim}-D tensor needs a permutation of its axes, got {axes}")
-        else:
-            axes = tuple(int(ax) % a.ndim for ax in axes)
+        try:
+            out = a.reshape(shape, copy=False)
+        except TypeError:
+            raise TypeError(f"a shape is made of ints, got {shape}") from None
+        except ValueError:
+            try:
+                a.reshape(shape)
+            except ValueError:
+                raise ValueError(f"cannot view a tensor of shape {a.shape} ({a.size} elements) as {shape}") from None
+            raise RuntimeError(
+                f"view to shape {shape} of a tensor of shape {a.shape} needs a copy: its elements are not laid out "
+                "in memory in row-major order (it was transposed, permuted or sliced with a step). Use .reshape(...), "
+                "which copies when it must, or .contiguous().view(...)"
+            ) from None
+
+        def backward(g):
+            return (g.reshape(a.shape),)
+
+        return self._view_of(_node(out, (self,), backward, "view"))
+
+    def view_as(self, other):
+        """``self.view(other.shape)``."""
+        return self.view(_shape_of(other, "view_as"))
+
+    def reshape_as(self, other):
+        """``self.reshape(other.shape)``."""
+        return self.reshape(_shape_of(other, "reshape_as"))
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order, so that ``view`` never fails."""
+        return self.data.flags.c_contiguous
+
+    def contiguous(self):
+        """self if ``is_contiguous()``, else a row-major copy through which the gradient passes."""
+        a = self.data
+        if a.flags.c_contiguous:
+            return self
+
+        def backward(g):
+            return (g,)
+
+        return _node(np.ascontiguousarray(a), (self,), backward, "contiguous")
+
+    def clone(self):
+        """A copy in new memory, with the same memory layout; the gradient passes through it
+        (unlike ``detach()``)."""
+
+        def backward(g):
+            return (g,)
+
+        return _node(self.data.copy(order="K"), (self,), backward, "clone")
+
+    def transpose(self, *axes, dim0=None, dim1=None):
+        """Two dims (``x.transpose(0, 1)``, or ``dim0=``, ``dim1=``): swap them, as in PyTorch.
+        Otherwise numpy's meaning: no argument reverses the dims, a full permutation (separate
+        ints or one tuple) reorders them. A view."""
+        if dim0 is not None or dim1 is not None:
+            if axes or dim0 is None or dim1 is None:
+                raise TypeError("transpose takes dim0 and dim1 together, or the axes as positional arguments")
+            axes = (dim0, dim1)
+        ndim = self.data.ndim
+        if len(axes) == 2 and not isinstance(axes[0], (tuple, list)):
+            first, second = (_one_dim("transpose", d, ndim or 1) for d in axes)
+            swapped = list(range(ndim))
+            if ndim:
+                swapped[first], swapped[second] = second, first
+            return self._permuted(tuple(swapped))
+        axes = _one_tuple(axes)
+        return self._permuted(_permutation("transpose", axes, ndim) if axes else tuple(reversed(range(ndim))))
+
+    def permute(self, *dims):
+        """The dims reordered (``x.permute(2, 0, 1)`` or ``x.permute((2, 0, 1))``), a view."""
+        return self._permuted(_permutation("permute", _one_tuple(dims), self.data.ndim))
+
+    def _permuted(self, axes):
+        a = self.data
         inverse = tuple(sorted(range(a.ndim), key=axes.__getitem__))
 
         def backward(g):
@@ -845,30 +1540,118 @@ class Tensor:
 
         return self._view_of(_node(a.transpose(axes), (self,), backward, "transpose"))
 
-    def flatten(self):
-        return self.reshape(-1)
+    def unsqueeze(self, dim=None, *, axis=None):
+        """A new dimension of length 1 at position ``dim`` (from -ndim-1 to ndim), a view."""
+        dim = check_alias("dim", dim, "axis", axis)
+        if dim is None:
+            raise TypeError("unsqueeze needs dim, the position of the new dimension")
+        a = self.data
+
+        def backward(g):
+            return (g.reshape(a.shape),)
+
+        out = np.expand_dims(a, _one_dim("unsqueeze", dim, a.ndim + 1))
+        return self._view_of(_node(out, (self,), backward, "unsqueeze"))
+
+    def squeeze(self, dim=None, *, axis=None):
+        """Dimensions of length 1 removed: all of them, or those among ``dim`` (an int or a
+        tuple); a dim of another length is kept, as in PyTorch. A view."""
+        a = self.data
+        axes = _normalize_axis(check_alias("dim", dim, "axis", axis), a.ndim)
+
+        def backward(g):
+            return (g.reshape(a.shape),)
+
+        out = a.squeeze(tuple(i for i in axes if a.shape[i] == 1))
+        return self._view_of(_node(out, (self,), backward, "squeeze"))
+
+    def expand(self, *sizes):
+        """x repeated along dimensions of length 1 to ``sizes`` without copying (PyTorch's
+        ``expand``): -1 keeps a dimension's length, and new dimensions may be added in front.
+        The result shares x's memory, one element standing for several, so writing into it in
+        place is refused (``clone()`` it first). The gradient sums over the repeats."""
+        sizes = _one_tuple(sizes)
+        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in sizes):
+            raise TypeError(f"expand takes sizes as ints, got {sizes}")
+        a = self.data
+        new = len(sizes) - a.ndim
+        if new < 0:
+            raise ValueError(f"expand needs a size for each of the {a.ndim} dimensions of shape {a.shape}, got {sizes}")
+        shape = []
+        for i, n in enumerate(sizes):
+            old = a.shape[i - new] if i >= new else None
+            if n == -1 and old is not None:
+                n = old
+            elif n < 0 or (old is not None and old != 1 and n != old):
+                raise ValueError(
+                    f"expand cannot turn shape {a.shape} into {sizes}: only a dimension of length 1 can grow "
+                    "(-1 keeps a length; a new dimension in front needs its length)"
+                )
+            shape.append(int(n))
+        shape = tuple(shape)
+        if shape[new:] == a.shape and all(n == 1 for n in shape[:new]):  # nothing repeats: a writable view
+            out = a.reshape(shape)
+        else:
+            out = np.broadcast_to(a, shape)  # read-only, so an in-place write fails before it writes
+
+        def backward(g):
+            return (unbroadcast(g, a.shape),)
+
+        return self._view_of(_node(out, (self,), backward, "expand"))
+
+    def expand_as(self, other):
+        """``self.expand(other.shape)``."""
+        return self.expand(_shape_of(other, "expand_as"))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        """Dimensions start_dim to end_dim (all by default) merged into one."""
+        if start_dim == 0 and end_dim == -1:
+            return self.reshape(-1)
+        shape = self.data.shape
+        start = _one_dim("flatten", start_dim, len(shape) or 1)
+        end = _one_dim("flatten", end_dim, len(shape) or 1)
+        if start > end:
+            raise ValueError(f"flatten needs start_dim <= end_dim, got {start_dim} and {end_dim} for shape {shape}")
+        return self.reshape(*shape[:start], math.prod(shape[start : end + 1]), *shape[end + 1 :])
 
     def __getitem__(self, index):
+        """x[index] with anything numpy takes (ints, slices, None, ..., integer and bool arrays)
+        and Tensors, lists and ranges of ints or bools. Ints, slices, None and ... give a view
+        (x[0, 1] too, a 0-d one); integer and bool arrays give a copy, as in numpy and PyTorch."""
         index = _plain_index(index)
         a = self.data
-        out = a[index]
-        # ints and slices select each element at most once; integer arrays may repeat one
-        basic = not any(isinstance(i, np.ndarray) for i in (index if isinstance(index, tuple) else (index,)))
+        try:
+            out = a[index]
+        except IndexError as error:
+            raise IndexError(f"{error} (indexing a tensor of shape {a.shape})") from None
+        parts = index if type(index) is tuple else (index,)
+        # an integer array may repeat an element; ints, slices and masks select each at most once
+        basic, repeats = True, False
+        for i in parts:
+            if isinstance(i, np.ndarray):
+                basic = False
+                repeats = repeats or i.dtype.kind != "b"
+            elif isinstance(i, (bool, np.bool_)):
+                basic = False
+        if basic and type(out) is not np.ndarray:  # an int for every dim: numpy gives a scalar
+            out = a[(*parts, Ellipsis)]
 
         def backward(g):
             grad = np.zeros(a.shape, a.dtype)
-            if basic:
-                grad[index] = g
-            else:
+            if repeats:
                 np.add.at(grad, index, g)  # a repeated index adds each of its gradients
+            else:
+                grad[index] = g
             return (grad,)
 
         out = _node(out, (self,), backward, "index")
         return self._view_of(out) if basic else out
 
     # ----------------------------------------------------------------- softmax family
-    def logsumexp(self, axis=-1, keepdims: bool = False):
+    def logsumexp(self, axis=-1, keepdims: bool = False, *, dim=None, keepdim=None):
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the max: finite for any logits."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _spelled(axis, keepdims, dim, keepdim, default_axis=-1)
         a = _floating(self.data)
         axes = _normalize_axis(axis, a.ndim)
         if keepdims is not False and keepdims is not True:
@@ -883,7 +1666,9 @@ class Tensor:
 
         return _node(out, (self,), backward, "logsumexp")
 
-    def log_softmax(self, axis=-1):
+    def log_softmax(self, axis=-1, *, dim=None):
+        if dim is not None:
+            axis, _ = _spelled(axis, False, dim, None, default_axis=-1)
         a = _floating(self.data)
         axes = _normalize_axis(axis, a.ndim)
         shifted = a - a.max(axis=axes, keepdims=True)
@@ -894,7 +1679,9 @@ class Tensor:
 
         return _node(out, (self,), backward, "log_softmax")
 
-    def softmax(self, axis=-1):
+    def softmax(self, axis=-1, *, dim=None):
+        if dim is not None:
+            axis, _ = _spelled(axis, False, dim, None, default_axis=-1)
         a = _floating(self.data)
         axes = _normalize_axis(axis, a.ndim)
         e = np.exp(a - a.max(axis=axes, keepdims=True))
@@ -904,6 +1691,100 @@ class Tensor:
             return (out * (g - (g * out).sum(axis=axes, keepdims=True)),)
 
         return _node(out, (self,), backward, "softmax")
+
+    # ----------------------------------------------------------------- dtype and device
+    def to(self, *args, dtype=None, device=None, copy: bool = False, non_blocking: bool = False):
+        """x in another dtype: ``x.to(np.float64)``, ``x.to(mg.float64)``, ``x.to(other)`` for
+        other's dtype. ``x.to('cpu')`` and ``x.to(mg.device('cpu'))`` are x: minigrad computes
+        with numpy on the CPU, so another device is a ValueError. Returns x itself when nothing
+        changes, unless ``copy=True``. Between floating dtypes the gradient flows (cast back); a
+        cast to an integer or bool dtype is not differentiable, as in PyTorch."""
+        for arg in args:  # PyTorch's forms: to(dtype), to(device), to(device, dtype), to(other)
+            if isinstance(arg, str) or isinstance(getattr(arg, "type", None), str):  # 'cpu', mg.device('cpu')
+                if device is not None:
+                    raise TypeError(f"to() got two devices: {device!r} and {arg!r}")
+                device = arg
+            else:
+                if dtype is not None:
+                    raise TypeError(f"to() got two dtypes: {dtype!r} and {arg!r}")
+                dtype = arg.dtype if isinstance(arg, Tensor) else arg
+        if device is not None:
+            check_device(device)
+        check_bool("non_blocking", non_blocking)
+        out = self if dtype is None else self._cast(dtype)
+        return out.clone() if check_bool("copy", copy) and out is self else out
+
+    def cpu(self):
+        """x itself: minigrad's tensors live in the CPU's memory."""
+        return self
+
+    def float(self):
+        """x as float32 (x itself if it is already)."""
+        return self._cast(np.float32)
+
+    def double(self):
+        """x as float64."""
+        return self._cast(np.float64)
+
+    def half(self):
+        """x as float16."""
+        return self._cast(np.float16)
+
+    def long(self):
+        """x as int64 (floats truncated toward 0); no gradient flows through it."""
+        return self._cast(np.int64)
+
+    def int(self):
+        """x as int32 (floats truncated toward 0); no gradient flows through it."""
+        return self._cast(np.int32)
+
+    def bool(self):
+        """x as bool (non-zero is True); no gradient flows through it."""
+        return self._cast(np.bool_)
+
+    def type(self, dtype=None, non_blocking: bool = False):
+        """With no argument, PyTorch's legacy name of x's type, such as 'torch.FloatTensor' (so
+        code that prints or compares it runs unchanged). With a dtype, or such a name, x cast
+        to it, as ``to(dtype)``."""
+        check_bool("non_blocking", non_blocking)
+        if dtype is None:
+            return _TYPE_NAMES[self.data.dtype]
+        if isinstance(dtype, str) and dtype in _TYPES_NAMED:
+            dtype = _TYPES_NAMED[dtype]
+        return self._cast(dtype)
+
+    def _cast(self, dtype):
+        dtype = _check_dtype(dtype)
+        a = self.data
+        if a.dtype == dtype:
+            return self
+        with np.errstate(invalid="ignore", over="ignore"):  # nan, inf or too large into an integer: as numpy gives
+            out = a.astype(dtype)
+        if dtype.kind != "f" or a.dtype.kind != "f":
+            return _constant(out)
+
+        def backward(g):
+            return (g,)  # backward() casts it to x's dtype
+
+        return _node(out, (self,), backward, "to")
+
+    def requires_grad_(self, requires_grad: bool = True):
+        """Set ``requires_grad`` in place and return x. Only floating-point tensors can require
+        grad, and only a leaf's flag can be turned off (``detach()`` a computed tensor instead);
+        both are RuntimeErrors, as in PyTorch."""
+        requires_grad = check_bool("requires_grad", requires_grad)
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients, this one is {self.dtype}: "
+                "convert it first, e.g. x = x.float().requires_grad_()"
+            )
+        if self._backward is not None and not requires_grad:
+            raise RuntimeError(
+                f"requires_grad_(False) on a tensor computed by '{self._op}': only a leaf tensor's flag can be "
+                "changed. For a copy of its value outside the graph use x.detach()"
+            )
+        self.requires_grad = requires_grad
+        return self
 
     # ----------------------------------------------------------------- backward
     def backward(self, grad=None) -> None:
@@ -1022,6 +1903,18 @@ def _check_dtype(dtype) -> np.dtype:
     return dt
 
 
+# PyTorch's legacy type names, which Tensor.type() gives and takes
+_TYPE_NAMES = {
+    np.dtype(dtype): f"torch.{name}Tensor"
+    for dtype, name in [
+        (np.float16, "Half"), (np.float32, "Float"), (np.float64, "Double"), (np.bool_, "Bool"),
+        (np.int8, "Char"), (np.int16, "Short"), (np.int32, "Int"), (np.int64, "Long"),
+        (np.uint8, "Byte"), (np.uint16, "UInt16"), (np.uint32, "UInt32"), (np.uint64, "UInt64"),
+    ]
+}  # fmt: skip
+_TYPES_NAMED = {name: dtype for dtype, name in _TYPE_NAMES.items()}
+
+
 def _array_from_python(data, dtype) -> np.ndarray:
     try:
         array = np.array(data)
@@ -1035,14 +1928,37 @@ def _array_from_python(data, dtype) -> np.ndarray:
 
 
 def _plain_index(index):
-    """Indices as numpy understands them: Tensors and lists become integer arrays."""
+    """Indices as numpy understands them: Tensors become arrays (a 0-d integer one an int, so
+    that x[i] is a view, as in PyTorch), lists and ranges arrays of ints or bools."""
     if isinstance(index, tuple):
-        return tuple(_plain_index(i) for i in index)
+        for i in index:
+            if isinstance(i, (Tensor, list, range, tuple)):
+                return tuple([_plain_index(i) for i in index])
+        return index  # the common case: ints, slices and arrays, already numpy's
     if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
+        a = index.data
+        if a.dtype.kind == "f":
+            raise IndexError(f"tensors used as indices must hold integers or bools, this one is {a.dtype}")
+        return int(a) if a.ndim == 0 and a.dtype.kind != "b" else a
+    if isinstance(index, (list, range)):
+        array = np.asarray(index)
+        return array if array.size else array.astype(np.intp)  # x[[]] selects nothing
     return index
+
+
+def _shape_of(other, name):
+    if not isinstance(other, (Tensor, np.ndarray)):
+        raise TypeError(f"{name} takes a Tensor (or an array), got {type(other).__name__}")
+    return other.shape
+
+
+def _permutation(name, axes, ndim):
+    """A permutation of range(ndim), each axis maybe negative, as non-negative ints."""
+    if not all(isinstance(ax, (int, np.integer)) and not isinstance(ax, (bool, np.bool_)) for ax in axes):
+        raise TypeError(f"{name} takes the dims as ints, got {axes}")
+    if sorted(int(ax) % ndim if -ndim <= ax < ndim else -1 for ax in axes) != list(range(ndim)):
+        raise ValueError(f"{name} of a {ndim}-D tensor needs a permutation of its dims, got {axes}")
+    return tuple(int(ax) % ndim for ax in axes)
 
 
 def _one_tuple(args: tuple) -> tuple:

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
 from tests.strategies import (
@@ -167,6 +168,190 @@ def _leaky_relu(draw):
     return (lambda x: x.leaky_relu(slope)), [draw(arrays(draw(shapes), avoid=[0.0]))]
 
 
+def _dim_reduction(method, elements=distinct_arrays):
+    """A PyTorch-spelled reduction: dim (None, an int or a tuple) and keepdim."""
+
+    @st.composite
+    def case(draw):
+        shape = draw(shapes)
+        dim = draw(axes_for(len(shape)))
+        keepdim = draw(st.booleans())
+        return (lambda x: getattr(x, method)(dim=dim, keepdim=keepdim)), [draw(elements(shape))]
+
+    return case()
+
+
+def _along_one_dim(method):
+    """max(dim) and min(dim): the values of the named tuple, ties impossible."""
+
+    @st.composite
+    def case(draw):
+        shape = draw(shapes)
+        dim = draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))
+        keepdim = draw(st.booleans())
+        return (lambda x: getattr(x, method)(dim, keepdim).values), [draw(distinct_arrays(shape))]
+
+    return case()
+
+
+@st.composite
+def _variance(draw):
+    """var and std over dims that hold more entries than the correction, on values without
+    ties (so that std stays away from 0, where its derivative is unbounded)."""
+    shape = draw(nonscalar_shapes.filter(lambda s: int(np.prod(s)) >= 2))
+    dim = draw(axes_for(len(shape)).filter(lambda d: d is None or np.prod(np.array(shape)[np.atleast_1d(d)]) >= 2))
+    method = draw(st.sampled_from(["var", "std"]))
+    spelling = draw(st.sampled_from(["default", "unbiased", "correction"]))
+    keepdim = draw(st.booleans())
+    options = {"default": {}, "unbiased": {"unbiased": draw(st.booleans())}, "correction": {"correction": 0.5}}
+    kwargs = {**options[spelling], "keepdim": keepdim}
+    return (lambda x: getattr(x, method)(dim, **kwargs)), [draw(distinct_arrays(shape))]
+
+
+@st.composite
+def _pow_tensor(draw):
+    """A Tensor exponent broadcast against the base; both receive gradients."""
+    (base_shape, exponent_shape), _ = draw(broadcast_pairs)
+    return (lambda a, b: a.pow(b)), [draw(arrays(base_shape, 0.3, 3.0)), draw(arrays(exponent_shape, -2.0, 2.0))]
+
+
+def _offset_grid(shape):
+    """Values on the grid of 1/8 shifted by 1/16: never within a finite-difference step of a
+    value of distinct_arrays or of a multiple of 1/8 (a tie or a kink)."""
+    return distinct_arrays(shape).map(lambda a: a + 1 / 16)
+
+
+@st.composite
+def _clamp_tensor_bounds(draw):
+    (x_shape, bound_shape), _ = draw(broadcast_pairs)
+    lo = draw(hnp.arrays(np.float64, bound_shape, elements=st.sampled_from([-2.0, -1.0, -0.5])))
+    hi = lo + draw(hnp.arrays(np.float64, bound_shape, elements=st.sampled_from([0.5, 1.0, 3.0])))
+    return (lambda x, lo, hi: x.clamp(lo, hi)), [draw(_offset_grid(x_shape)), lo, hi]
+
+
+def _pairwise(method):
+    @st.composite
+    def case(draw):
+        (left_shape, right_shape), _ = draw(broadcast_pairs)
+        left, right = draw(_offset_grid(left_shape)), draw(distinct_arrays(right_shape))
+        return (lambda a, b: getattr(a, method)(b)), [left, right]
+
+    return case()
+
+
+@st.composite
+def _view(draw):
+    shape = draw(shapes)
+    size = int(np.prod(shape))
+    target = draw(st.sampled_from([(size,), (-1,), (1, size), (size, 1, -1)]))
+    return (lambda x: x.view(*target)), [draw(arrays(shape))]
+
+
+@st.composite
+def _unsqueeze(draw):
+    shape = draw(shapes)
+    dim = draw(st.integers(-len(shape) - 1, len(shape)))
+    return (lambda x: x.unsqueeze(dim)), [draw(arrays(shape))]
+
+
+@st.composite
+def _squeeze(draw):
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=2))
+    dim = draw(axes_for(len(shape)))
+    return (lambda x: x.squeeze(dim) if dim is not None else x.squeeze()), [draw(arrays(shape))]
+
+
+@st.composite
+def _permute(draw):
+    shape = draw(shapes)
+    dims = tuple(draw(st.permutations(range(len(shape)))))
+    return (lambda x: x.permute(*dims)), [draw(arrays(shape))]
+
+
+@st.composite
+def _swap_dims(draw):
+    shape = draw(nonscalar_shapes)
+    dim0, dim1 = (draw(st.integers(-len(shape), len(shape) - 1)) for _ in range(2))
+    return (lambda x: x.transpose(dim0, dim1)), [draw(arrays(shape))]
+
+
+@st.composite
+def _expand(draw):
+    """expand to a broadcast-compatible shape: length-1 dims grow, -1 keeps, new dims in front."""
+    (source, target), _ = draw(broadcast_pairs)
+    target = np.broadcast_shapes(source, target)
+    sizes = list(target)
+    for i in range(1, len(source) + 1):  # -1 for some dims that keep their length
+        if source[-i] == target[-i] and draw(st.booleans()):
+            sizes[-i] = -1
+    return (lambda x: x.expand(*sizes)), [draw(arrays(source))]
+
+
+@st.composite
+def _flatten_dims(draw):
+    shape = draw(nonscalar_shapes)
+    start = draw(st.integers(0, len(shape) - 1))
+    end = draw(st.integers(start, len(shape) - 1))
+    return (lambda x: x.flatten(start, end)), [draw(arrays(shape))]
+
+
+@st.composite
+def _torch_indexing(draw):
+    """Tensors, masks, lists, None and negative ints as indices (a mask selects each entry once,
+    an integer Tensor may repeat one)."""
+    shape = draw(nonscalar_shapes)
+    first = shape[0]
+    mask = draw(hnp.arrays(np.bool_, shape))
+    rows = draw(st.lists(st.integers(-first, first - 1), min_size=0, max_size=5))
+    index = draw(
+        st.sampled_from(
+            [
+                mg.Tensor(mask),
+                mask,
+                mg.Tensor(np.array(rows, dtype=np.int64)),
+                rows,
+                (None, Ellipsis),
+                (draw(st.integers(-first, first - 1)), None),
+                mg.Tensor(np.array(draw(st.integers(0, first - 1)))),
+                (mg.Tensor(mask[(Ellipsis,) + (0,) * (len(shape) - 1)]), Ellipsis),
+            ]
+        )
+    )
+    return (lambda x: x[index]), [draw(arrays(shape))]
+
+
+@st.composite
+def _setitem(draw):
+    """y = x * 1; y[index] = v: the overwritten entries of x get no gradient, v gets theirs."""
+    shape = draw(nonscalar_shapes)
+    first = shape[0]
+    index, value_shape = draw(
+        st.sampled_from(
+            [
+                (draw(st.integers(-first, first - 1)), shape[1:]),
+                (slice(0, None, 2), ()),
+                (draw(hnp.arrays(np.bool_, shape)), ()),
+                (np.array(draw(st.lists(st.integers(0, first - 1), min_size=1, max_size=4, unique=True))), shape[1:]),
+                ((Ellipsis, draw(st.integers(0, shape[-1] - 1))), shape[:-1][-1:]),
+            ]
+        )
+    )
+
+    def fn(x, v):
+        y = x * 1.0
+        y[index] = v
+        return y
+
+    return fn, [draw(arrays(shape)), draw(arrays(value_shape))]
+
+
+@st.composite
+def _casts(draw):
+    method = draw(st.sampled_from(["double", "clone", "contiguous"]))
+    shape = draw(shapes)
+    return (lambda x: getattr(x.T, method)() * 1.0), [draw(arrays(shape))]
+
+
 # The contract's ops, each with a strategy that draws (function, input arrays).
 OPS = {
     "add": _binary(lambda a, b: a + b),
@@ -200,6 +385,30 @@ OPS = {
     "softmax": _along_axis("softmax"),
     "log_softmax": _along_axis("log_softmax"),
     "logsumexp": _along_axis("logsumexp"),
+    # PyTorch's methods (issue #10)
+    "min": _reduction("min", elements=distinct_arrays),
+    "sum(dim=, keepdim=)": _dim_reduction("sum", elements=arrays),
+    "mean(dim=, keepdim=)": _dim_reduction("mean", elements=arrays),
+    "amax": _dim_reduction("amax"),
+    "amin": _dim_reduction("amin"),
+    "max(dim)": _along_one_dim("max"),
+    "min(dim)": _along_one_dim("min"),
+    "var/std": _variance(),
+    "pow(tensor)": _pow_tensor(),
+    "clamp(tensor bounds)": _clamp_tensor_bounds(),
+    "maximum": _pairwise("maximum"),
+    "minimum": _pairwise("minimum"),
+    "max(other)": _pairwise("max"),
+    "view": _view(),
+    "unsqueeze": _unsqueeze(),
+    "squeeze": _squeeze(),
+    "permute": _permute(),
+    "transpose(dim0, dim1)": _swap_dims(),
+    "expand": _expand(),
+    "flatten(start_dim, end_dim)": _flatten_dims(),
+    "index by Tensors, masks, lists, None": _torch_indexing(),
+    "setitem": _setitem(),
+    "double, clone, contiguous": _casts(),
 }
 
 CONTRACT_OPS = {
@@ -209,8 +418,17 @@ CONTRACT_OPS = {
 }  # fmt: skip
 
 
+# The differentiable PyTorch methods added for issue #10.
+TORCH_OPS = {
+    "min", "amax", "amin", "max(dim)", "min(dim)", "var/std", "pow(tensor)", "clamp(tensor bounds)", "maximum",
+    "minimum", "max(other)", "view", "unsqueeze", "squeeze", "permute", "transpose(dim0, dim1)", "expand",
+    "flatten(start_dim, end_dim)", "index by Tensors, masks, lists, None", "setitem", "double, clone, contiguous",
+}  # fmt: skip
+
+
 def test_every_contract_op_has_a_gradient_property_test():
     assert CONTRACT_OPS <= set(OPS), f"no gradient test for {sorted(CONTRACT_OPS - set(OPS))}"
+    assert TORCH_OPS <= set(OPS), f"no gradient test for {sorted(TORCH_OPS - set(OPS))}"
 
 
 @pytest.mark.parametrize("name", list(OPS))

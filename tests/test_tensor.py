@@ -178,9 +178,9 @@ class TestErrors:
         with pytest.raises(ValueError, match="at least 1 dimension"):
             mg.Tensor(np.ones(3)) @ mg.Tensor(2.0)
 
-    def test_power_takes_a_scalar_exponent(self):
-        with pytest.raises(TypeError, match="scalar exponent"):
-            mg.Tensor([2.0]) ** mg.Tensor([2.0])
+    def test_power_takes_a_number_or_a_tensor_as_exponent(self):
+        with pytest.raises(TypeError, match="a number or a Tensor as the exponent, got str"):
+            mg.Tensor([2.0]) ** "2"
 
     def test_bad_axes(self):
         x = mg.Tensor(np.ones((2, 3)))
@@ -196,7 +196,7 @@ class TestErrors:
         with pytest.raises(ValueError, match=r"shape \(2, 3\) \(6 elements\) into \(4,\)"):
             x.reshape(4)
         with pytest.raises(ValueError, match="permutation"):
-            x.transpose(0, 0)
+            mg.Tensor(np.ones((2, 3, 4))).transpose(0, 0, 1)
 
     def test_clip_needs_an_ordered_bound(self):
         with pytest.raises(ValueError, match="lo <= hi"):
