@@ -529,7 +529,9 @@ class Tensor:
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extras = "" if self.data.dtype == _default_dtype else f", dtype={self.data.dtype}"
+        # as PyTorch: the dtype is shown unless it is the one a list of such numbers would get
+        shown = self.data.dtype != _default_dtype and self.data.dtype not in (np.int64, np.bool_)
+        extras = f", dtype={self.data.dtype}" if shown else ""
         if self._backward is not None:
             extras += f", grad_fn=<{self._op}>"
         elif self.requires_grad:

@@ -97,7 +97,9 @@ class TestAttributes:
         x = mg.Tensor([1.0, 2.0], requires_grad=True)
         assert repr(x) == "tensor([1., 2.], requires_grad=True)"
         assert repr(x * 2) == "tensor([2., 4.], grad_fn=<mul>)"
-        assert repr(mg.Tensor(np.array([1, 2]))) == "tensor([1, 2], dtype=int64)"
+        assert repr(mg.Tensor(np.array([1, 2]))) == "tensor([1, 2])"  # int64 and bool go unsaid, as in PyTorch
+        assert repr(mg.Tensor(np.array([1, 2], dtype=np.int32))) == "tensor([1, 2], dtype=int32)"
+        assert repr(mg.Tensor(np.array([True]))) == "tensor([ True])"
 
     def test_numpy_can_read_a_tensor(self):
         np.testing.assert_array_equal(np.asarray(mg.Tensor([1.0, 2.0])), [1.0, 2.0])

@@ -232,7 +232,8 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget every parameter's gradient: set it to None (PyTorch's default), or with
         ``set_to_none=False`` fill the existing gradient arrays with zeros."""
-        set_to_none = check_bool("set_to_none", set_to_none)
+        if set_to_none is not True:  # the check only off the common path: this runs every step
+            set_to_none = check_bool("set_to_none", set_to_none)
         for param in self.parameters():
             if set_to_none or param.grad is None:
                 param.grad = None
