@@ -26,7 +26,6 @@ from .checks import check_alias
 from .tensor import (
     _SCALARS,
     Tensor,
-    _common,
     _constant,
     _lift,
     _node,
@@ -240,37 +239,16 @@ def where(condition, input=None, other=None):
     return _node(out, (input, other), backward, "where")
 
 
-def _extremum(fn: str, input, other, pick, loses_left, loses_right) -> Tensor:
-    x, y = _tensor(input, fn), _tensor(other, fn, "other")
-    a, b = x.data, y.data
-    if a.dtype is not b.dtype:
-        a, b = _common(a, b)
-    try:
-        out = pick(a, b)
-    except ValueError:
-        raise ValueError(f"{fn}(): shapes {a.shape} and {b.shape} cannot be broadcast together") from None
-
-    def backward(g):
-        # PyTorch's rule: a tie splits the gradient in halves; where either is nan, both get it
-        share = np.where(a == b, g / 2, g)
-        return (
-            unbroadcast(np.where(loses_left(a, b), 0, share), a.shape) if x.requires_grad else None,
-            unbroadcast(np.where(loses_right(a, b), 0, share), b.shape) if y.requires_grad else None,
-        )
-
-    return _node(out, (x, y), backward, fn)
-
-
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise larger of two tensors, broadcasting (``torch.maximum``); nan wins. Both
     are Tensors (PyTorch refuses a number there: use ``clamp(x, min=v)``). Gradient: to the
-    larger; a tie gives each half."""
-    return _extremum("maximum", input, other, np.maximum, np.less, np.greater)
+    larger; a tie gives each half. The op is ``Tensor.maximum``."""
+    return _tensor(input, "maximum").maximum(_tensor(other, "maximum", "other"))
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise smaller of two tensors (``torch.minimum``); as ``maximum``, mirrored."""
-    return _extremum("minimum", input, other, np.minimum, np.greater, np.less)
+    return _tensor(input, "minimum").minimum(_tensor(other, "minimum", "other"))
 
 
 # --------------------------------------------------------------------- about tensors
