@@ -60,6 +60,7 @@ def get_default_dtype() -> np.dtype:
 
 
 def is_grad_enabled() -> bool:
+    """Whether ops are being recorded for ``backward()`` (``torch.is_grad_enabled``)."""
     return _grad_enabled
 
 
@@ -465,6 +466,8 @@ class Tensor:
         return np.array(self.data, dtype=dtype, copy=copy)
 
     def item(self):
+        """The value of a one-element tensor as a Python number (``Tensor.item``); ValueError
+        for any other size."""
         if self.data.size != 1:
             raise ValueError(f"item() needs a one-element tensor, this one has shape {self.shape}")
         return self.data.item()
@@ -1006,6 +1009,7 @@ class Tensor:
 
     # ----------------------------------------------------------------- elementwise
     def exp(self):
+        """e ** x elementwise (``torch.exp``); integer input gives the default float dtype."""
         out = np.exp(_floating(self.data))
 
         def backward(g):
@@ -1014,6 +1018,7 @@ class Tensor:
         return _node(out, (self,), backward, "exp")
 
     def log(self):
+        """Natural log elementwise (``torch.log``): -inf at 0, nan below, as in PyTorch."""
         a = _floating(self.data)
         out = np.log(a)
 
@@ -1023,6 +1028,7 @@ class Tensor:
         return _node(out, (self,), backward, "log")
 
     def sqrt(self):
+        """Square root elementwise (``torch.sqrt``); nan below 0, gradient inf at 0."""
         out = np.sqrt(_floating(self.data))
 
         def backward(g):
@@ -1031,6 +1037,7 @@ class Tensor:
         return _node(out, (self,), backward, "sqrt")
 
     def tanh(self):
+        """Hyperbolic tangent elementwise (``torch.tanh``); gradient 1 - tanh(x)^2."""
         out = np.tanh(_floating(self.data))
 
         def backward(g):
@@ -1039,6 +1046,7 @@ class Tensor:
         return _node(out, (self,), backward, "tanh")
 
     def sigmoid(self):
+        """1 / (1 + e^-x) elementwise (``torch.sigmoid``), exact for any x; gradient s (1 - s)."""
         a = _floating(self.data)
         # exp(-|a|) never overflows; 1/(1+e) for a >= 0 and e/(1+e) for a < 0 keep full
         # relative precision in both tails (sigmoid(-40) is 4e-18, not 0).
@@ -1051,6 +1059,7 @@ class Tensor:
         return _node(out, (self,), backward, "sigmoid")
 
     def relu(self):
+        """max(x, 0) elementwise (``torch.relu``); gradient 1 where x > 0, else 0 (0 at x = 0)."""
         a = self.data
         out = np.maximum(a, 0)
 
@@ -1060,6 +1069,8 @@ class Tensor:
         return _node(out, (self,), backward, "relu")
 
     def leaky_relu(self, negative_slope: float = 0.01):
+        """x where x > 0, ``negative_slope`` * x elsewhere (``F.leaky_relu``); the slope is a
+        finite number (TypeError / ValueError otherwise)."""
         a = self.data
         slope = check_number("negative_slope", negative_slope)
         positive = a > 0
@@ -1071,6 +1082,7 @@ class Tensor:
         return _node(out, (self,), backward, "leaky_relu")
 
     def abs(self):
+        """|x| elementwise (``torch.abs``); gradient sign(x), 0 at 0 as in PyTorch."""
         a = self.data
 
         def backward(g):
@@ -1202,6 +1214,9 @@ class Tensor:
     # ----------------------------------------------------------------- reductions
     # Each takes numpy's axis/keepdims or PyTorch's dim/keepdim (x.sum(1, True), x.sum(dim=1)).
     def sum(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None):
+        """Sum over ``axis``/``dim`` (an int, a tuple, or None for all), keeping the reduced
+        dims as 1 if ``keepdims``/``keepdim`` (``torch.sum``). Floats keep their dtype; integers
+        and bools sum in int64. A dim out of range is a ValueError; both spellings a TypeError."""
         if dim is not None or keepdim is not None:
             axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
         a = self.data
@@ -1220,6 +1235,8 @@ class Tensor:
         return _node(out, (self,), backward, "sum")
 
     def mean(self, axis=None, keepdims: bool = False, *, dim=None, keepdim=None):
+        """Mean over ``axis``/``dim``, as ``sum`` (``torch.mean``). Floating-point tensors only
+        (TypeError otherwise, as in PyTorch); an empty axis is a ValueError."""
         if dim is not None or keepdim is not None:
             axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
         a = self.data
@@ -1438,6 +1455,9 @@ class Tensor:
 
     # ----------------------------------------------------------------- shape
     def reshape(self, *shape):
+        """The same elements in a new shape, ``reshape(2, 3)`` or ``reshape((2, 3))``, one size
+        may be -1 (``torch.reshape``). Shares memory when numpy can (a view, counted with the
+        original by in-place changes). ValueError names both shapes when the sizes differ."""
         shape = _one_tuple(shape)
         a = self.data
         try:
@@ -1669,6 +1689,8 @@ class Tensor:
         return _node(out, (self,), backward, "logsumexp")
 
     def log_softmax(self, axis=-1, *, dim=None):
+        """log softmax along ``axis``/``dim`` (default the last; ``F.log_softmax``), computed
+        as x - max - log(sum(exp(x - max))), finite for logits of any size."""
         if dim is not None:
             axis, _ = _spelled(axis, False, dim, None, default_axis=-1)
         a = _floating(self.data)
@@ -1682,6 +1704,8 @@ class Tensor:
         return _node(out, (self,), backward, "log_softmax")
 
     def softmax(self, axis=-1, *, dim=None):
+        """exp(x) / sum(exp(x)) along ``axis``/``dim`` (default the last; ``F.softmax``), with
+        the max subtracted first so that no logit overflows."""
         if dim is not None:
             axis, _ = _spelled(axis, False, dim, None, default_axis=-1)
         a = _floating(self.data)

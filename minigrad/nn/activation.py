@@ -12,16 +12,22 @@ __all__ = ["ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "ELU", "Softplus", "S
 
 
 class ReLU(Module):
+    """max(x, 0) elementwise (``torch.nn.ReLU``); any shape, same shape and dtype out."""
+
     def forward(self, x):
         return x.relu()
 
 
 class Tanh(Module):
+    """tanh(x) elementwise (``torch.nn.Tanh``); any shape, same shape out."""
+
     def forward(self, x):
         return x.tanh()
 
 
 class Sigmoid(Module):
+    """1 / (1 + exp(-x)) elementwise (``torch.nn.Sigmoid``); any shape, same shape out."""
+
     def forward(self, x):
         return x.sigmoid()
 

@@ -62,14 +62,17 @@ _BCE_EPSILON = float(np.float32(1e-12))
 
 # --------------------------------------------------------------------- activations
 def relu(input: Tensor) -> Tensor:
+    """max(input, 0) elementwise (``F.relu``); same shape and dtype, integers become float."""
     return input.relu()
 
 
 def tanh(input: Tensor) -> Tensor:
+    """tanh elementwise (``F.tanh``); same shape, integers become the default float dtype."""
     return input.tanh()
 
 
 def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + exp(-input)) elementwise (``F.sigmoid``), exact for any input."""
     return input.sigmoid()
 
 

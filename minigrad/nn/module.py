@@ -117,6 +117,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """The direct sub-modules, in the order they were assigned (``Module.children``)."""
         for _, module in self.named_children():
             yield module
 
@@ -135,6 +136,7 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
+        """This module and every module below it, depth first, each once (``Module.modules``)."""
         for _, module in self.named_modules():
             yield module
 
@@ -149,6 +151,8 @@ class Module:
                     yield (f"{module_name}.{name}" if module_name else name), param
 
     def parameters(self) -> Iterator[Parameter]:
+        """Every Parameter of this module and its sub-modules, each once, in ``named_parameters``
+        order; what an optimizer takes (``Module.parameters``)."""
         for _, param in self.named_parameters():
             yield param
 
@@ -181,6 +185,7 @@ class Module:
         return self
 
     def eval(self) -> Module:
+        """``train(False)``: Dropout passes inputs through, BatchNorm uses its running statistics."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
