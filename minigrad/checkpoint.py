@@ -20,6 +20,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .checks import check_bool
+from .device import check_device
 from .tensor import Tensor
 
 try:  # POSIX: a save holds a lock on its temporary file, so another save can tell it is in use
@@ -284,7 +286,7 @@ def _sync_folder(folder: str) -> None:
 
 
 # --------------------------------------------------------------------------- load
-def load(path) -> dict[str, np.ndarray]:
+def load(path, map_location=None, weights_only: bool = True) -> dict[str, np.ndarray]:
     """Read a file written by ``save``: ``{name: ndarray}``, names in the order saved.
 
     Args:
@@ -303,8 +305,16 @@ def load(path) -> dict[str, np.ndarray]:
             names ``path``, says what is wrong and what to do. The original exception, if
             any, is chained as ``__cause__``.
 
-    PyTorch: ``torch.load(path, weights_only=True)``.
+    PyTorch: ``torch.load(path, weights_only=True)``. ``map_location`` (the CPU, the only
+    device) and ``weights_only=True`` are accepted for PyTorch programs; ``weights_only=False``
+    is a ValueError, because minigrad never unpickles.
     """
+    if map_location is not None:
+        check_device(map_location)
+    if weights_only is not True and not check_bool("weights_only", weights_only):
+        raise ValueError(
+            "weights_only=False would unpickle objects, which minigrad never does: a checkpoint holds arrays only"
+        )
     shown = _shown(path, "load")
     try:
         file = open(shown, "rb")

@@ -13,7 +13,8 @@ takes a tuple or list only, as in PyTorch). ``dtype`` is a dtype name (``mg.floa
 is for floating-point results only (TypeError otherwise). The random ones draw from
 ``generator`` (an ``mg.Generator``, a numpy Generator or an int seed) or, when it is None,
 from minigrad's default generator (``mg.manual_seed``): same seed, same numbers, but not
-PyTorch's numbers, as the streams are numpy's.
+PyTorch's numbers, as the streams are numpy's. ``device`` may be given as ``"cpu"`` (the
+only device; another is a ValueError).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import math
 import numpy as np
 
 from .checks import check_alias, check_bool, check_int
+from .device import check_device
 from .rng import as_generator
 from .tensor import Tensor, _check_dtype, _constant, _one_tuple, _promote_types, get_default_dtype
 
@@ -52,8 +54,11 @@ __all__ = [
 ]
 
 
-def _wrap(array: np.ndarray, requires_grad) -> Tensor:
-    """A leaf Tensor holding ``array`` itself (no copy)."""
+def _wrap(array: np.ndarray, requires_grad, device=None) -> Tensor:
+    """A leaf Tensor holding ``array`` itself (no copy). ``device``: None or the CPU
+    (``"cpu"``, ``mg.device("cpu")``); another device is a ValueError (device.py)."""
+    if device is not None:
+        check_device(device)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"tensors hold numbers, got an array of dtype {array.dtype}")
     out = _constant(array)
@@ -169,7 +174,7 @@ def _inferred_dtype(found: set) -> np.dtype:
     return result
 
 
-def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
+def tensor(data, requires_grad: bool = False, dtype=None, device=None) -> Tensor:
     """A new tensor holding a copy of ``data`` (``torch.tensor``): a number, a nested
     list/tuple of numbers, an ndarray or a Tensor.
 
@@ -184,9 +189,9 @@ def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
     if dtype is not None:
         dtype = _check_dtype(dtype)
     if isinstance(data, Tensor):
-        return _wrap(np.array(data.data, dtype=dtype), requires_grad)
+        return _wrap(np.array(data.data, dtype=dtype), requires_grad, device)
     if isinstance(data, (np.ndarray, np.generic)):
-        return _wrap(np.array(data, dtype=dtype), requires_grad)
+        return _wrap(np.array(data, dtype=dtype), requires_grad, device)
     if type(data) in _PYTHON_NUMBERS:
         found = {type(data)}
     elif isinstance(data, (list, tuple)):
@@ -206,14 +211,16 @@ def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
         raise ValueError(
             "cannot make a tensor from a ragged nested list: every row must have the same length"
         ) from None
-    return _wrap(array, requires_grad)
+    return _wrap(array, requires_grad, device)
 
 
-def as_tensor(data, dtype=None) -> Tensor:
+def as_tensor(data, dtype=None, device=None) -> Tensor:
     """``data`` as a Tensor, sharing memory where it can (``torch.as_tensor``): a Tensor of
     that dtype is returned itself, an ndarray of that dtype is wrapped without a copy (as
     ``from_numpy``); anything else is copied as by ``tensor`` (a Tensor converted to another
     dtype is a copy without its graph)."""
+    if device is not None:
+        check_device(device)
     if dtype is not None:
         dtype = _check_dtype(dtype)
     if isinstance(data, Tensor) and dtype in (None, data.dtype):
@@ -232,23 +239,23 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 
 # --------------------------------------------------------------------- filled
-def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of zeros of shape ``size`` (``torch.zeros``)."""
-    return _wrap(np.zeros(_size(size), _dtype(dtype)), requires_grad)
+    return _wrap(np.zeros(_size(size), _dtype(dtype)), requires_grad, device)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of ones of shape ``size`` (``torch.ones``)."""
-    return _wrap(np.ones(_size(size), _dtype(dtype)), requires_grad)
+    return _wrap(np.ones(_size(size), _dtype(dtype)), requires_grad, device)
 
 
-def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of shape ``size`` to be filled in (``torch.empty``). It holds zeros, where
     PyTorch leaves whatever was in memory."""
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of shape ``size`` (a tuple or list) filled with ``fill_value``
     (``torch.full``). Without ``dtype``: an int fills an int64 tensor, a bool a bool one, a
     float the default float dtype."""
@@ -256,7 +263,7 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
         raise TypeError(f"full() takes size as a tuple or list, e.g. full((3,), 1.0); got {size!r}")
     fill_value = _number("fill_value", fill_value)
     dt = _python_dtype(type(fill_value)) if dtype is None else _check_dtype(dtype)
-    return _wrap(_filled_array(_size(size), fill_value, dt), requires_grad)
+    return _wrap(_filled_array(_size(size), fill_value, dt), requires_grad, device)
 
 
 def _filled_array(shape, value, dtype) -> np.ndarray:
@@ -268,36 +275,36 @@ def _filled_array(shape, value, dtype) -> np.ndarray:
         raise ValueError(f"{value} does not fit in {dtype}") from None
 
 
-def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Zeros of ``input``'s shape and dtype (or ``dtype``) (``torch.zeros_like``)."""
     input = _like(input, "zeros_like")
-    return _wrap(np.zeros(input.shape, input.dtype if dtype is None else _check_dtype(dtype)), requires_grad)
+    return _wrap(np.zeros(input.shape, input.dtype if dtype is None else _check_dtype(dtype)), requires_grad, device)
 
 
-def ones_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Ones of ``input``'s shape and dtype (or ``dtype``) (``torch.ones_like``)."""
     input = _like(input, "ones_like")
-    return _wrap(np.ones(input.shape, input.dtype if dtype is None else _check_dtype(dtype)), requires_grad)
+    return _wrap(np.ones(input.shape, input.dtype if dtype is None else _check_dtype(dtype)), requires_grad, device)
 
 
-def empty_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor like ``input`` to be filled in (``torch.empty_like``); it holds zeros."""
-    return zeros_like(_like(input, "empty_like"), dtype=dtype, requires_grad=requires_grad)
+    return zeros_like(_like(input, "empty_like"), dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``fill_value`` in ``input``'s shape and dtype (or ``dtype``) (``torch.full_like``);
     a float fill of an integer tensor is truncated, as in PyTorch."""
     input = _like(input, "full_like")
     dt = input.dtype if dtype is None else _check_dtype(dtype)
-    return _wrap(_filled_array(input.shape, _number("fill_value", fill_value), dt), requires_grad)
+    return _wrap(_filled_array(input.shape, _number("fill_value", fill_value), dt), requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """The n x m identity matrix (m = n unless given) (``torch.eye``)."""
     n = check_int("n", n, 0)
     m = n if m is None else check_int("m", m, 0)
-    return _wrap(np.eye(n, m, dtype=_dtype(dtype)), requires_grad)
+    return _wrap(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, device)
 
 
 # --------------------------------------------------------------------- ranges
@@ -336,7 +343,7 @@ def _fma(a, b: np.ndarray, c, dtype: np.dtype) -> np.ndarray:
     return s.astype(dtype)
 
 
-def arange(start=None, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start=None, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``start, start + step, ...`` up to but excluding ``end`` (``torch.arange``):
     ``arange(end)``, ``arange(start, end)``, ``arange(start, end, step)``.
 
@@ -383,13 +390,13 @@ def arange(start=None, end=None, step=1, dtype=None, requires_grad: bool = False
     if dt.kind in "iu":
         if count:
             _fits(dt, min(start, start + (count - 1) * step), max(start, start + (count - 1) * step), "arange() values")
-        return _wrap((np.arange(count, dtype=np.int64) * step + start).astype(dt), requires_grad)
+        return _wrap((np.arange(count, dtype=np.int64) * step + start).astype(dt), requires_grad, device)
     work = np.dtype(np.float32) if dt == np.float16 else np.dtype(np.float64)  # PyTorch's accumulation type
     start, step = np.asarray(start, work), np.asarray(step, work)
-    return _wrap(_fma(step, np.arange(count, dtype=np.float64), start, work).astype(dt), requires_grad)
+    return _wrap(_fma(step, np.arange(count, dtype=np.float64), start, work).astype(dt), requires_grad, device)
 
 
-def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
+def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included
     (``torch.linspace``), in the default float dtype unless ``dtype`` says otherwise.
 
@@ -404,7 +411,7 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
     if dt.kind == "b":
         raise TypeError("linspace() makes number tensors, not bool")
     if steps <= 1:
-        return _wrap(np.full(steps, start, dt), requires_grad)
+        return _wrap(np.full(steps, start, dt), requires_grad, device)
     # start and end in the result's dtype; the step in it too, or in float64 for integers
     if dt.kind in "iu":
         _fits(dt, min(int(start), int(end)), max(int(start), int(end)), "linspace() ends")
@@ -421,16 +428,16 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
     base = np.where(first_half, first, last).astype(work)
     step = np.where(first_half, step, -step)
     if dt == np.float16:  # PyTorch's half arithmetic rounds after each operation
-        return _wrap(base + step * count, requires_grad)
+        return _wrap(base + step * count, requires_grad, device)
     values = _fma(step, count, base, work)  # first half start + i * step, second end - (steps - 1 - i) * step
-    return _wrap(values if dt.kind == "f" else np.trunc(values).astype(dt), requires_grad)
+    return _wrap(values if dt.kind == "f" else np.trunc(values).astype(dt), requires_grad, device)
 
 
 # --------------------------------------------------------------------- random
-def rand(*size, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand(*size, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Samples of the uniform distribution on [0, 1) (``torch.rand``)."""
     samples = _uniform(_size(size), _float_dtype(dtype, "rand"), as_generator(generator, "generator"))
-    return _wrap(samples, requires_grad)
+    return _wrap(samples, requires_grad, device)
 
 
 def _uniform(shape, dtype, gen) -> np.ndarray:
@@ -439,12 +446,12 @@ def _uniform(shape, dtype, gen) -> np.ndarray:
     return gen.random(shape, dtype=dtype)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad: bool = False, rng=None) -> Tensor:
+def randn(*size, generator=None, dtype=None, requires_grad: bool = False, device=None, rng=None) -> Tensor:
     """Samples of the standard normal distribution (``torch.randn``). ``rng`` is the same as
     ``generator`` (minigrad's older name; give one or the other)."""
     generator = check_alias("generator", generator, "rng", rng)
     samples = _normal(_size(size), _float_dtype(dtype, "randn"), as_generator(generator, "generator"))
-    return _wrap(samples, requires_grad)
+    return _wrap(samples, requires_grad, device)
 
 
 def _normal(shape, dtype, gen) -> np.ndarray:
@@ -453,21 +460,23 @@ def _normal(shape, dtype, gen) -> np.ndarray:
     return gen.standard_normal(shape, dtype=dtype)
 
 
-def rand_like(input: Tensor, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand_like(input: Tensor, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``rand`` in ``input``'s shape and dtype (or ``dtype``), floating point (``torch.rand_like``)."""
     input = _like(input, "rand_like")
     dt = _float_dtype(input.dtype if dtype is None else dtype, "rand_like")
-    return _wrap(_uniform(input.shape, dt, as_generator(generator, "generator")), requires_grad)
+    return _wrap(_uniform(input.shape, dt, as_generator(generator, "generator")), requires_grad, device)
 
 
-def randn_like(input: Tensor, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def randn_like(input: Tensor, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``randn`` in ``input``'s shape and dtype (or ``dtype``), floating point (``torch.randn_like``)."""
     input = _like(input, "randn_like")
     dt = _float_dtype(input.dtype if dtype is None else dtype, "randn_like")
-    return _wrap(_normal(input.shape, dt, as_generator(generator, "generator")), requires_grad)
+    return _wrap(_normal(input.shape, dt, as_generator(generator, "generator")), requires_grad, device)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
+def randint(
+    low=0, high=None, size=None, *, generator=None, dtype=None, requires_grad: bool = False, device=None
+) -> Tensor:
     """Integers drawn uniformly from low (inclusive) to high (exclusive) (``torch.randint``):
     ``randint(high, size)`` or ``randint(low, high, size)``, ``size`` a tuple or list.
     int64 unless ``dtype`` says otherwise. Errors: TypeError for a missing size or bounds
@@ -487,16 +496,16 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, requires
     dt = np.dtype(np.int64) if dtype is None else _check_dtype(dtype)
     _fits(dt, low, high - 1, "randint() values")
     samples = as_generator(generator, "generator").integers(low, high, size=_size(size))
-    return _wrap(samples.astype(dt), requires_grad)
+    return _wrap(samples.astype(dt), requires_grad, device)
 
 
-def randperm(n: int, *, generator=None, dtype=np.int64, requires_grad: bool = False) -> Tensor:
+def randperm(n: int, *, generator=None, dtype=np.int64, requires_grad: bool = False, device=None) -> Tensor:
     """A random permutation of 0, ..., n - 1 (``torch.randperm``), int64 unless ``dtype``
     says otherwise."""
     n = check_int("n", n, 0)
     dt = _check_dtype(dtype)
     _fits(dt, 0, n - 1, "randperm() values")
-    return _wrap(as_generator(generator, "generator").permutation(n).astype(dt), requires_grad)
+    return _wrap(as_generator(generator, "generator").permutation(n).astype(dt), requires_grad, device)
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-__all__ = ["device", "check_device", "cuda", "accelerator"]
+__all__ = ["device", "check_device", "cuda", "accelerator", "backends"]
 
 
 class device:
@@ -49,5 +49,9 @@ def check_device(value) -> str:
     return "cpu"
 
 
-cuda = SimpleNamespace(is_available=lambda: False, device_count=lambda: 0)
+# Seeding a device that is not there does nothing, as in a CPU-only PyTorch.
+cuda = SimpleNamespace(
+    is_available=lambda: False, device_count=lambda: 0, manual_seed=lambda seed: None, manual_seed_all=lambda seed: None
+)
 accelerator = SimpleNamespace(is_available=lambda: False, current_accelerator=lambda: None)
+backends = SimpleNamespace(mps=SimpleNamespace(is_available=lambda: False, is_built=lambda: False))

@@ -2,16 +2,17 @@
 
 First the ops that are not Tensor methods, each computing its result with numpy and, right
 beside it, its ``backward(g)``: ``cat`` (and ``stack``, built on it), ``where``, ``maximum``,
-``minimum``. Then the function spellings of Tensor methods (``mg.sum(x, 1)`` is
+``minimum``, ``sin``, ``cos``, ``sign``, ``tril``, ``triu``, and the tests ``isnan``, ``isinf``,
+``isfinite``, ``allclose``. Then the function spellings of Tensor methods (``mg.sum(x, 1)`` is
 ``x.sum(1)``, ``mg.exp(x)`` is ``x.exp()``), which hand their arguments to the method, so
 they accept whatever the method accepts.
 
-As in PyTorch, these take Tensors (a numpy array is a TypeError: wrap it with
-``mg.tensor`` or ``mg.from_numpy``); ``where`` also takes Python numbers for its two
-branches. Mixed dtypes promote by PyTorch's rule (int64 with float32 is float32, float32
+These take Tensors, as in PyTorch, and numpy arrays too, because a minigrad tensor's
+``.data`` is one (``torch.max(outputs.data, 1)`` is PyTorch code); ``where`` also takes
+Python numbers for its two branches. Mixed dtypes promote by PyTorch's rule (int64 with float32 is float32, float32
 with float64 is float64), and each input's gradient comes back in its own dtype.
 
-This module defines ``sum``, ``max``, ``min``, ``abs`` and ``pow``: below their
+This module defines ``sum``, ``max``, ``min``, ``abs``, ``pow`` and ``round``: below their
 definitions those names mean minigrad's functions, not Python's builtins.
 """
 
@@ -22,7 +23,7 @@ import math
 
 import numpy as np
 
-from .checks import check_alias
+from .checks import check_alias, check_bool, check_int, check_non_negative
 from .tensor import (
     _SCALARS,
     Tensor,
@@ -31,6 +32,7 @@ from .tensor import (
     _node,
     _promote_types,
     _result_dtype,
+    get_default_dtype,
     unbroadcast,
 )
 
@@ -42,6 +44,24 @@ __all__ = [
     "where",
     "maximum",
     "minimum",
+    "sin",
+    "cos",
+    "sign",
+    "log10",
+    "log2",
+    "round",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "tril",
+    "triu",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "allclose",
     "is_tensor",
     "is_floating_point",
     "numel",
@@ -76,6 +96,10 @@ __all__ = [
 
 
 def _tensor(value, fn: str, name: str = "input") -> Tensor:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        # PyTorch takes Tensors only; minigrad's x.data is an ndarray, so torch.max(out.data, 1)
+        # must work here as it does in PyTorch
+        return _constant(value)
     if not isinstance(value, Tensor):
         raise TypeError(
             f"{fn}() takes a Tensor as {name}, got {type(value).__name__}: "
@@ -251,6 +275,124 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
     return _tensor(input, "minimum").minimum(_tensor(other, "minimum", "other"))
 
 
+def _elementwise(input: Tensor, fn: str, forward, derivative) -> Tensor:
+    x = _tensor(input, fn)
+    a = x.data if x.dtype.kind == "f" else x.data.astype(get_default_dtype())  # as exp, log...
+
+    def backward(g):
+        return (g * derivative(a),)
+
+    return _node(forward(a), (x,), backward, fn)
+
+
+def sin(input: Tensor) -> Tensor:
+    """sin elementwise, in radians (``torch.sin``); gradient cos(x)."""
+    return _elementwise(input, "sin", np.sin, np.cos)
+
+
+def cos(input: Tensor) -> Tensor:
+    """cos elementwise, in radians (``torch.cos``); gradient -sin(x)."""
+    return _elementwise(input, "cos", np.cos, lambda a: -np.sin(a))
+
+
+def log10(input: Tensor) -> Tensor:
+    """Base-10 log elementwise (``torch.log10``); gradient 1 / (x ln 10)."""
+    return _elementwise(input, "log10", np.log10, lambda a: 1 / (a * math.log(10)))
+
+
+def log2(input: Tensor) -> Tensor:
+    """Base-2 log elementwise (``torch.log2``); gradient 1 / (x ln 2)."""
+    return _elementwise(input, "log2", np.log2, lambda a: 1 / (a * math.log(2)))
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """Round to ``decimals`` places, halves to even (``torch.round``); same dtype as
+    ``input``; its gradient is 0 everywhere, as in PyTorch."""
+    x, decimals = _tensor(input, "round"), check_int("decimals", decimals)
+    return _node(np.round(x.data, decimals), (x,), lambda g: (np.zeros_like(g),), "round")
+
+
+def sign(input: Tensor) -> Tensor:
+    """-1, 0 or 1 by the sign of each entry, nan for nan (``torch.sign``); same dtype as
+    ``input``; its gradient is 0 everywhere, as in PyTorch."""
+    x = _tensor(input, "sign")
+    return _node(np.sign(x.data), (x,), lambda g: (np.zeros_like(g),), "sign")
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two dims, zeros above ``diagonal`` (``torch.tril``):
+    ``tril(ones(T, T))`` is the usual causal mask. The gradient passes on the kept entries."""
+    x, k = _tensor(input, "tril"), check_int("diagonal", diagonal)
+    if x.ndim < 2:
+        raise ValueError(f"tril() needs a tensor of at least 2 dims, got shape {x.shape}")
+    return _node(np.tril(x.data, k), (x,), lambda g: (np.tril(g, k),), "tril")
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two dims, zeros below ``diagonal`` (``torch.triu``)."""
+    x, k = _tensor(input, "triu"), check_int("diagonal", diagonal)
+    if x.ndim < 2:
+        raise ValueError(f"triu() needs a tensor of at least 2 dims, got shape {x.shape}")
+    return _node(np.triu(x.data, k), (x,), lambda g: (np.triu(g, k),), "triu")
+
+
+def isnan(input: Tensor) -> Tensor:
+    """Which entries are nan: a bool tensor (``torch.isnan``)."""
+    return _constant(np.isnan(_tensor(input, "isnan").data))
+
+
+def isinf(input: Tensor) -> Tensor:
+    """Which entries are +inf or -inf: a bool tensor (``torch.isinf``)."""
+    return _constant(np.isinf(_tensor(input, "isinf").data))
+
+
+def isfinite(input: Tensor) -> Tensor:
+    """Which entries are neither inf nor nan: a bool tensor (``torch.isfinite``)."""
+    return _constant(np.isfinite(_tensor(input, "isfinite").data))
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """Whether |input - other| <= atol + rtol * |other| everywhere, broadcasting
+    (``torch.allclose``); a Python bool. How one compares a gradient derived by hand with
+    ``backward()``'s."""
+    a, b = _tensor(input, "allclose").data, _tensor(other, "allclose", "other").data
+    rtol, atol = check_non_negative("rtol", rtol), check_non_negative("atol", atol)
+    try:
+        return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=check_bool("equal_nan", equal_nan)))
+    except ValueError:
+        raise ValueError(f"allclose(): shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+
+
+def eq(input: Tensor, other) -> Tensor:
+    """``input == other``, a bool tensor (``torch.eq``)."""
+    return _tensor(input, "eq").eq(other)
+
+
+def ne(input: Tensor, other) -> Tensor:
+    """``input != other`` (``torch.ne``)."""
+    return _tensor(input, "ne").ne(other)
+
+
+def lt(input: Tensor, other) -> Tensor:
+    """``input < other`` (``torch.lt``)."""
+    return _tensor(input, "lt").lt(other)
+
+
+def le(input: Tensor, other) -> Tensor:
+    """``input <= other`` (``torch.le``)."""
+    return _tensor(input, "le").le(other)
+
+
+def gt(input: Tensor, other) -> Tensor:
+    """``input > other`` (``torch.gt``)."""
+    return _tensor(input, "gt").gt(other)
+
+
+def ge(input: Tensor, other) -> Tensor:
+    """``input >= other`` (``torch.ge``)."""
+    return _tensor(input, "ge").ge(other)
+
+
 # --------------------------------------------------------------------- about tensors
 def is_tensor(obj) -> bool:
     """Whether ``obj`` is a Tensor (``torch.is_tensor``)."""
@@ -403,27 +545,15 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """``input`` with dimensions ``dim0`` and ``dim1`` swapped (``torch.transpose``); it
     shares memory with ``input``."""
-    x = _tensor(input, "transpose")
-    axes = list(range(x.ndim))
-    d0, d1 = _dim(dim0, x.ndim, "transpose"), _dim(dim1, x.ndim, "transpose")
-    if d0 == d1:
-        return x.reshape(x.shape)  # nothing moves; still a new tensor sharing memory, as in PyTorch
-    axes[d0], axes[d1] = d1, d0
-    return x.transpose(*axes)
+    return _tensor(input, "transpose").transpose(dim0, dim1)
 
 
 def permute(input: Tensor, dims) -> Tensor:
     """``input`` with its dimensions in the order ``dims`` (``torch.permute``): a
     permutation of 0 .. ndim - 1 (negative dims count from the end)."""
-    x = _tensor(input, "permute")
     if not isinstance(dims, (tuple, list)):
         raise TypeError(f"permute() takes dims as a tuple or list of ints, got {dims!r}")
-    axes = [_dim(d, x.ndim, "permute") for d in dims]
-    if sorted(axes) != list(range(x.ndim)):
-        raise ValueError(f"permute() needs a permutation of the {x.ndim} dimensions of shape {x.shape}, got {dims}")
-    if axes == sorted(axes):
-        return x.reshape(x.shape)  # the identity: nothing moves
-    return x.transpose(*axes)
+    return _tensor(input, "permute").permute(*dims)
 
 
 def squeeze(input: Tensor, *args, **kwargs) -> Tensor:

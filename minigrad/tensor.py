@@ -25,12 +25,13 @@ from collections import namedtuple
 import numpy as np
 
 from .checks import check_alias, check_bool, check_number
-from .device import check_device
+from .device import check_device, device
 
 __all__ = [
     "Tensor",
     "no_grad",
     "enable_grad",
+    "inference_mode",
     "set_grad_enabled",
     "is_grad_enabled",
     "set_default_dtype",
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 _default_dtype = np.dtype(np.float32)
+_CPU = device("cpu")
 _grad_enabled = True
 # How many in-place changes there have been, anywhere. A graph recorded since the last one
 # cannot hold stale values, so backward() checks a node's inputs only if this moved on.
@@ -104,6 +106,21 @@ class enable_grad(_GradMode):
     (``torch.enable_grad``)."""
 
     _mode = True
+
+
+class inference_mode(_GradMode):
+    """``torch.inference_mode``: here the same as ``no_grad`` (with ``mode=False``, nothing
+    changes), as a context manager or decorator."""
+
+    def __new__(cls, mode=True):
+        if callable(mode):  # @mg.inference_mode without parentheses
+            return no_grad(mode)
+        self = object.__new__(cls)
+        self._mode = _grad_enabled if not check_bool("mode", mode) else False
+        return self
+
+    def __init__(self, mode=True):
+        pass
 
 
 class set_grad_enabled(_GradMode):
@@ -324,6 +341,9 @@ def _assign(array, index, values, name):
     except IndexError as error:
         raise IndexError(f"{error} (in '{name}' on a tensor of shape {array.shape})") from None
     except ValueError:
+        extra = np.ndim(values) - array[index].ndim
+        if extra > 0 and np.shape(values)[:extra] == (1,) * extra:  # PyTorch drops a value's leading 1s
+            return _assign(array, index, np.reshape(values, np.shape(values)[extra:]), name)
         if not array.flags.writeable:
             raise RuntimeError(
                 f"'{name}' would write into a tensor made by expand(), whose elements share memory (writing "
@@ -426,6 +446,11 @@ class Tensor:
             )
         self.data = array
         self.grad = None
+        if requires_grad is not False and requires_grad is not True and isinstance(requires_grad, int):
+            raise TypeError(
+                f"Tensor(data, requires_grad): requires_grad must be True or False, got {requires_grad!r}. "
+                f"For a tensor of a given shape write mg.zeros({data!r}, {requires_grad!r}) or mg.empty(...)"
+            )
         self.requires_grad = check_bool("requires_grad", requires_grad)
         self._parents = ()
         self._backward = None
@@ -479,6 +504,13 @@ class Tensor:
     def __float__(self):
         return float(self.item())
 
+    def __format__(self, spec):
+        """``f"{loss:.4f}"`` formats a 0-d tensor's value, as PyTorch does; other tensors (or an
+        empty spec on any tensor but a 0-d one) format as their repr."""
+        if self.data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
     def __int__(self):
         return int(self.item())
 
@@ -529,6 +561,31 @@ class Tensor:
         """The same data, cut off from the graph: no gradient flows through it. It shares
         the memory, and so the version counter, as in PyTorch."""
         return self._view_of(_constant(self.data))
+
+    @property
+    def is_leaf(self) -> bool:
+        """True unless an op recorded for ``backward()`` made this tensor (``Tensor.is_leaf``):
+        only leaves that require grad get a ``.grad`` (see ``retain_grad`` for the others)."""
+        return self._backward is None
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after ``backward()``, accumulated
+        like a leaf's (``Tensor.retain_grad``): how one checks a gradient derived by hand
+        for an intermediate result. On a leaf it does nothing; on a tensor that does not
+        require grad it is a RuntimeError, as in PyTorch."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad: it has no gradient to keep")
+        inner = self._backward
+        if inner is None or getattr(inner, "retains", False):
+            return
+
+        def backward(g):  # the op's own backward, after noting the gradient that reached it
+            g = np.array(g, dtype=self.data.dtype)  # a copy: g may be handed on to the parents
+            self.grad = g if self.grad is None else self.grad + g
+            return inner(g)
+
+        backward.retains = True
+        self._backward = backward
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -1178,6 +1235,36 @@ class Tensor:
 
         return _node(out, tuple(parts), backward, "clamp")
 
+    def masked_fill(self, mask, value):
+        """A copy of self with ``value`` where ``mask`` is True (``Tensor.masked_fill``). ``mask``:
+        a bool Tensor or array that broadcasts to self's shape; ``value``: a number (or a
+        one-element Tensor), cast to self's dtype. The gradient passes where the mask is
+        False; a filled entry gets none. TypeError for a mask that is not bool, ValueError for
+        one that does not broadcast to self."""
+        m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+        if m.dtype != np.bool_:
+            raise TypeError(f"masked_fill takes a bool mask (e.g. x > 0 or x == 0), got dtype {m.dtype}")
+        a = self.data
+        try:
+            m = np.broadcast_to(m, a.shape)
+        except ValueError:
+            raise ValueError(
+                f"masked_fill: a mask of shape {m.shape} does not broadcast to the tensor's shape {a.shape}"
+            ) from None
+        if isinstance(value, Tensor):
+            if value.size != 1:
+                raise ValueError(f"masked_fill takes a number or a one-element value, got shape {value.shape}")
+            value = value.item()
+        if not isinstance(value, _SCALARS):
+            raise TypeError(f"masked_fill takes a number as value, got {type(value).__name__}")
+        out = np.where(m, np.asarray(value).astype(a.dtype), a)  # -inf is a usual value (attention masks)
+        kept = ~m
+
+        def backward(g):
+            return (_select(g, kept),)
+
+        return _node(out, (self,), backward, "masked_fill")
+
     def maximum(self, other):
         """The elementwise larger of self and other, broadcast (PyTorch's ``maximum``, also
         ``x.max(other)``). nan wins. Where the two are equal each gets half the gradient, and
@@ -1549,6 +1636,15 @@ class Tensor:
         axes = _one_tuple(axes)
         return self._permuted(_permutation("transpose", axes, ndim) if axes else tuple(reversed(range(ndim))))
 
+    def t(self):
+        """The transpose of a tensor of at most 2 dims (``Tensor.t``): rows become columns; 0-d
+        and 1-d tensors come back as they are. More dims: a ValueError pointing to ``transpose``."""
+        if self.ndim > 2:
+            raise ValueError(
+                f"t() takes a tensor of at most 2 dims, this one has shape {self.shape}: use transpose(d0, d1)"
+            )
+        return self.transpose() if self.ndim == 2 else self._view_of(_node(self.data, (self,), lambda g: (g,), "t"))
+
     def permute(self, *dims):
         """The dims reordered (``x.permute(2, 0, 1)`` or ``x.permute((2, 0, 1))``), a view."""
         return self._permuted(_permutation("permute", _one_tuple(dims), self.data.ndim))
@@ -1744,6 +1840,16 @@ class Tensor:
         """x itself: minigrad's tensors live in the CPU's memory."""
         return self
 
+    def cuda(self, *args, **kwargs):
+        """Refused with a ValueError: minigrad computes on the CPU only (``mg.cuda.is_available()``
+        is False, so a program that checks it first never calls this)."""
+        check_device("cuda")
+
+    @property
+    def device(self) -> device:
+        """``mg.device("cpu")``: where the tensor lives (``Tensor.device``), always the CPU."""
+        return _CPU
+
     def float(self):
         """x as float32 (x itself if it is already)."""
         return self._cast(np.float32)
@@ -1813,12 +1919,27 @@ class Tensor:
         return self
 
     # ----------------------------------------------------------------- backward
-    def backward(self, grad=None) -> None:
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, *, grad=None) -> None:
         """Add d(self)/d(leaf) to the ``.grad`` of every leaf tensor that requires grad.
 
         ``grad`` is the gradient of some final scalar with respect to this tensor; it may
-        be left out only when the tensor has one element (it is then 1).
+        be left out only when the tensor has one element (it is then 1). PyTorch calls it
+        ``gradient``; ``grad=`` is the same (give one of them). ``retain_graph`` is
+        accepted for PyTorch programs and changes nothing: the graph lives as long as its
+        tensors do, so a second ``backward()`` through it works either way.
+        ``create_graph=True`` (higher-order gradients) is not supported: each op's backward
+        computes numpy arrays, not a new graph (ValueError).
         """
+        if grad is not None:
+            gradient = check_alias("gradient", gradient, "grad", grad)
+        grad = gradient
+        if retain_graph is not None:
+            check_bool("retain_graph", retain_graph)
+        if create_graph is not False and check_bool("create_graph", create_graph):
+            raise ValueError(
+                "create_graph=True asks for a graph of the gradient (higher-order gradients), which minigrad does "
+                "not build: its backward rules compute numpy arrays. Use mg.gradcheck or finite differences instead"
+            )
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() on a tensor that does not require grad: no input of the "

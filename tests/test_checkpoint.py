@@ -539,3 +539,13 @@ def test_checkpoint_error_is_exported_and_an_oserror():
     assert "CheckpointError" in mg.__all__
     assert issubclass(mg.CheckpointError, OSError)
     assert mg.CheckpointError is checkpoint.CheckpointError
+
+
+def test_load_takes_pytorchs_arguments(tmp_path):
+    path = tmp_path / "model.npz"
+    mg.save({"w": np.ones(2)}, path)
+    assert mg.load(path, map_location="cpu", weights_only=True)["w"].tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="weights_only=False would unpickle objects, which minigrad never does"):
+        mg.load(path, weights_only=False)
+    with pytest.raises(ValueError, match="CPU only"):
+        mg.load(path, map_location="cuda:0")

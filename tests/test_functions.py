@@ -362,7 +362,7 @@ def test_flatten_transpose_permute_against_numpy():
         assert mg.gradcheck(fn, leaf)
     with pytest.raises(ValueError, match="start_dim <= end_dim"):
         mg.flatten(x, 2, 1)
-    with pytest.raises(ValueError, match=r"permutation of the 3 dimensions of shape \(2, 3, 4\), got \(0, 0, 1\)"):
+    with pytest.raises(ValueError, match=r"permute of a 3-D tensor needs a permutation of its dims, got \(0, 0, 1\)"):
         mg.permute(x, (0, 0, 1))
     with pytest.raises(TypeError, match="dims as a tuple or list"):
         mg.permute(x, 0)
@@ -384,9 +384,22 @@ def test_small_helpers():
 
 
 @pytest.mark.parametrize("fn", [mg.exp, mg.sum, mg.numel, mg.is_floating_point, lambda a: mg.softmax(a, 0)])
-def test_function_forms_take_tensors(fn):
-    with pytest.raises(TypeError, match=r"takes a Tensor as input, got ndarray: wrap data with mg.tensor"):
-        fn(np.ones(3))
+def test_function_forms_take_tensors_and_arrays(fn):
+    """An ndarray is taken as a constant tensor, since a tensor's .data is one: PyTorch code
+    such as torch.max(outputs.data, 1) runs. Anything else is a TypeError."""
+    expected = fn(mg.tensor(np.ones(3)))
+    got = fn(np.ones(3))
+    assert (got.tolist() if isinstance(got, mg.Tensor) else got) == (
+        expected.tolist() if isinstance(expected, mg.Tensor) else expected
+    )
+    with pytest.raises(TypeError, match=r"takes a Tensor as input, got list: wrap data with mg.tensor"):
+        fn([1.0, 2.0])
+
+
+def test_max_of_a_tensors_data_as_in_pytorch_evaluation_loops():
+    outputs = mg.tensor([[0.1, 2.0, 0.3], [1.5, 0.2, 0.1]], requires_grad=True)
+    _, predicted = mg.max(outputs.data, 1)
+    assert predicted.tolist() == [1, 0] and not _.requires_grad
 
 
 # --------------------------------------------------------------------- after the Tensor-methods branch
@@ -440,3 +453,59 @@ def test_squeeze_unsqueeze():
     assert mg.squeeze(x, 1).shape == (2, 3)
     assert mg.unsqueeze(x, 0).shape == (1, 2, 1, 3)
     assert mg.unsqueeze(x, dim=-1).shape == (2, 1, 3, 1)
+
+
+# ------------------------------------------------------------------ more of torch.*: trig, logs, rounding, tests
+def test_sin_cos_log10_log2_values_and_float32():
+    x = mg.tensor([0.5, 1.0, 2.0])
+    np.testing.assert_allclose(mg.sin(x).numpy(), np.sin(np.float32([0.5, 1.0, 2.0])), rtol=1e-7)
+    np.testing.assert_allclose(mg.cos(x).numpy(), np.cos(np.float32([0.5, 1.0, 2.0])), rtol=1e-7)
+    assert mg.log10(mg.tensor([1000.0])).item() == pytest.approx(3.0)
+    assert mg.log2(mg.tensor([8.0])).item() == pytest.approx(3.0)
+    assert mg.sin(x).dtype == np.float32 and mg.sin(mg.tensor([1, 2])).dtype == np.float32  # ints become floats
+
+
+def test_log10_and_log2_gradients_by_hand():
+    x = mg.tensor([2.0, 5.0], dtype=mg.float64, requires_grad=True)
+    (mg.log10(x) + mg.log2(x)).sum().backward()
+    np.testing.assert_allclose(x.grad, 1 / (np.array([2.0, 5.0]) * np.log(10)) + 1 / (np.array([2.0, 5.0]) * np.log(2)))
+
+
+def test_round_sign_have_zero_gradients_as_in_pytorch():
+    x = mg.tensor([-1.5, 0.0, 2.5, 2.567], dtype=mg.float64, requires_grad=True)
+    assert mg.round(x).tolist() == [-2.0, 0.0, 2.0, 3.0]  # halves to even
+    assert mg.round(x, decimals=1).tolist()[3] == pytest.approx(2.6)
+    assert mg.sign(x).tolist() == [-1.0, 0.0, 1.0, 1.0]
+    (mg.round(x) + mg.sign(x) + x).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_tril_triu_keep_their_triangle_and_its_gradient():
+    x = mg.tensor(np.arange(9.0).reshape(3, 3), requires_grad=True)
+    np.testing.assert_array_equal(mg.tril(x).numpy(), np.tril(np.arange(9.0).reshape(3, 3)))
+    np.testing.assert_array_equal(mg.triu(x, 1).numpy(), np.triu(np.arange(9.0).reshape(3, 3), 1))
+    mg.tril(x, -1).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.tril(np.ones((3, 3)), -1))
+    with pytest.raises(ValueError, match=r"tril\(\) needs a tensor of at least 2 dims, got shape \(3,\)"):
+        mg.tril(mg.ones(3))
+
+
+def test_isnan_isinf_isfinite_allclose():
+    x = mg.tensor([1.0, float("nan"), float("inf"), -float("inf")])
+    assert mg.isnan(x).tolist() == [False, True, False, False]
+    assert mg.isinf(x).tolist() == [False, False, True, True]
+    assert mg.isfinite(x).tolist() == [True, False, False, False]
+    a = mg.tensor([1.0, 2.0])
+    assert mg.allclose(a, a + 1e-9) is True and mg.allclose(a, a + 1e-3) is False
+    assert mg.allclose(a, a + 1e-3, atol=1e-2)
+    assert not mg.allclose(x, x) and mg.allclose(x, x, equal_nan=True)
+    with pytest.raises(ValueError, match=r"allclose\(\): shapes \(2,\) and \(3,\) cannot be broadcast"):
+        mg.allclose(a, mg.ones(3))
+
+
+def test_comparison_functions_are_the_operators():
+    a, b = mg.tensor([1, 2, 3]), mg.tensor([3, 2, 1])
+    for fn, op in [(mg.eq, "__eq__"), (mg.ne, "__ne__"), (mg.lt, "__lt__"), (mg.le, "__le__"), (mg.gt, "__gt__"),
+                   (mg.ge, "__ge__")]:  # fmt: skip
+        assert fn(a, b).tolist() == getattr(a, op)(b).tolist()
+    assert mg.eq(a, 2).tolist() == [False, True, False]

@@ -86,3 +86,21 @@ def test_nested_calls_of_a_decorated_function():
         return 0 if n == 0 else 1 + depth(n - 1)
 
     assert depth(5) == 5 and mg.is_grad_enabled()
+
+
+def test_inference_mode_records_nothing_like_no_grad():
+    x = mg.ones(2, requires_grad=True)
+    with mg.inference_mode():
+        assert not (x * 2).requires_grad
+    with mg.inference_mode(False):
+        assert (x * 2).requires_grad
+
+    @mg.inference_mode
+    def bare():
+        return (x * 2).requires_grad
+
+    @mg.inference_mode()
+    def called():
+        return (x * 2).requires_grad
+
+    assert not bare() and not called() and mg.is_grad_enabled()

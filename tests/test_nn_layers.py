@@ -340,3 +340,12 @@ class TestEveryLayerPassesGradientsOn:
             assert tensor.grad.shape == tensor.shape and tensor.grad.dtype == np.float32, name
             assert np.all(np.isfinite(tensor.grad)), name
         assert np.any(x.grad != 0)
+
+
+def test_inplace_is_accepted_and_changes_no_value():
+    x = mg.tensor([[-1.0, 2.0]])
+    for layer in (nn.ReLU(inplace=True), nn.LeakyReLU(0.1, inplace=True), nn.ELU(inplace=True)):
+        assert layer(x).tolist() != x.tolist() and x.tolist() == [[-1.0, 2.0]]
+    assert nn.Dropout(0.5, True).eval()(x) is x
+    with pytest.raises(TypeError, match="inplace must be True or False"):
+        nn.ReLU(inplace=1)

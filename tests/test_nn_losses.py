@@ -178,7 +178,7 @@ class TestTargetChecks:
             F.cross_entropy(t(np.zeros((4, 2))), np.array([0, 1, 0]))
 
     def test_float_class_targets(self):
-        with pytest.raises(TypeError, match=r"integer class indices, got dtype float64 \(use y.astype\(int\)\)"):
+        with pytest.raises(TypeError, match=r"integer class indices, got dtype float64 \(convert with y.long\(\)"):
             F.cross_entropy(t(np.zeros((2, 2))), np.array([0.0, 1.0]))
 
     def test_scores_must_be_two_dimensional(self):

@@ -352,6 +352,36 @@ def _casts(draw):
     return (lambda x: getattr(x.T, method)() * 1.0), [draw(arrays(shape))]
 
 
+def _triangle(fn):
+    @st.composite
+    def case(draw):
+        shape = draw(st.lists(st.integers(1, 4), min_size=2, max_size=3).map(tuple))
+        k = draw(st.integers(-2, 2))
+        return (lambda x: getattr(mg, fn)(x, k)), [draw(arrays(shape))]
+
+    return case()
+
+
+def _masked_fill():
+    @st.composite
+    def case(draw):
+        shape = draw(nonscalar_shapes)
+        mask = np.array(draw(st.lists(st.booleans(), min_size=shape[-1], max_size=shape[-1])))  # broadcasts by rows
+        value = draw(st.sampled_from([0.0, -5.0, 2.5]))
+        return (lambda x: x.masked_fill(mg.tensor(mask), value)), [draw(arrays(shape))]
+
+    return case()
+
+
+def _two_dims_at_most():
+    @st.composite
+    def case(draw):
+        shape = draw(st.lists(st.integers(1, 4), min_size=0, max_size=2).map(tuple))
+        return (lambda x: x.t() * 1.5), [draw(arrays(shape))]
+
+    return case()
+
+
 # The contract's ops, each with a strategy that draws (function, input arrays).
 OPS = {
     "add": _binary(lambda a, b: a + b),
@@ -409,6 +439,13 @@ OPS = {
     "index by Tensors, masks, lists, None": _torch_indexing(),
     "setitem": _setitem(),
     "double, clone, contiguous": _casts(),
+    "sin": _unary(lambda x: mg.sin(x)),
+    "cos": _unary(lambda x: mg.cos(x)),
+    "sign": _unary(lambda x: mg.sign(x) * x, elements=lambda s: arrays(s, avoid=[0.0])),
+    "tril": _triangle("tril"),
+    "triu": _triangle("triu"),
+    "masked_fill": _masked_fill(),
+    "t": _two_dims_at_most(),
 }
 
 CONTRACT_OPS = {
@@ -423,6 +460,7 @@ TORCH_OPS = {
     "min", "amax", "amin", "max(dim)", "min(dim)", "var/std", "pow(tensor)", "clamp(tensor bounds)", "maximum",
     "minimum", "max(other)", "view", "unsqueeze", "squeeze", "permute", "transpose(dim0, dim1)", "expand",
     "flatten(start_dim, end_dim)", "index by Tensors, masks, lists, None", "setitem", "double, clone, contiguous",
+    "sin", "cos", "sign", "tril", "triu", "masked_fill", "t",
 }  # fmt: skip
 
 

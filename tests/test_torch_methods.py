@@ -802,3 +802,67 @@ def test_a_makemore_style_mlp_step_runs_with_pytorch_spellings():
     unused = np.setdiff1d(np.arange(27), X.data)
     assert (C.grad[unused] == 0).all()  # rows never looked up get no gradient
     assert 0 <= (h.abs() > 0.99).float().mean().item() <= 1
+
+
+# ------------------------------------------------------------------ idioms of learners' programs
+def test_retain_grad_keeps_an_intermediate_gradient():
+    x = mg.tensor([1.0, -2.0, 3.0], dtype=mg.float64, requires_grad=True)
+    h = x * 2
+    h.retain_grad()
+    h.retain_grad()  # twice is once
+    assert x.is_leaf and not h.is_leaf and mg.tensor([1.0]).is_leaf
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(h.grad, 2 * h.numpy())  # d(h^2)/dh
+    np.testing.assert_array_equal(x.grad, 8 * x.numpy())  # the leaf's gradient is unchanged by it
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(h.grad, 4 * h.numpy())  # accumulates like a leaf's
+    with pytest.raises(RuntimeError, match="retain_grad.. on a tensor that does not require grad"):
+        mg.tensor([1.0]).retain_grad()
+
+
+def test_backward_takes_pytorchs_arguments():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.backward(gradient=mg.tensor([1.0, 1.0]), retain_graph=True)
+    y.backward(grad=np.ones(2))
+    assert x.grad.tolist() == [6.0, 6.0]
+    with pytest.raises(TypeError, match="give gradient or grad, not both"):
+        y.backward(np.ones(2), grad=np.ones(2))
+    with pytest.raises(ValueError, match="create_graph=True asks for a graph of the gradient"):
+        y.backward(np.ones(2), create_graph=True)
+    with pytest.raises(TypeError, match="retain_graph must be True or False"):
+        y.backward(np.ones(2), retain_graph="yes")
+
+
+def test_t_masked_fill_format_device():
+    x = mg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert x.t().tolist() == [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]] and mg.ones(3).t().shape == (3,)
+    with pytest.raises(ValueError, match=r"t\(\) takes a tensor of at most 2 dims"):
+        mg.ones(2, 2, 2).t()
+    filled = x.masked_fill(x > 3, float("-inf"))
+    assert filled.tolist() == [[1.0, 2.0, 3.0], [-np.inf, -np.inf, -np.inf]]
+    assert x.masked_fill(mg.tensor([True, False, True]), 0).tolist() == [[0.0, 2.0, 0.0], [0.0, 5.0, 0.0]]
+    with pytest.raises(TypeError, match="masked_fill takes a bool mask"):
+        x.masked_fill(mg.tensor([1, 0, 1]), 0.0)
+    with pytest.raises(ValueError, match=r"a mask of shape \(2,\) does not broadcast to the tensor's shape \(2, 3\)"):
+        x.masked_fill(mg.tensor([True, False]), 0.0)
+    loss = mg.tensor(0.51234)
+    assert f"{loss:.3f}" == "0.512" and f"epoch {mg.tensor(3)}" == "epoch 3"
+    assert f"{x}" == repr(x)
+    assert x.device == "cpu" and x.device == mg.device("cpu")
+    with pytest.raises(ValueError, match="CPU only"):
+        x.cuda()
+
+
+def test_setitem_drops_a_values_leading_ones_as_pytorch_does():
+    preds = mg.zeros(3)
+    preds[1] = mg.tensor([7.0])
+    preds[2] = np.array([[8.0]])
+    assert preds.tolist() == [0.0, 7.0, 8.0]
+    with pytest.raises(ValueError, match=r"cannot broadcast a value of shape \(2,\) to the shape \(\)"):
+        preds[0] = mg.tensor([1.0, 2.0])
+
+
+def test_tensor_with_two_ints_says_how_to_make_a_shape():
+    with pytest.raises(TypeError, match=re.escape("write mg.zeros(2, 3) or mg.empty(...)")):
+        mg.Tensor(2, 3)

@@ -97,3 +97,8 @@ def test_bad_arguments_are_named():
         DataLoader(TensorDataset(X, y), batch_size=0)
     with pytest.raises(TypeError, match="shuffle must be True or False"):
         DataLoader(TensorDataset(X, y), shuffle="yes")
+
+
+def test_numpy_float32_samples_stay_float32():
+    assert default_collate([np.float32(1.5), np.float32(2.0)]).dtype == np.float32
+    assert default_collate([1.5, 2.0]).dtype == np.float64

@@ -4,7 +4,7 @@ and their edge cases are documented with the function of the same name in
 
 from __future__ import annotations
 
-from ..checks import check_alias, check_choice, check_int, check_number
+from ..checks import check_alias, check_bool, check_choice, check_int, check_number
 from . import functional as F
 from .module import Module
 
@@ -12,7 +12,13 @@ __all__ = ["ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "ELU", "Softplus", "S
 
 
 class ReLU(Module):
-    """max(x, 0) elementwise (``torch.nn.ReLU``); any shape, same shape and dtype out."""
+    """max(x, 0) elementwise (``torch.nn.ReLU``); any shape, same shape and dtype out.
+    ``inplace`` is accepted for PyTorch programs; the result is a new tensor with the same
+    values (minigrad's in-place rules are stricter than PyTorch's)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = check_bool("inplace", inplace)
 
     def forward(self, x):
         return x.relu()
@@ -34,11 +40,14 @@ class Sigmoid(Module):
 
 class LeakyReLU(Module):
     """x where x > 0, negative_slope * x elsewhere (``torch.nn.LeakyReLU``).
-    ``negative_slope`` is a finite number (TypeError / ValueError otherwise)."""
+    ``negative_slope`` is a finite number (TypeError / ValueError otherwise).
+    ``inplace`` is accepted for PyTorch programs; the result is a new tensor with the same
+    values (minigrad's in-place rules are stricter than PyTorch's)."""
 
-    def __init__(self, negative_slope: float = 0.01):
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
         self.negative_slope = check_number("negative_slope", negative_slope)
+        self.inplace = check_bool("inplace", inplace)
 
     def forward(self, x):
         return x.leaky_relu(self.negative_slope)
@@ -65,11 +74,14 @@ class GELU(Module):
 
 class ELU(Module):
     """x where x > 0, alpha (exp(x) - 1) elsewhere (``torch.nn.ELU``). ``alpha`` is a
-    finite number (TypeError / ValueError otherwise). Output: the input's shape and dtype."""
+    finite number (TypeError / ValueError otherwise). Output: the input's shape and dtype.
+    ``inplace`` is accepted for PyTorch programs; the result is a new tensor with the same
+    values (minigrad's in-place rules are stricter than PyTorch's)."""
 
-    def __init__(self, alpha: float = 1.0):
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
         super().__init__()
         self.alpha = check_number("alpha", alpha)
+        self.inplace = check_bool("inplace", inplace)
 
     def forward(self, input):
         return F.elu(input, self.alpha)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..checks import check_probability
+from ..checks import check_bool, check_probability
 from ..rng import Generator, as_generator
 from . import functional as F
 from .module import Module
@@ -16,11 +16,13 @@ class Dropout(Module):
     dtype. ``p`` is a number in [0, 1], as in PyTorch and ``F.dropout`` (p = 1 zeroes
     everything); another type is a TypeError, a number outside [0, 1] a ValueError.
     ``generator`` (an ``mg.Generator``, a numpy Generator or a seed) makes the masks
-    repeatable; by default they come from minigrad's generator (``mg.manual_seed``)."""
+    repeatable; by default they come from minigrad's generator (``mg.manual_seed``).
+    ``inplace`` is accepted for PyTorch programs; the result is a new tensor."""
 
-    def __init__(self, p: float = 0.5, generator=None):
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator=None):
         super().__init__()
         self.p = check_probability("p", p)
+        self.inplace = check_bool("inplace", inplace)
         # an mg.Generator is kept as it is, so that reseeding it later is seen here; a seed
         # becomes a numpy generator once, so the masks differ from call to call
         if generator is not None and not isinstance(generator, Generator):

@@ -656,7 +656,10 @@ def _class_targets(input: Tensor, target, fn: str, ignore_index: int) -> tuple[n
     n, classes = input.shape
     labels = np.asarray(target.data if isinstance(target, Tensor) else target)
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"{fn}: targets must be integer class indices, got dtype {labels.dtype} (use y.astype(int))")
+        raise TypeError(
+            f"{fn}: targets must be integer class indices, got dtype {labels.dtype} "
+            "(convert with y.long(), or y.astype(int) for an array)"
+        )
     if labels.shape != (n,):
         raise ValueError(f"{fn}: {n} rows of scores need {n} targets of shape ({n},), got shape {labels.shape}")
     kept = None
@@ -679,7 +682,10 @@ def _indices(values, fn: str) -> np.ndarray:
     """Integer indices (a Tensor, ndarray, list or int) as an ndarray; anything else TypeError."""
     array = values.data if isinstance(values, Tensor) else np.asarray(values)
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{fn}: indices must be integers, got dtype {array.dtype} (use y.astype(int))")
+        raise TypeError(
+            f"{fn}: indices must be integers, got dtype {array.dtype} "
+            "(convert with y.long(), or y.astype(int) for an array)"
+        )
     return array
 
 

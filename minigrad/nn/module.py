@@ -234,6 +234,22 @@ class Module:
                     setattr(module, name, buffer.astype(dtype))
         return self
 
+    def cpu(self) -> Module:
+        """The module itself: its parameters live in the CPU's memory (``Module.cpu``)."""
+        return self
+
+    def cuda(self, *args, **kwargs) -> Module:
+        """Refused with a ValueError: minigrad computes on the CPU only."""
+        return self.to("cuda")
+
+    def double(self) -> Module:
+        """``to(float64)``: every floating-point parameter and buffer in float64 (``Module.double``)."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """``to(float32)`` (``Module.float``)."""
+        return self.to(np.float32)
+
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget every parameter's gradient: set it to None (PyTorch's default), or with
         ``set_to_none=False`` fill the existing gradient arrays with zeros."""

@@ -93,8 +93,9 @@ def random_split(dataset, lengths, generator=None) -> list:
 
 def default_collate(batch: list):
     """Stack a list of samples into one batch, field by field: Tensors and ndarrays are
-    stacked along a new first dimension, ints become an int64 Tensor, floats a float64
-    Tensor (as PyTorch's collate gives), tuples, lists and dicts are collated per field."""
+    stacked along a new first dimension, ints become an int64 Tensor, Python floats a
+    float64 Tensor and numpy floats one of their dtype (as PyTorch's collate gives);
+    tuples, lists and dicts are collated per field."""
     first = batch[0]
     if isinstance(first, Tensor):
         from ..functions import stack
@@ -106,7 +107,9 @@ def default_collate(batch: list):
         return Tensor(np.array(batch, dtype=bool))
     if isinstance(first, (int, np.integer)):
         return Tensor(np.array(batch, dtype=np.int64))
-    if isinstance(first, (float, np.floating)):
+    if isinstance(first, np.floating):  # a numpy float keeps its dtype, as in PyTorch
+        return Tensor(np.array(batch, dtype=first.dtype))
+    if isinstance(first, float):
         return Tensor(np.array(batch, dtype=np.float64))
     if isinstance(first, Mapping):
         return {key: default_collate([sample[key] for sample in batch]) for key in first}
