@@ -10,6 +10,8 @@ comparison.
 
 __version__ = "0.1.0"
 
+from math import e, inf, nan, pi  # torch.inf, torch.pi ... are Python floats too
+
 from . import data, nn, optim, train, utils
 from .checkpoint import CheckpointError, load, save
 from .comparison import compare
@@ -135,6 +137,10 @@ __all__ = [
     "device",
     "cuda",
     "accelerator",
+    "e",
+    "inf",
+    "nan",
+    "pi",
     "backends",
     # tensors and autograd
     "Tensor",

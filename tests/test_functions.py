@@ -2,6 +2,8 @@
 against numpy and hand-derived gradients, their gradients against finite differences, dtype
 promotion, errors; and the function forms of Tensor methods."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -509,3 +511,7 @@ def test_comparison_functions_are_the_operators():
                    (mg.ge, "__ge__")]:  # fmt: skip
         assert fn(a, b).tolist() == getattr(a, op)(b).tolist()
     assert mg.eq(a, 2).tolist() == [False, True, False]
+
+
+def test_pytorchs_constants_are_pythons_floats():
+    assert mg.inf == float("inf") and mg.pi == math.pi and mg.e == math.e and math.isnan(mg.nan)
