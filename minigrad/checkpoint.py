@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .checks import check_bool
+from .checks import check_alias, check_bool
 from .device import check_device
 from .tensor import Tensor
 
@@ -55,7 +55,7 @@ class CheckpointError(OSError):
 
 
 # --------------------------------------------------------------------------- save
-def save(state_dict: Mapping, path) -> None:
+def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
     """Write ``{name: array}`` to ``path`` as an ``.npz`` file.
 
     Args:
@@ -84,8 +84,11 @@ def save(state_dict: Mapping, path) -> None:
         CheckpointError: the file cannot be written (missing folder, no permission, the
             path is a folder, a read-only file, disk full...); the message names ``path``.
 
-    PyTorch: ``torch.save(state_dict, path)``, which pickles, and writes in place.
+    PyTorch: ``torch.save(state_dict, path)``, which pickles, and writes in place; its
+    argument names ``obj`` and ``f`` are accepted too.
     """
+    state_dict = check_alias("state_dict", state_dict, "obj", obj)
+    path = check_alias("path", path, "f", f)
     if not isinstance(state_dict, Mapping):
         raise TypeError(f"save takes a dict of name -> array, got {type(state_dict).__name__}")
     shown = _shown(path, "save")
@@ -286,7 +289,7 @@ def _sync_folder(folder: str) -> None:
 
 
 # --------------------------------------------------------------------------- load
-def load(path, map_location=None, weights_only: bool = True) -> dict[str, np.ndarray]:
+def load(path=None, map_location=None, weights_only: bool = True, *, f=None) -> dict[str, np.ndarray]:
     """Read a file written by ``save``: ``{name: ndarray}``, names in the order saved.
 
     Args:
@@ -306,9 +309,10 @@ def load(path, map_location=None, weights_only: bool = True) -> dict[str, np.nda
             any, is chained as ``__cause__``.
 
     PyTorch: ``torch.load(path, weights_only=True)``. ``map_location`` (the CPU, the only
-    device) and ``weights_only=True`` are accepted for PyTorch programs; ``weights_only=False``
+    device), ``weights_only=True`` and ``f`` for ``path`` are accepted for PyTorch programs; ``weights_only=False``
     is a ValueError, because minigrad never unpickles.
     """
+    path = check_alias("path", path, "f", f)
     if map_location is not None:
         check_device(map_location)
     if weights_only is not True and not check_bool("weights_only", weights_only):

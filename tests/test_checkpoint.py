@@ -549,3 +549,13 @@ def test_load_takes_pytorchs_arguments(tmp_path):
         mg.load(path, weights_only=False)
     with pytest.raises(ValueError, match="CPU only"):
         mg.load(path, map_location="cuda:0")
+
+
+def test_save_and_load_take_pytorchs_argument_names(tmp_path):
+    path = tmp_path / "m.npz"
+    mg.save(obj={"w": np.zeros(1)}, f=path)
+    assert list(mg.load(f=path)) == ["w"]
+    with pytest.raises(TypeError, match="give state_dict or obj, not both"):
+        mg.save({"w": np.zeros(1)}, path, obj={"w": np.zeros(1)})
+    with pytest.raises(TypeError, match="save takes a file path .a str or pathlib.Path., got NoneType"):
+        mg.save({"w": np.zeros(1)})
