@@ -56,6 +56,7 @@ class Generator:
         self.manual_seed(_FIRST_SEED)
 
     def manual_seed(self, seed) -> Generator:
+        """Restart the stream from ``seed`` (a non-negative int); returns the generator itself."""
         seed = check_seed("seed", seed)
         if seed is None:
             self.seed()
@@ -66,17 +67,21 @@ class Generator:
         return self
 
     def seed(self) -> int:
+        """Restart from fresh randomness; returns the seed chosen, as PyTorch does."""
         seed = secrets.randbits(64)
         self.manual_seed(seed)
         return seed
 
     def initial_seed(self) -> int | None:
+        """The seed the stream last started from."""
         return self._initial_seed
 
     def get_state(self) -> dict:
+        """The stream's state (numpy's bit-generator state dict), for ``set_state``."""
         return copy.deepcopy(self._numpy.bit_generator.state)
 
     def set_state(self, new_state: dict) -> Generator:
+        """Continue from a state ``get_state`` gave; returns the generator."""
         expected = self._numpy.bit_generator.state["bit_generator"]
         if not isinstance(new_state, dict):
             raise TypeError(f"set_state needs a state from get_state() (a dict), got {type(new_state).__name__}")

@@ -459,10 +459,10 @@ class Tensor:
         self._recorded_at = _changes
 
     # ----------------------------------------------------------------- attributes
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    dtype = property(lambda self: self.data.dtype)
-    T = property(lambda self: self.transpose())
+    shape = property(lambda self: self.data.shape, doc="The shape, a tuple of ints (PyTorch: x.shape, x.size()).")
+    ndim = property(lambda self: self.data.ndim, doc="The number of dimensions (PyTorch: x.ndim, x.dim()).")
+    dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of the elements (mg.float32, mg.int64...).")
+    T = property(lambda self: self.transpose(), doc="All dimensions reversed, a view (numpy's .T).")
 
     @property
     def size(self) -> _Size:

@@ -111,20 +111,24 @@ class ModuleList(Module):
         return ModuleList([*self, *_modules_of(other, "ModuleList +")])
 
     def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end, named by its position; returns the list."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each of ``modules``; returns the list."""
         for module in _modules_of(modules, "ModuleList.extend"):  # all checked before any is added
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index``; later modules are renumbered."""
         modules = list(self._modules.values())
         modules.insert(operator.index(index), _modules_of([module], "ModuleList.insert")[0])
         self._renumber(modules)
 
     def pop(self, index: int = -1) -> Module:
+        """Remove and return the module at ``index``; later modules are renumbered."""
         module = self[index]
         del self[index]
         return module
@@ -170,12 +174,15 @@ class ModuleDict(Module):
         return iter(list(self._modules))
 
     def keys(self):
+        """The names, in insertion order."""
         return self._modules.keys()
 
     def values(self):
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def items(self):
+        """(name, module) pairs, in insertion order."""
         return self._modules.items()
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
@@ -195,11 +202,13 @@ class ModuleDict(Module):
             self[key] = module
 
     def pop(self, key: str) -> Module:
+        """Remove and return the module named ``key`` (KeyError if there is none)."""
         module = self[key]
         del self[key]
         return module
 
     def clear(self) -> None:
+        """Remove every module."""
         for key in list(self._modules):
             del self[key]
 

@@ -31,6 +31,10 @@ def _positive_int(name, value):
 
 
 class LRScheduler:
+    """The base of the schedules (``torch.optim.lr_scheduler.LRScheduler``): it records each
+    group's ``initial_lr`` and sets every group's lr at each ``step()``; a subclass gives
+    ``get_lr``."""
+
     # a subclass's own arguments and their checks (also applied to a loaded state)
     arguments: dict = {}
     # True only during the constructor's step (PyTorch's _is_initial)
@@ -71,6 +75,7 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self) -> None:
+        """Advance one epoch and set every group's lr (call it after ``optimizer.step()``)."""
         self._step_count += 1
         self.last_epoch += 1
         try:
@@ -84,6 +89,7 @@ class LRScheduler:
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list[float]:
+        """The lr of each group, as the latest ``step()`` set it."""
         return self._last_lr
 
     def state_dict(self) -> dict:
