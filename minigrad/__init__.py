@@ -61,6 +61,7 @@ from .functions import (
     allclose,
     argmax,
     argmin,
+    argsort,
     cat,
     clamp,
     concat,
@@ -90,6 +91,7 @@ from .functions import (
     min,  # noqa: F401
     minimum,
     ne,
+    norm,
     numel,
     permute,
     pow,  # noqa: F401
@@ -100,12 +102,14 @@ from .functions import (
     sign,
     sin,
     softmax,
+    sort,
     sqrt,
     squeeze,
     stack,
     std,
     sum,  # noqa: F401
     tanh,
+    topk,
     transpose,
     tril,
     triu,
@@ -238,6 +242,10 @@ __all__ = [
     "permute",
     "squeeze",
     "unsqueeze",
+    "sort",
+    "argsort",
+    "topk",
+    "norm",
     # random generators
     "Generator",
     "default_generator",

@@ -92,6 +92,10 @@ __all__ = [
     "permute",
     "squeeze",
     "unsqueeze",
+    "sort",
+    "argsort",
+    "topk",
+    "norm",
 ]
 
 
@@ -554,6 +558,26 @@ def permute(input: Tensor, dims) -> Tensor:
     if not isinstance(dims, (tuple, list)):
         raise TypeError(f"permute() takes dims as a tuple or list of ints, got {dims!r}")
     return _tensor(input, "permute").permute(*dims)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+    """``input.sort(dim, descending)``: ``(values, indices)`` (``torch.sort``)."""
+    return _tensor(input, "sort").sort(dim, descending, stable)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+    """``input.argsort(dim, descending)`` (``torch.argsort``)."""
+    return _tensor(input, "argsort").argsort(dim, descending, stable=stable)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+    """``input.topk(k, dim, largest)``: ``(values, indices)`` (``torch.topk``)."""
+    return _tensor(input, "topk").topk(k, dim, largest, sorted)
+
+
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False) -> Tensor:
+    """``input.norm(p, dim, keepdim)`` (``torch.norm``)."""
+    return _tensor(input, "norm").norm(p, dim, keepdim)
 
 
 def squeeze(input: Tensor, *args, **kwargs) -> Tensor:

@@ -24,7 +24,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .checks import check_alias, check_bool, check_number
+from .checks import check_alias, check_bool, check_int, check_number
 from .device import check_device, device
 
 __all__ = [
@@ -389,6 +389,8 @@ def _one_dim(name: str, dim, ndim: int) -> int:
 # of values and int64 indices, unpacked as `values, indices = x.max(1)`.
 _Max = namedtuple("max", ["values", "indices"])
 _Min = namedtuple("min", ["values", "indices"])
+_Sort = namedtuple("sort", ["values", "indices"])
+_Topk = namedtuple("topk", ["values", "indices"])
 
 
 class _Size(int):
@@ -1473,6 +1475,88 @@ class Tensor:
         if a.shape[axis] == 0:
             raise IndexError(f"{name}(dim={dim}) of a tensor of shape {a.shape}: that dimension is empty")
         return _constant(arg(a, axis=axis, keepdims=keepdim).astype(np.int64, copy=False))
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        """The entries along ``dim`` in order, as a named tuple ``(values, indices)``
+        (``torch.sort``); ``indices`` (int64) say where each value came from. Equal entries
+        keep their order (PyTorch promises that only with ``stable=True``); nan sorts as the
+        largest. The gradient of ``values`` goes back to the entries they came from."""
+        order = self.argsort(dim, descending, stable=stable)
+        axis = _one_dim("sort", dim, self.ndim) if self.ndim else 0
+        return _Sort(self._gathered(order.data, axis, "sort"), order)
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False):
+        """The int64 indices that sort the entries along ``dim`` (``torch.argsort``); see ``sort``."""
+        check_bool("descending", descending)
+        check_bool("stable", stable)
+        a = self.data
+        if a.ndim == 0:
+            _one_dim("argsort", dim, 1)
+            return _constant(np.zeros((), np.int64))
+        axis = _one_dim("argsort", dim, a.ndim)
+        if not descending:
+            return _constant(np.argsort(a, axis=axis, kind="stable").astype(np.int64, copy=False))
+        # descending and still stable: sort the reversed entries, then reverse the result back
+        backwards = np.argsort(np.flip(a, axis), axis=axis, kind="stable")
+        return _constant(np.flip(a.shape[axis] - 1 - backwards, axis).astype(np.int64, copy=False))
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+        """The ``k`` largest (``largest=False``: smallest) entries along ``dim`` and where they
+        are, as a named tuple ``(values, indices)`` (``torch.topk``), largest first. ``k`` must
+        be in [0, size of that dim] (ValueError otherwise). The gradient of ``values`` goes
+        back to the entries they came from."""
+        k = check_int("k", k, 0)
+        check_bool("sorted", sorted)
+        axis = _one_dim("topk", dim, max(self.ndim, 1))
+        size = self.shape[axis] if self.ndim else 1
+        if k > size:
+            raise ValueError(f"topk: k={k} is larger than the {size} entries along dim {dim} of shape {self.shape}")
+        order = self.argsort(dim, descending=check_bool("largest", largest)).data
+        order = order[(slice(None),) * axis + (slice(0, k),)] if self.ndim else order
+        return _Topk(self._gathered(order, axis if self.ndim else 0, "topk"), _constant(order))
+
+    def _gathered(self, order, axis, name):
+        """The entries at ``order`` along ``axis``, with the gradient scattered back there."""
+        a = self.data
+        if a.ndim == 0:
+            return self * 1
+        out = np.take_along_axis(a, order, axis=axis)
+
+        def backward(g):
+            grad = np.zeros(a.shape, a.dtype)
+            np.put_along_axis(grad, order, g, axis=axis)  # each entry is picked at most once
+            return (grad,)
+
+        return _node(out, (self,), backward, name)
+
+    def norm(self, p="fro", dim=None, keepdim: bool = False):
+        """The vector norm over ``dim`` (all entries by default; ``Tensor.norm``): ``p`` = 2 or
+        ``'fro'`` the square root of the sum of squares, 1 the sum of absolute values, ``inf``
+        the largest absolute value. Floating-point tensors only. The gradient of the 2-norm is
+        x / norm, and 0 where the norm is 0, as in PyTorch."""
+        if p == "fro" or p == 2:
+            return self._two_norm(dim, keepdim)
+        if p == 1:
+            return self.abs().sum(dim=dim, keepdim=keepdim)
+        if p == math.inf:
+            return self.abs().amax(dim=() if dim is None and self.ndim == 0 else dim, keepdim=keepdim)
+        raise ValueError(f"norm supports p = 2 (or 'fro'), 1 and inf, got p={p!r}")
+
+    def _two_norm(self, dim, keepdim):
+        a = self.data
+        if a.dtype.kind != "f":
+            raise TypeError(f"norm() needs a floating-point tensor, this one is {a.dtype}: convert it, e.g. x.float()")
+        axes = _normalize_axis(dim, a.ndim)
+        check_bool("keepdim", keepdim)
+        kept = np.sqrt(np.add.reduce(a * a, axis=axes, keepdims=True))
+        out = kept if keepdim else kept.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+        def backward(g):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                grad = a * (_expand_reduced(g, axes, a.shape) / kept)
+            return (np.where(kept == 0, 0, grad),)
+
+        return _node(out, (self,), backward, "norm")
 
     def any(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Whether any element is true (non-zero) over ``dim`` (None: all), a bool tensor."""

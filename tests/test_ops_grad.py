@@ -382,6 +382,37 @@ def _two_dims_at_most():
     return case()
 
 
+def _sorting():
+    @st.composite
+    def case(draw):
+        shape = draw(nonscalar_shapes)
+        dim = draw(st.integers(-len(shape), len(shape) - 1))
+        kind = draw(st.sampled_from(["sort", "sort descending", "topk", "topk smallest"]))
+        k = draw(st.integers(0, shape[dim]))
+        fns = {
+            "sort": lambda x: x.sort(dim).values * 1.5,
+            "sort descending": lambda x: x.sort(dim, descending=True).values * 1.5,
+            "topk": lambda x: x.topk(k, dim).values * 1.5,
+            "topk smallest": lambda x: x.topk(k, dim, largest=False).values * 1.5,
+        }
+        return fns[kind], [draw(distinct_arrays(shape))]
+
+    return case()
+
+
+def _norms():
+    @st.composite
+    def case(draw):
+        shape = draw(nonscalar_shapes)
+        p = draw(st.sampled_from([2, "fro", 1, float("inf")]))
+        dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+        # no entry at 0 and no two of equal size: the norms have kinks there
+        a = draw(distinct_arrays(shape).map(lambda v: np.where(v >= 0, v + 1 / 16, v)))
+        return (lambda x: x.norm(p, dim, keepdim=True)), [a]
+
+    return case()
+
+
 # The contract's ops, each with a strategy that draws (function, input arrays).
 OPS = {
     "add": _binary(lambda a, b: a + b),
@@ -446,6 +477,8 @@ OPS = {
     "triu": _triangle("triu"),
     "masked_fill": _masked_fill(),
     "t": _two_dims_at_most(),
+    "sort/topk": _sorting(),
+    "norm": _norms(),
 }
 
 CONTRACT_OPS = {
@@ -460,7 +493,7 @@ TORCH_OPS = {
     "min", "amax", "amin", "max(dim)", "min(dim)", "var/std", "pow(tensor)", "clamp(tensor bounds)", "maximum",
     "minimum", "max(other)", "view", "unsqueeze", "squeeze", "permute", "transpose(dim0, dim1)", "expand",
     "flatten(start_dim, end_dim)", "index by Tensors, masks, lists, None", "setitem", "double, clone, contiguous",
-    "sin", "cos", "sign", "tril", "triu", "masked_fill", "t",
+    "sin", "cos", "sign", "tril", "triu", "masked_fill", "t", "sort/topk", "norm",
 }  # fmt: skip
 
 

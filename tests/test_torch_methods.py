@@ -866,3 +866,35 @@ def test_setitem_drops_a_values_leading_ones_as_pytorch_does():
 def test_tensor_with_two_ints_says_how_to_make_a_shape():
     with pytest.raises(TypeError, match=re.escape("write mg.zeros(2, 3) or mg.empty(...)")):
         mg.Tensor(2, 3)
+
+
+def test_sort_argsort_topk_values_indices_and_ties():
+    x = mg.tensor([[3.0, 1.0, 3.0, float("nan"), 2.0]])
+    values, indices = x.sort(1)
+    assert indices.tolist() == [[1, 4, 0, 2, 3]] and indices.dtype == mg.int64  # equal entries keep their order
+    assert values.tolist()[0][:4] == [1.0, 2.0, 3.0, 3.0] and np.isnan(values.tolist()[0][4])  # nan is largest
+    assert x.sort(descending=True).indices.tolist() == [[3, 0, 2, 4, 1]]
+    assert mg.argsort(x, descending=True).tolist() == [[3, 0, 2, 4, 1]]
+    top = mg.tensor([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]]).topk(2)
+    assert top.indices.tolist() == [[1, 2], [0, 2]]
+    np.testing.assert_allclose(top.values.numpy(), [[0.7, 0.2], [0.5, 0.3]], rtol=1e-7)
+    assert mg.topk(mg.tensor([4.0, 1.0, 3.0]), 1, largest=False).indices.tolist() == [1]
+    with pytest.raises(ValueError, match=r"topk: k=4 is larger than the 3 entries along dim -1"):
+        mg.tensor([4.0, 1.0, 3.0]).topk(4)
+
+
+def test_top_k_accuracy_as_learners_compute_it():
+    logits = mg.tensor([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.2, 0.3, 0.5]])
+    y = mg.tensor([2, 2, 0])
+    _, top2 = logits.topk(2, dim=1)
+    assert (top2 == y.view(-1, 1)).any(dim=1).float().mean().item() == pytest.approx(2 / 3)
+
+
+def test_norm_values_and_its_gradient_at_zero():
+    x = mg.tensor([[3.0, -4.0], [0.0, 0.0]], dtype=mg.float64, requires_grad=True)
+    assert x.norm().item() == 5.0 and x.norm(1).item() == 7.0 and x.norm(float("inf")).item() == 4.0
+    assert mg.norm(x, dim=1).tolist() == [5.0, 0.0]
+    x.norm(dim=1).sum().backward()
+    np.testing.assert_allclose(x.grad, [[0.6, -0.8], [0.0, 0.0]], rtol=1e-15)  # x / norm, 0 where the norm is 0
+    with pytest.raises(ValueError, match="norm supports p = 2 .or 'fro'., 1 and inf, got p=3"):
+        x.norm(3)
