@@ -58,16 +58,20 @@ from .dtypes import (
 )
 from .functions import (
     abs,  # noqa: F401  (abs, max, min, pow, sum: attributes only, kept out of __all__ like bool)
+    all,  # noqa: F401  (all, any: builtins' names, kept out of __all__)
     allclose,
+    any,  # noqa: F401
     argmax,
     argmin,
     argsort,
     cat,
+    chunk,
     clamp,
     concat,
     concatenate,
     cos,
     eq,
+    equal,
     exp,
     flatten,
     ge,
@@ -90,6 +94,7 @@ from .functions import (
     mean,
     min,  # noqa: F401
     minimum,
+    mm,
     ne,
     norm,
     numel,
@@ -103,7 +108,9 @@ from .functions import (
     sin,
     softmax,
     sort,
+    split,
     sqrt,
+    square,
     squeeze,
     stack,
     std,
@@ -246,6 +253,11 @@ __all__ = [
     "argsort",
     "topk",
     "norm",
+    "equal",
+    "square",
+    "mm",
+    "split",
+    "chunk",
     # random generators
     "Generator",
     "default_generator",

@@ -29,7 +29,7 @@ try:  # POSIX: a save holds a lock on its temporary file, so another save can te
 except ImportError:  # Windows: an open file cannot be deleted, which protects a save in progress
     fcntl = None
 
-__all__ = ["save", "load", "CheckpointError"]
+__all__ = ["save", "load", "Checkpoint", "CheckpointError"]
 
 _KINDS = "biufcSU"  # bool, integers, floats, complex, byte strings, text: no objects, no records
 _TEMPORARY_SUFFIX = ".minigrad-tmp"
@@ -296,6 +296,8 @@ def load(path=None, map_location=None, weights_only: bool = True, *, f=None) -> 
         path: a ``str`` or ``os.PathLike``. Files written by ``np.savez`` or
             ``np.savez_compressed`` holding arrays of numbers load too.
 
+    The result is a ``Checkpoint``, a dict: a nested dict saved with ``save`` comes back
+    under joined names, and ``ckpt["model"]`` gives the entries saved under ``"model/"``.
     Every array is read in full and checked against the archive's CRC-32 checksum, so a
     damaged file raises instead of loading wrong numbers. Nothing is ever unpickled: a file
     holding Python objects is refused.
@@ -354,6 +356,22 @@ def _problem(shown: str, what: str, advice: str | None = None) -> CheckpointErro
 _NOT_A_CHECKPOINT = "mg.load reads the .npz files that mg.save writes"
 
 
+class Checkpoint(dict):
+    """What ``load`` returns: ``{name: array}``, a plain dict but for one thing. A nested dict
+    was saved under joined names (``"model/0.weight"``); asking for the outer name, as
+    PyTorch's checkpoint recipe does (``ckpt["model_state_dict"]``), gives the entries below
+    it, as a dict with those names. A name with nothing below it is a KeyError that lists
+    the names the file holds."""
+
+    def __missing__(self, key):
+        prefix = f"{key}/" if isinstance(key, str) else None
+        inner = {name[len(prefix) :]: array for name, array in self.items() if prefix and name.startswith(prefix)}
+        if not inner:
+            shown = ", ".join(list(self)[:8]) + (", ..." if len(self) > 8 else "")
+            raise KeyError(f"{key} is not in this checkpoint, which holds: {shown}")
+        return inner
+
+
 def _read_checkpoint(file, shown: str) -> dict[str, np.ndarray]:
     try:
         archive = zipfile.ZipFile(file)
@@ -361,7 +379,7 @@ def _read_checkpoint(file, shown: str) -> dict[str, np.ndarray]:
         raise
     except Exception as error:  # untrusted bytes: any failure to parse them means a bad file
         raise _not_an_archive(file, shown, error) from error
-    state: dict[str, np.ndarray] = {}
+    state: dict[str, np.ndarray] = Checkpoint()
     with archive:
         members = archive.infolist()
         try:

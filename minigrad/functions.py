@@ -12,7 +12,7 @@ These take Tensors, as in PyTorch, and numpy arrays too, because a minigrad tens
 Python numbers for its two branches. Mixed dtypes promote by PyTorch's rule (int64 with float32 is float32, float32
 with float64 is float64), and each input's gradient comes back in its own dtype.
 
-This module defines ``sum``, ``max``, ``min``, ``abs``, ``pow`` and ``round``: below their
+This module defines ``sum``, ``max``, ``min``, ``abs``, ``pow``, ``round``, ``all`` and ``any``: below their
 definitions those names mean minigrad's functions, not Python's builtins.
 """
 
@@ -96,6 +96,13 @@ __all__ = [
     "argsort",
     "topk",
     "norm",
+    "all",
+    "any",
+    "equal",
+    "square",
+    "mm",
+    "split",
+    "chunk",
 ]
 
 
@@ -558,6 +565,47 @@ def permute(input: Tensor, dims) -> Tensor:
     if not isinstance(dims, (tuple, list)):
         raise TypeError(f"permute() takes dims as a tuple or list of ints, got {dims!r}")
     return _tensor(input, "permute").permute(*dims)
+
+
+def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """``input.all(dim, keepdim)``: whether every entry is non-zero (``torch.all``)."""
+    return _tensor(input, "all").all(dim, keepdim)
+
+
+def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """``input.any(dim, keepdim)``: whether some entry is non-zero (``torch.any``)."""
+    return _tensor(input, "any").any(dim, keepdim)
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Whether the two have the same shape and the same values (``torch.equal``): a Python
+    bool, False for shapes that differ."""
+    a, b = _tensor(input, "equal").data, _tensor(other, "equal", "other").data
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def square(input: Tensor) -> Tensor:
+    """``input * input`` (``torch.square``)."""
+    x = _tensor(input, "square")
+    return x * x
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """The product of two 2-D tensors (``torch.mm``); other shapes are a ValueError (use ``matmul``)."""
+    a, b = _tensor(input, "mm"), _tensor(mat2, "mm", "mat2")
+    if a.ndim != 2 or b.ndim != 2:
+        raise ValueError(f"mm() multiplies 2-D tensors, got shapes {a.shape} and {b.shape}: use matmul for others")
+    return a @ b
+
+
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    """``tensor.split(split_size_or_sections, dim)`` (``torch.split``)."""
+    return _tensor(tensor, "split", "tensor").split(split_size_or_sections, dim)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """``input.chunk(chunks, dim)`` (``torch.chunk``)."""
+    return _tensor(input, "chunk").chunk(chunks, dim)
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):

@@ -189,6 +189,18 @@ def _constant(array):
 
 
 _SCALARS = (int, float, np.number, np.bool_)
+# numpy's ufunc for each binary operator: the Tensor's method when the Tensor is on the left,
+# and on the right (the reflected operator; a comparison turns around)
+_OPERATORS = {
+    np.add: ("__add__", "__radd__"), np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"), np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.matmul: ("__matmul__", "__rmatmul__"), np.power: ("__pow__", "__rpow__"),
+    np.less: ("__lt__", "__gt__"), np.less_equal: ("__le__", "__ge__"),
+    np.greater: ("__gt__", "__lt__"), np.greater_equal: ("__ge__", "__le__"),
+    np.equal: ("__eq__", "__eq__"), np.not_equal: ("__ne__", "__ne__"),
+    np.bitwise_and: ("__and__", "__rand__"), np.bitwise_or: ("__or__", "__ror__"),
+    np.bitwise_xor: ("__xor__", "__rxor__"),
+}  # fmt: skip
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating point, PyTorch's order
 
 
@@ -421,9 +433,23 @@ class Tensor:
     __slots__ = (
         "data", "grad", "requires_grad", "_parents", "_backward", "_op", "_versions", "_recorded_at", "_base"
     )
-    # Makes numpy hand `ndarray + Tensor` and `np.float64(2) * Tensor` to our reflected
-    # operators instead of turning the Tensor into an object array.
-    __array_ufunc__ = None
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        """numpy meeting a Tensor in an operator. ``ndarray + Tensor`` and ``np.float64(2) *
+        Tensor`` go to the Tensor's operators, so the result is a Tensor in the graph (numpy
+        would make an object array). ``array += tensor`` writes the tensor's values into the
+        array: PyTorch's ``p.data += -lr * p.grad`` with a 0-d tensor ``lr``, where ``p.data``
+        is an array here. Other numpy functions on Tensors are refused (TypeError)."""
+        if method != "__call__" or kwargs or len(inputs) != 2:
+            return NotImplemented
+        if out is not None:
+            if any(isinstance(o, Tensor) for o in out):
+                return NotImplemented
+            return ufunc(*(x.data if isinstance(x, Tensor) else x for x in inputs), out=out)
+        names = _OPERATORS.get(ufunc)
+        if names is None:
+            return NotImplemented
+        left, right = inputs
+        return getattr(self, names[0])(right) if left is self else getattr(self, names[1])(left)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
         if dtype is not None:
@@ -757,6 +783,10 @@ class Tensor:
 
         return _node(-self.data, (self,), backward, "neg")
 
+    def matmul(self, other):
+        """``self @ other`` (``Tensor.matmul``)."""
+        return self @ other
+
     def __matmul__(self, other):
         other = _lift(other, self)
         a, b = self.data, other.data
@@ -859,6 +889,12 @@ class Tensor:
     def zero_(self):
         """Set every element to 0 in place; returns self."""
         return self.fill_(0)
+
+    def copy_(self, src):
+        """Write ``src`` (a Tensor, array or number, broadcast to x's shape and cast to its
+        dtype) into x in place; returns x (``Tensor.copy_``). The rules of ``x[...] = src``."""
+        self[...] = src
+        return self
 
     def _in_place(self, other, op, name, rewrite):
         """PyTorch's in-place semantics: refused on a leaf that requires grad while grad is
@@ -1719,6 +1755,33 @@ class Tensor:
             return self._permuted(tuple(swapped))
         axes = _one_tuple(axes)
         return self._permuted(_permutation("transpose", axes, ndim) if axes else tuple(reversed(range(ndim))))
+
+    def split(self, split_size, dim: int = 0) -> tuple:
+        """Consecutive pieces along ``dim`` (``Tensor.split``): of ``split_size`` entries each
+        (the last may be shorter), or of the sizes in a list ``split_size`` (they must add up to
+        the dim's length). Each piece is a view, and the gradient flows back through it."""
+        axis = _one_dim("split", dim, self.ndim)
+        n = self.shape[axis]
+        if isinstance(split_size, (list, tuple)):
+            sizes = [check_int("split_size", size, 0) for size in split_size]
+            if sum(sizes) != n:
+                raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, not to the {n} entries of dim {dim}")
+        else:
+            step = check_int("split_size", split_size, 1)
+            sizes = [min(step, n - start) for start in range(0, n, step)] or [0]
+        ends = np.cumsum(sizes)
+        pieces = [(slice(None),) * axis + (slice(end - size, end),) for size, end in zip(sizes, ends, strict=True)]
+        return tuple(self[piece] for piece in pieces)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        """``chunks`` pieces along ``dim`` of ceil(length / chunks) entries each, perhaps fewer
+        pieces (``Tensor.chunk``); views, as ``split``."""
+        chunks = check_int("chunks", chunks, 1)
+        axis = _one_dim("chunk", dim, self.ndim)
+        n = self.shape[axis]
+        if n == 0:  # as PyTorch: that many empty pieces
+            return tuple(self[(slice(None),) * axis + (slice(0, 0),)] for _ in range(chunks))
+        return self.split(-(-n // chunks), dim)
 
     def t(self):
         """The transpose of a tensor of at most 2 dims (``Tensor.t``): rows become columns; 0-d

@@ -559,3 +559,20 @@ def test_save_and_load_take_pytorchs_argument_names(tmp_path):
         mg.save({"w": np.zeros(1)}, path, obj={"w": np.zeros(1)})
     with pytest.raises(TypeError, match="save takes a file path .a str or pathlib.Path., got NoneType"):
         mg.save({"w": np.zeros(1)})
+
+
+def test_pytorchs_checkpoint_recipe_loads_each_state_dict(tmp_path):
+    model = mg.nn.Linear(2, 1)
+    optimizer = mg.optim.Adam(model.parameters())
+    model(mg.ones(3, 2)).sum().backward()
+    optimizer.step()
+    path = tmp_path / "ckpt.npz"
+    mg.save({"epoch": 3, "model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict()}, path)
+    checkpoint = mg.load(path)
+    fresh, fresh_optimizer = mg.nn.Linear(2, 1), mg.optim.Adam(mg.nn.Linear(2, 1).parameters())
+    fresh.load_state_dict(checkpoint["model_state_dict"])
+    fresh_optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
+    assert (fresh.weight.numpy() == model.weight.numpy()).all() and int(checkpoint["epoch"]) == 3
+    assert (fresh_optimizer.state_dict()["state"][0]["exp_avg"] == optimizer.state_dict()["state"][0]["exp_avg"]).all()
+    with pytest.raises(KeyError, match="model is not in this checkpoint, which holds: epoch, model_state_dict/weight"):
+        checkpoint["model"]

@@ -898,3 +898,50 @@ def test_norm_values_and_its_gradient_at_zero():
     np.testing.assert_allclose(x.grad, [[0.6, -0.8], [0.0, 0.0]], rtol=1e-15)  # x / norm, 0 where the norm is 0
     with pytest.raises(ValueError, match="norm supports p = 2 .or 'fro'., 1 and inf, got p=3"):
         x.norm(3)
+
+
+def test_an_array_updated_by_a_tensor_in_place_as_pytorchs_p_data():
+    """makemore's learning-rate finder: lr is a 0-d tensor and p.data (an array here) is
+    updated in place; the array keeps its identity and dtype."""
+    p = mg.nn.Parameter(np.ones(2, dtype=np.float32))
+    p.grad = np.array([1.0, 2.0], dtype=np.float32)
+    data = p.data
+    lr = (10 ** mg.linspace(-3, 0, 4))[3]
+    p.data += -lr * p.grad
+    assert p.data is data and data.dtype == np.float32 and data.tolist() == [0.0, -1.0]
+    a = np.array([1.0, 2.0])
+    x = mg.tensor([3.0, 1.0], dtype=mg.float64, requires_grad=True)
+    y = a * x + a / x - a
+    assert isinstance(y, mg.Tensor) and y.requires_grad  # numpy on the left still builds the graph
+    assert (a < x).tolist() == [True, False] and (np.float64(2) * x).dtype == mg.float64
+    with pytest.raises(TypeError):
+        np.exp(x)  # numpy's functions do not take Tensors: use x.exp() or mg.exp(x)
+
+
+def test_copy_split_chunk_matmul():
+    w = mg.zeros(2, 3, requires_grad=True)
+    with mg.no_grad():
+        w.copy_(mg.tensor([1.0, 2.0, 3.0]))
+    assert w.tolist() == [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]] and w._version == 1
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
+        w.copy_(mg.ones(3))
+    x = mg.tensor(np.arange(10.0), requires_grad=True)
+    assert [p.shape for p in x.split(4)] == [(4,), (4,), (2,)]
+    assert [p.tolist() for p in mg.split(x, [2, 8])] == [[0.0, 1.0], list(np.arange(2.0, 10.0))]
+    assert [p.shape for p in x.chunk(3)] == [(4,), (4,), (2,)] and [p.shape for p in mg.chunk(x[:0], 2)] == [(0,), (0,)]
+    sum(p.sum() * (i + 1) for i, p in enumerate(x.split(4))).backward()
+    assert x.grad.tolist() == [1.0] * 4 + [2.0] * 4 + [3.0] * 2
+    with pytest.raises(ValueError, match=r"split: sizes \[2, 3\] add up to 5, not to the 10 entries of dim 0"):
+        x.split([2, 3])
+    m = mg.tensor([[1.0, 2.0]])
+    assert m.matmul(m.T).tolist() == [[5.0]] and mg.mm(m, m.T).tolist() == [[5.0]]
+    with pytest.raises(ValueError, match=r"mm\(\) multiplies 2-D tensors"):
+        mg.mm(mg.ones(2), mg.ones(2))
+
+
+def test_all_any_equal_square_as_functions():
+    t = mg.tensor([[True, False], [True, True]])
+    assert mg.all(t).item() is False and mg.any(t).item() is True and mg.all(t, dim=1).tolist() == [False, True]
+    a = mg.tensor([1.0, 2.0])
+    assert mg.equal(a, mg.tensor([1.0, 2.0])) is True and mg.equal(a, mg.tensor([1.0])) is False
+    assert mg.square(a).tolist() == [1.0, 4.0]
