@@ -405,6 +405,21 @@ _Sort = namedtuple("sort", ["values", "indices"])
 _Topk = namedtuple("topk", ["values", "indices"])
 
 
+class _GradFn:
+    """What ``Tensor.grad_fn`` gives: the name of the op that made a tensor."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op: str):
+        self.op = op
+
+    def name(self) -> str:
+        return f"{self.op[:1].upper()}{self.op[1:]}Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
 class _Size(int):
     """A tensor's number of elements (numpy's ``.size``), which can also be called as PyTorch's
     ``size()``: ``x.size()`` is the shape, ``x.size(d)`` the length of dimension d."""
@@ -589,6 +604,13 @@ class Tensor:
         """The same data, cut off from the graph: no gradient flows through it. It shares
         the memory, and so the version counter, as in PyTorch."""
         return self._view_of(_constant(self.data))
+
+    @property
+    def grad_fn(self):
+        """None for a leaf; otherwise what made this tensor, printed as ``<MulBackward>``
+        (``Tensor.grad_fn``), for printing and ``is None`` checks. Its ``name()`` is the op's
+        name; minigrad's backward rules are closures inside the ops, not objects to call."""
+        return None if self._backward is None else _GradFn(self._op)
 
     @property
     def is_leaf(self) -> bool:

@@ -945,3 +945,10 @@ def test_all_any_equal_square_as_functions():
     a = mg.tensor([1.0, 2.0])
     assert mg.equal(a, mg.tensor([1.0, 2.0])) is True and mg.equal(a, mg.tensor([1.0])) is False
     assert mg.square(a).tolist() == [1.0, 4.0]
+
+
+def test_grad_fn_names_the_op_that_made_a_tensor():
+    x = mg.ones(2, requires_grad=True)
+    y = (x * 2).sum()
+    assert x.grad_fn is None and mg.ones(2).grad_fn is None
+    assert repr(y.grad_fn) == "<SumBackward>" and (x * 2).grad_fn.name() == "MulBackward"
