@@ -320,3 +320,57 @@ def test_lambda_lr_accepts_numpy_and_int_factors():
     scheduler = lr_scheduler.LambdaLR(make_optimizer(2.0), lambda e: np.float32(0.5) if e else 1)
     scheduler.step()
     assert scheduler.get_last_lr() == [1.0]
+
+
+def _sgd(lr=0.1):
+    return mg.optim.SGD([mg.nn.Parameter(np.zeros(1))], lr=lr)
+
+
+def test_multisteplr_multiplies_at_each_milestone():
+    optimizer = _sgd(1.0)
+    scheduler = lr_scheduler.MultiStepLR(optimizer, milestones=[5, 2, 5], gamma=0.5)
+    lrs = []
+    for _ in range(7):
+        lrs.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step()
+    assert lrs == [1.0, 1.0, 0.5, 0.5, 0.5, 0.125, 0.125]  # epoch 5 is listed twice: gamma twice
+    with pytest.raises(TypeError, match="milestones must be a list of epochs"):
+        lr_scheduler.MultiStepLR(_sgd(), milestones=3)
+
+
+def test_reducelronplateau_waits_patience_then_cools_down():
+    optimizer = _sgd(1.0)
+    scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=1, cooldown=1, min_lr=0.2)
+    # improves, then stalls: bad epochs 1, 2 (> patience: halve), cooldown epoch, 1, 2 (halve), ...
+    lrs = []
+    for metric in [1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.2, 1.3, 1.4]:
+        scheduler.step(mg.tensor(metric))
+        lrs.append(scheduler.get_last_lr()[0])
+    assert lrs == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.2, 0.2]  # never below min_lr
+    assert optimizer.param_groups[0]["lr"] == 0.2
+    state = scheduler.state_dict()
+    resumed = lr_scheduler.ReduceLROnPlateau(_sgd(0.2), factor=0.5, patience=1, cooldown=1, min_lr=0.2)
+    resumed.load_state_dict(state)
+    assert resumed.best == 0.5 and resumed.num_bad_epochs == scheduler.num_bad_epochs
+
+
+def test_reducelronplateau_in_max_mode_with_an_absolute_threshold():
+    optimizer = _sgd(0.1)
+    scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, mode="max", threshold=0.05, threshold_mode="abs", patience=0)
+    scheduler.step(0.80)  # best 0.80
+    scheduler.step(0.84)  # not above 0.85: a bad epoch, more than patience 0: lr * 0.1
+    assert scheduler.get_last_lr() == pytest.approx([0.01])
+    scheduler.step(0.90)  # above 0.85: the new best
+    assert scheduler.best == 0.90 and scheduler.get_last_lr() == pytest.approx([0.01])
+
+
+def test_reducelronplateau_checks_its_arguments():
+    with pytest.raises(ValueError, match=r"factor must be in \[0, 1\)"):
+        lr_scheduler.ReduceLROnPlateau(_sgd(), factor=1.0)
+    with pytest.raises(ValueError, match="mode must be one of"):
+        lr_scheduler.ReduceLROnPlateau(_sgd(), mode="lowest")
+    with pytest.raises(ValueError, match="expected 1 min_lrs"):
+        lr_scheduler.ReduceLROnPlateau(_sgd(), min_lr=[0.1, 0.2])
+    with pytest.raises(ValueError, match="metrics must be finite"):
+        lr_scheduler.ReduceLROnPlateau(_sgd()).step(float("nan"))

@@ -11,6 +11,9 @@ PyTorch) and takes one step to epoch k + 1 at construction, like every construct
 step StepLR applies its rule to the current lrs (a further factor gamma when k + 1 is a
 multiple of step_size), ExponentialLR and CosineAnnealingLR keep the current lrs, and
 LambdaLR sets initial_lr * lr_lambda(k + 1).
+
+ReduceLROnPlateau stands apart: it lowers the lr when a metric passed to ``step(metric)``
+stops improving, rather than following the epoch count.
 """
 
 from __future__ import annotations
@@ -20,10 +23,18 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..checks import check_int, check_non_negative, check_number
+from ..checks import check_choice, check_int, check_non_negative, check_number, check_range
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR"]
+__all__ = [
+    "LRScheduler",
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "LambdaLR",
+    "ReduceLROnPlateau",
+]
 
 
 def _positive_int(name, value):
@@ -152,6 +163,29 @@ class StepLR(LRScheduler):
         return [lr * self.gamma for lr in self._current()]
 
 
+def _milestones(name, value):
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a list of epochs (ints), got {value!r}")
+    return sorted(check_int(f"{name}[{i}]", epoch, minimum=0) for i, epoch in enumerate(value))
+
+
+class MultiStepLR(LRScheduler):
+    """lr = initial_lr * gamma ** (the number of milestones reached): multiply by gamma at each
+    epoch in ``milestones`` (a list of ints; an epoch listed twice multiplies twice)."""
+
+    arguments = {"milestones": _milestones, "gamma": check_non_negative}
+
+    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
+        self._check_arguments(milestones=milestones, gamma=gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        times = self.milestones.count(self.last_epoch)
+        if times == 0:
+            return self._current()
+        return [lr * self.gamma**times for lr in self._current()]
+
+
 class ExponentialLR(LRScheduler):
     """lr = initial_lr * gamma ** epoch."""
 
@@ -228,3 +262,105 @@ class LambdaLR(LRScheduler):
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"{where}; the factor for the initial lr must be finite and >= 0")
         return float(value)
+
+
+class ReduceLROnPlateau:
+    """Lower the lr when a watched number stops improving (``torch.optim.lr_scheduler.
+    ReduceLROnPlateau``): call ``step(metric)`` once per epoch with, say, the validation loss.
+
+    An epoch improves on the best so far when the metric is below best * (1 - threshold)
+    (``mode='min'``, ``threshold_mode='rel'``; 'abs': below best - threshold; ``mode='max'``:
+    above best * (1 + threshold) or best + threshold). After more than ``patience`` epochs
+    without improvement every group's lr becomes max(lr * factor, min_lr), unless that
+    changes it by no more than ``eps``; then ``cooldown`` epochs pass before counting again.
+    ``factor`` must be in [0, 1) (ValueError otherwise); ``min_lr`` is a number or one per
+    parameter group.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr=0.0,
+        eps: float = 1e-8,
+    ):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        self.mode = check_choice("mode", mode, ("min", "max"))
+        self.factor = check_range("factor", factor, 0, 1, high_open=True)
+        self.patience = check_int("patience", patience, minimum=0)
+        self.threshold = check_non_negative("threshold", threshold)
+        self.threshold_mode = check_choice("threshold_mode", threshold_mode, ("rel", "abs"))
+        self.cooldown = check_int("cooldown", cooldown, minimum=0)
+        self.eps = check_non_negative("eps", eps)
+        groups = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != groups:
+                raise ValueError(f"expected {groups} min_lrs (one per parameter group), got {len(min_lr)}")
+            self.min_lrs = [check_non_negative(f"min_lr[{i}]", lr) for i, lr in enumerate(min_lr)]
+        else:
+            self.min_lrs = [check_non_negative("min_lr", min_lr)] * groups
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def step(self, metrics) -> None:
+        """One epoch's value of the watched number (a number or a one-element tensor)."""
+        current = check_number("metrics", metrics.item() if hasattr(metrics, "item") else metrics)
+        self.last_epoch += 1
+        if self._is_better(current):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # epochs in cooldown do not count
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs, strict=True):
+                new_lr = max(group["lr"] * self.factor, min_lr)
+                if group["lr"] - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _is_better(self, current: float) -> bool:
+        if self.mode == "min":
+            bound = self.best * (1 - self.threshold) if self.threshold_mode == "rel" else self.best - self.threshold
+            return current < bound
+        bound = self.best * (1 + self.threshold) if self.threshold_mode == "rel" else self.best + self.threshold
+        return current > bound
+
+    def get_last_lr(self) -> list[float]:
+        """The lr of each group after the latest ``step()``."""
+        return self._last_lr
+
+    def state_dict(self) -> dict:
+        """Everything but the optimizer; ``load_state_dict`` takes it back."""
+        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict: Mapping) -> None:
+        """Resume from ``state_dict()`` (or ``mg.load`` of a saved one): the same keys, or a
+        ValueError naming what differs; nothing changes on an error."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict takes a dict from state_dict(), got {type(state_dict).__name__}")
+        if set(state_dict) != set(self.state_dict()):
+            raise ValueError(
+                f"not a state of ReduceLROnPlateau: keys {sorted(map(str, state_dict))}, "
+                f"expected {sorted(self.state_dict())}"
+            )
+        loaded = {}
+        for key, value in state_dict.items():
+            if isinstance(value, np.ndarray):
+                value = value.item() if value.ndim == 0 else value.tolist()
+            loaded[key] = value
+        self.__dict__.update(loaded)
