@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-__all__ = ["device", "check_device", "cuda", "accelerator", "backends"]
+__all__ = ["device", "check_device", "to_arguments", "cuda", "accelerator", "backends"]
 
 
 class device:
@@ -47,6 +47,29 @@ def check_device(value) -> str:
             "(mg.cuda.is_available() is False, so `'cuda' if torch.cuda.is_available() else 'cpu'` picks it)"
         )
     return "cpu"
+
+
+def to_arguments(args: tuple, where=None, dtype=None):
+    """The dtype asked for by PyTorch's forms of ``to()`` on a tensor or a module: ``to(dtype)``,
+    ``to(device)``, ``to(device, dtype)``, with ``device=``/``dtype=`` keywords (``where`` and
+    ``dtype`` here); None keeps the dtype. The device is checked (``check_device``); two
+    devices or two dtypes are a TypeError. Callers turn a Tensor argument into its dtype."""
+    for arg in args:
+        if isinstance(arg, (str, device)):
+            if where is not None:
+                raise TypeError(
+                    f"to() got two devices, {where!r} and {arg!r}: it takes at most one device and one dtype"
+                )
+            where = arg
+        else:
+            if dtype is not None:
+                raise TypeError(
+                    f"to() got two dtypes, {dtype!r} and {arg!r}: it takes at most one device and one dtype"
+                )
+            dtype = arg
+    if where is not None:
+        check_device(where)
+    return dtype
 
 
 # Seeding a device that is not there does nothing, as in a CPU-only PyTorch.

@@ -28,11 +28,11 @@ from .tensor import (
     _SCALARS,
     Tensor,
     _constant,
+    _floating,
     _lift,
     _node,
     _promote_types,
     _result_dtype,
-    get_default_dtype,
     unbroadcast,
 )
 
@@ -288,7 +288,7 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
 
 def _elementwise(input: Tensor, fn: str, forward, derivative) -> Tensor:
     x = _tensor(input, fn)
-    a = x.data if x.dtype.kind == "f" else x.data.astype(get_default_dtype())  # as exp, log...
+    a = _floating(x.data)  # integers become the default float dtype, as for exp and log
 
     def backward(g):
         return (g * derivative(a),)

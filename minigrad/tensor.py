@@ -25,7 +25,7 @@ from collections import namedtuple
 import numpy as np
 
 from .checks import check_alias, check_bool, check_int, check_number
-from .device import check_device, device
+from .device import check_device, device, to_arguments
 
 __all__ = [
     "Tensor",
@@ -1990,17 +1990,7 @@ class Tensor:
         with numpy on the CPU, so another device is a ValueError. Returns x itself when nothing
         changes, unless ``copy=True``. Between floating dtypes the gradient flows (cast back); a
         cast to an integer or bool dtype is not differentiable, as in PyTorch."""
-        for arg in args:  # PyTorch's forms: to(dtype), to(device), to(device, dtype), to(other)
-            if isinstance(arg, str) or isinstance(getattr(arg, "type", None), str):  # 'cpu', mg.device('cpu')
-                if device is not None:
-                    raise TypeError(f"to() got two devices: {device!r} and {arg!r}")
-                device = arg
-            else:
-                if dtype is not None:
-                    raise TypeError(f"to() got two dtypes: {dtype!r} and {arg!r}")
-                dtype = arg.dtype if isinstance(arg, Tensor) else arg
-        if device is not None:
-            check_device(device)
+        dtype = to_arguments(tuple(a.dtype if isinstance(a, Tensor) else a for a in args), device, dtype)
         check_bool("non_blocking", non_blocking)
         out = self if dtype is None else self._cast(dtype)
         return out.clone() if check_bool("copy", copy) and out is self else out

@@ -14,8 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..checks import check_bool
-from ..device import check_device
-from ..device import device as mg_device
+from ..device import to_arguments
 from ..tensor import Tensor
 
 __all__ = ["Parameter", "Module"]
@@ -205,15 +204,7 @@ class Module:
         buffer, in place in the module (new arrays; each parameter's version goes up, so a graph
         recorded before cannot backpropagate into the old values); integer buffers keep their
         dtype. A non-floating dtype is a TypeError, as in PyTorch."""
-        for arg in args:
-            if isinstance(arg, (str, mg_device)) and device is None:
-                device = arg
-            elif not isinstance(arg, (str, mg_device)) and dtype is None:
-                dtype = arg.dtype if isinstance(arg, Tensor) else arg
-            else:
-                raise TypeError(f"to() takes at most one device and one dtype, got {args!r}")
-        if device is not None:
-            check_device(device)
+        dtype = to_arguments(tuple(a.dtype if isinstance(a, Tensor) else a for a in args), device, dtype)
         if dtype is None:
             return self
         try:
