@@ -541,16 +541,9 @@ def reshape(input: Tensor, shape) -> Tensor:
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Dimensions ``start_dim`` to ``end_dim`` merged into one (``torch.flatten``): all of
-    them by default, as ``input.flatten()``; a 0-d tensor becomes 1-D."""
-    x = _tensor(input, "flatten")
-    shape = x.shape
-    if not shape:
-        return x.reshape(1)
-    start, end = _dim(start_dim, len(shape), "flatten"), _dim(end_dim, len(shape), "flatten")
-    if start > end:
-        raise ValueError(f"flatten() needs start_dim <= end_dim, got {start_dim} and {end_dim} for shape {shape}")
-    return x.reshape(shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :])
+    """``input.flatten(start_dim, end_dim)`` (``torch.flatten``): those dimensions merged into
+    one, all of them by default; a 0-d tensor becomes 1-D."""
+    return _tensor(input, "flatten").flatten(start_dim, end_dim)
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:

@@ -26,6 +26,7 @@ __all__ = [
     "get_rng_state",
     "set_rng_state",
     "as_generator",
+    "generator_source",
 ]
 
 # The seed of a new torch.Generator() (PyTorch's default_rng_seed_val)
@@ -140,3 +141,14 @@ def as_generator(rng, name: str = "rng") -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     return np.random.default_rng(rng)
+
+
+def generator_source(generator, name: str = "generator"):
+    """What an object that draws again and again (a loader's epochs, dropout's masks) keeps
+    of its ``generator`` argument: None (the default generator) and an ``mg.Generator`` as
+    they are, so that reseeding them later is seen; a seed becomes a numpy generator once, so
+    the draws go on from call to call instead of repeating. Pass the result to
+    ``as_generator`` at each draw."""
+    if generator is None or isinstance(generator, Generator):
+        return generator
+    return as_generator(generator, name)

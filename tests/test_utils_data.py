@@ -102,3 +102,15 @@ def test_bad_arguments_are_named():
 def test_numpy_float32_samples_stay_float32():
     assert default_collate([np.float32(1.5), np.float32(2.0)]).dtype == np.float32
     assert default_collate([1.5, 2.0]).dtype == np.float64
+
+
+def test_a_seeded_loader_draws_a_new_order_each_epoch_and_the_same_run_each_time():
+    X, y = numbered(30)
+
+    def epochs(seed):
+        loader = DataLoader(TensorDataset(X, y), batch_size=30, shuffle=True, generator=seed)
+        return [next(iter(loader))[1].tolist() for _ in range(2)]
+
+    first, second = epochs(7)
+    assert first != second  # a seed starts one stream; it is not restarted at every epoch
+    assert epochs(7) == [first, second]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import check_alias, check_bool, check_int, check_same_length, check_seed
-from ..rng import Generator, as_generator
+from ..rng import as_generator, generator_source
 from ..tensor import Tensor
 
 __all__ = ["DataLoader"]
@@ -53,9 +53,9 @@ class DataLoader:
             )
         if generator is None:
             self._rng = np.random.default_rng(check_seed("seed", seed))
-        else:  # an mg.Generator is resolved at each epoch, so reseeding it later is seen here
+        else:
             check_alias("generator", generator, "seed", seed)
-            self._rng = generator if isinstance(generator, Generator) else as_generator(generator, "generator")
+            self._rng = generator_source(generator)
 
     def __len__(self) -> int:
         """The number of batches in an epoch."""

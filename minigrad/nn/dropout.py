@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..checks import check_bool, check_probability
-from ..rng import Generator, as_generator
+from ..rng import generator_source
 from . import functional as F
 from .module import Module
 
@@ -23,11 +23,7 @@ class Dropout(Module):
         super().__init__()
         self.p = check_probability("p", p)
         self.inplace = check_bool("inplace", inplace)
-        # an mg.Generator is kept as it is, so that reseeding it later is seen here; a seed
-        # becomes a numpy generator once, so the masks differ from call to call
-        if generator is not None and not isinstance(generator, Generator):
-            generator = as_generator(generator, "generator")
-        self.generator = generator
+        self.generator = generator_source(generator)
 
     def forward(self, x):
         return F.dropout(x, self.p, self.training, generator=self.generator)

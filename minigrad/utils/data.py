@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..checks import check_bool, check_int, check_range
-from ..rng import as_generator
+from ..rng import as_generator, generator_source
 from ..tensor import Tensor
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader", "default_collate"]
@@ -149,8 +149,7 @@ class DataLoader:
         self.batch_size = check_int("batch_size", batch_size, 1)
         self.shuffle = check_bool("shuffle", shuffle)
         self.drop_last = check_bool("drop_last", drop_last)
-        self.generator = generator
-        as_generator(generator, "generator")  # a bad generator fails here, not at the first epoch
+        self.generator = generator_source(generator)  # a seed is used once, not every epoch
         self.collate_fn = default_collate if collate_fn is None else collate_fn
         # accepted so that PyTorch programs run; batches are made here, in this process, and
         # are the same for any number of workers
