@@ -531,8 +531,8 @@ def pow(input, exponent):
 
 
 def clamp(input: Tensor, min=None, max=None) -> Tensor:
-    """Values limited to [min, max] (``torch.clamp``), which is ``input.clip(min, max)``."""
-    return _tensor(input, "clamp").clip(min, max)
+    """``input.clamp(min, max)``: values limited to [min, max] (``torch.clamp``)."""
+    return _tensor(input, "clamp").clamp(min, max)
 
 
 def reshape(input: Tensor, shape) -> Tensor:

@@ -79,19 +79,26 @@ class _GradMode:
     def __enter__(self):
         global _grad_enabled
         self._previous = _grad_enabled
-        _grad_enabled = self._mode
+        if self._mode is not None:  # None: leave the mode as it is
+            _grad_enabled = self._mode
 
     def __exit__(self, *exc_info):
         global _grad_enabled
         _grad_enabled = self._previous
 
     def __call__(self, fn):
-        switch = enable_grad if self._mode else no_grad
+        mode = self._mode
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with switch():  # a new switch per call, as calls may nest
+            global _grad_enabled
+            previous = _grad_enabled  # per call, as calls may nest
+            if mode is not None:
+                _grad_enabled = mode
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                _grad_enabled = previous
 
         return wrapper
 
@@ -116,7 +123,7 @@ class inference_mode(_GradMode):
         if callable(mode):  # @mg.inference_mode without parentheses
             return no_grad(mode)
         self = object.__new__(cls)
-        self._mode = _grad_enabled if not check_bool("mode", mode) else False
+        self._mode = False if check_bool("mode", mode) else None  # inference_mode(False) changes nothing
         return self
 
     def __init__(self, mode=True):
@@ -139,6 +146,11 @@ class set_grad_enabled(_GradMode):
 
     def __enter__(self):
         pass  # the mode was set when this was made; __exit__ restores the one before
+
+    def __call__(self, fn):
+        global _grad_enabled
+        _grad_enabled = self._previous  # as a decorator it changes the mode only inside fn
+        return super().__call__(fn)
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -1283,7 +1295,7 @@ class Tensor:
                 keep &= x >= low
             if high is not None:
                 keep &= x <= high
-            gx = unbroadcast(np.where(keep, g, 0), x.shape) if self.requires_grad else None
+            gx = unbroadcast(_select(g, keep), x.shape) if self.requires_grad else None
             gl = gh = None
             if lo is not None and lo.requires_grad:
                 below = x < low if high is None else (x < low) & (low < high)
@@ -2190,7 +2202,7 @@ def _topological_order(root: Tensor) -> list:
             continue
         visited.add(node)
         stack.append((node, True))
-        if node._recorded_at != _changes:  # something changed in place since node was recorded
+        if node._parents and node._recorded_at != _changes:  # changed in place since node was recorded?
             _check_unchanged(node)
         for parent in node._parents:
             if parent.requires_grad and parent not in visited:

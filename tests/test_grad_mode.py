@@ -58,8 +58,21 @@ def test_set_grad_enabled_as_a_call_a_context_manager_and_a_decorator():
     def double(x):
         return x * 2
 
-    mg.set_grad_enabled(True)  # making the decorator switched grad mode off, as in PyTorch
+    assert mg.is_grad_enabled()  # as a decorator it changes the mode inside the function only (PyTorch 2)
+    mg.set_grad_enabled(True)
     assert not _records(double) and mg.is_grad_enabled()
+
+
+def test_inference_mode_false_leaves_the_mode_as_it_is():
+    @mg.inference_mode(False)
+    def mode():
+        return mg.is_grad_enabled()
+
+    assert mode() is True
+    with mg.no_grad():
+        assert mode() is False
+        with mg.inference_mode(False):
+            assert not mg.is_grad_enabled()
 
 
 def test_set_grad_enabled_takes_a_bool():
