@@ -1,24 +1,33 @@
 """Figures of what training did: loss curves, effective learning rates, decision boundaries,
-and optimizer paths over a 2-D loss surface.
+and optimizer paths over a 2-D loss surface; and ``show``, which writes a figure to the
+figures folder and shows it inline in a notebook.
 
-Each function draws into ``ax`` (a matplotlib Axes) if given, else into a new Figure,
-and returns the Axes. Figures are built without pyplot, so saving works on machines with
-no display; in a notebook, the returned ``ax.figure`` displays itself.
+Each drawing function draws into ``ax`` (a matplotlib Axes) if given, else into a new
+Figure, and returns the Axes. Figures are built without pyplot, so saving works on
+machines with no display, and a notebook shows a figure once, where ``show`` is called.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 
+from .checks import check_int
 from .comparison import Comparison
 from .tensor import Tensor, no_grad
 from .train import History
 
 __all__ = [
+    "show",
+    "figures_folder",
     "loss_curves",
     "effective_lr_curves",
     "decision_boundary",
@@ -42,6 +51,76 @@ COLORS = {
 # one colour per class: points in full colour, the region a class is predicted in as a tint
 CLASS_COLORS = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999", "#17becf",
                 "#bcbd22"]  # fmt: skip
+
+
+def figures_folder() -> Path:
+    """Where ``show`` writes figures: the folder named by the environment variable
+    ``MINIGRAD_FIGURES`` if set; else ``figures/`` next to the script being run
+    (``python tutorials/04_adagrad.py`` writes to ``tutorials/figures/``); else, in a
+    notebook or an interactive session, ``figures/`` in the working folder (Jupyter's is
+    the notebook's own folder). The folder is created by the first ``show``, not here."""
+    named = os.environ.get("MINIGRAD_FIGURES")
+    if named:
+        return Path(named)
+    script = getattr(sys.modules.get("__main__"), "__file__", None)
+    if script and not _in_notebook():
+        return Path(script).resolve().parent / "figures"
+    return Path.cwd() / "figures"
+
+
+def show(fig: Figure, name: str, dpi: int = 100) -> Path:
+    """Write ``fig`` as ``<name>.png`` into ``figures_folder()`` and, in a Jupyter or VS Code
+    notebook, show it inline below the cell. Returns the path of the file.
+
+    The file is left untouched when it already holds the same picture, so rerunning a
+    notebook does not change a committed figure unless the figure really changed. Raises
+    TypeError if ``fig`` is not a matplotlib Figure or ``dpi`` not an int, ValueError if
+    ``name`` is empty or a path rather than a plain file name, or ``dpi`` below 1. No PyTorch equivalent (matplotlib's
+    ``savefig`` plus ``IPython.display``)."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"show needs a matplotlib Figure (ax.figure for an Axes), got {type(fig).__name__}")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str such as '04_paths', got {name!r}")
+    if not name or Path(name).name != name or name in (".", ".."):
+        raise ValueError(f"name must be a plain file name such as '04_paths' (no folder), got {name!r}")
+    dpi = check_int("dpi", dpi, minimum=1)
+    stem = name[:-4] if name.lower().endswith(".png") else name
+    buffer = io.BytesIO()
+    # no "Software" stamp: the bytes depend on the picture only, not on matplotlib's version
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    png = buffer.getvalue()
+    path = figures_folder() / f"{stem}.png"
+    if not _same_picture(path, png):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+    if _in_notebook():
+        from IPython.display import Image, display
+
+        display(Image(data=png, format="png"))
+    return path
+
+
+def _same_picture(path: Path, png: bytes) -> bool:
+    """Whether the file at ``path`` already shows the picture encoded in ``png`` (equal
+    bytes, or equal pixels when another zlib encoded the same picture differently)."""
+    if not path.is_file():
+        return False
+    old = path.read_bytes()
+    if old == png:
+        return True
+    try:
+        before, after = imread(io.BytesIO(old), format="png"), imread(io.BytesIO(png), format="png")
+    except (OSError, ValueError):  # not a readable PNG: replace it
+        return False
+    return before.shape == after.shape and np.array_equal(before, after)
+
+
+def _in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (JupyterLab, Notebook, VS Code, nbclient),
+    where an image shown with IPython.display appears below the cell."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and hasattr(shell, "kernel")
 
 
 def _tint(color: str, amount: float = 0.7):

@@ -1,46 +1,43 @@
-"""Every tutorial runs top to bottom in quick mode and writes its figures."""
+"""The tutorials as learners open them: each is a jupytext pair (a percent-format .py and a
+committed .ipynb without outputs) kept in sync; each runs as a notebook with its kernel in
+tutorials/, in quick mode, asserting its own claims as it goes; shows every figure inline
+in the cell that makes it; and writes nothing but its figures, into tutorials/figures/."""
 
 import os
 import re
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
+import jupytext
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-TUTORIALS = sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.py"))
+FOLDER = ROOT / "tutorials"
+TUTORIALS = sorted(FOLDER.glob("[0-9][0-9]_*.py"))
+SHOWN = re.compile(r"""\bplot\.show\(\s*\w+\s*,\s*f?["']([^"']+)["']""")  # plot.show(fig, "04_paths")
+SYNC = "jupytext --set-kernel python3 --sync tutorials/*.py"  # what a tutorial's author runs after editing
 
 
-def test_there_are_at_least_seven_tutorials_and_an_index():
+def figures_shown(source: str) -> list[str]:
+    return [name.removesuffix(".png") + ".png" for name in SHOWN.findall(source)]
+
+
+def test_there_are_tutorials_and_an_index_naming_each():
     assert len(TUTORIALS) >= 7, [t.name for t in TUTORIALS]
-    index = (TUTORIALS[0].parent / "README.md").read_text()
+    index = (FOLDER / "README.md").read_text()
     for tutorial in TUTORIALS:
         assert tutorial.name in index, f"{tutorial.name} is missing from tutorials/README.md"
     for figure in re.findall(r"\((figures/[^)]+\.png)\)", index):
-        assert (TUTORIALS[0].parent / figure).is_file(), f"the index shows {figure}, which does not exist"
+        assert (FOLDER / figure).is_file(), f"tutorials/README.md shows {figure}, which does not exist"
 
 
-@pytest.mark.parametrize("tutorial", TUTORIALS, ids=lambda path: path.stem)
-def test_tutorial_runs_in_quick_mode_and_writes_its_figures(tutorial, tmp_path):
-    # The script imports the minigrad of this checkout, as the tests do, not whichever one is installed.
-    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = {
-        **os.environ,
-        "PYTHONPATH": pythonpath,
-        "MINIGRAD_QUICK": "1",
-        "MINIGRAD_FIGURES": str(tmp_path),
-        "MPLBACKEND": "Agg",
-    }
-    result = subprocess.run(
-        [sys.executable, str(tutorial)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    prefix = tutorial.name[:2]
-    figures = sorted(p.name for p in tmp_path.glob(f"{prefix}_*.png"))
-    assert figures, f"{tutorial.name} wrote no figure named {prefix}_*.png into MINIGRAD_FIGURES"
-    committed = {p.name for p in (tutorial.parent / "figures").glob(f"{prefix}_*.png")}
-    assert set(figures) <= committed, f"figures not committed in tutorials/figures: {set(figures) - committed}"
+def test_every_committed_figure_is_made_by_a_tutorial_and_every_figure_shown_is_committed():
+    shown = {name for tutorial in TUTORIALS for name in figures_shown(tutorial.read_text())}
+    committed = {path.name for path in (FOLDER / "figures").glob("*.png")}
+    assert shown - committed == set(), "figures a tutorial shows but tutorials/figures/ lacks (run the tutorial)"
+    assert committed - shown == set(), "figures in tutorials/figures/ that no tutorial makes any more"
 
 
 def test_tutorials_use_only_the_public_api():
@@ -48,3 +45,50 @@ def test_tutorials_use_only_the_public_api():
         source = tutorial.read_text()
         assert not re.search(r"(from|import)\s+(tests|minigrad\.\w*\._)", source), tutorial.name
         assert not re.search(r"\bmg\._|\b(nn|optim|data|plot)\._", source), tutorial.name
+
+
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=lambda path: path.stem)
+def test_notebook_and_script_hold_the_same_cells(tutorial):
+    notebook_path = tutorial.with_suffix(".ipynb")
+    assert notebook_path.is_file(), f"{notebook_path.name} is missing: run {SYNC}"
+    script = jupytext.read(tutorial)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    cells = lambda nb: [(cell.cell_type, cell.source) for cell in nb.cells]  # noqa: E731
+    assert cells(notebook) == cells(script), f"{notebook_path.name} is out of step with {tutorial.name}: run {SYNC}"
+    assert notebook.metadata.get("kernelspec", {}).get("name") == "python3", f"no kernel set: run {SYNC}"
+    with_output = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code" and cell.outputs]
+    assert with_output == [], f"{notebook_path.name} is committed with outputs in cells {with_output}: run {SYNC}"
+
+
+def files_in(folder: Path) -> dict[Path, tuple[int, int]]:
+    return {path: (path.stat().st_size, path.stat().st_mtime_ns) for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=lambda path: path.stem)
+def test_notebook_runs_in_its_folder_shows_each_figure_inline_and_writes_only_figures(tutorial, tmp_path, monkeypatch):
+    # A copy of tutorials/ without its figures, so that the quick run cannot touch the committed ones.
+    folder = tmp_path / "tutorials"
+    shutil.copytree(FOLDER, folder, ignore=shutil.ignore_patterns("figures", "__pycache__", ".ipynb_checkpoints"))
+    before = files_in(tmp_path)
+    monkeypatch.setenv("MINIGRAD_QUICK", "1")
+    monkeypatch.delenv("MINIGRAD_FIGURES", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # the kernel imports the minigrad of this checkout, as the tests do, not whichever one is installed
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    notebook = nbformat.read(folder / tutorial.with_suffix(".ipynb").name, as_version=4)
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    client.execute()  # a failed claim (assert) in the tutorial fails here, naming the cell
+
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        expected = len(figures_shown(cell.source))
+        images = sum("image/png" in output.get("data", {}) for output in cell.outputs)
+        assert images == expected, f"cell {index} makes {expected} figures but shows {images} inline:\n{cell.source}"
+
+    after = files_in(tmp_path)
+    changed = {path.relative_to(folder) for path in after if after[path] != before.get(path)}
+    written = {Path("figures") / name for name in figures_shown(tutorial.read_text())}
+    assert changed == written, f"the notebook wrote {sorted(map(str, changed - written))} besides its figures"
+    assert set(before) <= set(after), "the notebook deleted files"

@@ -20,19 +20,15 @@
 # %%
 import os
 import re
-from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
 import minigrad as mg
-from minigrad import optim
+from minigrad import optim, plot
 
 # ----------------------------------------------------------------------------- config
 QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # 1: a smaller experiment, same code (for the test suite)
-HERE = Path(__file__).parent if "__file__" in globals() else Path("tutorials")  # a notebook has no __file__
-FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", HERE / "figures"))  # where the PNGs go
-FIGURES.mkdir(parents=True, exist_ok=True)
 TRIALS = 5 if QUICK else 20  # random points over which the finite-difference errors are averaged
 EPS_PER_DECADE = 4  # step sizes tried per power of ten, from 1e-13 to 1
 DPI = 100  # figure resolution: the PNGs are committed, so keep them small
@@ -177,7 +173,7 @@ def draw_graph(ax):
 
 fig = Figure(figsize=(7.5, 3.0), layout="constrained")
 draw_graph(fig.add_subplot())
-fig.savefig(FIGURES / "01_graph.png", dpi=DPI)
+plot.show(fig, "01_graph", dpi=DPI)
 
 # %% [markdown]
 # ![the graph of L = (a*b + c)**2](figures/01_graph.png)
@@ -386,7 +382,7 @@ ax.set_ylabel("|finite difference - backward()|")
 ax.set_title(f"Finite-difference error (median of {TRIALS} points)", fontsize=10)
 ax.legend(fontsize=8, loc="lower left")
 ax.grid(True, which="major", alpha=0.3)
-fig.savefig(FIGURES / "01_fd_error.png", dpi=DPI)
+plot.show(fig, "01_fd_error", dpi=DPI)
 
 # %% [markdown]
 # ![finite-difference error against eps](figures/01_fd_error.png)
