@@ -1,5 +1,9 @@
 """minigrad.plot draws from real histories and the real optimizer classes."""
 
+import os
+import sys
+import types
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -58,3 +62,58 @@ def test_optimizer_paths_are_the_real_optimizer_steps():
         expected.append(expected[-1] - 0.05 * 2 * np.array([1.0, 10.0]) * expected[-1])
     np.testing.assert_allclose(paths["SGD"], np.array(expected), rtol=1e-12)
     assert ax.get_legend() is not None
+
+
+def small_figure(value: float = 1.0) -> Figure:
+    fig = Figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1], [0, value])
+    return fig
+
+
+def test_show_writes_the_figure_once_and_rewrites_it_only_when_the_picture_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path / "figs"))
+    path = plot.show(small_figure(), "line", dpi=30)
+    assert path == tmp_path / "figs" / "line.png" and path.read_bytes().startswith(b"\x89PNG")
+    stamp = path.stat().st_mtime_ns
+    os.utime(path, ns=(stamp - 10**9, stamp - 10**9))  # an older file, so that a rewrite would show
+    assert plot.show(small_figure(), "line.png", dpi=30) == path
+    assert path.stat().st_mtime_ns == stamp - 10**9, "the same picture was written again"
+    # the same pixels in different bytes (matplotlib's version stamp) count as the same picture
+    small_figure().savefig(path, dpi=30)
+    stamped = path.read_bytes()
+    plot.show(small_figure(), "line", dpi=30)
+    assert path.read_bytes() == stamped
+    plot.show(small_figure(2.0), "line", dpi=30)
+    assert path.read_bytes() != stamped, "a changed picture was not written"
+
+
+def test_figures_folder_is_the_named_one_else_next_to_the_script_else_in_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path / "named"))
+    assert plot.figures_folder() == tmp_path / "named"
+    monkeypatch.delenv("MINIGRAD_FIGURES")
+    script = types.ModuleType("__main__")
+    script.__file__ = str(tmp_path / "tutorials" / "04_adagrad.py")
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    assert plot.figures_folder() == (tmp_path / "tutorials" / "figures").resolve()
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))  # a notebook's has no __file__
+    monkeypatch.chdir(tmp_path)
+    assert plot.figures_folder() == tmp_path / "figures"
+    assert not (tmp_path / "figures").exists(), "figures_folder created the folder before anything was shown"
+
+
+@pytest.mark.parametrize(
+    "fig, name, dpi, error, message",
+    [
+        ("not a figure", "x", 100, TypeError, "matplotlib Figure"),
+        (None, 3, 100, TypeError, "name must be a str"),
+        (None, "", 100, ValueError, "plain file name"),
+        (None, "sub/x", 100, ValueError, "plain file name"),
+        (None, "x", 0, ValueError, "dpi must be at least 1"),
+        (None, "x", 72.0, TypeError, "dpi must be an int"),
+    ],
+)
+def test_show_names_what_is_wrong_with_its_arguments(fig, name, dpi, error, message, tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path))
+    with pytest.raises(error, match=message):
+        plot.show(small_figure() if fig is None else fig, name, dpi=dpi)
+    assert list(tmp_path.iterdir()) == []
