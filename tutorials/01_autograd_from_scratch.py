@@ -307,8 +307,8 @@ assert hand_check_error < 1e-9, "backward() and central differences should agree
 # respect to the op's output (`grad_out`, from the ops after it), return the gradient with
 # respect to its input. For an elementwise op that is `grad_out` times the op's
 # derivative, entry by entry. Take the sigmoid, s(x) = 1 / (1 + exp(-x)), whose
-# derivative is s(x) · (1 - s(x)). Write `sigmoid_backward(x, grad_out)` yourself first;
-# here is one way.
+# derivative is s(x) · (1 - s(x)) (PyTorch's sigmoid backward computes the same from its
+# output). Write `sigmoid_backward(x, grad_out)` yourself first; here is one way.
 
 # %%
 def sigmoid(x):
@@ -484,7 +484,8 @@ assert 5e-8 < spacing < 7e-8 and zero_differences, "float32 should round w + eps
 #
 # `mg.gradcheck(fn, *inputs)` does all of the above for you: it runs `backward()` once,
 # then nudges every coordinate of every input that requires grad, and raises an
-# `AssertionError` naming the input and the index if any gradient disagrees. Here it
+# `AssertionError` naming the input and the index if any gradient disagrees. (PyTorch's
+# `torch.autograd.gradcheck` has the same defaults and also wants float64 inputs.) Here it
 # checks a small layer with a bias broadcast over a batch of 5 samples:
 
 # %%
@@ -540,9 +541,10 @@ assert caught is not None and "backward() gives 1.0" in caught, "gradcheck shoul
 #    (a (4, 1) column, a scalar, a missing leading axis). The checker compares with
 #    minigrad's backward.
 # 3. **A more accurate finite difference.** Write `four_point_difference(f, x, eps)`, the
-#    gradient of `f` at `x` by (-f(x+2eps) + 8f(x+eps) - 8f(x-eps) + f(x-2eps)) / (12 eps)
-#    per coordinate. Its truncation error shrinks like eps⁴: which slope would it have on
-#    the right of the plot above, and where would its minimum move?
+#    gradient of `f` at `x` by the fourth-order central difference
+#    (-f(x+2eps) + 8f(x+eps) - 8f(x-eps) + f(x-2eps)) / (12 eps), per coordinate. Its
+#    truncation error shrinks like eps⁴: which slope would it have on the right of the
+#    plot above, and where would its minimum move?
 
 # %%
 from exercises.autograd import check_four_point_difference, check_matmul_backward, check_unbroadcast  # noqa: E402, F401

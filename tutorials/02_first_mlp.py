@@ -36,7 +36,7 @@ NOISE = 0.2  # standard deviation of the noise added to each point: the moons ov
 TEST_SIZE = 0.25  # fraction held out for testing
 SEED = 0  # seeds the data, the split, the initial weights and the batch order
 HIDDEN = 16  # hidden units of the main model
-LR = 0.5  # SGD learning rate (large, but fine for this small, well-scaled problem)
+LR = 0.5  # plain SGD's learning rate (PyTorch: torch.optim.SGD); large, but fine for this small problem
 BATCH_SIZE = 32  # samples per gradient step
 EPOCHS = 50 if QUICK else 100  # passes over the training set
 HIDDEN_SIZES = (0, 2, 16, 64)  # for the comparison in section 4; 0 = no hidden layer at all
@@ -191,11 +191,11 @@ plot.show(fig, "02_training", dpi=DPI)
 #
 # Left, the training loss of every step (smoothed over a few steps; mini-batches make it
 # noisy). Middle, the accuracy per epoch: the test accuracy jumps up and down by several
-# points from one epoch to the next, because with this large learning rate every step moves the boundary
-# a little, and the points near it flip sides. Right, the class the model predicts at
-# every point of the plane (dots: training points, crosses: test points). The boundary
-# is no longer a straight line but a chain of straight pieces (each ReLU unit can add a
-# kink where it switches on) that dips between the two moons.
+# points from one epoch to the next, because with this large learning rate every step
+# moves the boundary a little, and the points near it flip sides. Right, the class the
+# model predicts at every point of the plane (dots: training points, crosses: test
+# points). The boundary is no longer a straight line but a chain of straight pieces
+# (each ReLU unit can add a kink where it switches on) that dips between the two moons.
 
 # %%
 final = history.epochs[-1]
