@@ -63,6 +63,29 @@ def test_history_records_every_step_and_epoch(moons):
     assert model.training, "fit leaves the model in train mode"
 
 
+def test_fit_runs_the_hand_written_loop_bit_for_bit(moons):
+    """fit is forward, zero_grad, backward, step over the batches of a DataLoader with the
+    same seed: from the same weights it gives the same per-step losses and weights exactly."""
+    X, y = moons
+    by_hand, loss_fn = moons_model(), nn.CrossEntropyLoss()
+    optimizer = optim.SGD(by_hand.parameters(), lr=0.5)
+    loader = data.DataLoader(X, y, batch_size=32, seed=0)  # one loader: a new order every epoch
+    losses = []
+    for _ in range(3):
+        for X_batch, y_batch in loader:
+            loss = loss_fn(by_hand(X_batch), y_batch)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    with_fit = moons_model()
+    history = fit(with_fit, optim.SGD(with_fit.parameters(), lr=0.5), loss_fn, X, y, epochs=3, batch_size=32,
+                  seed=0, verbose=False)  # fmt: skip
+    assert history.loss == losses
+    for name, value in by_hand.state_dict().items():
+        np.testing.assert_array_equal(with_fit.state_dict()[name], value, err_msg=name)
+
+
 def test_effective_lr_summary_covers_only_coordinates_that_moved():
     w = nn.Parameter(np.zeros(4))
     model = type("Fixed", (nn.Module,), {"forward": lambda self, x: x * w})()

@@ -11,11 +11,14 @@
 # 2. let minigrad do the same with `.backward()`, and look at the graph it records;
 # 3. see why gradients *accumulate* (and why `zero_grad` exists);
 # 4. see what broadcasting does on the way back;
-# 5. check gradients numerically with finite differences, by hand and with `mg.gradcheck`,
-#    and measure how the step size `eps` makes or breaks such a check.
+# 5. check gradients numerically with finite differences, write the backward rule of an
+#    op yourself and check it that way, and measure how the step size `eps` makes or breaks
+#    such a check;
+# 6. let `mg.gradcheck` do the checking.
 #
-# Run it as a script (`python tutorials/01_autograd_from_scratch.py`) or open it as a
-# notebook in Jupyter (jupytext) or VS Code.
+# Open it as a notebook from `tutorials/` (Jupyter or VS Code) or run it as a script
+# (`python tutorials/01_autograd_from_scratch.py`). It `assert`s every claim it makes as it
+# runs, and ends with exercises.
 
 # %%
 import os
@@ -71,6 +74,7 @@ dL_da = dL_du * b
 dL_db = dL_du * a
 print(f"forward:  u = {u}, v = {v}, L = {L}")
 print(f"backward: dL/dv = {dL_dv}, dL/du = {dL_du}, dL/da = {dL_da}, dL/db = {dL_db}, dL/dc = {dL_dc}")
+assert dL_da == 2 * (a * b + c) * b == -24, "the chain rule step by step disagrees with the whole formula"
 
 # %% [markdown]
 # Sanity check on one of them: dL/da = 2(ab + c) · b, and with a = 2, b = -3, c = 10 that
@@ -109,6 +113,8 @@ print("by hand:       ", by_hand)
 print("by backward(): ", by_backward)
 print("identical:", np.array_equal(by_hand, by_backward))
 print("u.grad:", u_t.grad, " v.grad:", v_t.grad)
+assert np.array_equal(by_hand, by_backward), "backward() should give the hand-computed gradients"
+assert u_t.grad is None and v_t.grad is None, "intermediate tensors should keep no gradient"
 
 # %% [markdown]
 # Below is that graph, with the op names read from the reprs above. Data flows left to
@@ -141,30 +147,16 @@ def draw_graph(ax):
         op_name(L_t): (5.0, 0.75, ["v"], "L"),
     }
     arrow = {"arrowstyle": "-|>", "color": "0.45", "shrinkA": 16, "shrinkB": 16}
+    centred = {"ha": "center", "va": "center"}
     for op, (x, y, inputs, output) in ops.items():
         for name in inputs:
             ax.annotate("", (x, y), tensors[name][:2], arrowprops=arrow)
         ax.annotate("", tensors[output][:2], (x, y), arrowprops=arrow)
-        ax.text(
-            x,
-            y,
-            op,
-            ha="center",
-            va="center",
-            fontsize=9,
-            bbox={"boxstyle": "circle,pad=0.3", "fc": "#fff3c4", "ec": "0.3"},
-        )
+        ax.text(x, y, op, fontsize=9, bbox={"boxstyle": "circle,pad=0.3", "fc": "#fff3c4", "ec": "0.3"}, **centred)
     for name, (x, y, value, grad) in tensors.items():
-        ax.text(
-            x,
-            y,
-            f"{name} = {value:g}",
-            ha="center",
-            va="center",
-            fontsize=10,
-            bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": "0.2"},
-        )
-        ax.text(x, y - 0.32, f"dL/d{name} = {grad:g}", ha="center", va="center", fontsize=8.5, color="#c0392b")
+        box = {"boxstyle": "round,pad=0.35", "fc": "white", "ec": "0.2"}
+        ax.text(x, y, f"{name} = {value:g}", fontsize=10, bbox=box, **centred)
+        ax.text(x, y - 0.32, f"dL/d{name} = {grad:g}", fontsize=8.5, color="#c0392b", **centred)
     ax.set_xlim(-0.7, 6.7)
     ax.set_ylim(-0.6, 2.4)
     ax.axis("off")
@@ -189,6 +181,7 @@ x = mg.Tensor(3.0, requires_grad=True)
 f = x * x + x
 f.backward()
 print(f"df/dx from backward(): {x.grad}, from 2x + 1: {2 * 3.0 + 1}")
+assert x.grad == 2 * 3.0 + 1, "a tensor used twice should get the sum of both gradients"
 
 # %% [markdown]
 # ## 3. Gradients accumulate
@@ -200,6 +193,7 @@ print(f"df/dx from backward(): {x.grad}, from 2x + 1: {2 * 3.0 + 1}")
 L_t.backward()
 print("after two backward() calls:", np.array([a_t.grad, b_t.grad, c_t.grad]))
 print("twice the first:           ", 2 * by_hand)
+assert np.array_equal([a_t.grad, b_t.grad, c_t.grad], 2 * by_hand), "a second backward() should double .grad"
 
 # %% [markdown]
 # Adding is the right thing when one tensor really does contribute through several paths
@@ -215,6 +209,7 @@ optimizer.zero_grad()
 print("after zero_grad():", a_t.grad, b_t.grad, c_t.grad)
 L_t.backward()
 print("one fresh backward():", np.array([a_t.grad, b_t.grad, c_t.grad]))
+assert np.array_equal([a_t.grad, b_t.grad, c_t.grad], by_hand), "after zero_grad(), backward() starts afresh"
 
 # %% [markdown]
 # ## 4. Broadcasting on the way back
@@ -239,6 +234,7 @@ print("G (one row per sample):\n", G)
 print("bias.grad:      ", bias.grad)
 print("G.sum(axis=0):  ", G.sum(axis=0))
 print("equal up to rounding:", np.allclose(bias.grad, G.sum(axis=0), rtol=0, atol=1e-12))
+assert np.allclose(bias.grad, G.sum(axis=0), rtol=0, atol=1e-12), "a broadcast bias should get the sum over rows"
 
 # %% [markdown]
 # The same rule holds for any broadcast dimension: a (4, 1) column added to a (4, 3)
@@ -299,11 +295,51 @@ print("backward():            w.grad =", w.grad, " bias.grad =", bias_t.grad)
 print("central differences:   dw     =", numeric_w, " dbias     =", numeric_b)
 hand_check_error = max(np.abs(w.grad - numeric_w).max(), abs(bias_t.grad - numeric_b))
 print(f"largest difference: {hand_check_error:.1e}")
+assert hand_check_error < 1e-9, "backward() and central differences should agree to 1e-9"
 
 # %% [markdown]
 # They agree to better than 1e-9. Finite differences cost two evaluations of f per
 # coordinate, far too slow for training, but perfect as an independent check.
 #
+# ### Your turn: a backward rule
+#
+# Every op in minigrad comes with a *backward rule*: given the gradient of the loss with
+# respect to the op's output (`grad_out`, from the ops after it), return the gradient with
+# respect to its input. For an elementwise op that is `grad_out` times the op's
+# derivative, entry by entry. Take the sigmoid, s(x) = 1 / (1 + exp(-x)), whose
+# derivative is s(x) · (1 - s(x)) (PyTorch's sigmoid backward computes the same from its
+# output). Write `sigmoid_backward(x, grad_out)` yourself first; here is one way.
+
+# %%
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_backward(x, grad_out):
+    """dLoss/dx for out = sigmoid(x), from grad_out = dLoss/dout (same shape as x)."""
+    s = sigmoid(x)
+    return grad_out * s * (1 - s)
+
+
+# %% [markdown]
+# To check it by finite differences we need a number to differentiate. If the op's output
+# is multiplied by a fixed `grad_out` and summed, the loss `sum(grad_out * sigmoid(x))`
+# has exactly `grad_out` as its gradient with respect to the output, so its gradient with
+# respect to `x` is what the backward rule must return. minigrad's own `sigmoid` must
+# agree too.
+
+# %%
+x_op, grad_out = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+rule = sigmoid_backward(x_op, grad_out)
+numeric = central_differences(lambda arr: float((grad_out * sigmoid(arr)).sum()), x_op.copy(), 1e-6)
+x_t = mg.Tensor(x_op, requires_grad=True)
+x_t.sigmoid().backward(grad_out)
+rule_error, library_error = np.abs(rule - numeric).max(), np.abs(rule - x_t.grad).max()
+print(f"your rule vs central differences: largest difference {rule_error:.1e}")
+print(f"your rule vs minigrad's sigmoid:  largest difference {library_error:.1e}")
+assert rule_error < 1e-8 and library_error < 1e-12, "the backward rule of sigmoid disagrees"
+
+# %% [markdown]
 # ### How small should eps be?
 #
 # Smaller is not always better. Two errors pull in opposite directions:
@@ -387,13 +423,18 @@ plot.show(fig, "01_fd_error", dpi=DPI)
 # %% [markdown]
 # ![finite-difference error against eps](figures/01_fd_error.png)
 #
-# The V shape is the two errors meeting. Reading the slopes off the measured curves:
+# The V shape is the two errors meeting; a circle marks each curve's smallest error.
+# Reading the slopes off the measured curves:
 
 # %%
 central64, forward64, central32 = (curves[k] for k in curves)
-print(f"central, large eps (1e-3..1e-1): slope {slope(central64, 1e-3, 1e-1):.2f}  (truncation ~ eps^2)")
-print(f"forward, large eps (1e-3..1e-1): slope {slope(forward64, 1e-3, 1e-1):.2f}  (truncation ~ eps)")
-print(f"central, small eps (1e-13..1e-8): slope {slope(central64, 1e-13, 1e-8):.2f}  (round-off ~ 1/eps)")
+slopes = {"central": slope(central64, 1e-3, 1e-1), "forward": slope(forward64, 1e-3, 1e-1)}
+slopes["round-off"] = slope(central64, 1e-13, 1e-8)
+print(f"central, large eps (1e-3..1e-1): slope {slopes['central']:.2f}  (truncation ~ eps^2)")
+print(f"forward, large eps (1e-3..1e-1): slope {slopes['forward']:.2f}  (truncation ~ eps)")
+print(f"central, small eps (1e-13..1e-8): slope {slopes['round-off']:.2f}  (round-off ~ 1/eps)")
+assert 1.8 < slopes["central"] < 2.2 and 0.8 < slopes["forward"] < 1.2, "truncation slopes should be 2 and 1"
+assert -1.3 < slopes["round-off"] < -0.7, "the round-off slope should be about -1"
 machine64, machine32 = np.finfo(np.float64).eps, np.finfo(np.float32).eps
 for name, predicted, rule in [
     ("central, float64", machine64 ** (1 / 3), "cube root of float64's"),
@@ -401,14 +442,20 @@ for name, predicted, rule in [
     ("central, float32", machine32 ** (1 / 3), "cube root of float32's"),
 ]:
     print(f"{name}: best eps {best[name][0]:.0e}; the {rule} machine epsilon is {predicted:.0e}")
+    assert predicted / 10 <= best[name][0] <= predicted * 10, f"{name}: best eps not within 10x of {predicted:.0e}"
+assert best["forward, float64"][1] > best["central, float64"][1], "the forward difference should be less accurate"
 ratio = best["central, float32"][1] / best["central, float64"][1]
 print(f"float32's best error is {ratio:.0e} times float64's")
+assert ratio > 1000, "float32's best check should be over a thousand times less accurate"
 at_default = central64[np.argmin(np.abs(eps_grid - 1e-6))]
 print(f"central, float64, at eps = 1e-6: error {at_default:.0e}, {at_default / central64.min():.0f}x the minimum")
-print(f"spacing of float32 numbers near w[0] = {w0[0]}: {np.spacing(np.float32(w0[0])):.1e}")
+assert at_default < 30 * central64.min(), "eps = 1e-6 should be within 30x of the best error"
+spacing = np.spacing(np.float32(w0[0]))
+print(f"spacing of float32 numbers near w[0] = {w0[0]}: {spacing:.1e}")
 tiny = eps_grid[eps_grid < 1e-8]
 zero_differences = all(finite_difference(w0, b0, eps, np.float32, True) == 0.0 for eps in tiny)
 print(f"float32 at w = {w0}: every eps below 1e-8 gives a difference of exactly 0: {zero_differences}")
+assert 5e-8 < spacing < 7e-8 and zero_differences, "float32 should round w + eps back to w for eps < 1e-8"
 
 # %% [markdown]
 # What the curves say:
@@ -437,14 +484,17 @@ print(f"float32 at w = {w0}: every eps below 1e-8 gives a difference of exactly 
 #
 # `mg.gradcheck(fn, *inputs)` does all of the above for you: it runs `backward()` once,
 # then nudges every coordinate of every input that requires grad, and raises an
-# `AssertionError` naming the input and the index if any gradient disagrees. Here it
+# `AssertionError` naming the input and the index if any gradient disagrees. (PyTorch's
+# `torch.autograd.gradcheck` has the same defaults and also wants float64 inputs.) Here it
 # checks a small layer with a bias broadcast over a batch of 5 samples:
 
 # %%
 X_batch = rng.normal(size=(5, 3))
 W = mg.Tensor(rng.normal(size=(3, 2)), requires_grad=True)
 bias2 = mg.Tensor(rng.normal(size=2), requires_grad=True)
-print("gradcheck:", mg.gradcheck(lambda W, bias: ((X_batch @ W + bias).tanh() ** 2).mean(), W, bias2))
+passed = mg.gradcheck(lambda W, bias: ((X_batch @ W + bias).tanh() ** 2).mean(), W, bias2)
+print("gradcheck:", passed)
+assert passed
 
 # %% [markdown]
 # And here is a classic bug it catches. Reading `.data` gives a plain numpy array: the
@@ -455,9 +505,11 @@ print("gradcheck:", mg.gradcheck(lambda W, bias: ((X_batch @ W + bias).tanh() **
 w_bug = mg.Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True)
 try:
     mg.gradcheck(lambda w: (w * mg.Tensor(w.data)).sum(), w_bug)
-    print("gradcheck passed (it should not have)")
+    caught = None
 except AssertionError as error:
-    print(error)
+    caught = str(error)
+print(caught)
+assert caught is not None and "backward() gives 1.0" in caught, "gradcheck should catch the .data bug"
 
 # %% [markdown]
 # ## What to take away
@@ -474,10 +526,29 @@ except AssertionError as error:
 #
 # ## Exercises
 #
-# 1. Work out dL/da, dL/db and dL/dc by hand for L = tanh(a · b + c) and check your answer
-#    with `backward()` and with `central_differences`. (tanh' = 1 - tanh².)
-# 2. Add a (4, 1) column instead of a (3,) bias in section 4. What shape does its gradient
-#    have, and which sums of `G` does it hold?
-# 3. Change `fd_errors` to use the four-point formula
-#    (-f(x+2eps) + 8f(x+eps) - 8f(x-eps) + f(x-2eps)) / (12 eps). Which slope do you expect
-#    on the right of the plot, and where should its minimum move?
+# Each exercise has a checker in `exercises/autograd.py`: write your function, then call
+# the checker with it (uncomment the line). It tests your function on cases of its own
+# and says what it verified, or what is wrong with a hint. Worked solutions are in
+# `solutions/autograd.py` (`python -m solutions.autograd` from `tutorials/` runs them
+# through the checkers).
+#
+# 1. **The backward rule of matrix multiplication.** For `out = A @ B` (2-d arrays), write
+#    `matmul_backward(A, B, grad_out)` returning `(grad_A, grad_B)`. Work it out on one
+#    entry: `out[i, j] = sum_k A[i, k] * B[k, j]`. The checker compares with central
+#    differences of `sum(grad_out * (A @ B))`, as we did for the sigmoid.
+# 2. **Un-broadcasting.** Write `unbroadcast(grad, shape)`: the gradient of an input of
+#    `shape` that numpy broadcast to `grad.shape`, as in section 4 but for any shapes
+#    (a (4, 1) column, a scalar, a missing leading axis). The checker compares with
+#    minigrad's backward.
+# 3. **A more accurate finite difference.** Write `four_point_difference(f, x, eps)`, the
+#    gradient of `f` at `x` by the fourth-order central difference
+#    (-f(x+2eps) + 8f(x+eps) - 8f(x-eps) + f(x-2eps)) / (12 eps), per coordinate. Its
+#    truncation error shrinks like eps⁴: which slope would it have on the right of the
+#    plot above, and where would its minimum move?
+
+# %%
+from exercises.autograd import check_four_point_difference, check_matmul_backward, check_unbroadcast  # noqa: E402, F401
+
+# check_matmul_backward(matmul_backward)  # 1. def matmul_backward(A, B, grad_out): ... return grad_A, grad_B
+# check_unbroadcast(unbroadcast)  # 2. def unbroadcast(grad, shape): ... return an array of that shape
+# check_four_point_difference(four_point_difference)  # 3. def four_point_difference(f, x, eps): ...
