@@ -348,9 +348,9 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 #   lr grows. Gradient descent on a bowl of curvature `c` is stable only with a learning
 #   rate below `2 / c` (tutorial 03), here 0.02; once RMSprop's effective lr passes that,
 #   each step overshoots by more than it corrects. It settles where its effective lr is
-#   exactly `2 / c`, hopping across the minimum by `lr`, `lr / 2` on either side. With a
-#   constant lr, RMSprop keeps taking steps of about `lr`, one reason it is usually paired
-#   with a learning-rate schedule.
+#   `2 / c`, hopping across the minimum by `lr`, `lr / 2` on either side (the printout
+#   shows both). With a constant lr, RMSprop keeps taking steps of about `lr`, one reason
+#   it is usually paired with a learning-rate schedule.
 # - **The climb after arriving in phase 2.** At the new minimum the gradient vanishes, so
 #   `v` decays for good and the effective lr climbs towards `lr / eps`. It multiplies a
 #   gradient that is (almost) zero, so nothing moves, but it shows the ceiling that eps
