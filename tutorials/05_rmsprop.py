@@ -366,7 +366,7 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 # `plot.effective_lr_curves` draws it.
 
 # %%
-X, y = data.make_spirals(300, noise=0.2, seed=0)
+X, y = data.make_spirals(200, noise=0.2, seed=0)
 X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.2, seed=0)
 
 
@@ -394,6 +394,7 @@ ax_lr = plot.effective_lr_curves(result, ax=fig.add_subplot(grid[0, 1]))
 end = len(ada)
 plot.mark_point(ax_lr, end, ada[-1], "AdaGrad: only goes down", color=ADAGRAD, offset=(-60, 55))
 plot.mark_point(ax_lr, end, rms[-1], "RMSprop: back up as\nthe gradients shrink", color=RMSPROP, offset=(-40, -35))
+plot.mark_point(ax_lr, int(np.argmin(rms)) + 1, rms.min(), "RMSprop's lowest", color=RMSPROP, offset=(-70, -12))
 for column, name in enumerate(result.runs):
     run = result.runs[name][0]
     plot.decision_boundary(run.model, X_train, y_train, ax=fig.add_subplot(grid[1, column]),
