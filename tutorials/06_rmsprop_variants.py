@@ -255,8 +255,8 @@ plot.show(fig, "06_eps", dpi=DPI)
 #
 # 1. **The moving average itself.** Some introductions describe RMSprop as "AdaGrad plus
 #    momentum", meaning the decaying average of squared gradients. That average only sets
-#    the *scale* of the step; it builds up no velocity. (Some older docs even called the
-#    decay rate `alpha` "momentum"; Keras calls it `rho`.)
+#    the *scale* of the step; it builds up no velocity. (Its decay rate is `alpha` in
+#    PyTorch, `rho` in Keras and `decay` in optax.)
 # 2. **Adam's first moment.** Texts comparing Adam with RMSprop say Adam "adds momentum",
 #    meaning its moving average of the gradient itself (tutorial 07).
 # 3. **The `momentum` option** of `torch.optim.RMSprop`, Keras' RMSprop and minigrad's: a
