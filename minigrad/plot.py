@@ -32,6 +32,9 @@ __all__ = [
     "effective_lr_curves",
     "decision_boundary",
     "optimizer_paths",
+    "step_curves",
+    "mark_step",
+    "mark_point",
     "comparison_figure",
     "COLORS",
     "CLASS_COLORS",
@@ -287,6 +290,82 @@ def _surface(fn, gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
             pass  # fn needs a point of shape (2,): evaluate point by point below
         values = [fn(Tensor(point)).item() for point in points.T]
     return np.array(values).reshape(gx.shape)
+
+
+def step_curves(
+    curves: Mapping[str, object],
+    ax=None,
+    ylabel: str = "effective learning rate",
+    log: bool = True,
+    colors: Mapping[str, str] | None = None,
+    styles: Mapping[str, dict] | None = None,
+    references: Mapping[str, float] | None = None,
+):
+    """One line per entry of ``curves`` against the step number, labelled with its key: an
+    optimizer's effective learning rate, step size or distance, step by step.
+
+    Each value is a 1-D array, drawn at steps 1, 2, ..., or a pair ``(steps, values)`` of
+    1-D arrays of equal length (for a run that starts later). A line's colour is
+    ``colors[label]`` if given, else the optimizer colour of the label's first word
+    ("AdaGrad restarted" is AdaGrad's red), else matplotlib's cycle; ``styles[label]``
+    holds extra keyword arguments for ``ax.plot`` (``ls``, ``lw``, ...). ``references``
+    maps a label to a value drawn as a grey dashed horizontal line, labelled in the legend.
+    The y axis is logarithmic unless ``log`` is False. Returns the Axes. Raises TypeError if
+    ``curves`` is not a mapping, ValueError if a curve is not 1-D or its steps and values
+    differ in length."""
+    if not isinstance(curves, Mapping):
+        raise TypeError(f"curves must be a dict of label -> values, got {type(curves).__name__}")
+    ax = _axes(ax)
+    colors, styles = colors or {}, styles or {}
+    for index, (label, curve) in enumerate(curves.items()):
+        steps, values = curve if isinstance(curve, tuple) else (None, curve)
+        values = np.asarray(values, dtype=float)
+        steps = np.arange(1, len(values) + 1) if steps is None else np.asarray(steps)
+        if values.ndim != 1 or steps.shape != values.shape:
+            raise ValueError(
+                f"curve {label!r} needs 1-D values and as many steps, got steps of shape {steps.shape} "
+                f"and values of shape {values.shape}"
+            )
+        first_word = label.split()[0].strip(",:").lower() if label.split() else ""
+        color = colors.get(label, _color(first_word, index))
+        ax.plot(steps, values, **{"color": color, "lw": 1.8, "label": label, **styles.get(label, {})})
+    for label, value in (references or {}).items():
+        ax.axhline(value, color="grey", lw=0.9, ls="--", label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def mark_step(ax, step: float, text: str | None = None, color: str = "k"):
+    """A dotted vertical line between ``step`` and the next one (where something changes:
+    the loss, the learning rate), with ``text`` written beside it at the top of the axes.
+    Returns the line."""
+    line = ax.axvline(step + 0.5, color=color, lw=1, ls=":")
+    if text:
+        ax.text(step + 0.5, 0.98, f" {text}", transform=ax.get_xaxis_transform(), ha="left", va="top",
+                fontsize=8, color=color)  # fmt: skip
+    return line
+
+
+def mark_point(ax, x: float, y: float, text: str, color: str = "k", offset: tuple[float, float] = (20, 20)):
+    """A dot at the data point (x, y) and ``text`` placed ``offset`` points away (right and
+    up; negative values go left and down), with an arrow to the dot: the endpoint or the
+    moment a figure's text talks about. Returns the annotation."""
+    ax.plot([x], [y], "o", color=color, ms=4)
+    return ax.annotate(
+        text,
+        xy=(x, y),
+        xytext=offset,
+        textcoords="offset points",
+        color=color,
+        fontsize=8,
+        ha="left" if offset[0] >= 0 else "right",
+        va="bottom" if offset[1] >= 0 else "top",
+        arrowprops={"arrowstyle": "->", "color": color, "lw": 0.8},
+    )
 
 
 def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:

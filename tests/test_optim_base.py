@@ -625,3 +625,29 @@ def test_a_gradient_that_is_not_an_array_is_refused_before_any_update():
     with pytest.raises(TypeError, match="has a .grad of type list; it must be a numpy array"):
         optim.SGD([p]).step()
     np.testing.assert_array_equal(p.data, np.ones(2))
+
+
+def test_rmsprop_defaults_are_hintons_with_eps_after_the_root():
+    """lr 1e-3 and decay 0.9 from Hinton's lecture (PyTorch: 1e-2, 0.99); eps 1e-8 after the root."""
+    defaults = optim.RMSprop([mg.Tensor([0.0], requires_grad=True)]).defaults
+    assert (defaults["lr"], defaults["alpha"], defaults["eps"], defaults["momentum"]) == (1e-3, 0.9, 1e-8, 0.0)
+    assert defaults["centered"] is False and defaults["eps_inside_sqrt"] is False
+
+
+def test_rmsprop_momentum_keeps_lr_outside_the_buffer():
+    """PyTorch's form, b <- momentum * b + g / d; theta <- theta - lr * b: a new lr scales the
+    whole velocity at once (Keras' form, with lr inside b, would keep coasting at the old lr)."""
+    p = mg.Tensor(np.zeros(1), requires_grad=True)  # float64
+    optimizer = optim.RMSprop([p], lr=0.01, momentum=0.9)
+    for _ in range(20):
+        p.grad = np.array([1.0])
+        optimizer.step()
+    buffer = optimizer.state[p]["momentum_buffer"].copy()
+    v = optimizer.state[p]["square_avg"] * 0.9 + 0.1  # v after one more step of g = 1
+    optimizer.param_groups[0]["lr"] = 0.001
+    before = p.item()
+    p.grad = np.array([1.0])
+    optimizer.step()
+    expected_buffer = 0.9 * buffer + 1.0 / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(optimizer.state[p]["momentum_buffer"], expected_buffer, rtol=1e-12)
+    np.testing.assert_allclose(before - p.item(), 0.001 * expected_buffer[0], rtol=1e-12)

@@ -117,3 +117,42 @@ def test_show_names_what_is_wrong_with_its_arguments(fig, name, dpi, error, mess
     with pytest.raises(error, match=message):
         plot.show(small_figure() if fig is None else fig, name, dpi=dpi)
     assert list(tmp_path.iterdir()) == []
+def test_step_curves_draw_each_curve_against_its_steps_with_references():
+    rates = np.array([0.3, 0.2, 0.1])
+    ax = plot.step_curves(
+        {"AdaGrad": rates, "AdaGrad restarted": (np.array([3, 4]), [0.1, 0.05]), "mine": rates / 2},
+        styles={"AdaGrad restarted": {"ls": "--"}},
+        colors={"mine": "#000000"},
+        references={"lr / |g|": 0.2},
+    )
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["AdaGrad", "AdaGrad restarted", "mine", "lr / |g|"]
+    np.testing.assert_array_equal(lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(lines[0].get_ydata(), rates)
+    np.testing.assert_array_equal(lines[1].get_xdata(), [3, 4])
+    assert lines[0].get_color() == lines[1].get_color() == plot.COLORS["adagrad"]  # named by the first word
+    assert lines[1].get_linestyle() == "--" and lines[2].get_color() == "#000000"
+    np.testing.assert_array_equal(lines[3].get_ydata(), [0.2, 0.2])
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "step"
+    assert plot.step_curves({"a": rates}, log=False, ylabel="distance").get_yscale() == "linear"
+
+
+def test_step_curves_reject_what_they_cannot_draw():
+    with pytest.raises(TypeError, match="dict of label -> values, got list"):
+        plot.step_curves([np.ones(3)])
+    with pytest.raises(ValueError, match=r"curve 'a' needs 1-D values and as many steps, got steps of shape \(2,\)"):
+        plot.step_curves({"a": ([1, 2], [1.0, 2.0, 3.0])})
+    with pytest.raises(ValueError, match="curve 'b' needs 1-D values"):
+        plot.step_curves({"b": np.ones((2, 2))})
+
+
+def test_mark_step_and_mark_point_label_where_they_point():
+    ax = plot.step_curves({"RMSprop": np.ones(10)}, log=False)
+    line = plot.mark_step(ax, 5, "lr cut")
+    np.testing.assert_array_equal(line.get_xdata(), [5.5, 5.5])
+    assert [t.get_text() for t in ax.texts] == [" lr cut"]
+    note = plot.mark_point(ax, 10, 1.0, "end", color="#ff0000", offset=(-20, 10))
+    assert note.get_text() == "end" and note.xy == (10, 1.0) and note.get_ha() == "right"
+    dot = ax.get_lines()[-1]
+    np.testing.assert_array_equal(dot.get_xydata(), [[10, 1.0]])
+    assert dot.get_marker() == "o" and dot.get_color() == "#ff0000"
