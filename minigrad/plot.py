@@ -356,8 +356,10 @@ def losses_to_target(
     of that label's curve (a closed form, say). ``styles`` ({label: matplotlib line options,
     such as ``{"color": "C3", "ls": ":"}``}) overrides the default look of a curve; by
     default a curve named like an optimizer ("SGD", "AdaGrad") takes its colour from
-    ``COLORS``. Returns the Axes. Raises ValueError if ``target`` is not positive, or
-    ``predicted`` names a label that ``curves`` lacks. No PyTorch equivalent.
+    ``COLORS``. ``legend_loc`` is a matplotlib legend location, or ``"outside"`` for the
+    right of the axes (where it cannot hide a curve). Returns the Axes. Raises ValueError
+    if ``target`` is not positive, or ``predicted`` names a label that ``curves`` lacks. No
+    PyTorch equivalent.
     """
     if not target > 0:
         raise ValueError(f"target must be a positive loss (a log scale has no 0), got {target!r}")
@@ -379,7 +381,10 @@ def losses_to_target(
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
-    ax.legend(loc=legend_loc, fontsize=8)
+    if legend_loc == "outside":
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, fontsize=8)
+    else:
+        ax.legend(loc=legend_loc, fontsize=8)
     return ax
 
 

@@ -94,8 +94,12 @@ def test_losses_to_target_marks_the_first_step_below_the_target():
     assert len(dashed) == 1 and np.allclose(dashed[0].get_ydata(), fast * 2)
     target = [line for line in lines if line.get_label() == "target: loss 0.001"]
     assert np.allclose(target[0].get_ydata(), 1e-3)
-    styled = plot.losses_to_target({"slow": slow}, 1e-3, styles={"slow": {"color": "C5", "ls": ":"}})
+    styled = plot.losses_to_target(
+        {"slow": slow}, 1e-3, styles={"slow": {"color": "C5", "ls": ":"}}, legend_loc="outside"
+    )
     assert styled.get_lines()[0].get_linestyle() == ":"
+    styled.figure.canvas.draw()  # the legend lies right of the axes
+    assert styled.get_legend().get_window_extent().x0 > styled.get_window_extent().x1
     with pytest.raises(ValueError, match="positive loss"):
         plot.losses_to_target({"SGD": fast}, 0.0)
     with pytest.raises(ValueError, match=r"not in curves: \['other'\]"):
