@@ -163,7 +163,8 @@ _, turned = plot.quadratic_paths(
     runs, CURVATURES, START, PATH_STEPS, angle=45, bounds=((-5, 1.5), (-5, 1.5)), ax=middle, legend_loc="lower right"
 )
 middle.set_title("the same bowl, turned 45°")
-styles = {f"{name}, turned": {"color": plot.COLORS[name.lower()], "ls": ":", "lw": 2} for name in runs}
+styles = {f"{name}, {bowl}": {"color": plot.COLORS[name.lower()], "ls": ls, "lw": 2 if ls == ":" else 1.5}
+          for name in runs for bowl, ls in (("axes", "-"), ("turned", ":"))}  # fmt: skip
 right.axvline(PATH_STEPS, color="k", lw=0.6, ls="--", label=f"step {PATH_STEPS}: the end of the paths")
 plot.losses_to_target(losses, TARGET, ax=right, styles=styles, legend_loc="upper right")
 right.set_ylim(1e-12, 1e10)  # room for the legend above the curves
@@ -203,6 +204,7 @@ for lr in (0.3, 1.2, 3.0, 10.0, 30.0):
     turned_path, _ = descend(rotated, ROTATED_START, SCAN_STEPS, optim.Adagrad, lr=lr)
     longest[lr] = max(np.abs(np.diff(p, axis=0)).max() for p in (path, turned_path)) / lr
     scan[lr] = (steps_to(loss_of(path)), steps_to(loss_of(turned_path @ TURN)))
+    assert np.allclose(np.abs(path[1] - path[0]), lr), f"lr {lr}: the first step should move each coordinate by lr"
     assert loss_of(path)[-1] < loss_of(path)[0] and loss_of(turned_path @ TURN)[-1] < loss_of(path)[0], lr
     print(f"{'AdaGrad lr ' + str(lr):>20} {show(scan[lr][0], SCAN_STEPS):>13}", end=" ")
     print(f"{show(scan[lr][1], SCAN_STEPS):>15} {longest[lr]:18.4f}")
@@ -429,12 +431,8 @@ spiked, steady = optimizer.effective_lr()
 print(f"after {MEMORY_STEPS} steps the steady coordinate's effective lr is {steady / spiked:.1f} times", end=" ")
 print("the spiked one's")
 assert np.allclose(optimizer.state[w]["sum"], [100_990, 1000]) and 9.5 < steady / spiked < 10.5
-# The spiked sum is 100,000 + (t - 10) against t; it is within 4x (effective lr within 2x) once
-# 100,000 + t - 10 < 4 t:
-print(
-    f"the spiked coordinate's effective lr gets within 2x of the steady one's only after "
-    f"{int(np.ceil((10 * 100**2 - 10) / 3)):,} steps"
-)
+within_2x = int(np.ceil((10 * 100**2 - 10) / 3))  # sums within 4x once 100,000 + t - 10 < 4 t
+print(f"the spiked coordinate's effective lr gets within 2x of the steady one's only after {within_2x:,} steps")
 
 # %% [markdown]
 # Ten unusual steps at the start slow that coordinate down for tens of thousands of steps.
