@@ -97,7 +97,7 @@ def steps_to(losses, target=TARGET):
     return int(below[0]) if below.size else None
 
 
-def show(steps, budget):
+def steps_text(steps, budget):
     return str(steps) if steps is not None else f"not within {budget}"  # for printing steps_to
 
 
@@ -218,13 +218,16 @@ for name, lr in rates.items():
     exact[f"lr = {name}"] = formula = closed_form(lr, CURVE_STEPS)
     gap = np.max(np.abs(losses - formula) / formula)
     reached[lr] = steps_to(losses)
-    print(f"{name:>15} {show(reached[lr], CURVE_STEPS):>16} {show(steps_to(formula), CURVE_STEPS):>15} {gap:13.1e}")
+    measured_at, formula_at = steps_text(reached[lr], CURVE_STEPS), steps_text(steps_to(formula), CURVE_STEPS)
+    print(f"{name:>15} {measured_at:>16} {formula_at:>15} {gap:13.1e}")
     assert gap < 1e-9, f"lr {name}: the measured loss left the closed form"
 slowdown = reached[0.079] / reached[best_lr]
 print(f"lr = 0.079 needs {slowdown:.1f}x the steps of the best lr")
 assert all(reached[best_lr] <= steps for steps in reached.values() if steps is not None), "the best lr is not first"
 assert 2.5 < slowdown < 3.5, "lr 0.079 should take about three times as long as the best lr"
 assert reached[0.081] is None and curves["lr = 0.081"][-1] > curves["lr = 0.081"][0], "lr 0.081 should diverge"
+for name in ("lr = 0.01", "lr = 0.02"):  # fast while the steep part goes, then slowly along x
+    assert curves[name][0] / curves[name][5] > 1.5 * curves[name][200] / curves[name][205], name
 
 fig = Figure(figsize=(9.5, 4.0), layout="constrained")
 ax = plot.losses_to_target(curves, TARGET, ax=fig.add_subplot(), predicted=exact, legend_loc="outside")
@@ -332,7 +335,7 @@ momentum_curves = {
 }
 steps = {name: steps_to(losses) for name, losses in momentum_curves.items()}
 for name in settings:
-    print(f"{name:>26}: reaches the target in {show(steps[name], MOMENTUM_STEPS)} steps")
+    print(f"{name:>26}: reaches the target in {steps_text(steps[name], MOMENTUM_STEPS)} steps")
 polyak_gain = steps[f"best plain SGD, lr {best_lr:.4f}"] / steps["Polyak's lr and m"]
 print(f"best plain SGD needs {polyak_gain:.1f}x the steps of Polyak's momentum")
 assert steps["m = 0.5, lr 0.07"] < 0.6 * steps["plain SGD, lr 0.07"] < 0.6 * steps["m = 0.9, lr 0.07"]
@@ -455,8 +458,8 @@ rosen_runs = {
 rosen_paths, rosen_losses = {}, {}
 for name, options in rosen_runs.items():
     rosen_paths[name], rosen_losses[name] = descend_rosenbrock(ROSEN_STEPS, **options)
-    print(f"{name:>24}: steps to 1e-3: {show(steps_to(rosen_losses[name], 1e-3), ROSEN_STEPS)},", end=" ")
-    print(f"to 1e-6: {show(steps_to(rosen_losses[name]), ROSEN_STEPS)}; final loss {rosen_losses[name][-1]:.1e}")
+    print(f"{name:>24}: steps to 1e-3: {steps_text(steps_to(rosen_losses[name], 1e-3), ROSEN_STEPS)},", end=" ")
+    print(f"to 1e-6: {steps_text(steps_to(rosen_losses[name]), ROSEN_STEPS)}; final loss {rosen_losses[name][-1]:.1e}")
 stuck, last = rosen_losses["SGD lr 0.0021"], rosen_paths["SGD lr 0.0021"]
 print(f"lr 0.0021: lowest loss {stuck.min():.1e} at step {stuck.argmin()}, final loss {stuck[-1]:.1e}")
 print(f"lr 0.0021: its last points are {last[-2].round(3)} and {last[-1].round(3)}", end=" ")

@@ -114,7 +114,7 @@ def steps_to(losses, target=TARGET):
     return int(below[0]) if below.size else None
 
 
-def show(steps, budget):
+def steps_text(steps, budget):
     return str(steps) if steps is not None else f"> {budget}"
 
 
@@ -206,17 +206,17 @@ for lr in (0.3, 1.2, 3.0, 10.0, 30.0):
     scan[lr] = (steps_to(loss_of(path)), steps_to(loss_of(turned_path @ TURN)))
     assert np.allclose(np.abs(path[1] - path[0]), lr), f"lr {lr}: the first step should move each coordinate by lr"
     assert loss_of(path)[-1] < loss_of(path)[0] and loss_of(turned_path @ TURN)[-1] < loss_of(path)[0], lr
-    print(f"{'AdaGrad lr ' + str(lr):>20} {show(scan[lr][0], SCAN_STEPS):>13}", end=" ")
-    print(f"{show(scan[lr][1], SCAN_STEPS):>15} {longest[lr]:18.4f}")
+    print(f"{'AdaGrad lr ' + str(lr):>20} {steps_text(scan[lr][0], SCAN_STEPS):>13}", end=" ")
+    print(f"{steps_text(scan[lr][1], SCAN_STEPS):>15} {longest[lr]:18.4f}")
 best_sgd = 2 / (1 + KAPPA)
 path, _ = descend(quadratic, START, SCAN_STEPS, optim.SGD, lr=best_sgd)
 turned_path, _ = descend(rotated, ROTATED_START, SCAN_STEPS, optim.SGD, lr=best_sgd)
 sgd_steps = (steps_to(loss_of(path)), steps_to(loss_of(turned_path @ TURN)))
 sgd_name = f"SGD lr {best_sgd:.4f}"
-print(f"{sgd_name:>20} {show(sgd_steps[0], SCAN_STEPS):>13} {show(sgd_steps[1], SCAN_STEPS):>15}")
+print(f"{sgd_name:>20} {steps_text(sgd_steps[0], SCAN_STEPS):>13} {steps_text(sgd_steps[1], SCAN_STEPS):>15}")
 turned_best = min((s for _, s in scan.values() if s is not None), default=None)
-print(f"best AdaGrad on the turned bowl: {show(turned_best, SCAN_STEPS)} steps;", end=" ")
-print(f"best SGD: {show(sgd_steps[1], SCAN_STEPS)}")
+print(f"best AdaGrad on the turned bowl: {steps_text(turned_best, SCAN_STEPS)} steps;", end=" ")
+print(f"best SGD: {steps_text(sgd_steps[1], SCAN_STEPS)}")
 assert max(longest.values()) <= 1 + 1e-9, "a step longer than lr"
 assert all(scan[lr][0] is not None and scan[lr][0] < sgd_steps[0] for lr in scan if lr >= 1.2), "AdaGrad should win"
 assert turned_best is not None and turned_best > 1.2 * sgd_steps[1], "on the turned bowl SGD should win"
@@ -351,10 +351,8 @@ arrivals = {}
 for D, runs in walks.items():
     sgd_at, ada_at = arrivals[D] = arrival(runs["SGD"], D), arrival(runs["AdaGrad"], D)
     sgd_guess, ada_guess, ratio_guess = (D - 1) / FAR_LR, ((D - 1) / (2 * FAR_LR)) ** 2, (D - 1) / (4 * FAR_LR)
-    print(
-        f"{D:>3} {show(sgd_at, FAR_STEPS):>12} {sgd_guess:9.0f} {show(ada_at, FAR_STEPS):>16} {ada_guess:17.0f}",
-        end=" ",
-    )
+    sgd_text, ada_text = steps_text(sgd_at, FAR_STEPS), steps_text(ada_at, FAR_STEPS)
+    print(f"{D:>3} {sgd_text:>12} {sgd_guess:9.0f} {ada_text:>16} {ada_guess:17.0f}", end=" ")
     print(f"{ada_at / sgd_at:6.1f} {ratio_guess:13.1f}")
     assert 1 <= sgd_at / sgd_guess < 1.2 and 1 <= ada_at / ada_guess < 1.3, f"D = {D}: counts off the predictions"
     assert abs(ada_at / sgd_at / ratio_guess - 1) < 0.2, f"D = {D}: the ratio is off (D - 1) / (4 lr)"
