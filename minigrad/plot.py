@@ -35,6 +35,8 @@ __all__ = [
     "step_curves",
     "mark_step",
     "mark_point",
+    "quadratic_paths",
+    "losses_to_target",
     "comparison_figure",
     "COLORS",
     "CLASS_COLORS",
@@ -366,6 +368,103 @@ def mark_point(ax, x: float, y: float, text: str, color: str = "k", offset: tupl
         va="bottom" if offset[1] >= 0 else "top",
         arrowprops={"arrowstyle": "->", "color": color, "lw": 0.8},
     )
+
+
+def quadratic_paths(
+    optimizers: Mapping[str, tuple[type, dict]],
+    curvatures=(1.0, 25.0),
+    start=(-5.0, 1.0),
+    steps: int = 40,
+    angle: float = 0.0,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    ax=None,
+    levels: int = 20,
+    legend_loc: str = "best",
+):
+    """Paths of optimizers on a stretched quadratic bowl, drawn with ``optimizer_paths``, with
+    the last point of each path circled and its loss in the legend, and the minimum marked +.
+
+    The bowl is ``f(p) = 0.5 * (h_1 * q_1^2 + h_2 * q_2^2)`` with ``(h_1, h_2) = curvatures``
+    (its curvature along each of its axes) and ``q`` the point ``p`` in the bowl's own axes,
+    which are turned by ``angle`` degrees (counter-clockwise) from x and y. ``start`` is given
+    in the bowl's own axes, so one ``start`` is the same point of the bowl at every angle.
+    ``optimizers`` maps a label to ``(optimizer class, options)`` as in ``optimizer_paths``.
+    Returns ``(ax, paths)``, paths as {label: array of shape (steps + 1, 2)} in x and y.
+    Raises ValueError unless ``curvatures`` holds two positive numbers and ``start`` two.
+    No PyTorch equivalent.
+    """
+    h = np.asarray(curvatures, dtype=np.float64)
+    if h.shape != (2,) or not np.all(h > 0):
+        raise ValueError(f"curvatures must be two positive numbers, got {curvatures!r}")
+    if np.shape(start) != (2,):
+        raise ValueError(f"start must be a point (q_1, q_2), got {start!r}")
+    c, s = float(np.cos(np.radians(angle))), float(np.sin(np.radians(angle)))
+
+    def bowl(p):  # elementwise in p[0], p[1], so the contours take one call
+        q1, q2 = c * p[0] + s * p[1], c * p[1] - s * p[0]
+        return 0.5 * (float(h[0]) * q1 * q1 + float(h[1]) * q2 * q2)
+
+    begin = np.array([[c, -s], [s, c]]) @ np.asarray(start, dtype=np.float64)
+    ax, paths = optimizer_paths(bowl, optimizers, begin, steps=steps, bounds=bounds, ax=ax, levels=levels)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    for label, path in paths.items():
+        line = lines[label]
+        line.set_label(f"{label}: loss {bowl(path[-1]):.1e} at the end")
+        ax.plot(*path[-1], "o", ms=9, mfc="none", mec=line.get_color(), mew=1.5)
+    ax.plot(0, 0, "k+", ms=12, mew=1.5)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc=legend_loc, fontsize=8)
+    return ax, paths
+
+
+def losses_to_target(
+    curves: Mapping[str, np.ndarray],
+    target: float,
+    ax=None,
+    predicted: Mapping[str, np.ndarray] | None = None,
+    styles: Mapping[str, dict] | None = None,
+    legend_loc: str = "best",
+):
+    """Loss against step on a log scale, one line per entry of ``curves`` ({label: losses, a
+    1-D array whose item t is the loss after t steps}), with a grey horizontal line at
+    ``target`` labelled in the legend, a dot where each curve first falls below ``target``
+    and that step in the curve's legend label.
+
+    ``predicted`` ({label: values}) adds, for some labels, a thin dashed line in the colour
+    of that label's curve (a closed form, say). ``styles`` ({label: matplotlib line options,
+    such as ``{"color": "C3", "ls": ":"}``}) overrides the default look of a curve; by
+    default a curve named like an optimizer ("SGD", "AdaGrad") takes its colour from
+    ``COLORS``. ``legend_loc`` is a matplotlib legend location, or ``"outside"`` for the
+    right of the axes (where it cannot hide a curve). Returns the Axes. Raises ValueError
+    if ``target`` is not positive, or ``predicted`` names a label that ``curves`` lacks. No
+    PyTorch equivalent.
+    """
+    if not target > 0:
+        raise ValueError(f"target must be a positive loss (a log scale has no 0), got {target!r}")
+    unknown = set(predicted or {}) - set(curves)
+    if unknown:
+        raise ValueError(f"predicted names curves that are not in curves: {sorted(unknown)}")
+    ax = _axes(ax)
+    for index, (label, losses) in enumerate(curves.items()):
+        losses = np.asarray(losses, dtype=np.float64)
+        below = np.flatnonzero(losses < target)
+        reached = f"below target at step {below[0]}" if below.size else "target not reached"
+        style = {"color": _color(label.lower(), index), **(styles or {}).get(label, {})}
+        (line,) = ax.plot(losses, label=f"{label}: {reached}", **style)
+        if below.size:
+            ax.plot(below[0], losses[below[0]], "o", color=line.get_color(), ms=5)
+        if predicted and label in predicted:
+            ax.plot(np.asarray(predicted[label]), color=line.get_color(), ls="--", lw=0.8)
+    ax.axhline(target, color="grey", lw=0.8, ls="-.", label=f"target: loss {target:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    if legend_loc == "outside":
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, fontsize=8)
+    else:
+        ax.legend(loc=legend_loc, fontsize=8)
+    return ax
 
 
 def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:

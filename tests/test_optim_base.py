@@ -607,6 +607,31 @@ class TestEffectiveLearningRate:
         optimizer = optim.Adam([param(1.0, 2.0)], lr=0.003)
         np.testing.assert_array_equal(optimizer.effective_lr(), [0.003, 0.003])
 
+    @pytest.mark.parametrize("start, eps", [(0.0, 1e-10), (0.1, 1e-7)], ids=["pytorch", "keras"])
+    def test_adagrad_coordinate_that_saw_only_zero_gradients_reports_lr_over_root_start_plus_eps(self, start, eps):
+        p = mg.Tensor(np.zeros(2), requires_grad=True)
+        optimizer = optim.Adagrad([p], lr=self.LR, initial_accumulator_value=start, eps=eps)
+        p.grad = np.array([self.G, 0.0])
+        optimizer.step()
+        expected = [self.LR / (np.sqrt(start + self.G**2) + eps), self.LR / (np.sqrt(start) + eps)]
+        np.testing.assert_allclose(optimizer.effective_lr(), expected, rtol=1e-12)
+        assert p.data[1] == 0.0
+
+
+def test_state_buffers_hold_the_momentum_buffer_and_the_sum_of_squares():
+    """What a learner reads from optimizer.state: SGD's buffer b_t = m b_{t-1} + g_t (b_1 = g_1),
+    AdaGrad's sum = initial_accumulator_value + the squared gradients so far."""
+    gradients = [np.array([1.0, -2.0]), np.array([0.5, 3.0]), np.array([-1.0, 1.0])]
+    a, b = mg.Tensor(np.zeros(2), requires_grad=True), mg.Tensor(np.zeros(2), requires_grad=True)
+    sgd, adagrad = optim.SGD([a], lr=0.1, momentum=0.9), optim.Adagrad([b], lr=0.1, initial_accumulator_value=0.1)
+    for g in gradients:
+        a.grad, b.grad = g.copy(), g.copy()
+        sgd.step()
+        adagrad.step()
+    buffer = 0.9**2 * gradients[0] + 0.9 * gradients[1] + gradients[2]
+    np.testing.assert_allclose(sgd.state[a]["momentum_buffer"], buffer, rtol=1e-12)
+    np.testing.assert_allclose(adagrad.state[b]["sum"], 0.1 + sum(g**2 for g in gradients), rtol=1e-12)
+
 
 def test_a_gradient_of_the_wrong_shape_stops_the_step_before_any_parameter_changes():
     a = mg.Tensor(np.ones(3), requires_grad=True)

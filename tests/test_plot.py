@@ -156,3 +156,47 @@ def test_mark_step_and_mark_point_label_where_they_point():
     dot = ax.get_lines()[-1]
     np.testing.assert_array_equal(dot.get_xydata(), [[10, 1.0]])
     assert dot.get_marker() == "o" and dot.get_color() == "#ff0000"
+def test_quadratic_paths_turn_the_bowl_and_mark_the_ends():
+    # f = 0.5 (q1^2 + 4 q2^2): SGD multiplies q1 by 1 - lr and q2 by 1 - 4 lr per step,
+    # whatever the angle; the path in x, y is the bowl's path turned by the angle.
+    c, s = np.cos(np.radians(30)), np.sin(np.radians(30))
+    turn = np.array([[c, -s], [s, c]])
+    ax, paths = plot.quadratic_paths(
+        {"SGD": (optim.SGD, {"lr": 0.1})}, curvatures=(1.0, 4.0), start=(2.0, 1.0), steps=3, angle=30
+    )
+    own = np.array([[2.0 * 0.9**t, 1.0 * 0.6**t] for t in range(4)])
+    np.testing.assert_allclose(paths["SGD"], own @ turn.T, rtol=1e-12)
+    end_loss = 0.5 * (own[-1, 0] ** 2 + 4 * own[-1, 1] ** 2)
+    assert ax.get_legend().get_texts()[0].get_text() == f"SGD: loss {end_loss:.1e} at the end"
+    circles = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert len(circles) == 1 and np.allclose(circles[0].get_xydata(), paths["SGD"][-1:])
+    assert any(line.get_marker() == "+" and np.allclose(line.get_xydata(), [[0, 0]]) for line in ax.get_lines())
+    with pytest.raises(ValueError, match="two positive numbers"):
+        plot.quadratic_paths({"SGD": (optim.SGD, {})}, curvatures=(1.0, 0.0))
+
+
+def test_losses_to_target_marks_the_first_step_below_the_target():
+    fast, slow = 0.5 ** np.arange(30), 0.9 ** np.arange(30)
+    ax = plot.losses_to_target({"SGD": fast, "slow": slow}, 1e-3, predicted={"SGD": fast * 2})
+    assert ax.get_yscale() == "log"
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["SGD: below target at step 10", "slow: target not reached", "target: loss 0.001"]
+    lines = ax.get_lines()
+    np.testing.assert_allclose(lines[0].get_ydata(), fast)
+    assert lines[0].get_color() == plot.COLORS["sgd"]
+    dots = [line for line in lines if line.get_marker() == "o"]
+    assert len(dots) == 1 and np.allclose(dots[0].get_xydata(), [[10, 0.5**10]])
+    dashed = [line for line in lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1 and np.allclose(dashed[0].get_ydata(), fast * 2)
+    target = [line for line in lines if line.get_label() == "target: loss 0.001"]
+    assert np.allclose(target[0].get_ydata(), 1e-3)
+    styled = plot.losses_to_target(
+        {"slow": slow}, 1e-3, styles={"slow": {"color": "C5", "ls": ":"}}, legend_loc="outside"
+    )
+    assert styled.get_lines()[0].get_linestyle() == ":"
+    styled.figure.canvas.draw()  # the legend lies right of the axes
+    assert styled.get_legend().get_window_extent().x0 > styled.get_window_extent().x1
+    with pytest.raises(ValueError, match="positive loss"):
+        plot.losses_to_target({"SGD": fast}, 0.0)
+    with pytest.raises(ValueError, match=r"not in curves: \['other'\]"):
+        plot.losses_to_target({"SGD": fast}, 1e-3, predicted={"other": fast})

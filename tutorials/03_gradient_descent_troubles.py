@@ -10,17 +10,17 @@
 #   every step by hand and then check it against minigrad;
 # - the Rosenbrock function, a curved valley.
 #
-# We use the real optimizer classes, `optim.SGD` with and without momentum, and
-# `plot.optimizer_paths` to draw where they go.
+# You will write plain SGD and SGD with momentum yourself in a few lines of numpy, check them
+# against `optim.SGD` step for step, and then use the library's class to measure what they do.
 #
 # Run it with `python tutorials/03_gradient_descent_troubles.py` (set `MINIGRAD_QUICK=1` for a
-# short run), or open it as a notebook.
+# shorter run), or open it as a notebook.
 
 # %%
 import os
-from pathlib import Path
 
 import numpy as np
+from exercises.update_rule import check_update_rule
 from matplotlib.figure import Figure
 
 import minigrad as mg
@@ -28,20 +28,33 @@ from minigrad import optim, plot
 
 # -----------------------------------------------------------------------------
 QUICK = os.environ.get("MINIGRAD_QUICK") == "1"  # shorter runs through the same code
-try:  # figures go next to this file, unless MINIGRAD_FIGURES names another folder
-    FIGURES = Path(os.environ.get("MINIGRAD_FIGURES") or Path(__file__).parent / "figures")
-except NameError:  # in a notebook there is no __file__
-    FIGURES = Path(os.environ.get("MINIGRAD_FIGURES") or "tutorials/figures")
-FIGURES.mkdir(parents=True, exist_ok=True)
 KAPPA = 25.0  # how much steeper y is than x in the quadratic (its condition number)
 START = (-5.0, 1.0)  # where every run on the quadratic starts
 PATH_STEPS = 40  # steps drawn in the path figures
-CURVE_STEPS = 150 if QUICK else 1000  # steps for the loss curves on the quadratic
+CURVE_STEPS = 350 if QUICK else 1000  # steps for the loss curves on the quadratic
+MOMENTUM_STEPS = 250  # steps for the momentum loss curves
 TARGET = 1e-6  # "converged" means the loss fell below this
 ROSEN_START = (-1.2, 1.0)  # the classic starting point on the Rosenbrock function
 ROSEN_PATH_STEPS = 500  # steps drawn on the Rosenbrock contours
-ROSEN_STEPS = 200 if QUICK else 10000  # steps for the Rosenbrock measurements
+ROSEN_STEPS = 4500 if QUICK else 10000  # steps for the Rosenbrock measurements
 # -----------------------------------------------------------------------------
+
+# %% [markdown]
+# ## The rule, written by you
+#
+# Plain gradient descent, as `torch.optim.SGD` does it without momentum, is one line:
+# `theta <- theta - lr * g`. Write it yourself first, as a function of numpy arrays; here is
+# one way. `check_update_rule` runs your function and `optim.SGD` side by side on the same
+# noisy gradients and stops at the first step where they differ.
+
+
+# %%
+def sgd_step(theta, grad, state, lr):
+    """One step of plain gradient descent (``state`` is unused: SGD remembers nothing)."""
+    return theta - lr * grad
+
+
+check_update_rule(sgd_step, optim.SGD, {"lr": 0.05})
 
 # %% [markdown]
 # ## The problem and a helper
@@ -84,23 +97,14 @@ def steps_to(losses, target=TARGET):
     return int(below[0]) if below.size else None
 
 
-def show(steps, budget):
-    return str(steps) if steps is not None else f"not within {budget}"
-
-
-def times(slow, fast):
-    """How many times more steps ``slow`` needed than ``fast`` (when both got there)."""
-    return f"{slow / fast:.1f}x" if slow is not None and fast is not None else "(not measured in this short run)"
-
-
-def save(fig, name):
-    fig.savefig(FIGURES / name, dpi=90)
+def steps_text(steps, budget):
+    return str(steps) if steps is not None else f"not within {budget}"  # for printing steps_to
 
 
 # %% [markdown]
 # ## Each coordinate on its own
 #
-# Plain gradient descent updates `p <- p - lr * grad`. With the gradient `(x, kappa * y)`:
+# With the gradient `(x, kappa * y)`, one step of plain gradient descent is
 #
 #     x <- x - lr * x          = (1 - lr) * x
 #     y <- y - lr * kappa * y  = (1 - lr * kappa) * y
@@ -113,7 +117,7 @@ def save(fig, name):
 #
 # The steep direction sets the limit on the learning rate, and the flat direction, whose
 # factor `1 - lr` stays close to 1 for any learning rate below that limit, sets how long it
-# takes. Let us check the per-step factor against one real step of `optim.SGD`, then try a
+# takes. We check the per-step factor against one real step of `optim.SGD`, then try a
 # learning rate just below and just above `2 / kappa`.
 
 # %%
@@ -121,17 +125,18 @@ limit = 2 / KAPPA
 print(f"the limit 2 / kappa = {limit:.3f}")
 for lr in (0.05, 0.079):
     path = descend(quadratic, START, 1, lr=lr)
-    print(f"lr = {lr}: measured factors {path[1] / path[0]}, predicted ({1 - lr:.3f}, {1 - lr * KAPPA:.3f})")
+    predicted = np.array([1 - lr, 1 - lr * KAPPA])
+    print(f"lr = {lr}: measured factors {path[1] / path[0]}, predicted {predicted}")
+    assert np.allclose(path[1] / path[0], predicted, rtol=1e-12), "one SGD step is not the predicted factor"
 
 THRESHOLD_STEPS = 300
+y_ratio = {}
 for lr in (0.079, 0.081):
     path = descend(quadratic, START, THRESHOLD_STEPS, lr=lr)
-    y_ratio = abs(path[-1, 1] / path[0, 1])
-    verdict = "converges" if y_ratio < 1 else "diverges"
-    print(
-        f"lr = {lr}: factor |1 - lr * kappa| = {abs(1 - lr * KAPPA):.3f}; "
-        f"after {THRESHOLD_STEPS} steps |y| is {y_ratio:.2g} times its start: {verdict}"
-    )
+    y_ratio[lr] = abs(path[-1, 1] / path[0, 1])
+    print(f"lr = {lr}: factor |1 - lr * kappa| = {abs(1 - lr * KAPPA):.3f}; after {THRESHOLD_STEPS} steps", end=" ")
+    print(f"|y| is {y_ratio[lr]:.2g} times its start")
+assert y_ratio[0.079] < 1e-2 and y_ratio[0.081] > 1e2, "just below 2 / kappa should converge, just above diverge"
 
 # %% [markdown]
 # Just below the limit, `y` still shrinks, by the printed factor per step; just above it,
@@ -140,43 +145,44 @@ for lr in (0.079, 0.081):
 #
 # ## Too small, too large, and the zig-zag in between
 #
-# Here are three learning rates, drawn with `plot.optimizer_paths`. It runs each optimizer
-# from the star and returns the points it visited along with the axes, so we can measure what
-# the picture shows.
+# Here are three learning rates, drawn with `plot.quadratic_paths`. It runs each optimizer
+# on the bowl from the star, circles where each path ends, and returns the points it
+# visited, so we can measure what the picture shows.
 
 # %%
 fig = Figure(figsize=(7.5, 3.6), layout="constrained")
-ax, paths = plot.optimizer_paths(
-    quadratic,
+ax, paths = plot.quadratic_paths(
     {f"lr = {lr}": (optim.SGD, {"lr": lr}) for lr in (0.01, 0.07, 0.081)},
+    curvatures=CURVATURES,
     start=START,
     steps=PATH_STEPS,
-    bounds=((-5.5, 1.0), (-2.0, 2.0)),
+    bounds=((-5.5, 1.0), (-3.0, 3.0)),
     ax=fig.add_subplot(),
-    levels=20,
+    legend_loc="lower left",
 )
-ax.legend(loc="lower left", fontsize=8)
 ax.set_title(f"SGD on 0.5 (x² + {KAPPA:g} y²), {PATH_STEPS} steps")
-ax.set_xlabel("x (flat)")
-ax.set_ylabel("y (steep)")
-save(fig, "03_learning_rates.png")
+ax.set_xlabel("x (the flat direction)")
+ax.set_ylabel("y (the steep direction)")
+plot.show(fig, "03_learning_rates", dpi=90)
 
 small, zigzag, large = paths["lr = 0.01"], paths["lr = 0.07"], paths["lr = 0.081"]
-covered = 1 - small[-1, 0] / small[0, 0]
-print(f"lr = 0.01:  after {PATH_STEPS} steps |y| = {abs(small[-1, 1]):.1e}, but x has covered only {covered:.0%}")
+covered = {name: 1 - path[-1, 0] / path[0, 0] for name, path in paths.items()}
 flips = int(np.sum(np.sign(zigzag[1:, 1]) != np.sign(zigzag[:-1, 1])))
-print(f"lr = 0.07:  y changed sign on {flips} of {PATH_STEPS} steps; x covered {1 - zigzag[-1, 0] / zigzag[0, 0]:.0%}")
+print(f"lr = 0.01:  after {PATH_STEPS} steps |y| = {abs(small[-1, 1]):.1e}, x has covered {covered['lr = 0.01']:.0%}")
+print(f"lr = 0.07:  y changed sign on {flips} of {PATH_STEPS} steps; x covered {covered['lr = 0.07']:.0%}")
 print(f"lr = 0.081: |y| went from {abs(large[0, 1]):.1f} to {abs(large[-1, 1]):.2f}")
-fig  # noqa: B018 (a notebook shows the cell's last value)
+assert abs(small[-1, 1]) < 1e-3 and covered["lr = 0.01"] < 0.5, "lr 0.01 should settle y but crawl along x"
+assert flips == PATH_STEPS and covered["lr = 0.07"] > 0.9, "lr 0.07 should zig-zag on every step and get far"
+assert abs(large[-1, 1]) > abs(large[0, 1]), "at lr 0.081 the zig-zag should grow"
 
 # %% [markdown]
 # - **Too small** (`lr = 0.01`): the steep direction settles quickly, then the path crawls
-#   along the flat valley floor, covering only the printed fraction of the way in the steps
-#   shown.
+#   along the flat valley floor, covering less than half of the way in the steps shown.
 # - **In between** (`lr = 0.07`): the factor for y is `1 - 0.07 * 25 = -0.75`, negative, so y
 #   jumps to the other side of the valley on every step: the zig-zag. It still shrinks,
 #   because `|-0.75| < 1`, and x gets much further than with `lr = 0.01`.
-# - **Too large** (`lr = 0.081`): the zig-zag grows instead of shrinking.
+# - **Too large** (`lr = 0.081`): the zig-zag grows instead of shrinking; its last point (the
+#   circle) is further from the valley floor than its start.
 #
 # ## Loss against step, and the best single learning rate
 #
@@ -189,7 +195,8 @@ fig  # noqa: B018 (a notebook shows the cell's last value)
 # compromise makes them equal, `1 - lr = lr * kappa - 1`, that is `lr = 2 / (1 + kappa)`,
 # where both factors are `(kappa - 1) / (kappa + 1)`. For large `kappa` that is close to 1,
 # and the number of steps grows in proportion to `kappa`. Below, solid lines are minigrad's
-# measured losses and dashed lines the closed form.
+# measured losses and thin dashed lines the closed form; the dot on each curve is where it
+# first falls below the target.
 
 # %%
 best_lr = 2 / (1 + KAPPA)
@@ -204,56 +211,69 @@ def closed_form(lr, steps):
 
 
 rates = {"0.01": 0.01, "0.02": 0.02, "0.05": 0.05, f"{best_lr:.4f} (best)": best_lr, "0.079": 0.079, "0.081": 0.081}
-curves, reached = {}, {}
-print(f"{'lr':>15} {'steps to 1e-6':>15} {'closed form':>12} {'max rel. gap':>13}")
+curves, exact, reached = {}, {}, {}
+print(f"{'lr':>15} {'steps to target':>16} {'closed form':>15} {'max rel. gap':>13}")
 for name, lr in rates.items():
-    losses = loss_of(descend(quadratic, START, CURVE_STEPS, lr=lr))
-    exact = closed_form(lr, CURVE_STEPS)
-    gap = np.max(np.abs(losses - exact) / exact)
-    curves[name] = (losses, exact)
+    curves[f"lr = {name}"] = losses = loss_of(descend(quadratic, START, CURVE_STEPS, lr=lr))
+    exact[f"lr = {name}"] = formula = closed_form(lr, CURVE_STEPS)
+    gap = np.max(np.abs(losses - formula) / formula)
     reached[lr] = steps_to(losses)
-    print(f"{name:>15} {show(steps_to(losses), CURVE_STEPS):>15} {show(steps_to(exact), CURVE_STEPS):>12} {gap:13.1e}")
+    measured_at, formula_at = steps_text(reached[lr], CURVE_STEPS), steps_text(steps_to(formula), CURVE_STEPS)
+    print(f"{name:>15} {measured_at:>16} {formula_at:>15} {gap:13.1e}")
+    assert gap < 1e-9, f"lr {name}: the measured loss left the closed form"
+slowdown = reached[0.079] / reached[best_lr]
+print(f"lr = 0.079 needs {slowdown:.1f}x the steps of the best lr")
+assert all(reached[best_lr] <= steps for steps in reached.values() if steps is not None), "the best lr is not first"
+assert 2.5 < slowdown < 3.5, "lr 0.079 should take about three times as long as the best lr"
+assert reached[0.081] is None and curves["lr = 0.081"][-1] > curves["lr = 0.081"][0], "lr 0.081 should diverge"
+for name in ("lr = 0.01", "lr = 0.02"):  # fast while the steep part goes, then slowly along x
+    assert curves[name][0] / curves[name][5] > 1.5 * curves[name][200] / curves[name][205], name
 
-# %%
-fig = Figure(figsize=(7.5, 3.8), layout="constrained")
-ax = fig.add_subplot()
-for index, (name, (losses, exact)) in enumerate(curves.items()):
-    ax.plot(losses, color=f"C{index}", label=f"lr = {name}")
-    ax.plot(exact, color=f"C{index}", ls="--", lw=0.8)
-ax.axhline(TARGET, color="grey", lw=0.6)
-ax.set_yscale("log")
+fig = Figure(figsize=(9.5, 4.0), layout="constrained")
+ax = plot.losses_to_target(curves, TARGET, ax=fig.add_subplot(), predicted=exact, legend_loc="outside")
 ax.set_ylim(1e-12, 1e6)
-ax.set_xlabel("step")
-ax.set_ylabel("loss")
 ax.set_title("SGD on the quadratic: measured (solid) and closed form (dashed)")
-ax.legend(fontsize=8, ncol=2)
-save(fig, "03_loss_curves.png")
-print(f"lr = 0.079 needs {times(reached[0.079], reached[best_lr])} the steps of the best lr")
-fig  # noqa: B018
+plot.show(fig, "03_loss_curves", dpi=90)
 
 # %% [markdown]
 # The measured curves sit on the closed form to rounding error (the last column of the
-# table), so the dashed lines hide under the solid ones. The best learning rate reaches
-# `1e-6` in the number of steps printed in the table; `lr = 0.079`, closer to the limit,
-# takes about three times longer, because now the steep direction shrinks by only 0.975 per
-# step. The two smallest learning rates fall fast at first (the steep part of the loss goes
-# away) and then slowly, along the flat direction.
+# table), so the dashed lines hide under the solid ones. The best learning rate reaches the
+# target first; `lr = 0.079`, closer to the limit, takes about three times longer (the
+# printed factor), because now the steep direction shrinks by only `|1 - 0.079 * 25| = 0.975`
+# per step. The two smallest learning rates fall fast at first (the steep part of the loss
+# goes away) and then slowly, along the flat direction. `lr = 0.081` climbs off the top.
 #
-# ## Momentum
+# ## Momentum, written by you
 #
-# SGD with momentum keeps a running buffer `b` of past gradients and steps along it
-# (minigrad follows PyTorch's form, see `minigrad/optim/sgd.py`):
+# SGD with momentum keeps a running buffer `b` of past gradients and steps along it. In
+# PyTorch's form (`torch.optim.SGD(momentum=m)`, after Sutskever et al. 2013; minigrad's
+# `optim/sgd.py` follows it), the buffer starts at the first gradient:
 #
-#     b <- momentum * b + g
-#     p <- p - lr * b
+#     b <- g                    on the first step
+#     b <- momentum * b + g     on later steps
+#     theta <- theta - lr * b
 #
-# Two things follow.
+# Write it yourself first; here is one way. Keep `b` in `state` between calls.
+
+
+# %%
+def momentum_step(theta, grad, state, lr, momentum):
+    """One step of SGD with momentum, PyTorch's form (no dampening, no Nesterov)."""
+    buffer = state.get("buffer")
+    state["buffer"] = buffer = grad.copy() if buffer is None else momentum * buffer + grad
+    return theta - lr * buffer
+
+
+check_update_rule(momentum_step, optim.SGD, {"lr": 0.05, "momentum": 0.9})
+
+# %% [markdown]
+# Two things follow from the rule.
 #
 # **Along the flat direction** the gradient barely changes from one step to the next. If it
 # were constant, `b` would grow to `g * (1 + m + m^2 + ...) = g / (1 - m)`: with `m = 0.5`, every
 # step would be twice what plain SGD takes from the same point. On our quadratic the gradient
 # along x shrinks a little each step, so the remembered older gradients are larger and the
-# buffer ends up a bit more than twice the current gradient. We can read the buffer from
+# buffer ends up somewhat more than twice the current gradient. We read the buffer from
 # `optimizer.state`.
 #
 # **Along the steep direction** the gradient flips sign at every step of the zig-zag, so the
@@ -275,24 +295,25 @@ for _ in range(15):
     quadratic(point).backward()
     gradient = point.grad.copy()
     optimizer.step()
-buffer = optimizer.state[point]["momentum_buffer"]
-print(f"after 15 steps (lr 0.07, m {MOMENTUM}) the buffer along x is {buffer[0] / gradient[0]:.2f} times the gradient")
+buffer_ratio = optimizer.state[point]["momentum_buffer"][0] / gradient[0]
+print(f"after 15 steps (lr 0.07, m {MOMENTUM}) the buffer along x is {buffer_ratio:.2f} times the gradient")
 print(f"1 / (1 - m) = {1 / (1 - MOMENTUM):.2f}")
+assert 1 / (1 - MOMENTUM) < buffer_ratio < 1.5 / (1 - MOMENTUM), "the buffer along x should be a bit over g / (1 - m)"
 
 momentum_limit = 2 * (1 + MOMENTUM) / KAPPA
 print(f"with m = {MOMENTUM} the limit is 2 (1 + m) / kappa = {momentum_limit:.3f}")
 for lr in (0.119, 0.121):
     path = descend(quadratic, START, THRESHOLD_STEPS, lr=lr, momentum=MOMENTUM)
-    y_ratio = abs(path[-1, 1] / path[0, 1])
-    verdict = "converges" if y_ratio < 1 else "diverges"
-    print(f"lr = {lr}, m = {MOMENTUM}: after {THRESHOLD_STEPS} steps |y| is {y_ratio:.2g} times its start: {verdict}")
+    y_ratio[lr] = abs(path[-1, 1] / path[0, 1])
+    print(f"lr = {lr}, m = {MOMENTUM}: after {THRESHOLD_STEPS} steps |y| is {y_ratio[lr]:.2g} times its start")
+assert y_ratio[0.119] < 1e-2 and y_ratio[0.121] > 1e2, "momentum's limit should sit between 0.119 and 0.121"
 
 # %% [markdown]
 # Now we try it at the same learning rate as before, 0.07, with no momentum, `m = 0.5` and
 # `m = 0.9`.
 #
 # There is also a classic answer to "which lr and m are best on a quadratic" (Polyak's heavy
-# ball): `lr = 4 / (1 + sqrt(kappa))^2` and `m = ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2`,
+# ball, 1964): `lr = 4 / (1 + sqrt(kappa))^2` and `m = ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2`,
 # which shrink the error by `(sqrt(kappa) - 1) / (sqrt(kappa) + 1)` per step instead of plain
 # SGD's best `(kappa - 1) / (kappa + 1)`. The number of steps then grows like `sqrt(kappa)`
 # rather than `kappa`. We measure it too, next to the best plain learning rate. On the left,
@@ -309,62 +330,57 @@ settings = {
     f"best plain SGD, lr {best_lr:.4f}": (best_lr, 0.0),
     "Polyak's lr and m": (polyak_lr, polyak_m),
 }
-momentum_curves = {}
-for name, (lr, m) in settings.items():
-    momentum_curves[name] = loss_of(descend(quadratic, START, CURVE_STEPS, lr=lr, momentum=m))
-    print(f"{name:>26}: reaches 1e-6 in {show(steps_to(momentum_curves[name]), CURVE_STEPS)} steps")
-polyak_gain = times(
-    steps_to(momentum_curves[f"best plain SGD, lr {best_lr:.4f}"]), steps_to(momentum_curves["Polyak's lr and m"])
-)
-print(f"best plain SGD needs {polyak_gain} the steps of Polyak's momentum")
+momentum_curves = {
+    name: loss_of(descend(quadratic, START, MOMENTUM_STEPS, lr=lr, momentum=m)) for name, (lr, m) in settings.items()
+}
+steps = {name: steps_to(losses) for name, losses in momentum_curves.items()}
+for name in settings:
+    print(f"{name:>26}: reaches the target in {steps_text(steps[name], MOMENTUM_STEPS)} steps")
+polyak_gain = steps[f"best plain SGD, lr {best_lr:.4f}"] / steps["Polyak's lr and m"]
+print(f"best plain SGD needs {polyak_gain:.1f}x the steps of Polyak's momentum")
+assert steps["m = 0.5, lr 0.07"] < 0.6 * steps["plain SGD, lr 0.07"] < 0.6 * steps["m = 0.9, lr 0.07"]
+assert polyak_gain > 3, "Polyak's momentum should beat the best plain lr by more than a factor of three"
 
-fig = Figure(figsize=(10, 3.6), layout="constrained")
+fig = Figure(figsize=(10, 3.8), layout="constrained")
 left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
-ax, paths = plot.optimizer_paths(
-    quadratic,
+ax, paths = plot.quadratic_paths(
     {
         name: (optim.SGD, {"lr": 0.07, "momentum": m})
         for name, m in (("plain SGD", 0), ("m = 0.5", 0.5), ("m = 0.9", 0.9))
     },
+    curvatures=CURVATURES,
     start=START,
     steps=PATH_STEPS,
     bounds=((-5.5, 3.5), (-2.0, 2.0)),
     ax=left,
-    levels=20,
+    legend_loc="lower left",
 )
 ax.set_title(f"lr 0.07, {PATH_STEPS} steps")
-ax.legend(loc="lower left", fontsize=8)
 ax.set_xlabel("x (flat)")
 ax.set_ylabel("y (steep)")
-for name, path in paths.items():
-    print(f"{name:>10}: loss after {PATH_STEPS} steps {loss_of(path)[-1]:.1e}", end=", ")
-    print(f"largest x reached {path[:, 0].max():.2f}")
-for index, (name, losses) in enumerate(momentum_curves.items()):  # C0-C2: the colours on the left
-    right.plot(losses[:250], color=f"C{index}", label=name)
-right.axhline(TARGET, color="grey", lw=0.6)
-right.set_yscale("log")
-right.set_ylim(1e-12, 1e2)
-right.set_xlabel("step")
-right.set_ylabel("loss")
+plot.losses_to_target(momentum_curves, TARGET, ax=right, legend_loc="upper right")
+right.set_ylim(1e-12, 1e9)  # room for the legend above the curves
 right.set_title("Momentum on the quadratic")
-right.legend(fontsize=7)
-save(fig, "03_momentum.png")
-fig  # noqa: B018
+plot.show(fig, "03_momentum", dpi=90)
+for name, path in paths.items():
+    print(
+        f"{name:>10}: loss after {PATH_STEPS} steps {loss_of(path)[-1]:.1e}, largest x reached {path[:, 0].max():.2f}"
+    )
+assert paths["m = 0.9"][:, 0].max() > 1 > 0.5 > paths["m = 0.5"][:, 0].max(), "m 0.9 should overshoot x = 0, m 0.5 not"
 
 # %% [markdown]
 # With `m = 0.5` the path runs down the valley much faster and the zig-zag dies out; it needs
 # far fewer steps than plain SGD. With `m = 0.9` the buffer remembers too much: the path
-# overshoots the minimum, circles back, and its loss drops in waves; it needs more steps
-# than plain SGD. Polyak's tuned pair beats even the best plain learning rate by more than a
-# factor of three here (exercise 1 asks what happens to the gap as `kappa` grows). Momentum
-# is not free speed, though: it is one more knob, and a wrong setting can cost more than it
-# gains.
+# overshoots the minimum (its largest x is well past 0), circles back, and its loss drops in
+# waves; it needs more steps than plain SGD. Polyak's tuned pair beats even the best plain
+# learning rate by more than a factor of three here. Momentum is not free speed, though: it is
+# one more knob, and a wrong setting can cost more than it gains.
 #
 # ## The Rosenbrock function: a curved valley
 #
-# `f(x, y) = (1 - x)^2 + 100 (y - x^2)^2` has its minimum at `(1, 1)`, at the end of a long,
-# curved, narrow valley along `y = x^2`. Near the minimum it looks like a quadratic, and its
-# Hessian (the matrix of second derivatives) tells us which one:
+# `f(x, y) = (1 - x)^2 + 100 (y - x^2)^2` (Rosenbrock, 1960) has its minimum at `(1, 1)`, at the
+# end of a long, curved, narrow valley along `y = x^2`. Near the minimum it looks like a
+# quadratic, and its Hessian (the matrix of second derivatives) tells us which one:
 #
 #     H = [[2 - 400 y + 1200 x^2, -400 x],
 #          [-400 x,                200   ]]
@@ -392,57 +408,80 @@ def hessian_from_gradients(fn, at, h=1e-5):
 
 x, y = 1.0, 1.0
 hessian = np.array([[2 - 400 * y + 1200 * x**2, -400 * x], [-400 * x, 200]])
+numeric = hessian_from_gradients(rosenbrock, [x, y])
 print("Hessian at (1, 1), formula:\n", hessian)
-print("from minigrad's gradients:\n", hessian_from_gradients(rosenbrock, [x, y]).round(3))
+print("from minigrad's gradients:\n", numeric.round(3))
+assert np.allclose(numeric, hessian, atol=1e-3), "the Hessian formula disagrees with minigrad's gradients"
 flat_curvature, steep_curvature = np.linalg.eigvalsh(hessian)
 rosen_limit = 2 / steep_curvature
-print(
-    f"curvatures: {steep_curvature:.1f} across the valley, {flat_curvature:.4f} along it; "
-    f"kappa = {steep_curvature / flat_curvature:.0f}"
-)
+print(f"curvatures: {steep_curvature:.1f} across the valley, {flat_curvature:.4f} along it;", end=" ")
+print(f"kappa = {steep_curvature / flat_curvature:.0f}")
 print(f"so plain SGD can settle at (1, 1) only if lr < 2 / {steep_curvature:.1f} = {rosen_limit:.6f}")
+assert steep_curvature / flat_curvature > 1000 and 0.0019 < rosen_limit < 0.002, "not the valley described"
 
 # %% [markdown]
 # A condition number in the thousands: far worse than our quadratic, and a limit on the
 # learning rate just under 0.002. We run plain SGD just below it (0.0019) and just above it
-# (0.0021), a safer 0.0015, and momentum 0.9 at 0.0015.
+# (0.0021), a safer 0.0015, and momentum 0.9 at 0.0015. These runs are long, so instead of
+# autograd we hand the optimizer the gradient from its formula (an optimizer only reads
+# `.grad`), after checking the formula against minigrad's gradients.
+
 
 # %%
+def rosenbrock_gradient(x, y):
+    return np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+
+
+for at in ([-1.2, 1.0], [0.3, -0.2], [0.97, 0.94]):
+    assert np.allclose(rosenbrock_gradient(*at), gradient(rosenbrock, at), rtol=1e-12), at
+
+
+def descend_rosenbrock(steps, **options):
+    """SGD on the Rosenbrock function from ROSEN_START; return (points visited, losses)."""
+    point = mg.Tensor(np.array(ROSEN_START), requires_grad=True)
+    opt = optim.SGD([point], **options)
+    trail = [point.data.copy()]
+    for _ in range(steps):
+        point.grad = rosenbrock_gradient(*point.data)
+        opt.step()
+        trail.append(point.data.copy())
+    path = np.array(trail)
+    return path, (1 - path[:, 0]) ** 2 + 100 * (path[:, 1] - path[:, 0] ** 2) ** 2
+
+
 rosen_runs = {
     "SGD lr 0.0015": {"lr": 0.0015},
     "SGD lr 0.0019": {"lr": 0.0019},
     "SGD lr 0.0021": {"lr": 0.0021},
     "momentum 0.9, lr 0.0015": {"lr": 0.0015, "momentum": 0.9},
 }
-rosen_losses, rosen_ends = {}, {}
+rosen_paths, rosen_losses = {}, {}
 for name, options in rosen_runs.items():
-    path = descend(rosenbrock, ROSEN_START, ROSEN_STEPS, **options)
-    rosen_losses[name] = (1 - path[:, 0]) ** 2 + 100 * (path[:, 1] - path[:, 0] ** 2) ** 2
-    rosen_ends[name] = path[-3:]
-    print(
-        f"{name:>24}: steps to 1e-3: {show(steps_to(rosen_losses[name], 1e-3), ROSEN_STEPS)}, "
-        f"to 1e-6: {show(steps_to(rosen_losses[name]), ROSEN_STEPS)}; final loss {rosen_losses[name][-1]:.1e}"
-    )
-stuck = rosen_losses["SGD lr 0.0021"]
+    rosen_paths[name], rosen_losses[name] = descend_rosenbrock(ROSEN_STEPS, **options)
+    print(f"{name:>24}: steps to 1e-3: {steps_text(steps_to(rosen_losses[name], 1e-3), ROSEN_STEPS)},", end=" ")
+    print(f"to 1e-6: {steps_text(steps_to(rosen_losses[name]), ROSEN_STEPS)}; final loss {rosen_losses[name][-1]:.1e}")
+stuck, last = rosen_losses["SGD lr 0.0021"], rosen_paths["SGD lr 0.0021"]
 print(f"lr 0.0021: lowest loss {stuck.min():.1e} at step {stuck.argmin()}, final loss {stuck[-1]:.1e}")
-last = rosen_ends["SGD lr 0.0021"]
-print(
-    f"lr 0.0021: its last points alternate between {last[-2].round(3)} and {last[-1].round(3)} "
-    f"(two steps apart they differ by {np.abs(last[-1] - last[-3]).max():.0e})"
-)
-momentum_gain = times(
-    steps_to(rosen_losses["SGD lr 0.0015"], 1e-3), steps_to(rosen_losses["momentum 0.9, lr 0.0015"], 1e-3)
-)
-print(f"to reach 1e-3 at lr 0.0015, plain SGD needs {momentum_gain} the steps of momentum 0.9")
+print(f"lr 0.0021: its last points are {last[-2].round(3)} and {last[-1].round(3)}", end=" ")
+print(f"(two steps apart they differ by {np.abs(last[-1] - last[-3]).max():.0e})")
+sgd_at, momentum_at = (steps_to(rosen_losses[name], 1e-3) for name in ("SGD lr 0.0015", "momentum 0.9, lr 0.0015"))
+print(f"to reach 1e-3 at lr 0.0015, plain SGD needs {sgd_at / momentum_at:.1f}x the steps of momentum 0.9")
+assert steps_to(rosen_losses["SGD lr 0.0019"], 1e-3 if QUICK else TARGET) is not None, "lr 0.0019 should converge"
+thrown_back = stuck[stuck.argmin() :].max() / stuck.min()
+print(f"lr 0.0021: after its lowest point its loss rises to {thrown_back:.0f} times that lowest loss")
+assert np.all(np.isfinite(stuck)) and thrown_back > 10, "lr 0.0021 should fall, then be thrown back"
+assert sgd_at / momentum_at > 10, "momentum should reach 1e-3 more than ten times sooner"
+if not QUICK:  # the bounce between two points settles only after several thousand steps
+    assert np.abs(last[-1] - last[-3]).max() < 1e-4 < np.abs(last[-1] - last[-2]).max(), "no two-point bounce"
 
 # %% [markdown]
 # Just below the limit, SGD gets to the minimum (slowly). Just above it, nothing blows up,
 # unlike on the quadratic. The valley gets narrower (more curved across) towards the
 # minimum, and the run with `lr = 0.0021` goes down it like the others until the valley is
-# too narrow for its step. There the bouncing across the valley grows, throws the run back
-# up the valley, and it ends up hopping between two points on opposite walls, short of
-# `(1, 1)`: its loss in the figure below falls, jumps up, and levels off. A learning rate
-# that is "too large" can look like a run that has stopped improving rather than like a
+# too narrow for its step. There the bouncing across the valley grows and throws the run back
+# up the valley; in the full run it ends up hopping between two points on opposite walls,
+# short of `(1, 1)`. Its loss in the figure below falls, jumps up, and levels off. A learning
+# rate that is "too large" can look like a run that has stopped improving rather than like a
 # divergence.
 #
 # Momentum at 0.0015 reaches a loss of `1e-3` more than ten times sooner than plain SGD at
@@ -450,38 +489,33 @@ print(f"to reach 1e-3 at lr 0.0015, plain SGD needs {momentum_gain} the steps of
 # along the curved floor, while momentum builds up speed along it.
 
 # %%
-fig = Figure(figsize=(9, 3.6), layout="constrained")
+fig = Figure(figsize=(10, 3.8), layout="constrained")
 left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
 ax, paths = plot.optimizer_paths(
     rosenbrock,
-    {
-        "SGD lr 0.0015": (optim.SGD, {"lr": 0.0015}),
-        "momentum 0.9, lr 0.0015": (optim.SGD, {"lr": 0.0015, "momentum": 0.9}),
-    },
+    {name: (optim.SGD, rosen_runs[name]) for name in ("SGD lr 0.0015", "momentum 0.9, lr 0.0015")},
     start=ROSEN_START,
     steps=ROSEN_PATH_STEPS,
     bounds=((-1.5, 1.5), (-0.5, 1.6)),
     ax=left,
     levels=20,
 )
-ax.plot(1, 1, "r+", ms=12)
+ax.plot(1, 1, "r+", ms=12, mew=1.5, label="minimum (1, 1)")
+for index, path in enumerate(paths.values()):
+    ax.plot(*path[-1], "o", ms=9, mfc="none", mec=ax.get_lines()[index].get_color(), mew=1.5)
 ax.legend(loc="lower left", fontsize=8)
-ax.set_title(f"Rosenbrock, {ROSEN_PATH_STEPS} steps")
-for name, path in paths.items():
-    print(
-        f"{name}: after {ROSEN_PATH_STEPS} steps at {path[-1].round(3)}, "
-        f"distance to (1, 1) {np.linalg.norm(path[-1] - 1):.3f}"
-    )
-for color, (name, losses) in zip(("C0", "C1", "C2", "C9"), rosen_losses.items(), strict=True):
-    right.plot(losses, color=color, label=name)  # C0 and C9 are the colours of the paths on the left
-right.set_yscale("log")
-right.set_ylim(1e-12, 1e2)
-right.set_xlabel("step")
-right.set_ylabel("loss")
+ax.set_xlabel("x")
+ax.set_ylabel("y")
+ax.set_title(f"Rosenbrock, {ROSEN_PATH_STEPS} steps (ends circled)")
+styles = {name: {"color": color} for name, color in zip(rosen_runs, ("C0", "C2", "C3", "C1"), strict=True)}
+plot.losses_to_target(rosen_losses, 1e-3, ax=right, styles=styles, legend_loc="upper right")  # C0, C1: as the paths
+right.set_ylim(1e-12, 1e8)  # room for the legend above the curves
 right.set_title("Loss")
-right.legend(fontsize=8)
-save(fig, "03_rosenbrock.png")
-fig  # noqa: B018
+plot.show(fig, "03_rosenbrock", dpi=90)
+distance = {name: np.linalg.norm(path[-1] - 1) for name, path in paths.items()}
+for name, path in paths.items():
+    print(f"{name}: after {ROSEN_PATH_STEPS} steps at {path[-1].round(3)}, distance to (1, 1) {distance[name]:.3f}")
+assert distance["momentum 0.9, lr 0.0015"] < 0.1 < 1 < distance["SGD lr 0.0015"], "momentum should get far closer"
 
 # %% [markdown]
 # ## What to take away
@@ -500,9 +534,24 @@ fig  # noqa: B018
 #
 # ## Exercises
 #
-# 1. Set `KAPPA = 100` and rerun. How do the limit, the best learning rate and the number of
-#    steps to `1e-6` change? Does Polyak's momentum keep its advantage, and by how much?
-# 2. When the roots of `z^2 - (1 + m - lr * h) z + m` are complex, momentum shrinks the error
-#    by exactly `sqrt(m)` per step along that direction. Check this with `m = 0.9, lr = 0.07`
-#    by measuring the loss every few steps, and explain why `m = 0.9` was slower than `m = 0.5`.
-# 3. Try `nesterov=True` on the Rosenbrock function with the same learning rate and momentum.
+# Each exercise has a checker in `exercises/gradient_descent.py`: write the function, then
+# uncomment the call. Worked solutions are in `solutions/gradient_descent.py`.
+#
+# 1. **The best single learning rate.** Write `best_lr(h_min, h_max)`, the learning rate
+#    that makes the slower of the factors `|1 - lr * h_min|` and `|1 - lr * h_max|` as small
+#    as possible. The checker compares it with a fine scan of learning rates.
+# 2. **Momentum's limit.** Write `momentum_limit(m, h)`, the largest learning rate at which
+#    SGD with momentum `m` still converges along a direction of curvature `h`. The checker
+#    runs `optim.SGD` just below and just above your answer.
+# 3. **Momentum's rate.** Along a direction of curvature `h`, the error of SGD with momentum
+#    follows `e_{t+1} = (1 + m - lr * h) e_t - m e_{t-1}`; it shrinks in the long run by the
+#    largest `|z|` among the roots of `z^2 - (1 + m - lr * h) z + m`. Write
+#    `momentum_rate(lr, m, h)`. When the roots are complex, what is the rate, and why was
+#    `m = 0.9` slower than `m = 0.5` above? The checker measures the rate with `optim.SGD`.
+
+# %%
+from exercises.gradient_descent import check_best_lr, check_momentum_limit, check_momentum_rate  # noqa: E402, F401
+
+# check_best_lr(best_lr)
+# check_momentum_limit(momentum_limit)
+# check_momentum_rate(momentum_rate)
