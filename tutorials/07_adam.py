@@ -213,6 +213,7 @@ assert abs(steps_raw[0, 1] - first_step) < 1e-4, "the first uncorrected step sho
 assert 5 < peak + 1 < 50 and steps_raw[peak, 1] > 2 * first_step, "the uncorrected step should grow, then shrink"
 assert steps_raw[-1, 1] < steps_raw[peak, 1] / 4, "the uncorrected step should fade back towards lr"
 assert twice > 100, "the uncorrected step should stay over twice lr for hundreds of steps"
+assert 1 - beta1 ** (peak + 1) > 0.5 > 0.05 > 1 - beta2 ** (peak + 1), "at the peak, m is mostly there, v is not"
 
 # %% [markdown]
 # Read the table and the lines below it:
@@ -342,7 +343,10 @@ for name, runs in net.items():
 early_adam, accuracy_adam, dead_adam = summary["Adam"]
 early_raw, accuracy_raw, dead_raw = summary["no correction"]
 print(f"mean accuracy: Adam {accuracy_adam.mean():.1%}, no correction {accuracy_raw.mean():.1%}")
+first_losses = [history.loss[0] for runs in net.values() for _, history in runs]
+assert np.allclose(first_losses, np.log(10), atol=0.1), "every run should start near ln 10, a uniform guess"
 assert np.all(early_adam < 2.5) and np.all(early_raw > 1.5 * early_adam), "the uncorrected loss should spike early"
+assert np.all(dead_raw[:, 0] >= 48), "without the correction, most first-layer units should die"
 assert np.all(dead_raw[:, 0] >= dead_adam[:, 0] + 15), "no correction should kill far more first-layer units"
 assert np.all(accuracy_raw < accuracy_adam - 0.2), "no correction should end far below Adam on every seed"
 
