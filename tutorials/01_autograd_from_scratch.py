@@ -547,7 +547,7 @@ assert caught is not None and "backward() gives 1.0" in caught, "gradcheck shoul
 #    plot above, and where would its minimum move?
 
 # %%
-from exercises.autograd import check_four_point_difference, check_matmul_backward, check_unbroadcast  # noqa: E402, F401
+from exercises.autograd import check_four_point_difference, check_matmul_backward, check_unbroadcast
 
 # check_matmul_backward(matmul_backward)  # 1. def matmul_backward(A, B, grad_out): ... return grad_A, grad_B
 # check_unbroadcast(unbroadcast)  # 2. def unbroadcast(grad, shape): ... return an array of that shape

@@ -310,7 +310,7 @@ assert difference <= 0.05 and difference < jumps, "64 units should end within 5 
 #    overflows, but the softmax does not change when you subtract a row's maximum.
 
 # %%
-from exercises.first_mlp import check_accuracy, check_cross_entropy, check_train_step  # noqa: E402, F401
+from exercises.first_mlp import check_accuracy, check_cross_entropy, check_train_step
 
 # check_train_step(train_step)  # 1. def train_step(model, optimizer, loss_fn, X_batch, y_batch): ... return a float
 # check_accuracy(accuracy)  # 2. def accuracy(scores, labels): ... return a float between 0 and 1

@@ -550,7 +550,7 @@ assert distance["momentum 0.9, lr 0.0015"] < 0.1 < 1 < distance["SGD lr 0.0015"]
 #    `m = 0.9` slower than `m = 0.5` above? The checker measures the rate with `optim.SGD`.
 
 # %%
-from exercises.gradient_descent import check_best_lr, check_momentum_limit, check_momentum_rate  # noqa: E402, F401
+from exercises.gradient_descent import check_best_lr, check_momentum_limit, check_momentum_rate
 
 # check_best_lr(best_lr)
 # check_momentum_limit(momentum_limit)

@@ -540,7 +540,7 @@ assert keras_share < 0.9, "after 1000 small gradients the start of 0.1 should st
 #    factor of two? The checker steps `optim.Adagrad` once for gradients from 10 down to 0.
 
 # %%
-from exercises.adagrad import check_effective_lr, check_first_step, check_steps_to_travel  # noqa: E402, F401
+from exercises.adagrad import check_effective_lr, check_first_step, check_steps_to_travel
 
 # check_effective_lr(effective_lr)
 # check_steps_to_travel(steps_to_travel)

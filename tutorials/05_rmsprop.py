@@ -440,7 +440,7 @@ plot.show(fig, "05_spirals", dpi=DPI)
 # `tutorials/`).
 
 # %%
-from exercises.rmsprop import check_constant_gradient_lr, check_unrolled_square_avg  # noqa: E402, F401
+from exercises.rmsprop import check_constant_gradient_lr, check_unrolled_square_avg
 
 
 def constant_gradient_lr(t, g, lr, alpha, eps):

@@ -404,7 +404,7 @@ assert defaults["centered"] is False and defaults["eps_inside_sqrt"] is False
 # `python -m solutions.rmsprop_variants` in `tutorials/`).
 
 # %%
-from exercises.rmsprop_variants import check_momentum_rule, check_ten_percent_gradient  # noqa: E402, F401
+from exercises.rmsprop_variants import check_momentum_rule, check_ten_percent_gradient
 
 
 def momentum_rmsprop_step(theta, grad, state, lr, alpha, eps, momentum):

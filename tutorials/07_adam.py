@@ -504,7 +504,7 @@ assert np.ptp(decoupled) < 1e-3 and decoupled.min() > 0.9, "AdamW should shrink 
 #    `wd / 2 |theta|^2` to zero). The checker runs `optim.Adam` for several `s` and `wd`.
 
 # %%
-from exercises.adam import check_adamw_step, check_l2_fixed_point, check_uncorrected_step  # noqa: E402, F401
+from exercises.adam import check_adamw_step, check_l2_fixed_point, check_uncorrected_step
 
 # check_adamw_step(adamw_step)
 # check_uncorrected_step(uncorrected_step)

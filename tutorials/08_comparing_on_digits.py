@@ -346,7 +346,7 @@ for name in ["rmsprop", "adam"]:
 #    networks with a known number of dead units.
 
 # %%
-from exercises.comparing import check_confidence_interval, check_count_dead, check_good_range  # noqa: E402, F401
+from exercises.comparing import check_confidence_interval, check_count_dead, check_good_range
 
 # check_confidence_interval(confidence_interval)
 # check_good_range(good_range)
