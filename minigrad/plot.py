@@ -436,10 +436,12 @@ def losses_to_target(
     such as ``{"color": "C3", "ls": ":"}``}) overrides the default look of a curve; by
     default a curve named like an optimizer ("SGD", "AdaGrad") takes its colour from
     ``COLORS``. ``legend_loc`` is a matplotlib legend location, or ``"outside"`` for the
-    right of the axes (where it cannot hide a curve). Returns the Axes. Raises ValueError
-    if ``target`` is not positive, or ``predicted`` names a label that ``curves`` lacks. No
-    PyTorch equivalent.
+    right of the axes (where it cannot hide a curve). Returns the Axes. Raises TypeError if
+    ``curves`` is not a mapping, ValueError if ``target`` is not positive, or ``predicted``
+    names a label that ``curves`` lacks. No PyTorch equivalent.
     """
+    if not isinstance(curves, Mapping):
+        raise TypeError(f"curves must be a dict of label -> losses, got {type(curves).__name__}")
     if not target > 0:
         raise ValueError(f"target must be a positive loss (a log scale has no 0), got {target!r}")
     unknown = set(predicted or {}) - set(curves)

@@ -200,3 +200,5 @@ def test_losses_to_target_marks_the_first_step_below_the_target():
         plot.losses_to_target({"SGD": fast}, 0.0)
     with pytest.raises(ValueError, match=r"not in curves: \['other'\]"):
         plot.losses_to_target({"SGD": fast}, 1e-3, predicted={"other": fast})
+    with pytest.raises(TypeError, match="dict of label -> losses, got list"):
+        plot.losses_to_target([fast], 1e-3)
