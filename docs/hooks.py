@@ -13,6 +13,7 @@ The tutorials are found by name (``tutorials/[0-9][0-9]_*.ipynb``), in order, an
 from __future__ import annotations
 
 import base64
+import html as htmllib
 import re
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ FIGURES = TUTORIALS / "figures"
 # the same pattern tests/test_tutorials.py uses: plot.show(fig, "04_paths")
 SHOWN = re.compile(r"""\bplot\.show\(\s*\w+\s*,\s*f?["']([^"']+)["']""")
 LINKED = re.compile(r"\]\(figures/([^)\s]+)\)")  # a markdown image: ![...](figures/01_graph.png)
+HEADING = re.compile(r'<h[1-6][^>]*\bid="([^"]+)"[^>]*>(.*?)</h[1-6]>', re.S)
 LIST_MARKER = "<!-- tutorials: the hook lists them here -->"
 
 _build_dir: Path | None = None
@@ -135,6 +137,30 @@ def on_page_markdown(markdown, page, config, files):
         title = title_of(nbformat.read(path, as_version=4)) or path.stem
         lines.append(f"- [{title}]({path.name}): `tutorials/{path.stem}.py`")
     return markdown.replace(LIST_MARKER, "\n".join(lines))
+
+
+def on_page_content(html, page, config, files):
+    """Make a notebook's table of contents match its headings. mkdocs-jupyter builds it from its
+    own Markdown conversion, which drops code: "## 6. `mg.gradcheck`" would be listed as "6."
+    and link to "#6" while the heading's id is "6-mggradcheck"."""
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    headings = [
+        (match.group(1), htmllib.unescape(re.sub(r"<[^>]+>", "", match.group(2).split('<a class="anchor-link"')[0])))
+        for match in HEADING.finditer(html)
+    ]
+    items = []
+
+    def walk(entries):
+        for item in entries:
+            items.append(item)
+            walk(item.children)
+
+    walk(page.toc)
+    if len(items) == len(headings):
+        for item, (anchor, title) in zip(items, headings, strict=True):
+            item.id, item.title = anchor, title.strip()
+    return html
 
 
 def on_shutdown():

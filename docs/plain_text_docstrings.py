@@ -52,7 +52,8 @@ def markdown_of(text: str) -> str:
             flush()
             out.append(line)
             continue
-        if line.startswith("- ") and paragraph and not paragraph[-1].startswith("- ") and not paragraph[-1][0].isspace():
+        follows_text = paragraph and not paragraph[-1].startswith("- ") and not paragraph[-1][0].isspace()
+        if line.startswith("- ") and follows_text:
             flush()
             out.append("")
         paragraph.append(line)
