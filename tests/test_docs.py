@@ -1,6 +1,8 @@
 """The documentation site builds with ``mkdocs build --strict`` (any warning fails, broken
 docstrings included), shows every tutorial with each of its figures, and documents the API."""
 
+import base64
+import importlib.util
 import os
 import re
 import subprocess
@@ -84,3 +86,44 @@ def test_the_api_reference_documents_the_public_api(site):
     assert 'id="minigrad.utils.data.DataLoader"' in page("utils_data")
     assert 'id="minigrad.plot.show"' in page("plot")
     assert "Additions to the contract" in page("contract")
+
+
+def load_hooks():
+    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    return hooks
+
+
+def test_the_hook_attaches_each_committed_figure_and_refuses_a_missing_one(tmp_path, monkeypatch):
+    import nbformat
+    from mkdocs.exceptions import PluginError
+
+    hooks = load_hooks()
+    monkeypatch.setattr(hooks, "ROOT", tmp_path)
+    monkeypatch.setattr(hooks, "FIGURES", tmp_path / "tutorials" / "figures")
+    (tmp_path / "tutorials" / "figures").mkdir(parents=True)
+    png = (ROOT / "docs" / "compare.png").read_bytes()
+    (tmp_path / "tutorials" / "figures" / "99_a.png").write_bytes(png)
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# 99 · A test\n\n![a](figures/99_a.png)"),
+            nbformat.v4.new_code_cell('fig = Figure()\nplot.show(fig, "99_a")'),
+            nbformat.v4.new_code_cell("print(1)"),
+        ]
+    )
+    path = tmp_path / "tutorials" / "99_test.ipynb"
+    nbformat.write(notebook, path)
+    shown, linked = hooks.with_figures(path, use_directory_urls=True)
+    assert linked == ["99_a.png"]
+    assert "](../figures/99_a.png)" in shown.cells[0].source
+    [output] = shown.cells[1].outputs
+    assert output.output_type == "display_data"
+    assert base64.b64decode(output.data["image/png"]) == png
+    assert shown.cells[2].outputs == []
+    assert hooks.title_of(shown) == "99 · A test"
+
+    notebook.cells[1].source = 'plot.show(fig, "99_missing")'
+    nbformat.write(notebook, path)
+    with pytest.raises(PluginError, match="99_missing"):
+        hooks.with_figures(path, use_directory_urls=True)
