@@ -4,7 +4,8 @@ The tutorials are committed as notebooks without outputs, and running them all t
 so the site does not execute them. Instead every notebook ``tutorials/NN_name.ipynb`` is copied
 into the site with, under each code cell that calls ``plot.show(fig, "NAME")``, the figure that
 cell writes: ``tutorials/figures/NAME.png``, attached as an image output. mkdocs-jupyter then
-renders it like any notebook. A figure that is missing stops the build.
+renders it like any notebook. A markdown cell's ``![...](figures/NAME.png)`` is pointed at the
+same file in the site. A figure that is missing stops the build.
 
 The tutorials are found by name (``tutorials/[0-9][0-9]_*.ipynb``), in order, and fill the
 "Tutorials" section of the navigation and the list on ``docs/tutorials/index.md``.
@@ -12,6 +13,7 @@ The tutorials are found by name (``tutorials/[0-9][0-9]_*.ipynb``), in order, an
 
 from __future__ import annotations
 
+import atexit
 import base64
 import html as htmllib
 import re
@@ -47,7 +49,7 @@ def figures_shown(source: str) -> list[str]:
 
 
 def title_of(notebook) -> str:
-    """The notebook's first level-1 heading, else its file name."""
+    """The notebook's first level-1 heading ("" if it has none)."""
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -108,6 +110,7 @@ def on_files(files, config):
     if _build_dir is not None:
         shutil.rmtree(_build_dir, ignore_errors=True)
     _build_dir = Path(tempfile.mkdtemp(prefix="minigrad-docs-"))
+    atexit.register(shutil.rmtree, _build_dir, ignore_errors=True)
     (_build_dir / "tutorials").mkdir()
     linked = set()
     for path in tutorial_notebooks():
