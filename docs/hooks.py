@@ -4,8 +4,8 @@ The tutorials are committed as notebooks without outputs, and running them all t
 so the site does not execute them. Instead every notebook ``tutorials/NN_name.ipynb`` is copied
 into the site with, under each code cell that calls ``plot.show(fig, "NAME")``, the figure that
 cell writes: ``tutorials/figures/NAME.png``, attached as an image output. mkdocs-jupyter then
-renders it like any notebook. A markdown cell's ``![...](figures/NAME.png)`` is pointed at the
-same file in the site. A figure that is missing stops the build.
+renders it like any notebook. A markdown cell's ``![...](figures/NAME.png)`` finds the same file
+next to the page. A figure that is missing stops the build.
 
 The tutorials are found by name (``tutorials/[0-9][0-9]_*.ipynb``), in order, and fill the
 "Tutorials" section of the navigation and the list on ``docs/tutorials/index.md``.
@@ -58,10 +58,9 @@ def title_of(notebook) -> str:
     return ""
 
 
-def with_figures(path: Path, use_directory_urls: bool):
+def with_figures(path: Path):
     """The notebook at ``path`` with each ``plot.show`` cell's committed figure as its output,
-    and the names of the figures its markdown cells link to (``![...](figures/NAME.png)``),
-    whose links are made to work from the notebook's page."""
+    and the file names of the figures its markdown cells show (``![...](figures/NAME.png)``)."""
     notebook = nbformat.read(path, as_version=4)
     linked = []
     for cell in notebook.cells:
@@ -70,8 +69,6 @@ def with_figures(path: Path, use_directory_urls: bool):
                 if not (FIGURES / name).is_file():
                     raise PluginError(f"{path.relative_to(ROOT)} links to figures/{name}, which does not exist")
                 linked.append(name)
-            if use_directory_urls:  # the page is tutorials/NN_name/index.html
-                cell.source = LINKED.sub(r"](../figures/\1)", cell.source)
             continue
         if cell.cell_type != "code":
             continue
@@ -112,10 +109,8 @@ def on_files(files, config):
     _build_dir = Path(tempfile.mkdtemp(prefix="minigrad-docs-"))
     atexit.register(shutil.rmtree, _build_dir, ignore_errors=True)
     (_build_dir / "tutorials").mkdir()
-    linked = set()
     for path in tutorial_notebooks():
-        notebook, names = with_figures(path, config["use_directory_urls"])
-        linked.update(names)
+        notebook, linked = with_figures(path)
         nbformat.write(notebook, _build_dir / "tutorials" / path.name)
         files.append(
             File(
@@ -125,9 +120,10 @@ def on_files(files, config):
                 use_directory_urls=config["use_directory_urls"],
             )
         )
-    for name in sorted(linked):
-        files.append(File(f"tutorials/figures/{name}", src_dir=str(ROOT), dest_dir=config["site_dir"],
-                          use_directory_urls=config["use_directory_urls"]))
+        # a markdown cell's figures/NAME.png, next to the page as next to the notebook
+        folder = f"tutorials/{path.stem}" if config["use_directory_urls"] else "tutorials"
+        for name in sorted(set(linked)):
+            files.append(File.generated(config, f"{folder}/figures/{name}", abs_src_path=str(FIGURES / name)))
     return files
 
 

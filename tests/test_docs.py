@@ -114,9 +114,9 @@ def test_the_hook_attaches_each_committed_figure_and_refuses_a_missing_one(tmp_p
     )
     path = tmp_path / "tutorials" / "99_test.ipynb"
     nbformat.write(notebook, path)
-    shown, linked = hooks.with_figures(path, use_directory_urls=True)
+    shown, linked = hooks.with_figures(path)
     assert linked == ["99_a.png"]
-    assert "](../figures/99_a.png)" in shown.cells[0].source
+    assert shown.cells[0].source == notebook.cells[0].source
     [output] = shown.cells[1].outputs
     assert output.output_type == "display_data"
     assert base64.b64decode(output.data["image/png"]) == png
@@ -126,4 +126,4 @@ def test_the_hook_attaches_each_committed_figure_and_refuses_a_missing_one(tmp_p
     notebook.cells[1].source = 'plot.show(fig, "99_missing")'
     nbformat.write(notebook, path)
     with pytest.raises(PluginError, match="99_missing"):
-        hooks.with_figures(path, use_directory_urls=True)
+        hooks.with_figures(path)
