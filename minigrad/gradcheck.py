@@ -18,8 +18,9 @@ def gradcheck(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
         *inputs: Tensors. Those with ``requires_grad=True`` (floating point) are checked;
             the others (constants, integer class labels) are passed through.
         eps: the finite-difference step, > 0.
-        atol, rtol: tolerances, >= 0: a coordinate passes when
+        atol: the absolute tolerance, >= 0: a coordinate passes when
             ``|backward - finite difference| <= atol + rtol * |finite difference|``.
+        rtol: the relative tolerance, >= 0.
 
     Everything is computed in float64, whatever dtype the model uses: fn receives float64
     copies of the floating-point inputs and runs with float64 as the default dtype, and
