@@ -168,8 +168,6 @@ draw_graph(fig.add_subplot())
 plot.show(fig, "01_graph", dpi=DPI)
 
 # %% [markdown]
-# ![the graph of L = (a*b + c)**2](figures/01_graph.png)
-#
 # ### A variable used twice
 #
 # When a tensor feeds two ops, it gets a gradient from each, and the chain rule says to
@@ -421,8 +419,6 @@ ax.grid(True, which="major", alpha=0.3)
 plot.show(fig, "01_fd_error", dpi=DPI)
 
 # %% [markdown]
-# ![finite-difference error against eps](figures/01_fd_error.png)
-#
 # The V shape is the two errors meeting; a circle marks each curve's smallest error.
 # Reading the slopes off the measured curves:
 

@@ -187,8 +187,6 @@ ax_boundary.set(xlabel="x₁", ylabel="x₂")
 plot.show(fig, "02_training", dpi=DPI)
 
 # %% [markdown]
-# ![loss, accuracy and decision boundary of the 16-unit MLP](figures/02_training.png)
-#
 # Left, the training loss of every step (smoothed over a few steps; mini-batches make it
 # noisy). Middle, the accuracy per epoch: the test accuracy jumps up and down by several
 # points from one epoch to the next, because with this large learning rate every step
@@ -252,8 +250,6 @@ for ax, (hidden, r) in zip(fig.subplots(1, len(results)), results.items(), stric
 plot.show(fig, "02_hidden_sizes", dpi=DPI)
 
 # %% [markdown]
-# ![decision boundaries for 0, 2, 16 and 64 hidden units](figures/02_hidden_sizes.png)
-#
 # - **No hidden layer**: the boundary is a straight line, and the best line leaves the
 #   tips of both moons on the wrong side. It stays below 88% on the training set and on
 #   the test set.
