@@ -63,33 +63,37 @@ def figures_folder() -> Path:
     ``MINIGRAD_FIGURES`` if set; else ``figures/`` next to the script being run
     (``python tutorials/04_adagrad.py`` writes to ``tutorials/figures/``); else, in a
     notebook or an interactive session, ``figures/`` in the working folder (Jupyter's is
-    the notebook's own folder). The folder is created by the first ``show``, not here."""
+    the notebook's own folder). A short run (``MINIGRAD_QUICK=1``, the tutorials' quick
+    mode) writes to ``quick/`` inside that ``figures/`` folder instead, so that it never
+    replaces the figures of a full run. The folder is created by the first ``show``, not
+    here."""
     named = os.environ.get("MINIGRAD_FIGURES")
     if named:
         return Path(named)
     script = getattr(sys.modules.get("__main__"), "__file__", None)
-    if script and not _in_notebook():
-        return Path(script).resolve().parent / "figures"
-    return Path.cwd() / "figures"
+    folder = Path(script).resolve().parent / "figures" if script and not _in_notebook() else Path.cwd() / "figures"
+    return folder / "quick" if os.environ.get("MINIGRAD_QUICK") == "1" else folder
 
 
-def show(fig: Figure, name: str, dpi: int = 100) -> Path:
+def show(fig: Figure, name: str, dpi: int = 100) -> None:
     """Write ``fig`` as ``<name>.png`` into ``figures_folder()`` and, in a Jupyter or VS Code
-    notebook, show it inline below the cell. Returns the path of the file.
+    notebook, show it inline below the cell (like matplotlib's ``plt.show``, it returns
+    None, so a cell ending with it shows nothing else).
 
     The file is left untouched when it already holds the same picture, so rerunning a
     notebook does not change a committed figure unless the figure really changed. Raises
     TypeError if ``fig`` is not a matplotlib Figure or ``dpi`` not an int, ValueError if
-    ``name`` is empty or a path rather than a plain file name, or ``dpi`` below 1. No PyTorch equivalent (matplotlib's
-    ``savefig`` plus ``IPython.display``)."""
+    ``name`` is empty, starts with a dot or is a path rather than a plain file name, or if
+    ``dpi`` is below 1. No PyTorch equivalent (matplotlib's ``savefig`` plus
+    ``IPython.display``)."""
     if not isinstance(fig, Figure):
         raise TypeError(f"show needs a matplotlib Figure (ax.figure for an Axes), got {type(fig).__name__}")
     if not isinstance(name, str):
         raise TypeError(f"name must be a str such as '04_paths', got {name!r}")
-    if not name or Path(name).name != name or name in (".", ".."):
-        raise ValueError(f"name must be a plain file name such as '04_paths' (no folder), got {name!r}")
-    dpi = check_int("dpi", dpi, minimum=1)
     stem = name[:-4] if name.lower().endswith(".png") else name
+    if not stem or stem.startswith(".") or Path(name).name != name:
+        raise ValueError(f"name must be a plain file name such as '04_paths' (no folder, no leading dot), got {name!r}")
+    dpi = check_int("dpi", dpi, minimum=1)
     buffer = io.BytesIO()
     # no "Software" stamp: the bytes depend on the picture only, not on matplotlib's version
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
@@ -102,7 +106,6 @@ def show(fig: Figure, name: str, dpi: int = 100) -> Path:
         from IPython.display import Image, display
 
         display(Image(data=png, format="png"))
-    return path
 
 
 def _same_picture(path: Path, png: bytes) -> bool:

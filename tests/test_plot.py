@@ -72,11 +72,12 @@ def small_figure(value: float = 1.0) -> Figure:
 
 def test_show_writes_the_figure_once_and_rewrites_it_only_when_the_picture_changes(tmp_path, monkeypatch):
     monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path / "figs"))
-    path = plot.show(small_figure(), "line", dpi=30)
-    assert path == tmp_path / "figs" / "line.png" and path.read_bytes().startswith(b"\x89PNG")
+    path = tmp_path / "figs" / "line.png"
+    assert plot.show(small_figure(), "line", dpi=30) is None  # a cell ending with show() shows only the figure
+    assert path.read_bytes().startswith(b"\x89PNG")
     stamp = path.stat().st_mtime_ns
     os.utime(path, ns=(stamp - 10**9, stamp - 10**9))  # an older file, so that a rewrite would show
-    assert plot.show(small_figure(), "line.png", dpi=30) == path
+    plot.show(small_figure(), "line.png", dpi=30)
     assert path.stat().st_mtime_ns == stamp - 10**9, "the same picture was written again"
     # the same pixels in different bytes (matplotlib's version stamp) count as the same picture
     small_figure().savefig(path, dpi=30)
@@ -88,6 +89,7 @@ def test_show_writes_the_figure_once_and_rewrites_it_only_when_the_picture_chang
 
 
 def test_figures_folder_is_the_named_one_else_next_to_the_script_else_in_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("MINIGRAD_QUICK", raising=False)
     monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path / "named"))
     assert plot.figures_folder() == tmp_path / "named"
     monkeypatch.delenv("MINIGRAD_FIGURES")
@@ -95,6 +97,9 @@ def test_figures_folder_is_the_named_one_else_next_to_the_script_else_in_the_wor
     script.__file__ = str(tmp_path / "tutorials" / "04_adagrad.py")
     monkeypatch.setitem(sys.modules, "__main__", script)
     assert plot.figures_folder() == (tmp_path / "tutorials" / "figures").resolve()
+    monkeypatch.setenv("MINIGRAD_QUICK", "1")  # a short run never replaces a full run's figures
+    assert plot.figures_folder() == (tmp_path / "tutorials" / "figures" / "quick").resolve()
+    monkeypatch.delenv("MINIGRAD_QUICK")
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))  # a notebook's has no __file__
     monkeypatch.chdir(tmp_path)
     assert plot.figures_folder() == tmp_path / "figures"
@@ -108,6 +113,8 @@ def test_figures_folder_is_the_named_one_else_next_to_the_script_else_in_the_wor
         (None, 3, 100, TypeError, "name must be a str"),
         (None, "", 100, ValueError, "plain file name"),
         (None, "sub/x", 100, ValueError, "plain file name"),
+        (None, ".png", 100, ValueError, "no leading dot"),
+        (None, "..png", 100, ValueError, "no leading dot"),
         (None, "x", 0, ValueError, "dpi must be at least 1"),
         (None, "x", 72.0, TypeError, "dpi must be an int"),
     ],

@@ -1,7 +1,8 @@
 """The tutorials as learners open them: each is a jupytext pair (a percent-format .py and a
 committed .ipynb without outputs) kept in sync; each runs as a notebook with its kernel in
 tutorials/, in quick mode, asserting its own claims as it goes; shows every figure inline
-in the cell that makes it; and writes nothing but its figures, into tutorials/figures/."""
+in the cell that makes it; and writes nothing but its figures, into tutorials/figures/quick/
+(a quick run's figures never replace the committed ones of a full run)."""
 
 import os
 import re
@@ -66,7 +67,7 @@ def files_in(folder: Path) -> dict[Path, tuple[int, int]]:
 
 @pytest.mark.parametrize("tutorial", TUTORIALS, ids=lambda path: path.stem)
 def test_notebook_runs_in_its_folder_shows_each_figure_inline_and_writes_only_figures(tutorial, tmp_path, monkeypatch):
-    # A copy of tutorials/ without its figures, so that the quick run cannot touch the committed ones.
+    # A copy of tutorials/ without its figures, so that no run here can touch the committed ones.
     folder = tmp_path / "tutorials"
     shutil.copytree(FOLDER, folder, ignore=shutil.ignore_patterns("figures", "__pycache__", ".ipynb_checkpoints"))
     before = files_in(tmp_path)
@@ -90,6 +91,6 @@ def test_notebook_runs_in_its_folder_shows_each_figure_inline_and_writes_only_fi
     # Python's own bytecode cache of the exercise checkers (ignored by git) is not the tutorial's doing
     changed = {path.relative_to(folder) for path in after if after[path] != before.get(path)}
     changed = {path for path in changed if "__pycache__" not in path.parts}
-    written = {Path("figures") / name for name in figures_shown(tutorial.read_text())}
+    written = {Path("figures", "quick", name) for name in figures_shown(tutorial.read_text())}
     assert changed == written, f"the notebook wrote {sorted(map(str, changed - written))} besides its figures"
     assert set(before) <= set(after), "the notebook deleted files"

@@ -31,10 +31,10 @@ import minigrad as mg
 from minigrad import optim, plot
 
 # ----------------------------------------------------------------------------- config
-QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # 1: a smaller experiment, same code (for the test suite)
+QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # a smaller experiment in a few seconds, same code
 TRIALS = 5 if QUICK else 20  # random points over which the finite-difference errors are averaged
 EPS_PER_DECADE = 4  # step sizes tried per power of ten, from 1e-13 to 1
-DPI = 100  # figure resolution: the PNGs are committed, so keep them small
+DPI = 100  # figure resolution (dots per inch)
 np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown]

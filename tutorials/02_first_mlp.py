@@ -30,7 +30,7 @@ from minigrad import data, nn, optim, plot
 from minigrad.train import evaluate, fit
 
 # ----------------------------------------------------------------------------- config
-QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # 1: fewer epochs, same code and claims (for the test suite)
+QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # fewer epochs in a few seconds, same code and claims
 N_SAMPLES = 400  # points in the moons data set, half per moon
 NOISE = 0.2  # standard deviation of the noise added to each point: the moons overlap a little
 TEST_SIZE = 0.25  # fraction held out for testing
@@ -40,7 +40,7 @@ LR = 0.5  # plain SGD's learning rate (PyTorch: torch.optim.SGD); large, but fin
 BATCH_SIZE = 32  # samples per gradient step
 EPOCHS = 50 if QUICK else 100  # passes over the training set
 HIDDEN_SIZES = (0, 2, 16, 64)  # for the comparison in section 4; 0 = no hidden layer at all
-DPI = 100  # figure resolution: the PNGs are committed, so keep them small
+DPI = 100  # figure resolution (dots per inch)
 
 # %% [markdown]
 # ## 1. The data

@@ -11,7 +11,7 @@ CURVATURES = np.array([1.0, 4.0, 25.0])  # a bowl much steeper in some direction
 START = np.array([-2.0, 1.0, 0.5])
 
 
-def check_update_rule(step, optimizer, hyper: dict, steps: int = 30, seed: int = 0) -> float:
+def check_update_rule(step, optimizer, hyper: dict, steps: int = 30, seed: int = 0) -> None:
     """Run ``step`` (your rule) and ``optimizer`` (a minigrad class such as ``optim.Adagrad``)
     side by side from the same point of a bowl, with the same noisy gradients, and compare
     the parameters after every step.
@@ -21,8 +21,8 @@ def check_update_rule(step, optimizer, hyper: dict, steps: int = 30, seed: int =
     sums there), and returns the new ``theta``. ``hyper`` holds the hyper-parameters, with
     the names the optimizer uses (``lr``, ``eps``, ...), given to both.
 
-    Prints how closely they agree and returns the largest difference; raises
-    AssertionError at the first step where they differ by more than round-off.
+    Prints how closely they agree; raises AssertionError at the first step where they
+    differ by more than round-off, with both values in full and the difference.
     """
     noise = np.random.default_rng(seed).normal(scale=0.5, size=(steps, len(START)))
     theta = START.copy()
@@ -42,14 +42,20 @@ def check_update_rule(step, optimizer, hyper: dict, steps: int = 30, seed: int =
         reference.step()
         difference = np.max(np.abs(theta - w.data))
         if not np.allclose(theta, w.data, rtol=1e-10, atol=1e-12):
+            worst = int(np.argmax(np.abs(theta - w.data)))
             raise AssertionError(
-                f"step {t + 1}: your theta is {theta}, {type(reference).__name__}'s is {w.data} "
-                f"(with the same gradients {grad}). Compare your lines with the rule in its docstring."
+                f"step {t + 1}: your theta is {_full(theta)}, {type(reference).__name__}'s is {_full(w.data)}, "
+                f"{difference:.2e} apart in coordinate {worst} (with the same gradient {_full(grad)}). "
+                "Compare your lines with the rule in its docstring: where eps goes, what starts at zero."
             )
         largest = max(largest, float(difference))
     print(f"your rule matches {type(reference).__name__}({_arguments(hyper)}) for {steps} steps "
           f"(largest difference {largest:.1e})")  # fmt: skip
-    return largest
+
+
+def _full(values: np.ndarray) -> str:
+    """Every digit of a float64, so that two values that differ never print alike."""
+    return np.array2string(values, precision=17, floatmode="unique", separator=", ")
 
 
 def _arguments(hyper: dict) -> str:
