@@ -63,6 +63,7 @@ check_update_rule(sgd_step, optim.SGD, {"lr": 0.05})
 # gradient is `(x, kappa * y)`, so the same distance from the minimum gives a gradient
 # `kappa` times larger along y. `descend` runs an optimizer from a starting point and
 # returns every point it visits; `loss_of` evaluates the quadratic on those points with numpy.
+# `legend_with_markers` adds the markers of the path figures to their legends.
 
 # %%
 CURVATURES = np.array([1.0, KAPPA])
@@ -99,6 +100,15 @@ def steps_to(losses, target=TARGET):
 
 def steps_text(steps, budget):
     return str(steps) if steps is not None else f"not within {budget}"  # for printing steps_to
+
+
+def legend_with_markers(ax, loc="below", minimum="minimum", plus="k+"):
+    """Redraw ax's legend (at loc, or under ax) with the start (star), circled ends and minimum."""
+    ax.plot([], [], "k*", ms=10, label="start")
+    ax.plot([], [], "ko", ms=9, mfc="none", mew=1.5, label="end of each path")
+    ax.plot([], [], plus, ms=12, mew=1.5, label=minimum)
+    where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.15), "ncols": 2} if loc == "below" else {"loc": loc}
+    ax.legend(fontsize=8, **where)
 
 
 # %% [markdown]
@@ -150,7 +160,7 @@ assert y_ratio[0.079] < 1e-2 and y_ratio[0.081] > 1e2, "just below 2 / kappa sho
 # visited, so we can measure what the picture shows.
 
 # %%
-fig = Figure(figsize=(7.5, 3.6), layout="constrained")
+fig = Figure(figsize=(7.5, 4.4), layout="constrained")
 ax, paths = plot.quadratic_paths(
     {f"lr = {lr}": (optim.SGD, {"lr": lr}) for lr in (0.01, 0.07, 0.081)},
     curvatures=CURVATURES,
@@ -158,8 +168,8 @@ ax, paths = plot.quadratic_paths(
     steps=PATH_STEPS,
     bounds=((-5.5, 1.0), (-3.0, 3.0)),
     ax=fig.add_subplot(),
-    legend_loc="lower left",
 )
+legend_with_markers(ax)
 ax.set_title(f"SGD on 0.5 (x² + {KAPPA:g} y²), {PATH_STEPS} steps")
 ax.set_xlabel("x (the flat direction)")
 ax.set_ylabel("y (the steep direction)")
@@ -199,9 +209,9 @@ assert abs(large[-1, 1]) > abs(large[0, 1]), "at lr 0.081 the zig-zag should gro
 # first falls below the target.
 
 # %%
-best_lr = 2 / (1 + KAPPA)
+best_plain_lr = 2 / (1 + KAPPA)
 rate = (KAPPA - 1) / (KAPPA + 1)
-print(f"best lr 2 / (1 + kappa) = {best_lr:.4f}; both factors are then {rate:.4f} per step")
+print(f"best lr 2 / (1 + kappa) = {best_plain_lr:.4f}; both factors are then {rate:.4f} per step")
 
 
 def closed_form(lr, steps):
@@ -210,20 +220,21 @@ def closed_form(lr, steps):
     return 0.5 * x0**2 * (1 - lr) ** (2 * t) + 0.5 * KAPPA * y0**2 * (1 - lr * KAPPA) ** (2 * t)
 
 
-rates = {"0.01": 0.01, "0.02": 0.02, "0.05": 0.05, f"{best_lr:.4f} (best)": best_lr, "0.079": 0.079, "0.081": 0.081}
+rates = {"0.01": 0.01, "0.02": 0.02, "0.05": 0.05, f"{best_plain_lr:.4f} (best)": best_plain_lr}
+rates.update({"0.079": 0.079, "0.081": 0.081})
 curves, exact, reached = {}, {}, {}
 print(f"{'lr':>15} {'steps to target':>16} {'closed form':>15} {'max rel. gap':>13}")
 for name, lr in rates.items():
-    curves[f"lr = {name}"] = losses = loss_of(descend(quadratic, START, CURVE_STEPS, lr=lr))
+    curves[f"lr = {name}"] = measured = loss_of(descend(quadratic, START, CURVE_STEPS, lr=lr))
     exact[f"lr = {name}"] = formula = closed_form(lr, CURVE_STEPS)
-    gap = np.max(np.abs(losses - formula) / formula)
-    reached[lr] = steps_to(losses)
+    gap = np.max(np.abs(measured - formula) / formula)
+    reached[lr] = steps_to(measured)
     measured_at, formula_at = steps_text(reached[lr], CURVE_STEPS), steps_text(steps_to(formula), CURVE_STEPS)
     print(f"{name:>15} {measured_at:>16} {formula_at:>15} {gap:13.1e}")
     assert gap < 1e-9, f"lr {name}: the measured loss left the closed form"
-slowdown = reached[0.079] / reached[best_lr]
+slowdown = reached[0.079] / reached[best_plain_lr]
 print(f"lr = 0.079 needs {slowdown:.1f}x the steps of the best lr")
-assert all(reached[best_lr] <= steps for steps in reached.values() if steps is not None), "the best lr is not first"
+assert all(reached[best_plain_lr] <= n for n in reached.values() if n is not None), "the best lr is not first"
 assert 2.5 < slowdown < 3.5, "lr 0.079 should take about three times as long as the best lr"
 assert reached[0.081] is None and curves["lr = 0.081"][-1] > curves["lr = 0.081"][0], "lr 0.081 should diverge"
 for name in ("lr = 0.01", "lr = 0.02"):  # fast while the steep part goes, then slowly along x
@@ -245,13 +256,20 @@ plot.show(fig, "03_loss_curves", dpi=90)
 #
 # ## Momentum, written by you
 #
-# SGD with momentum keeps a running buffer `b` of past gradients and steps along it. In
-# PyTorch's form (`torch.optim.SGD(momentum=m)`, after Sutskever et al. 2013; minigrad's
-# `optim/sgd.py` follows it), the buffer starts at the first gradient:
+# SGD with momentum keeps a running buffer `b` of past gradients and steps along it. We use
+# PyTorch's form (`torch.optim.SGD(momentum=m)`, which minigrad's `optim/sgd.py` follows),
+# where the buffer starts at the first gradient:
 #
 #     b <- g                    on the first step
 #     b <- momentum * b + g     on later steps
 #     theta <- theta - lr * b
+#
+# As PyTorch's documentation notes, this differs from Sutskever et al. (2013) in where `lr`
+# sits: they (and Keras) fold it into the velocity, `v <- momentum * v + lr * g`, then
+# `theta <- theta - v`. At a constant `lr`, `v` is `lr * b` on every step, so the two forms
+# take the same steps and no step-for-step check at a constant `lr` can tell them apart. They
+# part only when `lr` changes mid-run: PyTorch's new `lr` scales the whole buffer at once,
+# while a velocity built at the old `lr` fades out gradually. Tutorial 06 shows it for RMSprop.
 #
 # Write it yourself first; here is one way. Keep `b` in `state` between calls.
 
@@ -293,15 +311,15 @@ optimizer = optim.SGD([point], lr=0.07, momentum=MOMENTUM)
 for _ in range(15):
     optimizer.zero_grad()
     quadratic(point).backward()
-    gradient = point.grad.copy()
+    last_grad = point.grad.copy()
     optimizer.step()
-buffer_ratio = optimizer.state[point]["momentum_buffer"][0] / gradient[0]
+buffer_ratio = optimizer.state[point]["momentum_buffer"][0] / last_grad[0]
 print(f"after 15 steps (lr 0.07, m {MOMENTUM}) the buffer along x is {buffer_ratio:.2f} times the gradient")
 print(f"1 / (1 - m) = {1 / (1 - MOMENTUM):.2f}")
 assert 1 / (1 - MOMENTUM) < buffer_ratio < 1.5 / (1 - MOMENTUM), "the buffer along x should be a bit over g / (1 - m)"
 
-momentum_limit = 2 * (1 + MOMENTUM) / KAPPA
-print(f"with m = {MOMENTUM} the limit is 2 (1 + m) / kappa = {momentum_limit:.3f}")
+limit_with_momentum = 2 * (1 + MOMENTUM) / KAPPA
+print(f"with m = {MOMENTUM} the limit is 2 (1 + m) / kappa = {limit_with_momentum:.3f}")
 for lr in (0.119, 0.121):
     path = descend(quadratic, START, THRESHOLD_STEPS, lr=lr, momentum=MOMENTUM)
     y_ratio[lr] = abs(path[-1, 1] / path[0, 1])
@@ -327,21 +345,22 @@ settings = {
     "plain SGD, lr 0.07": (0.07, 0.0),
     "m = 0.5, lr 0.07": (0.07, 0.5),
     "m = 0.9, lr 0.07": (0.07, 0.9),
-    f"best plain SGD, lr {best_lr:.4f}": (best_lr, 0.0),
+    f"best plain SGD, lr {best_plain_lr:.4f}": (best_plain_lr, 0.0),
     "Polyak's lr and m": (polyak_lr, polyak_m),
 }
 momentum_curves = {
     name: loss_of(descend(quadratic, START, MOMENTUM_STEPS, lr=lr, momentum=m)) for name, (lr, m) in settings.items()
 }
-steps = {name: steps_to(losses) for name, losses in momentum_curves.items()}
+reach = {name: steps_to(curve) for name, curve in momentum_curves.items()}
 for name in settings:
-    print(f"{name:>26}: reaches the target in {steps_text(steps[name], MOMENTUM_STEPS)} steps")
-polyak_gain = steps[f"best plain SGD, lr {best_lr:.4f}"] / steps["Polyak's lr and m"]
+    print(f"{name:>26}: reaches the target in {steps_text(reach[name], MOMENTUM_STEPS)} steps")
+polyak_gain = reach[f"best plain SGD, lr {best_plain_lr:.4f}"] / reach["Polyak's lr and m"]
 print(f"best plain SGD needs {polyak_gain:.1f}x the steps of Polyak's momentum")
-assert steps["m = 0.5, lr 0.07"] < 0.6 * steps["plain SGD, lr 0.07"] < 0.6 * steps["m = 0.9, lr 0.07"]
+ordered = reach["m = 0.5, lr 0.07"] < 0.6 * reach["plain SGD, lr 0.07"] < 0.6 * reach["m = 0.9, lr 0.07"]
+assert ordered, "m 0.5 should need far fewer steps than plain SGD at lr 0.07, and m 0.9 more"
 assert polyak_gain > 3, "Polyak's momentum should beat the best plain lr by more than a factor of three"
 
-fig = Figure(figsize=(10, 3.8), layout="constrained")
+fig = Figure(figsize=(10, 4.5), layout="constrained")
 left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
 ax, paths = plot.quadratic_paths(
     {
@@ -353,8 +372,8 @@ ax, paths = plot.quadratic_paths(
     steps=PATH_STEPS,
     bounds=((-5.5, 3.5), (-2.0, 2.0)),
     ax=left,
-    legend_loc="lower left",
 )
+legend_with_markers(ax)
 ax.set_title(f"lr 0.07, {PATH_STEPS} steps")
 ax.set_xlabel("x (flat)")
 ax.set_ylabel("y (steep)")
@@ -500,10 +519,10 @@ ax, paths = plot.optimizer_paths(
     ax=left,
     levels=20,
 )
-ax.plot(1, 1, "r+", ms=12, mew=1.5, label="minimum (1, 1)")
+ax.plot(1, 1, "r+", ms=12, mew=1.5)
 for index, path in enumerate(paths.values()):
     ax.plot(*path[-1], "o", ms=9, mfc="none", mec=ax.get_lines()[index].get_color(), mew=1.5)
-ax.legend(loc="lower left", fontsize=8)
+legend_with_markers(ax, "lower left", minimum="minimum (1, 1)", plus="r+")
 ax.set_xlabel("x")
 ax.set_ylabel("y")
 ax.set_title(f"Rosenbrock, {ROSEN_PATH_STEPS} steps (ends circled)")

@@ -79,7 +79,8 @@ check_update_rule(adagrad_step, optim.Adagrad, {"lr": 0.5, "eps": 1e-7, "initial
 #
 # From here on we use `optim.Adagrad`. We reuse tutorial 03's quadratic and a helper,
 # `descend`, that runs an optimizer and returns the points it visited and the optimizer
-# itself (to read `effective_lr()` from).
+# itself (to read `effective_lr()` from). `legend_with_markers` adds the markers of the path
+# figures to their legends.
 
 # %%
 CURVATURES = np.array([1.0, KAPPA])
@@ -118,6 +119,15 @@ def steps_text(steps, budget):
     return str(steps) if steps is not None else f"> {budget}"
 
 
+def legend_with_markers(ax):
+    """Redraw ax's legend, in two columns under the axes, with entries for the start (star),
+    the circled ends and the minimum (+)."""
+    ax.plot([], [], "k*", ms=10, label="start")
+    ax.plot([], [], "ko", ms=9, mfc="none", mew=1.5, label="end of each path")
+    ax.plot([], [], "k+", ms=12, mew=1.5, label="minimum")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2)
+
+
 sgd_path, _ = descend(quadratic, START, 1, optim.SGD, lr=SGD_LR)
 ada_path, _ = descend(quadratic, START, 1, optim.Adagrad, lr=ADAGRAD_LR)
 sgd_move, ada_move = np.abs(sgd_path[1] - sgd_path[0]), np.abs(ada_path[1] - ada_path[0])
@@ -136,8 +146,9 @@ assert np.allclose(ada_move, ADAGRAD_LR) and np.isclose(sgd_move[1] / sgd_move[0
 # quadratic turned by 45 degrees: `f(R^T p)` with `R` a rotation, so its steep and flat
 # directions are now the diagonals instead of the axes, and the run starts from the same
 # point of the bowl. Plain SGD does not care about the rotation (its path is the same path,
-# turned). AdaGrad does, because it scales each *coordinate*. On the right, the loss of all
-# four runs for longer, with the step where each first falls below the target.
+# turned). AdaGrad does, because it scales each *coordinate*. On the right, the loss of the
+# runs for longer, with the step where each first falls below the target. SGD's losses on
+# the two bowls are equal at every step (the code checks it), so they are drawn as one curve.
 
 # %%
 TURN = np.array([[1.0, -1.0], [1.0, 1.0]]) / np.sqrt(2)  # the rotation R by 45 degrees
@@ -154,19 +165,25 @@ losses = {}
 for name, (cls, options) in runs.items():
     losses[f"{name}, axes"] = loss_of(descend(quadratic, START, LOSS_STEPS, cls, **options)[0])
     losses[f"{name}, turned"] = loss_of(descend(rotated, ROTATED_START, LOSS_STEPS, cls, **options)[0] @ TURN)
+assert np.allclose(losses["SGD, turned"], losses["SGD, axes"], rtol=1e-9), "SGD should not see the rotation"
 
-fig = Figure(figsize=(12, 3.9), layout="constrained")
-left, middle, right = fig.subplots(1, 3, width_ratios=[1.5, 1, 1.2])
+fig = Figure(figsize=(12, 4.6), layout="constrained")
+left, middle, right = fig.subplots(1, 3, width_ratios=[1.4, 1, 1.6])
 _, paths = plot.quadratic_paths(runs, CURVATURES, START, PATH_STEPS, bounds=((-5.5, 1.5), (-2, 2)), ax=left)
+legend_with_markers(left)
 left.set_title(f"0.5 (x² + {KAPPA:g} y²), {PATH_STEPS} steps")
 _, turned = plot.quadratic_paths(
-    runs, CURVATURES, START, PATH_STEPS, angle=45, bounds=((-5, 1.5), (-5, 1.5)), ax=middle, legend_loc="lower right"
+    runs, CURVATURES, START, PATH_STEPS, angle=45, bounds=((-5, 1.5), (-5, 1.5)), ax=middle
 )
+legend_with_markers(middle)
 middle.set_title("the same bowl, turned 45°")
-styles = {f"{name}, {bowl}": {"color": plot.COLORS[name.lower()], "ls": ls, "lw": 2 if ls == ":" else 1.5}
-          for name in runs for bowl, ls in (("axes", "-"), ("turned", ":"))}  # fmt: skip
+ONE_SGD_CURVE = "SGD, both bowls (one curve)"  # SGD's two losses are equal (asserted above)
+drawn = {ONE_SGD_CURVE: losses["SGD, axes"], "AdaGrad, axes": losses["AdaGrad, axes"]}
+drawn["AdaGrad, turned"] = losses["AdaGrad, turned"]
+styles = {ONE_SGD_CURVE: {"color": plot.COLORS["sgd"]}, "AdaGrad, axes": {"color": plot.COLORS["adagrad"]},
+          "AdaGrad, turned": {"color": plot.COLORS["adagrad"], "ls": ":", "lw": 2}}  # fmt: skip
 right.axvline(PATH_STEPS, color="k", lw=0.6, ls="--", label=f"step {PATH_STEPS}: the end of the paths")
-plot.losses_to_target(losses, TARGET, ax=right, styles=styles, legend_loc="upper right")
+plot.losses_to_target(drawn, TARGET, ax=right, styles=styles, legend_loc="upper right")
 right.set_ylim(1e-12, 1e10)  # room for the legend above the curves
 right.set_title("loss on both bowls")
 plot.show(fig, "04_paths", dpi=90)
@@ -179,7 +196,6 @@ flat_lr, steep_lr = adagrad.effective_lr()
 print(f"AdaGrad's effective lr after {PATH_STEPS} steps: x {flat_lr:.4f}, y {steep_lr:.4f}", end=" ")
 print(f"({flat_lr / steep_lr:.1f} times smaller along the steep y)")
 sgd_end = losses["SGD, axes"][PATH_STEPS]
-assert np.allclose(losses["SGD, turned"], losses["SGD, axes"], rtol=1e-9), "SGD should not see the rotation"
 assert losses["AdaGrad, axes"][PATH_STEPS] < sgd_end / 100, "AdaGrad should end far lower on the axis-aligned bowl"
 assert losses["AdaGrad, turned"][PATH_STEPS] > 2 * sgd_end, "AdaGrad should end higher than SGD on the turned bowl"
 assert flat_lr > 2 * steep_lr, "AdaGrad should have found a smaller step for the steep y"
@@ -190,7 +206,7 @@ assert flat_lr > 2 * steep_lr, "AdaGrad should have found a smaller step for the
 # y than for the flat x on its own (the printed effective learning rates). On the turned
 # bowl, each coordinate mixes steep and flat, so there is no good per-coordinate step:
 # AdaGrad zig-zags much like SGD and ends higher (its circle is further from the `+`, and
-# its dotted loss curve lies above SGD's at step 40). SGD's two loss curves are one curve.
+# its dotted loss curve lies above SGD's at step 40).
 #
 # How much does this depend on AdaGrad's learning rate? We count steps to the target for a
 # range of them, on both bowls, next to the best plain SGD from tutorial 03, and record the
@@ -273,8 +289,8 @@ assert np.allclose(moves[-1], FAR_LR / np.sqrt(DECAY_STEPS), rtol=1e-6), "the st
 
 fig = Figure(figsize=(6.5, 3.8), layout="constrained")
 ax = fig.add_subplot()
-for index, gradient in enumerate(GRADIENTS):
-    ax.plot(t[:, 0], measured[:, index], color=f"C{index}", lw=2.5, alpha=0.6, label=f"measured, |g| = {gradient:g}")
+for index, size in enumerate(GRADIENTS):
+    ax.plot(t[:, 0], measured[:, index], color=f"C{index}", lw=2.5, alpha=0.6, label=f"measured, |g| = {size:g}")
     ax.plot(t[:, 0], formula[:, index], "k--", lw=0.8, label="lr / (sqrt(t) |g| + eps)" if index == 0 else None)
 ax.set_xscale("log")
 ax.set_yscale("log")
@@ -348,8 +364,8 @@ walks = {D: {"SGD": walk(optim.SGD, D, FAR_STEPS), "AdaGrad": walk(optim.Adagrad
 print(f"{'D':>3} {'SGD arrives':>12} {'(D-1)/lr':>9} {'AdaGrad arrives':>16} {'((D-1)/(2 lr))^2':>17}", end=" ")
 print(f"{'ratio':>6} {'(D-1)/(4 lr)':>13}")
 arrivals = {}
-for D, runs in walks.items():
-    sgd_at, ada_at = arrivals[D] = arrival(runs["SGD"], D), arrival(runs["AdaGrad"], D)
+for D, walked in walks.items():
+    sgd_at, ada_at = arrivals[D] = arrival(walked["SGD"], D), arrival(walked["AdaGrad"], D)
     sgd_guess, ada_guess, ratio_guess = (D - 1) / FAR_LR, ((D - 1) / (2 * FAR_LR)) ** 2, (D - 1) / (4 * FAR_LR)
     sgd_text, ada_text = steps_text(sgd_at, FAR_STEPS), steps_text(ada_at, FAR_STEPS)
     print(f"{D:>3} {sgd_text:>12} {sgd_guess:9.0f} {ada_text:>16} {ada_guess:17.0f}", end=" ")
@@ -420,9 +436,9 @@ MEMORY_STEPS = 1000
 w = mg.Tensor(np.zeros(2), requires_grad=True)
 optimizer = optim.Adagrad([w], lr=FAR_LR)
 for step in range(MEMORY_STEPS):
-    gradient = np.array([100.0 if step < 10 else 1.0, 1.0])
+    spiked_grad = np.array([100.0 if step < 10 else 1.0, 1.0])
     optimizer.zero_grad()
-    (w * gradient).sum().backward()
+    (w * spiked_grad).sum().backward()
     optimizer.step()
 print(f"sums after {MEMORY_STEPS} steps: {optimizer.state[w]['sum']}")
 spiked, steady = optimizer.effective_lr()
@@ -461,8 +477,8 @@ for name, options in conventions.items():
     first_steps[name] = np.abs(w.data) / FAR_LR
     zero_gradient_lr[name] = optimizer.effective_lr()[-1] / FAR_LR
 print(f"{'gradient':>9}" + "".join(f"{name:>21}" for name in conventions))
-for i, gradient in enumerate(first_gradients):
-    print(f"{gradient:>9g}" + "".join(f"{first_steps[name][i]:>21.3g}" for name in conventions))
+for i, first_g in enumerate(first_gradients):
+    print(f"{first_g:>9g}" + "".join(f"{first_steps[name][i]:>21.3g}" for name in conventions))
 print(
     "effective lr / lr of the coordinate with gradient 0:",
     ", ".join(f"{name}: {value:.0e}" for name, value in zero_gradient_lr.items()),

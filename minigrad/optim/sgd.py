@@ -21,9 +21,11 @@ class SGD(Optimizer):
             g <- b                                        otherwise
         theta <- theta - lr * g
 
-    Sources: Robbins & Monro (1951); momentum as in Sutskever et al., "On the importance of
-    initialization and momentum in deep learning" (ICML 2013), in PyTorch's form, where the
-    learning rate multiplies the buffer b instead of being folded into it.
+    Sources: Robbins & Monro (1951); momentum in PyTorch's form, which differs from Sutskever
+    et al., "On the importance of initialization and momentum in deep learning" (ICML 2013),
+    in where lr sits: there (and in Keras) lr is folded into the velocity, v <- momentum * v +
+    lr * g, theta <- theta - v, while here it multiplies the buffer b. At a constant lr the
+    two take the same steps (v = lr * b); they differ once lr changes during a run.
 
     Defaults      minigrad      PyTorch       Keras
     lr            0.01          0.001         0.01

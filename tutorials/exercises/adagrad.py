@@ -41,15 +41,34 @@ def check_effective_lr(effective_lr) -> None:
     effective learning rate after ``t`` steps with the constant gradient ``g``. Checked
     against ``optim.Adagrad(...).effective_lr()`` (to a relative 1e-9)."""
     for t, g, lr, eps, start in EFFECTIVE:
-        answer = float(effective_lr(t, g, lr, eps, start))
+        call = f"effective_lr(t={t}, g={g}, lr={lr}, eps={eps}, initial_accumulator_value={start})"
+        returned = effective_lr(t, g, lr, eps, start)
+        if returned is None or np.size(returned) != 1:
+            raise AssertionError(f"{call} returned {returned!r}: return one number")
+        answer = float(np.asarray(returned).reshape(()))
         optimizer, _ = _adagrad([g] * t, lr, eps, start)
         expected = float(optimizer.effective_lr()[0])
         if not np.isclose(answer, expected, rtol=1e-9, atol=0):
+            total = start + t * g * g
+            candidates = [  # plausible slips, each computed for this case
+                (
+                    lr / np.sqrt(total + eps),
+                    "eps is added after the square root, lr / (sqrt(sum) + eps), not inside it",
+                ),
+                (lr / np.sqrt(total), "eps is missing: the effective lr is lr / (sqrt(sum) + eps)"),
+                (lr / (np.sqrt(t * g * g) + eps), "the sum starts at initial_accumulator_value, not at 0"),
+                (lr / (np.sqrt(start + (t - 1) * g * g) + eps), "after t steps the sum holds t squared gradients"),
+            ]
+            hint = next(
+                (text for value, text in candidates if np.isclose(answer, value, rtol=1e-12, atol=0)),
+                "g enters squared, so its sign does not matter"
+                if answer < 0
+                else "after t steps the sum is initial_accumulator_value + t * g^2, and the effective lr is "
+                "lr / (sqrt(sum) + eps)",
+            )
             raise AssertionError(
-                f"effective_lr(t={t}, g={g}, lr={lr}, eps={eps}, initial_accumulator_value={start}) returned "
-                f"{answer:.6g}, but optim.Adagrad reports {expected:.6g}. Hint: after t steps the sum is "
-                "initial_accumulator_value + t * g^2 (g squared, so its sign does not matter), and eps is added "
-                "after the square root."
+                f"{call} returned {answer!r}, but optim.Adagrad reports {expected!r} (difference "
+                f"{answer - expected:.3g}, relative {answer / expected - 1:.2g}). Hint: {hint}."
             )
     print(f"effective_lr matches optim.Adagrad for (t, g, lr, eps, initial_accumulator_value) = {list(EFFECTIVE)}")
 

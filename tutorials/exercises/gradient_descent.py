@@ -18,6 +18,22 @@ MOMENTA = ((0.5, 25.0), (0.9, 1.0), (0.0, 4.0), (0.3, 100.0))  # (m, h) pairs
 RATES = ((0.07, 0.9, 1.0), (0.07, 0.5, 25.0), (0.01, 0.5, 1.0), (0.07, 0.0, 25.0), (0.02, 0.0, 1.0), (0.03, 0.8, 10.0))
 
 
+def _number(value, call: str) -> float:
+    """``value`` as a float, if it is one number (a Python or numpy number, or an array of one
+    element); otherwise an AssertionError that says what ``call`` returned instead."""
+    if value is None:
+        raise AssertionError(f"{call} returned None: return the number (did you forget the return?)")
+    array = np.asarray(value)
+    if array.size == 1 and np.iscomplexobj(array):
+        raise AssertionError(f"{call} returned the complex number {value!r}: return a real number (its size, |z|?)")
+    if array.size != 1 or not np.issubdtype(array.dtype, np.number):
+        what = (
+            f"an array of shape {array.shape}" if isinstance(value, np.ndarray) else f"{type(value).__name__} {value!r}"
+        )
+        raise AssertionError(f"{call} returned {what}: return one number")
+    return float(array.reshape(()))
+
+
 def _slower_factor(lr, h_min, h_max):
     return np.maximum(np.abs(1 - lr * h_min), np.abs(1 - lr * h_max))
 
@@ -27,7 +43,7 @@ def check_best_lr(best_lr) -> None:
     plain gradient descent's per-step factors, ``|1 - lr * h_min|`` and ``|1 - lr * h_max|``,
     as small as possible. Checked against a fine scan of learning rates for a few bowls."""
     for h_min, h_max in BOWLS:
-        answer = float(best_lr(h_min, h_max))
+        answer = _number(best_lr(h_min, h_max), f"best_lr({h_min}, {h_max})")
         grid = np.linspace(0, 2 / h_max, 200_001)
         scanned = grid[np.argmin(_slower_factor(grid, h_min, h_max))]
         if not abs(answer - scanned) <= 1e-4 * scanned:
@@ -53,9 +69,10 @@ def _grows(lr, momentum, h, steps=400):
 def check_momentum_limit(momentum_limit) -> None:
     """``momentum_limit(m, h)`` should return the largest learning rate at which SGD with
     momentum ``m`` converges on ``f(w) = 0.5 * h * w^2``. Checked by running ``optim.SGD``
-    at 2% below your answer (it must converge) and 2% above (it must diverge)."""
+    at 2% below your answer (it must converge) and 2% above (it must diverge), and against
+    the exact edge of stability, ``2 (1 + m) / h``, to a relative 1e-6."""
     for m, h in MOMENTA:
-        answer = float(momentum_limit(m, h))
+        answer = _number(momentum_limit(m, h), f"momentum_limit({m}, {h})")
         below, above = _grows(0.98 * answer, m, h), _grows(1.02 * answer, m, h)
         if not (below < 1e-2 and above > 1e2):
             what = "diverges" if below >= 1e-2 else "still converges"
@@ -66,7 +83,19 @@ def check_momentum_limit(momentum_limit) -> None:
                 "error flips sign with constant size, e_t = (-1)^t c; put that into "
                 "e_{t+1} = (1 + m - lr h) e_t - m e_{t-1} and solve for lr."
             )
-    print(f"momentum_limit matches optim.SGD (converges 2% below, diverges 2% above) for (m, h) = {list(MOMENTA)}")
+        exact = 2 * (1 + m) / h
+        if not abs(answer - exact) <= 1e-6 * exact:
+            raise AssertionError(
+                f"momentum_limit({m}, {h}) returned {answer!r}, which is {answer / exact - 1:+.2%} off the exact edge "
+                f"of stability. Runs of optim.SGD 2% either side of your answer converge below it and diverge above "
+                "it as they should, but the edge is exact, and your value should match it to a relative 1e-6. "
+                "Hint: at the edge the error flips sign with constant size, e_t = (-1)^t c; put that into "
+                "e_{t+1} = (1 + m - lr h) e_t - m e_{t-1} and solve for lr."
+            )
+    print(
+        "momentum_limit matches optim.SGD (converges 2% below, diverges 2% above) and the exact edge of "
+        f"stability for (m, h) = {list(MOMENTA)}"
+    )
 
 
 def _measured_rate(lr, momentum, h):
@@ -87,7 +116,8 @@ def check_momentum_rate(momentum_rate) -> None:
     momentum ``m`` shrinks per step, in the long run, along a direction of curvature ``h``.
     Checked against the factor measured from runs of ``optim.SGD`` (within 1%)."""
     for lr, m, h in RATES:
-        answer, measured = float(momentum_rate(lr, m, h)), _measured_rate(lr, m, h)
+        answer = _number(momentum_rate(lr, m, h), f"momentum_rate({lr}, {m}, {h})")
+        measured = _measured_rate(lr, m, h)
         if not abs(answer - measured) <= 0.01 * measured:
             raise AssertionError(
                 f"momentum_rate({lr}, {m}, {h}) returned {answer:.4f}, but optim.SGD's error shrinks by "
