@@ -36,6 +36,7 @@ __all__ = [
     "mark_step",
     "mark_point",
     "quadratic_paths",
+    "paths_legend",
     "losses_to_target",
     "comparison_figure",
     "COLORS",
@@ -382,7 +383,7 @@ def quadratic_paths(
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     ax=None,
     levels: int = 20,
-    legend_loc: str = "best",
+    legend_loc: str = "below",
 ):
     """Paths of optimizers on a stretched quadratic bowl, drawn with ``optimizer_paths``, with
     the last point of each path circled and its loss in the legend, and the minimum marked +.
@@ -392,7 +393,8 @@ def quadratic_paths(
     which are turned by ``angle`` degrees (counter-clockwise) from x and y. ``start`` is given
     in the bowl's own axes, so one ``start`` is the same point of the bowl at every angle.
     ``optimizers`` maps a label to ``(optimizer class, options)`` as in ``optimizer_paths``.
-    Returns ``(ax, paths)``, paths as {label: array of shape (steps + 1, 2)} in x and y.
+    The legend (``paths_legend``, at ``legend_loc``) also explains the markers. Returns
+    ``(ax, paths)``, paths as {label: array of shape (steps + 1, 2)} in x and y.
     Raises ValueError unless ``curvatures`` holds two positive numbers and ``start`` two.
     No PyTorch equivalent.
     """
@@ -417,8 +419,21 @@ def quadratic_paths(
     ax.plot(0, 0, "k+", ms=12, mew=1.5)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc=legend_loc, fontsize=8)
+    paths_legend(ax, legend_loc)
     return ax, paths
+
+
+def paths_legend(ax, loc: str = "below", minimum: str = "minimum", minimum_marker: str = "k+"):
+    """Redraw the legend of a path figure (``optimizer_paths``, ``quadratic_paths``) with
+    entries for its markers too: the start (star), the circled end of each path and the
+    minimum (``minimum_marker``, labelled ``minimum``). ``loc`` is a matplotlib legend
+    location, or ``"below"`` for two columns under the axes, where the legend cannot hide
+    a path. Returns the Legend."""
+    ax.plot([], [], "k*", ms=10, label="start")
+    ax.plot([], [], "ko", ms=9, mfc="none", mew=1.5, label="end of each path")
+    ax.plot([], [], minimum_marker, ms=12, mew=1.5, label=minimum)
+    where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.15), "ncols": 2} if loc == "below" else {"loc": loc}
+    return ax.legend(fontsize=8, **where)
 
 
 def losses_to_target(

@@ -174,12 +174,22 @@ def test_quadratic_paths_turn_the_bowl_and_mark_the_ends():
     own = np.array([[2.0 * 0.9**t, 1.0 * 0.6**t] for t in range(4)])
     np.testing.assert_allclose(paths["SGD"], own @ turn.T, rtol=1e-12)
     end_loss = 0.5 * (own[-1, 0] ** 2 + 4 * own[-1, 1] ** 2)
-    assert ax.get_legend().get_texts()[0].get_text() == f"SGD: loss {end_loss:.1e} at the end"
-    circles = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == [f"SGD: loss {end_loss:.1e} at the end", "start", "end of each path", "minimum"]
+    circles = [line for line in ax.get_lines() if line.get_marker() == "o" and len(line.get_xydata())]
     assert len(circles) == 1 and np.allclose(circles[0].get_xydata(), paths["SGD"][-1:])
     assert any(line.get_marker() == "+" and np.allclose(line.get_xydata(), [[0, 0]]) for line in ax.get_lines())
     with pytest.raises(ValueError, match="two positive numbers"):
         plot.quadratic_paths({"SGD": (optim.SGD, {})}, curvatures=(1.0, 0.0))
+
+
+def test_paths_legend_explains_the_markers_and_can_sit_below_the_axes():
+    ax, _ = plot.optimizer_paths(lambda p: (p * p).sum(), {"SGD": (optim.SGD, {"lr": 0.1})}, (1.0, 1.0), steps=2)
+    legend = plot.paths_legend(ax, minimum="minimum (0, 0)", minimum_marker="r+")
+    assert [text.get_text() for text in legend.get_texts()] == ["SGD", "start", "end of each path", "minimum (0, 0)"]
+    assert [line.get_marker() for line in legend.get_lines()][1:] == ["*", "o", "+"]
+    ax.figure.canvas.draw()
+    assert legend.get_window_extent().y1 < ax.get_window_extent().y0  # "below": under the axes
 
 
 def test_losses_to_target_marks_the_first_step_below_the_target():

@@ -63,7 +63,6 @@ check_update_rule(sgd_step, optim.SGD, {"lr": 0.05})
 # gradient is `(x, kappa * y)`, so the same distance from the minimum gives a gradient
 # `kappa` times larger along y. `descend` runs an optimizer from a starting point and
 # returns every point it visits; `loss_of` evaluates the quadratic on those points with numpy.
-# `legend_with_markers` adds the markers of the path figures to their legends.
 
 # %%
 CURVATURES = np.array([1.0, KAPPA])
@@ -100,15 +99,6 @@ def steps_to(losses, target=TARGET):
 
 def steps_text(steps, budget):
     return str(steps) if steps is not None else f"not within {budget}"  # for printing steps_to
-
-
-def legend_with_markers(ax, loc="below", minimum="minimum", plus="k+"):
-    """Redraw ax's legend (at loc, or under ax) with the start (star), circled ends and minimum."""
-    ax.plot([], [], "k*", ms=10, label="start")
-    ax.plot([], [], "ko", ms=9, mfc="none", mew=1.5, label="end of each path")
-    ax.plot([], [], plus, ms=12, mew=1.5, label=minimum)
-    where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.15), "ncols": 2} if loc == "below" else {"loc": loc}
-    ax.legend(fontsize=8, **where)
 
 
 # %% [markdown]
@@ -169,7 +159,6 @@ ax, paths = plot.quadratic_paths(
     bounds=((-5.5, 1.0), (-3.0, 3.0)),
     ax=fig.add_subplot(),
 )
-legend_with_markers(ax)
 ax.set_title(f"SGD on 0.5 (x² + {KAPPA:g} y²), {PATH_STEPS} steps")
 ax.set_xlabel("x (the flat direction)")
 ax.set_ylabel("y (the steep direction)")
@@ -373,7 +362,6 @@ ax, paths = plot.quadratic_paths(
     bounds=((-5.5, 3.5), (-2.0, 2.0)),
     ax=left,
 )
-legend_with_markers(ax)
 ax.set_title(f"lr 0.07, {PATH_STEPS} steps")
 ax.set_xlabel("x (flat)")
 ax.set_ylabel("y (steep)")
@@ -522,7 +510,7 @@ ax, paths = plot.optimizer_paths(
 ax.plot(1, 1, "r+", ms=12, mew=1.5)
 for index, path in enumerate(paths.values()):
     ax.plot(*path[-1], "o", ms=9, mfc="none", mec=ax.get_lines()[index].get_color(), mew=1.5)
-legend_with_markers(ax, "lower left", minimum="minimum (1, 1)", plus="r+")
+plot.paths_legend(ax, "lower left", minimum="minimum (1, 1)", minimum_marker="r+")
 ax.set_xlabel("x")
 ax.set_ylabel("y")
 ax.set_title(f"Rosenbrock, {ROSEN_PATH_STEPS} steps (ends circled)")

@@ -79,8 +79,7 @@ check_update_rule(adagrad_step, optim.Adagrad, {"lr": 0.5, "eps": 1e-7, "initial
 #
 # From here on we use `optim.Adagrad`. We reuse tutorial 03's quadratic and a helper,
 # `descend`, that runs an optimizer and returns the points it visited and the optimizer
-# itself (to read `effective_lr()` from). `legend_with_markers` adds the markers of the path
-# figures to their legends.
+# itself (to read `effective_lr()` from).
 
 # %%
 CURVATURES = np.array([1.0, KAPPA])
@@ -117,15 +116,6 @@ def steps_to(losses, target=TARGET):
 
 def steps_text(steps, budget):
     return str(steps) if steps is not None else f"> {budget}"
-
-
-def legend_with_markers(ax):
-    """Redraw ax's legend, in two columns under the axes, with entries for the start (star),
-    the circled ends and the minimum (+)."""
-    ax.plot([], [], "k*", ms=10, label="start")
-    ax.plot([], [], "ko", ms=9, mfc="none", mew=1.5, label="end of each path")
-    ax.plot([], [], "k+", ms=12, mew=1.5, label="minimum")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2)
 
 
 sgd_path, _ = descend(quadratic, START, 1, optim.SGD, lr=SGD_LR)
@@ -170,12 +160,10 @@ assert np.allclose(losses["SGD, turned"], losses["SGD, axes"], rtol=1e-9), "SGD 
 fig = Figure(figsize=(12, 4.6), layout="constrained")
 left, middle, right = fig.subplots(1, 3, width_ratios=[1.4, 1, 1.6])
 _, paths = plot.quadratic_paths(runs, CURVATURES, START, PATH_STEPS, bounds=((-5.5, 1.5), (-2, 2)), ax=left)
-legend_with_markers(left)
 left.set_title(f"0.5 (x² + {KAPPA:g} y²), {PATH_STEPS} steps")
 _, turned = plot.quadratic_paths(
     runs, CURVATURES, START, PATH_STEPS, angle=45, bounds=((-5, 1.5), (-5, 1.5)), ax=middle
 )
-legend_with_markers(middle)
 middle.set_title("the same bowl, turned 45°")
 ONE_SGD_CURVE = "SGD, both bowls (one curve)"  # SGD's two losses are equal (asserted above)
 drawn = {ONE_SGD_CURVE: losses["SGD, axes"], "AdaGrad, axes": losses["AdaGrad, axes"]}
