@@ -38,14 +38,25 @@ def test_adamw_with_the_decay_added_to_the_gradient_is_rejected(modules):
         checkers.check_adamw_step(coupled)
 
 
-def test_adamw_that_decays_after_the_step_is_rejected(modules):
+def test_adamw_in_the_papers_form_is_rejected_with_a_hint_about_lr(modules):
+    checkers, solutions = modules
+
+    def paper(theta, grad, state, lr, betas, eps, weight_decay):  # decay not multiplied by lr
+        return solutions.adamw_step(theta * (1 - weight_decay), grad, state, lr, betas, eps, 0.0)
+
+    with pytest.raises(AssertionError, match=r"(?s)step 1: your theta .*Algorithm 2.*1 - lr \* weight_decay"):
+        checkers.check_adamw_step(paper)
+
+
+def test_adamw_that_decays_after_the_step_gets_the_general_hint(modules):
     checkers, solutions = modules
 
     def late(theta, grad, state, lr, betas, eps, weight_decay):
         return solutions.adamw_step(theta, grad, state, lr, betas, eps, 0.0) * (1 - lr * weight_decay)
 
-    with pytest.raises(AssertionError, match="AdamW first shrinks theta"):
+    with pytest.raises(AssertionError, match="AdamW first shrinks theta") as error:
         checkers.check_adamw_step(late)
+    assert "Algorithm 2" not in str(error.value)
 
 
 def test_an_uncorrected_step_with_the_corrections_applied_is_rejected(modules):

@@ -9,7 +9,7 @@ import numpy as np
 import minigrad as mg
 from minigrad import optim
 
-from .update_rule import check_update_rule
+from .update_rule import CURVATURES, START, check_update_rule
 
 
 def check_adamw_step(adamw_step) -> None:
@@ -22,10 +22,47 @@ def check_adamw_step(adamw_step) -> None:
         try:
             check_update_rule(adamw_step, optim.AdamW, hyper)
         except AssertionError as error:
+            if _same_steps(adamw_step, _paper_adamw_step, hyper):
+                raise AssertionError(
+                    f"{error}\nHint: your rule shrinks theta by weight_decay * theta, not lr * weight_decay * "
+                    "theta. That is the form of Loshchilov and Hutter's paper (Algorithm 2, where the decay is "
+                    "multiplied by the schedule multiplier eta_t, here 1, not by lr). optim.AdamW, like "
+                    "torch.optim.AdamW, shrinks theta to theta * (1 - lr * weight_decay)."
+                ) from None
             raise AssertionError(
                 f"{error}\nHint: AdamW first shrinks theta to theta * (1 - lr * weight_decay), then takes Adam's "
                 "step with the plain gradient (weight_decay * theta is NOT added to the gradient)."
             ) from None
+
+
+def _paper_adamw_step(theta, grad, state, lr, betas, eps, weight_decay):
+    """AdamW as in Algorithm 2 of Loshchilov and Hutter (ICLR 2019) with schedule multiplier
+    eta_t = 1: theta <- theta - (lr * m_hat / (sqrt(v_hat) + eps) + weight_decay * theta)."""
+    beta1, beta2 = betas
+    if not state:
+        state.update(t=0, m=np.zeros_like(theta), v=np.zeros_like(theta))
+    state["t"] += 1
+    state["m"] = beta1 * state["m"] + (1 - beta1) * grad
+    state["v"] = beta2 * state["v"] + (1 - beta2) * grad**2
+    m_hat = state["m"] / (1 - beta1 ** state["t"])
+    v_hat = state["v"] / (1 - beta2 ** state["t"])
+    return theta - (lr * m_hat / (np.sqrt(v_hat) + eps) + weight_decay * theta)
+
+
+def _same_steps(step, reference, hyper: dict, steps: int = 30) -> bool:
+    """Whether ``step`` and ``reference`` (both update rules) take the same steps on the bowl
+    of ``check_update_rule``, each from its own theta, with the same noise."""
+    noise = np.random.default_rng(1).normal(scale=0.5, size=(steps, len(START)))
+    mine, theirs, my_state, their_state = START.copy(), START.copy(), {}, {}
+    for t in range(steps):
+        try:
+            mine = np.asarray(step(mine.copy(), CURVATURES * mine + noise[t], my_state, **hyper), dtype=np.float64)
+        except Exception:  # any failure means "not the same rule"
+            return False
+        theirs = reference(theirs.copy(), CURVATURES * theirs + noise[t], their_state, **hyper)
+        if mine.shape != theirs.shape or not np.allclose(mine, theirs, rtol=1e-10, atol=1e-12):
+            return False
+    return True
 
 
 def _uncorrected_by_averages(steps: int, beta1: float, beta2: float) -> np.ndarray:
