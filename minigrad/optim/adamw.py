@@ -14,7 +14,10 @@ class AdamW(Adam):
         theta <- theta * (1 - lr * weight_decay)          before Adam's step
         then Adam's update with g = grad (no L2 term)
 
-    Source: Loshchilov & Hutter, "Decoupled Weight Decay Regularization" (ICLR 2019).
+    Source: Loshchilov & Hutter, "Decoupled Weight Decay Regularization" (ICLR 2019),
+    in the form of ``torch.optim.AdamW``: the paper's Algorithm 2 multiplies the decay by
+    the schedule multiplier eta_t instead of lr, so its weight decay is this one's
+    lr * weight_decay.
 
     Defaults       minigrad        PyTorch         Keras
     lr             0.001           0.001           0.001
