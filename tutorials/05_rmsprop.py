@@ -343,11 +343,11 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 # effective lr is hundreds of times smaller than the `lr = 0.1` a fresh AdaGrad starts
 # with, and it can never grow again: at the end AdaGrad has covered less than half the way
 # to the new minimum. RMSprop's average, with `alpha = 0.9` and its window of about 10
-# steps, forgets the old gradients within a few dozen steps (with PyTorch's 0.99 it would
-# take ten times as long): its effective lr grows more than fourfold in the first 30, and it reaches the new
-# minimum first. The restarted AdaGrad gets there too, though more slowly than RMSprop:
-# AdaGrad's rule is not the problem here, its memory is. (The printout above has the
-# numbers; the code asserts each of these comparisons.)
+# steps, forgets the old gradients within a few dozen steps (PyTorch's 0.99 has a window
+# of 100 steps and would forget more slowly): its effective lr grows more than fourfold in
+# the first 30, and it reaches the new minimum first. The restarted AdaGrad gets there
+# too, though more slowly than RMSprop: AdaGrad's rule is not the problem here, its memory
+# is. (The printout above has the numbers; the code asserts each of these comparisons.)
 #
 # Two things in RMSprop's curves need a word.
 #
