@@ -75,3 +75,18 @@ def test_check_unrolled_square_avg_turns_down_wrong_sums(modules, wrong, message
     checkers, _ = modules
     with pytest.raises(AssertionError, match=message):
         checkers.check_unrolled_square_avg(wrong)
+
+
+def test_check_unrolled_square_avg_accepts_a_loop_as_it_says(modules, capsys):
+    """The checker checks the value only, and says so: the update repeated in a loop passes."""
+    checkers, _ = modules
+
+    def looped(grads, alpha):
+        v = 0.0
+        for g in grads:
+            v = alpha * v + (1 - alpha) * g * g
+        return v
+
+    checkers.check_unrolled_square_avg(looped)
+    assert "Only the value is checked" in checkers.check_unrolled_square_avg.__doc__
+    assert "matches optim.RMSprop's square_avg" in capsys.readouterr().out

@@ -59,7 +59,11 @@ def no_momentum(theta, grad, state, lr, alpha, eps, momentum=0.0, centered=False
 
 def test_check_momentum_rule_turns_down_the_keras_form_once_the_lr_changes(modules, capsys):
     checkers, _ = modules
-    with pytest.raises(AssertionError, match=r"step 21, the first after the lr was cut.*keep lr out of the buffer"):
+    with pytest.raises(
+        AssertionError,
+        match=r"step 21, after the lr was cut from 0.01 to 0.001 at step 21 \(step 1 at the lower lr\)"
+        r".*keep lr out of the buffer",
+    ):
         checkers.check_momentum_rule(keras_form)
     assert "your rule matches RMSprop" in capsys.readouterr().out  # it passed the constant-lr part
 
@@ -82,3 +86,27 @@ def test_check_ten_percent_gradient_turns_down_wrong_answers(modules, wrong, mes
     checkers, _ = modules
     with pytest.raises(AssertionError, match=message):
         checkers.check_ten_percent_gradient(wrong)
+
+
+def test_check_momentum_rule_names_a_later_step_after_the_cut(modules):
+    checkers, solutions = modules
+
+    def wrong_from_step_25(theta, grad, state, lr, alpha, eps, momentum):
+        state["calls"] = state.get("calls", 0) + 1
+        new = solutions.momentum_rmsprop_step(theta, grad, state, lr, alpha, eps, momentum)
+        return new + 1e-3 if lr < 0.01 and state["calls"] >= 25 else new
+
+    with pytest.raises(AssertionError, match=r"step 25, after the lr was cut .* at step 21 \(step 5 at the lower lr\)"):
+        checkers.check_momentum_rule(wrong_from_step_25)
+
+
+def test_check_momentum_rule_says_when_a_rule_fails_before_the_cut(modules):
+    checkers, solutions = modules
+    memory = {}  # state kept outside `state`: right in the first run, stale in the second
+
+    def remembers_outside_state(theta, grad, state, lr, alpha, eps, momentum):
+        new = solutions.momentum_rmsprop_step(theta, grad, memory, lr, alpha, eps, momentum)
+        return new
+
+    with pytest.raises(AssertionError, match=r"step 1, before the lr was cut at step 21 .*keep everything your rule"):
+        checkers.check_momentum_rule(remembers_outside_state)

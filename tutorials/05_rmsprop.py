@@ -39,13 +39,12 @@ import minigrad as mg
 from minigrad import data, nn, optim, plot
 
 # ----------------------------------------------------------------------------- config
-QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # 1: shorter runs, same code and claims (for the test suite)
+QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # 1: shorter runs through the same code and claims
 CONSTANT_STEPS = 1000  # section 3: steps with one constant gradient
 PHASE1_STEPS = 200  # section 4: steps on the steep loss before the shift
 PHASE2_STEPS = 400 if QUICK else 1000  # section 4: steps after the shift
 SPIRAL_EPOCHS = 60  # section 5: epochs on the spirals (about a second per optimizer)
-DPI = 40 if QUICK else 100  # figure resolution (the committed PNGs are the full-mode ones)
-LAYOUT = None if QUICK else "constrained"  # quick: skip the slow automatic spacing of the figures
+DPI = 100  # figure resolution
 ADAGRAD, RMSPROP, OTHER = plot.COLORS["adagrad"], plot.COLORS["rmsprop"], plot.COLORS["sgd"]
 
 
@@ -146,7 +145,7 @@ assert adagrad_forget[200][1] > 3 * responses[0.99][1], "AdaGrad forgot as fast 
 assert adagrad_forget[400][1] > 1.8 * adagrad_forget[200][1], "AdaGrad's memory did not grow with its history"
 
 # %%
-fig = Figure(figsize=(10, 3.8), layout=LAYOUT)
+fig = Figure(figsize=(10, 3.8), layout="constrained")
 ax_w, ax_r = fig.subplots(1, 2)
 k = np.arange(0, 301)
 for alpha, color in zip(ALPHAS, (RMSPROP, OTHER), strict=True):
@@ -214,7 +213,7 @@ assert abs(ratio / math.sqrt(CONSTANT_STEPS) - 1) < 1e-3 and abs(eff["RMSprop, a
 assert all(abs(first[a] * math.sqrt(1 - a) - 1) < 1e-3 for a in ALPHAS), "first step is not 1/sqrt(1 - alpha) lr/|g|"
 
 # %%
-fig = Figure(figsize=(7.5, 4.2), layout=LAYOUT)
+fig = Figure(figsize=(7.5, 4.2), layout="constrained")
 ax = plot.step_curves(eff, ax=fig.add_subplot(), references={"lr / |g|": LR / G},
                       colors={"RMSprop, alpha 0.99": OTHER})  # fmt: skip
 ax.set_xscale("log")
@@ -248,18 +247,20 @@ plot.show(fig, "05_effective_lr_constant", dpi=DPI)
 #    gradients up to 100.
 # 2. Then `(x - 1)^2 / 2`: a hundred times flatter, with the minimum moved to 1.
 #
-# Both optimizers start at `x = -1` with the same `lr = 0.1`. A third run, "AdaGrad
+# Both optimizers start at `x = -1` with the same `lr = 0.1`. RMSprop runs with
+# `alpha = 0.9`, minigrad's default (Hinton's value; PyTorch's default is 0.99), so its
+# window is about 10 steps (section 2). A third run, "AdaGrad
 # restarted", starts a fresh AdaGrad at the moment of the shift from where the first one
 # was: AdaGrad on phase 2 without its memory of phase 1.
 
 # %%
-SHIFT_LR, TOL = 0.1, 1e-3
+SHIFT_LR, SHIFT_ALPHA, TOL = 0.1, 0.9, 1e-3
 
 
-def two_phase_run(cls, phase1_steps, phase2_steps, start=-1.0, lr=SHIFT_LR):
+def two_phase_run(cls, phase1_steps, phase2_steps, start=-1.0, lr=SHIFT_LR, **options):
     """Position, distance to the current minimum and effective lr after every step."""
     x = weight(start)
-    optimizer = cls([x], lr=lr)
+    optimizer = cls([x], lr=lr, **options)
     positions, distance, rates = [], [], []
     for step in range(phase1_steps + phase2_steps):
         curvature, target = (100.0, 0.0) if step < phase1_steps else (1.0, 1.0)
@@ -279,7 +280,7 @@ def steps_to_reach(distance, tolerance=TOL):
 
 
 ada_x, ada_dist, ada_rate = two_phase_run(optim.Adagrad, PHASE1_STEPS, PHASE2_STEPS)
-rms_x, rms_dist, rms_rate = two_phase_run(optim.RMSprop, PHASE1_STEPS, PHASE2_STEPS)
+rms_x, rms_dist, rms_rate = two_phase_run(optim.RMSprop, PHASE1_STEPS, PHASE2_STEPS, alpha=SHIFT_ALPHA)
 _, fresh_dist, fresh_rate = two_phase_run(optim.Adagrad, 0, PHASE2_STEPS, start=ada_x[PHASE1_STEPS - 1])
 n_rms, n_fresh, n_ada = (steps_to_reach(d) for d in (rms_dist[PHASE1_STEPS:], fresh_dist, ada_dist[PHASE1_STEPS:]))
 last, shift = PHASE1_STEPS - 1, PHASE1_STEPS  # indices of the last phase-1 step and the first phase-2 step
@@ -291,6 +292,9 @@ print(f"steps after the shift to get within {TOL:g} of the new minimum: RMSprop 
       f"restarted AdaGrad {n_fresh}, AdaGrad {n_ada or f'none of {PHASE2_STEPS}'}")  # fmt: skip
 print(f"AdaGrad is still {ada_dist[-1]:.2f} away after {PHASE2_STEPS} steps; "
       f"RMSprop's last effective lr {rms_rate[-1]:.3g} (lr / eps = {SHIFT_LR / 1e-8:.3g})")  # fmt: skip
+above = shift + int(np.argmax(rms_rate[shift:] > 2.0))  # the first phase-2 step above the stability limit 2 / 1
+print(f"RMSprop's effective lr passes phase 2's limit 2 at step {above + 1}; from there on its largest distance to "
+      f"the minimum is {rms_dist[above:].max():.1e}")  # fmt: skip
 assert ada_dist[last] < 5e-3 and ada_dist[-1] > 0.5 and n_ada is None, "AdaGrad did not solve phase 1 and stall after"
 assert fresh_rate[0] > 300 * ada_rate[shift] and np.all(np.diff(ada_rate[shift:]) <= 0), "AdaGrad's lr is not stuck"
 assert n_rms < 100 and n_rms * 2 < n_fresh < PHASE2_STEPS, "RMSprop did not recover faster than a fresh AdaGrad"
@@ -298,22 +302,25 @@ assert rms_rate[shift + 30] > 4 * rms_rate[shift], "RMSprop's effective lr did n
 assert abs(rms_x[last] + rms_x[last - 1]) < 0.01 and abs(abs(rms_x[last]) / (SHIFT_LR / 2) - 1) < 0.05, "no bounce"
 assert abs(rms_rate[last] / 0.02 - 1) < 0.05, "RMSprop did not settle at the stability limit 2 / curvature"
 assert rms_rate[-1] > 1e-3 * SHIFT_LR / 1e-8, "RMSprop's effective lr did not climb towards lr / eps"
+assert rms_rate[above] > 2 and rms_dist[above:].max() < 1e-6, "RMSprop was not at the minimum when it passed 2 / c"
 
 # %%
-fig = Figure(figsize=(10, 7), layout=LAYOUT)
+fig = Figure(figsize=(10, 7), layout="constrained")
 ax_d, ax_e = fig.subplots(2, 1, sharex=True)
 restarted = {"AdaGrad restarted at the shift (no memory)": (np.arange(shift + 1, shift + PHASE2_STEPS + 1), None)}
 dashed = {name: {"ls": "--", "lw": 1.2} for name in restarted}
 plot.step_curves({"AdaGrad": ada_dist, "RMSprop": rms_dist} | {n: (s, fresh_dist) for n, (s, _) in restarted.items()},
                  ax=ax_d, log=False, ylabel="distance to the current minimum", styles=dashed)  # fmt: skip
 plot.step_curves({"AdaGrad": ada_rate, "RMSprop": rms_rate} | {n: (s, fresh_rate) for n, (s, _) in restarted.items()},
-                 ax=ax_e, styles=dashed,
-                 references={"lr / eps: RMSprop's ceiling": SHIFT_LR / 1e-8, "2 / curvature = 0.02": 0.02})  # fmt: skip
+                 ax=ax_e, styles=dashed, references={"lr / eps: RMSprop's ceiling": SHIFT_LR / 1e-8})  # fmt: skip
+# the stability limit 2 / curvature of each phase, drawn only over its own phase
+ax_e.hlines([2 / 100, 2 / 1], [0.5, shift + 0.5], [shift + 0.5, shift + PHASE2_STEPS + 0.5], color="k",
+            lw=1, ls="-.", label="2 / curvature: 0.02 in phase 1, 2 in phase 2")  # fmt: skip
 for ax in (ax_d, ax_e):
     plot.mark_step(ax, PHASE1_STEPS, None)
-ax_d.text(PHASE1_STEPS / 2, 1.12, "phase 1: loss 100 x^2 / 2", ha="center", fontsize=9)
-ax_d.text(shift + PHASE2_STEPS / 2, 1.12, "phase 2: loss (x - 1)^2 / 2, 100x flatter, new minimum",
-          ha="center", fontsize=9)  # fmt: skip
+ax_d.text(PHASE1_STEPS / 2, 1.08, "phase 1:\nloss 100 x^2 / 2", ha="center", va="bottom", fontsize=9)
+ax_d.text(shift + PHASE2_STEPS / 2, 1.08, "phase 2: loss (x - 1)^2 / 2,\n100x flatter, new minimum",
+          ha="center", va="bottom", fontsize=9)  # fmt: skip
 plot.mark_point(ax_d, shift + n_rms, rms_dist[shift + n_rms - 1],
                 f"RMSprop within {TOL:g}\n{n_rms} steps after the shift", color=RMSPROP, offset=(40, 45))  # fmt: skip
 plot.mark_point(ax_d, shift + PHASE2_STEPS, ada_dist[-1],
@@ -324,8 +331,8 @@ plot.mark_point(ax_e, shift + PHASE2_STEPS * 0.6, ada_rate[-1], "AdaGrad still d
                 color=ADAGRAD, offset=(20, -8))  # fmt: skip
 plot.mark_point(ax_e, shift + 30, rms_rate[shift + 29], "v forgets phase 1,\neffective lr rises",
                 color=RMSPROP, offset=(35, -45))  # fmt: skip
-ax_d.set(ylim=(-0.03, 1.22), xlabel="",
-         title=f"The gradient scale drops 100x after step {PHASE1_STEPS} (lr = {SHIFT_LR} for both)")  # fmt: skip
+ax_d.set(ylim=(-0.03, 1.32), xlabel="", title=f"The gradient scale drops 100x after step {PHASE1_STEPS} "
+         f"(lr = {SHIFT_LR} for both; RMSprop with alpha = {SHIFT_ALPHA})")  # fmt: skip
 ax_d.legend(loc="center right", bbox_to_anchor=(1.0, 0.35), fontsize=8)
 ax_e.set_ylim(1e-8, 1e10)
 ax_e.legend(loc="upper left", fontsize=8, ncols=2)
@@ -335,11 +342,12 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 # At the shift AdaGrad's sum is still full of the large phase-1 gradients, so its
 # effective lr is hundreds of times smaller than the `lr = 0.1` a fresh AdaGrad starts
 # with, and it can never grow again: at the end AdaGrad has covered less than half the way
-# to the new minimum. RMSprop's average forgets the old gradients within a few dozen
-# steps, its effective lr grows more than fourfold in the first 30, and it reaches the new
-# minimum first. The restarted AdaGrad gets there too, though more slowly than RMSprop:
-# AdaGrad's rule is not the problem here, its memory is. (The printout above has the
-# numbers; the code asserts each of these comparisons.)
+# to the new minimum. RMSprop's average, with `alpha = 0.9` and its window of about 10
+# steps, forgets the old gradients within a few dozen steps (PyTorch's 0.99 has a window
+# of 100 steps and would forget more slowly): its effective lr grows more than fourfold in
+# the first 30, and it reaches the new minimum first. The restarted AdaGrad gets there
+# too, though more slowly than RMSprop: AdaGrad's rule is not the problem here, its memory
+# is. (The printout above has the numbers; the code asserts each of these comparisons.)
 #
 # Two things in RMSprop's curves need a word.
 #
@@ -352,9 +360,12 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 #   shows both). With a constant lr, RMSprop keeps taking steps of about `lr`, one reason
 #   it is usually paired with a learning-rate schedule.
 # - **The climb after arriving in phase 2.** At the new minimum the gradient vanishes, so
-#   `v` decays for good and the effective lr climbs towards `lr / eps`. It multiplies a
-#   gradient that is (almost) zero, so nothing moves, but it shows the ceiling that eps
-#   sets; tutorial 06 looks at eps closely.
+#   `v` decays for good and the effective lr climbs towards `lr / eps`, far past phase 2's
+#   stability limit `2 / 1 = 2` (the dash-dot line). There is no bounce this time: by the
+#   time it passes the limit, `x` sits on the minimum to rounding (the printout has the
+#   largest distance from then on), so the effective lr multiplies a gradient that is
+#   (almost) zero and nothing moves. It shows the ceiling that eps sets; tutorial 06 looks
+#   at eps closely.
 
 # %% [markdown]
 # ## 5. On a real network
@@ -382,19 +393,22 @@ for name, median in medians.items():
     print(f"{name}: median effective lr at step 10 {median[9]:.3g}, lowest {median.min():.3g}, "
           f"last {median[-1]:.3g} (last / lowest = {median[-1] / median.min():.2f})")  # fmt: skip
 ada, rms = medians["adagrad"], medians["rmsprop"]
-assert ada[-1] < 1.05 * ada.min() and ada[9] > 2 * ada[-1], "AdaGrad's effective lr did not just go down"
+assert ada[9] > 2 * ada[-1] and ada[-1] < 1.1 * ada.min(), "AdaGrad's median did not fall and stay near its lowest"
 assert rms.min() < 0.8 * rms[9] and rms[-1] > 1.5 * rms.min(), "RMSprop's effective lr did not go down and back up"
+assert rms[-1] / rms.min() > 1.3 * ada[-1] / ada.min(), "RMSprop's median did not climb back more than AdaGrad's"
 assert all(run[0].history.final_loss < 0.1 for run in result.runs.values()), "an optimizer did not fit the spirals"
 
 # %%
-fig = Figure(figsize=(10, 7.5), layout=LAYOUT)
+fig = Figure(figsize=(10, 7.5), layout="constrained")
 grid = fig.add_gridspec(2, 2)
 plot.loss_curves(result, ax=fig.add_subplot(grid[0, 0]))
 ax_lr = plot.effective_lr_curves(result, ax=fig.add_subplot(grid[0, 1]))
 end = len(ada)
-plot.mark_point(ax_lr, end, ada[-1], "AdaGrad: only goes down", color=ADAGRAD, offset=(-60, 55))
-plot.mark_point(ax_lr, end, rms[-1], "RMSprop: back up as\nthe gradients shrink", color=RMSPROP, offset=(-40, -35))
-plot.mark_point(ax_lr, int(np.argmin(rms)) + 1, rms.min(), "RMSprop's lowest", color=RMSPROP, offset=(-70, -12))
+plot.mark_point(ax_lr, end, ada[-1], f"AdaGrad: falls, then ends\n{ada[-1] / ada.min() - 1:.0%} above its lowest",
+                color=ADAGRAD, offset=(-30, 60))  # fmt: skip
+plot.mark_point(ax_lr, end, rms[-1], f"RMSprop: back up to {rms[-1] / rms.min():.1f}x\n"
+                "its lowest as the gradients shrink", color=RMSPROP, offset=(-30, -45))  # fmt: skip
+plot.mark_point(ax_lr, int(np.argmin(rms)) + 1, rms.min(), "RMSprop's lowest", color=RMSPROP, offset=(-40, -25))
 for column, name in enumerate(result.runs):
     run = result.runs[name][0]
     plot.decision_boundary(run.model, X_train, y_train, ax=fig.add_subplot(grid[1, column]),
@@ -404,10 +418,13 @@ plot.show(fig, "05_spirals", dpi=DPI)
 
 # %% [markdown]
 # Real training shows the same picture as the toy problems. AdaGrad's median effective lr
-# only goes down and ends at its lowest value. RMSprop's goes down at first, while the
-# gradients are large, and then back *up*: as the network fits the data its gradients
-# shrink, and RMSprop answers with larger effective lrs, so its steps do not shrink with
-# the gradients.
+# falls early and then stays within a few percent of its lowest value. (Each weight's own
+# effective lr can only go down; the median can still tick up a little, because it is
+# taken over the weights that got a non-zero gradient in that step, a set that changes
+# from batch to batch.) RMSprop's also goes down at first, while the gradients are large, and then
+# climbs back *up*, well above its lowest (the printout has both ratios): as the
+# network fits the data its gradients shrink, and RMSprop answers with larger effective
+# lrs, so its steps do not shrink with the gradients.
 #
 # Be careful with what this shows. On this small, fixed problem AdaGrad's decay does not
 # hurt: both reach a low loss. RMSprop's advantage shows in long runs and on objectives
@@ -428,28 +445,21 @@ plot.show(fig, "05_spirals", dpi=DPI)
 # %% [markdown]
 # ## Exercises
 #
+# Each exercise has a checker in `exercises/rmsprop.py`: write the function, then uncomment
+# the call. Worked solutions are in `solutions/rmsprop.py` (`python -m solutions.rmsprop`
+# from `tutorials/` runs them through the checkers).
+#
 # 1. **The effective lr with a constant gradient.** Write `constant_gradient_lr(t, g, lr,
 #    alpha, eps)`, RMSprop's effective learning rate after `t` steps of the same gradient
 #    `g` (section 3's formula, with eps). The checker compares it with `optim.RMSprop`.
 # 2. **The moving average, unrolled.** Write `unrolled_square_avg(grads, alpha)`: given the
-#    gradients of `t` steps as an array of shape `(t,)`, return `v` after the last one
-#    *without a loop*, from the unrolled sum in section 2. The checker compares it with
-#    the optimizer's `square_avg` on random gradients.
-#
-# Worked solutions: `tutorials/solutions/rmsprop.py` (run `python -m solutions.rmsprop` in
-# `tutorials/`).
+#    gradients of `t` steps as an array of shape `(t,)`, return `v` after the last one,
+#    starting from `v = 0`. Section 2's unrolled sum gives it in one line of numpy, with
+#    no loop over the steps: try it that way. The checker compares your value with the
+#    optimizer's `square_avg` on random gradients (it checks the value, not how you got it).
 
 # %%
 from exercises.rmsprop import check_constant_gradient_lr, check_unrolled_square_avg
 
-
-def constant_gradient_lr(t, g, lr, alpha, eps):
-    ...  # your formula here
-
-
-def unrolled_square_avg(grads, alpha):
-    ...  # your code here
-
-
-# check_constant_gradient_lr(constant_gradient_lr)
-# check_unrolled_square_avg(unrolled_square_avg)
+# check_constant_gradient_lr(constant_gradient_lr)  # 1. def constant_gradient_lr(t, g, lr, alpha, eps): ...
+# check_unrolled_square_avg(unrolled_square_avg)  # 2. def unrolled_square_avg(grads, alpha): ... return v

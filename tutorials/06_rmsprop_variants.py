@@ -12,7 +12,7 @@
 # differ in the same ways, so a recipe tuned in one does not always carry over to another.
 # In this tutorial we
 #
-# 1. write the *centered* variant (Graves, 2013) ourselves, check it against
+# 1. write the *centered* variant (after Graves, 2013) ourselves, check it against
 #    `optim.RMSprop(centered=True)`, and see when it takes larger steps;
 # 2. measure when the place of eps matters;
 # 3. sort out what "momentum" means, and what PyTorch's and Keras' `momentum` options do
@@ -33,12 +33,11 @@ import minigrad as mg
 from minigrad import optim, plot
 
 # ----------------------------------------------------------------------------- config
-QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # 1: for the test suite (the runs here are short anyway)
+QUICK = os.environ.get("MINIGRAD_QUICK", "0") == "1"  # 1: quick mode; the runs here are short, so it changes nothing
 CENTER_STEPS = 300  # section 1: steps on each gradient stream
 SETTLE_STEPS = 400  # section 2: steps until v has settled at g^2
 MOMENTUM_STEPS, CUT_AT, LR0 = 75, 40, 0.01  # section 3: one lr cut, tenfold, after CUT_AT steps
-DPI = 40 if QUICK else 100  # figure resolution (the committed PNGs are the full-mode ones)
-LAYOUT = None if QUICK else "constrained"  # quick: skip the slow automatic spacing of the figures
+DPI = 100  # figure resolution
 PLAIN, CENTERED, KERAS = plot.COLORS["rmsprop"], plot.COLORS["sgd"], plot.COLORS["adadelta"]
 
 
@@ -56,16 +55,25 @@ def feed(optimizer, p, g):
 # %% [markdown]
 # ## 1. Centered RMSprop
 #
-# Alex Graves ("Generating Sequences With Recurrent Neural Networks", 2013) divides by an
-# estimate of the gradient's *spread* instead of its raw size. Next to `v` he keeps a moving
-# average `m` of the gradient itself, with the same decay; `v - m^2` then estimates the
-# gradient's variance, and the step becomes
+# Alex Graves ("Generating Sequences With Recurrent Neural Networks", 2013, eqs. 38-41)
+# divides by an estimate of the gradient's *spread* instead of its raw size. Next to `v` he
+# keeps a moving average `m` of the gradient itself, with the same decay; `v - m^2` then
+# estimates the gradient's variance. The form PyTorch implements as
+# `RMSprop(..., centered=True)`, and minigrad too, is
 #
 #     m <- alpha * m + (1 - alpha) * g
 #     theta <- theta - lr * g / (sqrt(v - m^2) + eps)
 #
-# PyTorch calls it `RMSprop(..., centered=True)`, and so does minigrad. Write it yourself
-# first; here is one way.
+# This is PyTorch's centered form, after Graves; his own update differs in two of the
+# conventions this tutorial is about. In our names it reads
+#
+#     delta <- momentum * delta - lr * g / sqrt(v - m^2 + eps)
+#     theta <- theta + delta
+#
+# with decay 0.95, momentum 0.9, lr 1e-4 and eps 1e-4: eps sits *under* the root (section
+# 2), and the update carries a velocity with `lr` *inside* it, the form Keras uses (section
+# 3). With `momentum = 0` and eps moved out of the root it is the rule above. Write that
+# rule yourself first; here is one way.
 
 # %%
 def centered_rmsprop_step(theta, grad, state, lr, alpha, eps, centered=True):
@@ -110,7 +118,7 @@ assert 5 < ratios[consistent] < 20 and moved[consistent, True] > 5 * moved[consi
 assert abs(ratios[pure] - 1) < 0.1, "on pure noise the two variants should agree"
 
 # %%
-fig = Figure(figsize=(10, 3.8), layout=LAYOUT)
+fig = Figure(figsize=(10, 3.8), layout="constrained")
 for ax, stream_name in zip(fig.subplots(1, 2, sharey=True), streams, strict=True):
     curves = {"plain: sqrt(v)": traces[stream_name, False], "centered: sqrt(v - m^2)": traces[stream_name, True]}
     colors = dict(zip(curves, (PLAIN, CENTERED), strict=True))
@@ -156,8 +164,9 @@ for g in (1.0, 0.1, 3.0):
 # eps keeps the division safe when `v` is zero. Where it goes is not agreed on. Some
 # write-ups print `sqrt(v) + eps`, others `sqrt(v + eps)`, usually without saying that
 # the choice matters. Among libraries, PyTorch adds it after the root; Keras and
-# TensorFlow put it under the root, and so does optax's `scale_by_rms` by default. minigrad
-# does the first by default and the second with `eps_inside_sqrt=True`.
+# TensorFlow put it under the root, and so does optax's `scale_by_rms` by default, and so
+# did Graves (section 1, with eps = 1e-4). minigrad does the first by default and the
+# second with `eps_inside_sqrt=True`.
 #
 # With a steady gradient `v` is about `g^2`, so the two divisors are
 #
@@ -217,7 +226,7 @@ assert abs(outside[0] * 1e-8 / EPS_LR - 1) < 1e-3 and abs(inside[0] * 1e-4 / EPS
 assert outside[at] * 1e-5 / EPS_LR > 0.99 and inside[at] * 1e-5 / EPS_LR < 0.2, "the forms should differ at 1e-5"
 
 # %%
-fig = Figure(figsize=(10, 4), layout=LAYOUT)
+fig = Figure(figsize=(10, 4), layout="constrained")
 ax_l, ax_s = fig.subplots(1, 2)
 ax_l.plot(magnitudes, 1 / magnitudes, color="grey", lw=0.8, ls=":", label="1 / |g| (no eps)")
 for (name, rate), color, style in zip(rates.items(), (PLAIN, CENTERED, CENTERED), ("-", "-", "--"), strict=True):
@@ -267,11 +276,18 @@ plot.show(fig, "06_eps", dpi=DPI)
 #     b <- momentum * b + g / d            (d = sqrt(v) + eps)
 #     theta <- theta - lr * b
 #
-# Keras folds it *in*: `b <- momentum * b + lr * g / d`, then `theta <- theta - b`. While
-# `lr` is constant the two are the same algorithm (multiply the first buffer by `lr` and
-# you get the second). When `lr` changes they differ: in the PyTorch form the new lr
-# applies at once to the whole velocity, in the Keras form the velocity built at the old
-# lr keeps coasting, and fades at the rate `momentum`.
+# Keras folds it *in*: `b <- momentum * b + lr * g / d`, then `theta <- theta - b`; so does
+# Graves's centered update (section 1). While `lr` is constant the two are the same
+# algorithm (multiply the first buffer by `lr` and you get the second). When `lr` changes
+# they differ: in the PyTorch form the new lr applies at once to the whole velocity, in
+# the Keras form the velocity built at the old lr keeps coasting, and fades at the rate
+# `momentum`.
+#
+# Plain SGD's momentum comes in the same two forms. PyTorch's `optim.SGD` (and minigrad's,
+# tutorial 03) keeps `lr` outside: `v <- mu * v + g`, `theta <- theta - lr * v`. Sutskever
+# et al. ("On the importance of initialization and momentum in deep learning", 2013) and
+# Keras put it inside: `v <- mu * v - lr * g`, `theta <- theta + v`. Again they differ only
+# when `lr` changes.
 #
 # Below, a constant gradient, `momentum = 0.9`, and `StepLR` cutting the lr tenfold after
 # 40 steps, against a line-by-line numpy transcription of the Keras form (which minigrad
@@ -330,7 +346,7 @@ assert abs(torch_steps[CUT_AT - 1] / torch_steps[CUT_AT] / 10 - 1) < 0.05, "PyTo
 assert jump > 5 and abs(fade - 0.9) < 1e-3 and travelled["Keras"] > 2 * travelled["PyTorch"], "Keras should coast"
 
 # %%
-fig = Figure(figsize=(8, 4.2), layout=LAYOUT)
+fig = Figure(figsize=(8, 4.2), layout="constrained")
 ax = plot.step_curves(
     {"PyTorch / minigrad: theta -= lr * b": torch_steps, "Keras form: b includes lr; theta -= b": keras_steps,
      "no momentum (momentum = 0)": plain_steps},
@@ -391,29 +407,22 @@ assert defaults["centered"] is False and defaults["eps_inside_sqrt"] is False
 #
 # ## Exercises
 #
+# Each exercise has a checker in `exercises/rmsprop_variants.py`: write the function, then
+# uncomment the call. Worked solutions are in `solutions/rmsprop_variants.py`
+# (`python -m solutions.rmsprop_variants` from `tutorials/` runs them through the checkers).
+#
 # 1. **Momentum, PyTorch's way.** Write `momentum_rmsprop_step(theta, grad, state, lr,
 #    alpha, eps, momentum)`, RMSprop with a velocity buffer in PyTorch's form. The checker
 #    runs it against `optim.RMSprop(momentum=...)`, first with a constant lr and then with
-#    an lr that changes halfway, which the Keras form does not pass.
+#    an lr that is cut halfway, which the Keras form does not pass; it names the first step
+#    where yours differs.
 # 2. **Where eps starts to matter.** Write `ten_percent_gradient(eps, inside)`: the
 #    gradient magnitude at which RMSprop's settled step is 90% of `lr`, with eps outside
 #    (`inside=False`) or under the root. Derive it from the two divisors in section 2; the
 #    checker runs `optim.RMSprop` at your gradient and measures the step.
-#
-# Worked solutions: `tutorials/solutions/rmsprop_variants.py` (run
-# `python -m solutions.rmsprop_variants` in `tutorials/`).
 
 # %%
 from exercises.rmsprop_variants import check_momentum_rule, check_ten_percent_gradient
 
-
-def momentum_rmsprop_step(theta, grad, state, lr, alpha, eps, momentum):
-    ...  # your rule here
-
-
-def ten_percent_gradient(eps, inside):
-    ...  # your formula here
-
-
-# check_momentum_rule(momentum_rmsprop_step)
-# check_ten_percent_gradient(ten_percent_gradient)
+# check_momentum_rule(momentum_rmsprop_step)  # 1. def momentum_rmsprop_step(theta, grad, state, lr, ...): ...
+# check_ten_percent_gradient(ten_percent_gradient)  # 2. def ten_percent_gradient(eps, inside): ... return |g|

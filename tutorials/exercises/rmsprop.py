@@ -53,7 +53,8 @@ def check_constant_gradient_lr(constant_gradient_lr, steps: int = 60) -> None:
 
 def check_unrolled_square_avg(unrolled_square_avg, seed: int = 0) -> None:
     """Exercise 2: ``unrolled_square_avg(grads, alpha)`` returns v after the gradients
-    ``grads`` (shape (t,)), computed from the unrolled sum without a loop. Compared with the
+    ``grads`` (shape (t,)), starting from v = 0. Only the value is checked (how you compute
+    it is up to you; the exercise suggests the unrolled sum): compared with the
     ``square_avg`` state of ``optim.RMSprop`` fed the same random gradients."""
     rng = np.random.default_rng(seed)
     for alpha, t in [(0.9, 7), (0.99, 50), (0.5, 20), (0.9, 200), (0.9, 1)]:

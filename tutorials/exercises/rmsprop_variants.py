@@ -31,11 +31,25 @@ def check_momentum_rule(momentum_rmsprop_step, steps: int = 40) -> None:
         w.grad = CURVATURES * w.data + noise[t]
         reference.step()
         if not np.allclose(theta, w.data, rtol=1e-10, atol=1e-12):
+            cut = steps // 2 + 1  # the first step taken with the lower lr
+            if t + 1 < cut:
+                when = f"before the lr was cut at step {cut} (lr {lr:g} throughout so far)"
+                hint = (
+                    "this run starts afresh with an empty state dict and other noise; keep everything your "
+                    "rule remembers in `state`, and compare your lines with the rule in optim.RMSprop's docstring"
+                )
+            else:
+                when = (
+                    f"after the lr was cut from {hyper['lr']:g} to {lr:g} at step {cut} "
+                    f"(step {t + 2 - cut} at the lower lr)"
+                )
+                hint = (
+                    "keep lr out of the buffer (PyTorch's form): b <- momentum * b + g / d, then "
+                    "theta <- theta - lr * b. With lr inside the buffer (Keras' form) the velocity built at "
+                    "the old lr keeps coasting"
+                )
             raise AssertionError(
-                f"step {t + 1}, the first after the lr was cut from {hyper['lr']} to {lr:g}: your theta is {theta}, "
-                f"optim.RMSprop's is {w.data}. Hint: keep lr out of the buffer (PyTorch's form): "
-                "b <- momentum * b + g / d, then theta <- theta - lr * b. With lr inside the buffer (Keras' form) "
-                "the velocity built at the old lr keeps coasting."
+                f"step {t + 1}, {when}: your theta is {theta}, optim.RMSprop's is {w.data}. Hint: {hint}."
             )
     print(f"and it still matches when the lr is cut tenfold after {steps // 2} steps (PyTorch's form)")
 
