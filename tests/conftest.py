@@ -1,3 +1,6 @@
+import importlib
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
@@ -21,3 +24,12 @@ def _restore_engine_globals():
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def exercises_of(monkeypatch):
+    """``exercises_of("adagrad")`` imports ``(checkers, solutions)`` of a tutorial's exercises:
+    tutorials/exercises/adagrad.py and tutorials/solutions/adagrad.py, with tutorials/ on the
+    path as it is for a learner's notebook."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "tutorials"))
+    return lambda topic: (importlib.import_module(f"exercises.{topic}"), importlib.import_module(f"solutions.{topic}"))

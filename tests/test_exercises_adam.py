@@ -1,21 +1,13 @@
 """The exercises of tutorial 07 (Adam): each worked solution passes its checker, and each
 checker rejects a plausible wrong answer with a message that says what is wrong."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
-
 
 @pytest.fixture
-def modules(monkeypatch):
-    monkeypatch.syspath_prepend(str(TUTORIALS))
-    from exercises import adam as checkers
-    from solutions import adam as solutions
-
-    return checkers, solutions
+def modules(exercises_of):
+    return exercises_of("adam")
 
 
 def test_the_solutions_pass_their_checkers(modules, capsys):

@@ -1,21 +1,13 @@
 """The exercises of tutorial 01: each worked solution passes its checker, and each checker
 rejects plausible wrong answers with a message that says what is wrong."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
-
 
 @pytest.fixture
-def modules(monkeypatch):
-    monkeypatch.syspath_prepend(str(TUTORIALS))
-    from exercises import autograd as checks
-    from solutions import autograd as solutions
-
-    return checks, solutions
+def modules(exercises_of):
+    return exercises_of("autograd")
 
 
 def test_each_solution_passes_its_checker(modules, capsys):

@@ -2,23 +2,15 @@
 checker, and each checker rejects a plausible wrong answer with a message that says what is
 wrong."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import minigrad as mg
 
-TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
-
 
 @pytest.fixture
-def modules(monkeypatch):
-    monkeypatch.syspath_prepend(str(TUTORIALS))
-    from exercises import comparing as checkers
-    from solutions import comparing as solutions
-
-    return checkers, solutions
+def modules(exercises_of):
+    return exercises_of("comparing")
 
 
 def test_the_solutions_pass_their_checkers(modules, capsys):

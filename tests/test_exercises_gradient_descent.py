@@ -1,21 +1,13 @@
 """The exercises of tutorial 03: each worked solution passes its checker, and each checker
 rejects a plausible wrong answer with a message that says what is wrong."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture
-def modules(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "tutorials"))
-    from exercises import gradient_descent as checkers
-    from solutions import gradient_descent as solutions
-
-    return checkers, solutions
+def modules(exercises_of):
+    return exercises_of("gradient_descent")
 
 
 def test_each_solution_passes_its_checker(modules, capsys):

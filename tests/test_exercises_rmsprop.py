@@ -1,21 +1,13 @@
 """Tutorial 05's exercises: each worked solution passes its checker, and each checker turns
 down a plausible wrong answer with a message that says what is wrong."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
-
 
 @pytest.fixture
-def modules(monkeypatch):
-    monkeypatch.syspath_prepend(str(TUTORIALS))
-    from exercises import rmsprop as checkers
-    from solutions import rmsprop as solutions
-
-    return checkers, solutions
+def modules(exercises_of):
+    return exercises_of("rmsprop")
 
 
 def test_the_solutions_pass_their_checkers(modules, capsys):

@@ -1,6 +1,10 @@
-"""check_update_rule (tutorials/exercises/update_rule.py), which the optimizer tutorials use
-to check a rule the learner writes in numpy against minigrad's optimizer, step for step."""
+"""What every tutorial's exercises share: each worked solution in tutorials/solutions/ runs
+as ``python -m solutions.<topic>`` and passes its checkers; and check_update_rule
+(tutorials/exercises/update_rule.py), which the optimizer tutorials use to check a rule the
+learner writes in numpy against minigrad's optimizer, step for step. The checkers of each
+tutorial have their own tests, in test_exercises_<topic>.py."""
 
+import runpy
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +13,22 @@ import pytest
 from minigrad import optim
 
 TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
+TOPICS = sorted(path.stem for path in (TUTORIALS / "solutions").glob("[a-z]*.py"))
+
+
+def test_every_exercise_module_has_its_solutions_and_tests():
+    checkers = sorted(path.stem for path in (TUTORIALS / "exercises").glob("[a-z]*.py") if path.stem != "update_rule")
+    assert checkers == TOPICS
+    tests = Path(__file__).parent.glob("test_exercises_*.py")
+    tested = sorted(path.stem.removeprefix("test_exercises_") for path in tests)
+    assert tested == TOPICS
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_each_solutions_module_run_as_a_program_passes_its_checkers(topic, monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(TUTORIALS))
+    runpy.run_module(f"solutions.{topic}", run_name="__main__")  # a checker that fails raises AssertionError
+    assert capsys.readouterr().out.strip(), f"python -m solutions.{topic} printed nothing"
 
 
 @pytest.fixture
