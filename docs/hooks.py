@@ -3,7 +3,8 @@
 The tutorials are committed as notebooks without outputs, and running them all takes minutes,
 so the site does not execute them. Instead every notebook ``tutorials/NN_name.ipynb`` is copied
 into the site with, under each code cell that calls ``plot.show(fig, "NAME")``, the figure that
-cell writes: ``tutorials/figures/NAME.png``, attached as an image output. mkdocs-jupyter then
+cell writes: ``tutorials/figures/NAME.png``, attached as an image output, and a note under the
+title says that the printed numbers appear when the notebook runs. mkdocs-jupyter then
 renders it like any notebook. A markdown cell's ``![...](figures/NAME.png)`` finds the same file
 next to the page. A figure that is missing stops the build.
 
@@ -83,6 +84,12 @@ def with_figures(path: Path):
             data = base64.b64encode(png.read_bytes()).decode("ascii")
             outputs.append(nbformat.v4.new_output("display_data", data={"image/png": data, "text/plain": name}))
         cell.outputs = outputs
+    script = path.with_suffix(".py").relative_to(ROOT)
+    notebook.cells.insert(1, nbformat.v4.new_markdown_cell(
+        f"> This page shows the tutorial's figures from its last full run. The numbers it prints, and "
+        f"the claims it checks as it goes, appear when you run it: download the notebook (top right) "
+        f"and open it in Jupyter from `tutorials/`, or run `python {script.as_posix()}`."
+    ))  # fmt: skip
     return notebook, linked
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import ListedColormap, to_rgb
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.image import imread
 
 from .checks import check_int
@@ -79,34 +79,69 @@ def figures_folder() -> Path:
 def show(fig: Figure, name: str, dpi: int = 100) -> None:
     """Write ``fig`` as ``<name>.png`` into ``figures_folder()`` and, in a Jupyter or VS Code
     notebook, show it inline below the cell (like matplotlib's ``plt.show``, it returns
-    None, so a cell ending with it shows nothing else).
+    None, so a cell ending with it shows nothing else); outside a notebook, print where
+    the file is.
 
     The file is left untouched when it already holds the same picture, so rerunning a
-    notebook does not change a committed figure unless the figure really changed. Raises
-    TypeError if ``fig`` is not a matplotlib Figure or ``dpi`` not an int, ValueError if
-    ``name`` is empty, starts with a dot or is a path rather than a plain file name, or if
-    ``dpi`` is below 1. No PyTorch equivalent (matplotlib's ``savefig`` plus
-    ``IPython.display``)."""
+    notebook does not change a committed figure unless the figure really changed; a new
+    picture replaces the old file in one step, so an interrupted run never leaves half a
+    PNG. ``fig`` may be a Figure or a SubFigure (its whole figure is written); a figure
+    that pyplot manages is closed once shown, so the notebook does not show it twice.
+    Raises TypeError if ``fig`` is not a matplotlib figure or ``dpi`` not an int;
+    ValueError if ``name`` is blank, starts with a dot, names a folder or another image
+    format than PNG, or if ``dpi`` is not between 1 and 1000. No PyTorch equivalent
+    (matplotlib's ``savefig`` plus ``IPython.display``)."""
+    if isinstance(fig, SubFigure):
+        fig = fig.figure
     if not isinstance(fig, Figure):
         raise TypeError(f"show needs a matplotlib Figure (ax.figure for an Axes), got {type(fig).__name__}")
     if not isinstance(name, str):
         raise TypeError(f"name must be a str such as '04_paths', got {name!r}")
     stem = name[:-4] if name.lower().endswith(".png") else name
-    if not stem or stem.startswith(".") or Path(name).name != name:
+    if not stem.strip() or stem.startswith(".") or any(sep in name for sep in "/\\") or Path(name).name != name:
         raise ValueError(f"name must be a plain file name such as '04_paths' (no folder, no leading dot), got {name!r}")
+    if Path(stem).suffix.lower() in {".svg", ".pdf", ".jpg", ".jpeg", ".eps", ".gif", ".tif", ".tiff", ".webp"}:
+        raise ValueError(f"show writes PNG files: give the name without {Path(stem).suffix!r}, got {name!r}")
     dpi = check_int("dpi", dpi, minimum=1)
+    if dpi > 1000:
+        raise ValueError(f"dpi must be at most 1000 (a 6 x 4 inch figure at 1000 dpi is 24 million pixels), got {dpi}")
     buffer = io.BytesIO()
     # no "Software" stamp: the bytes depend on the picture only, not on matplotlib's version
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     png = buffer.getvalue()
     path = figures_folder() / f"{stem}.png"
-    if not _same_picture(path, png):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(png)
-    if _in_notebook():
-        from IPython.display import Image, display
+    changed = not _same_picture(path, png)
+    if changed:
+        _write(path, png)
+    if not _in_notebook():
+        print(f"figure {_shown(path)}{'' if changed else ' (unchanged)'}")
+        return
+    from IPython.display import Image, display
 
-        display(Image(data=png, format="png"))
+    display(Image(data=png, format="png"))
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and pyplot.fignum_exists(getattr(fig, "number", -1)):
+        pyplot.close(fig)  # else the inline backend shows it again at the end of the cell
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace the file at ``path`` in one step (a temporary file next to it, renamed), so an
+    interrupted write leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it lies inside it (shorter to read)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _same_picture(path: Path, png: bytes) -> bool:

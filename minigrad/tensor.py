@@ -450,7 +450,27 @@ def _broadcast_error(symbol, a, b):
 
 
 class Tensor:
-    """An n-dimensional array that records the ops applied to it, for ``backward()``."""
+    """An n-dimensional array that records the ops applied to it, for ``backward()``.
+
+    ``Tensor(data, requires_grad=False, dtype=None)``: ``data`` is a number, a (nested)
+    list or a numpy array; lists and numbers become the default dtype (float32), a float
+    array keeps its dtype. PyTorch: ``torch.Tensor``; ``mg.tensor`` infers the dtype as
+    ``torch.tensor`` does.
+
+    The operators ``+ - * / @ **`` (with numpy's broadcasting), the comparisons, indexing
+    ``x[i]`` and the methods below each record their op, so that ``loss.backward()`` can
+    send the gradient back to every tensor with ``requires_grad``.
+
+    Attributes:
+        data: the values, a numpy array (the array itself, not a copy).
+        grad: the gradient that ``backward()`` accumulated, a numpy array of ``data``'s shape
+            and dtype, or None before the first ``backward()`` (and after ``zero_grad()``).
+        requires_grad: whether ``backward()`` computes a gradient for this tensor.
+        shape: the shape, a tuple of ints (PyTorch: ``x.shape``, ``x.size()``).
+        ndim: the number of dimensions (PyTorch: ``x.ndim``, ``x.dim()``).
+        dtype: the numpy dtype of the elements (``mg.float32``, ``mg.int64``, ...).
+        T: all dimensions reversed, a view (numpy's ``.T``).
+    """
 
     # _versions: [count of in-place changes of this memory, value of _changes after the latest],
     # one list shared by every tensor that views the same memory (reshape, transpose, basic

@@ -117,10 +117,11 @@ def test_the_hook_attaches_each_committed_figure_and_refuses_a_missing_one(tmp_p
     shown, linked = hooks.with_figures(path)
     assert linked == ["99_a.png"]
     assert shown.cells[0].source == notebook.cells[0].source
-    [output] = shown.cells[1].outputs
+    assert "appear when you run it" in shown.cells[1].source and "python tutorials/99_test.py" in shown.cells[1].source
+    [output] = shown.cells[2].outputs
     assert output.output_type == "display_data"
     assert base64.b64decode(output.data["image/png"]) == png
-    assert shown.cells[2].outputs == []
+    assert shown.cells[3].outputs == []
     assert hooks.title_of(shown) == "99 · A test"
 
     notebook.cells[1].source = 'plot.show(fig, "99_missing")'

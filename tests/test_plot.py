@@ -115,6 +115,10 @@ def test_figures_folder_is_the_named_one_else_next_to_the_script_else_in_the_wor
         (None, "sub/x", 100, ValueError, "plain file name"),
         (None, ".png", 100, ValueError, "no leading dot"),
         (None, "..png", 100, ValueError, "no leading dot"),
+        (None, " ", 100, ValueError, "plain file name"),
+        (None, "a\\b", 100, ValueError, "no folder"),
+        (None, "x.svg", 100, ValueError, "writes PNG files"),
+        (None, "x", 1001, ValueError, "at most 1000"),
         (None, "x", 0, ValueError, "dpi must be at least 1"),
         (None, "x", 72.0, TypeError, "dpi must be an int"),
     ],
@@ -219,3 +223,34 @@ def test_losses_to_target_marks_the_first_step_below_the_target():
         plot.losses_to_target({"SGD": fast}, 1e-3, predicted={"other": fast})
     with pytest.raises(TypeError, match="dict of label -> losses, got list"):
         plot.losses_to_target([fast], 1e-3)
+
+
+def test_show_says_where_the_figure_is_outside_a_notebook(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    plot.show(small_figure(), "line", dpi=30)
+    plot.show(small_figure(), "line", dpi=30)
+    assert capsys.readouterr().out.splitlines() == ["figure line.png", "figure line.png (unchanged)"]
+
+
+def test_show_writes_the_whole_figure_of_a_subfigure(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path))
+    whole = Figure(figsize=(2, 2))
+    whole.subfigures(1, 2)[0].add_subplot().plot([0, 1])
+    plot.show(whole.subfigures(1, 1), "part", dpi=30)
+    plot.show(whole, "whole", dpi=30)
+    assert (tmp_path / "part.png").read_bytes() == (tmp_path / "whole.png").read_bytes()
+
+
+def test_in_a_notebook_show_displays_the_picture_once_and_closes_a_pyplot_figure(tmp_path, monkeypatch):
+    pyplot = pytest.importorskip("matplotlib.pyplot")
+    display = pytest.importorskip("IPython.display")
+    shown = []
+    monkeypatch.setattr(display, "display", shown.append)
+    monkeypatch.setattr(plot, "_in_notebook", lambda: True)
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path))
+    fig = pyplot.figure(figsize=(2, 2))
+    pyplot.plot([0, 1])
+    plot.show(fig, "pyplot", dpi=30)
+    assert len(shown) == 1 and shown[0].data == (tmp_path / "pyplot.png").read_bytes()
+    assert not pyplot.fignum_exists(fig.number), "the inline backend would show the figure a second time"

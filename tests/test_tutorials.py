@@ -7,6 +7,7 @@ in the cell that makes it; and writes nothing but its figures, into tutorials/fi
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import jupytext
@@ -94,3 +95,11 @@ def test_notebook_runs_in_its_folder_shows_each_figure_inline_and_writes_only_fi
     written = {Path("figures", "quick", name) for name in figures_shown(tutorial.read_text())}
     assert changed == written, f"the notebook wrote {sorted(map(str, changed - written))} besides its figures"
     assert set(before) <= set(after), "the notebook deleted files"
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a checkout")
+def test_a_quick_runs_figures_are_ignored_by_git():
+    ignored = subprocess.run(["git", "check-ignore", "-q", "tutorials/figures/quick/04_paths.png"], cwd=ROOT)
+    assert ignored.returncode == 0, "tutorials/figures/quick/ is not in .gitignore: a quick run would leave new files"
+    kept = subprocess.run(["git", "check-ignore", "-q", "tutorials/figures/04_paths.png"], cwd=ROOT)
+    assert kept.returncode == 1, "the committed figures must not be ignored"

@@ -483,8 +483,8 @@ assert np.ptp(decoupled) < 1e-3 and decoupled.min() > 0.9, "AdamW should shrink 
 # Adam with `weight_decay` lands on the minimum of the L2-regularised loss,
 # `s^2 / (s^2 + wd)`: barely below 1 for the coordinate with a large gradient scale, 0.5
 # for the middle one and close to 0 for the small one. How much decay a weight gets depends
-# on how large its gradients are. AdamW shrinks all three to the same value, a little below
-# 1. Its decay never passes through the division by `sqrt(v_hat)`, and Adam's normalised
+# on how large its gradients are. AdamW shrinks all three to the same value, a little
+# below 1. Its decay never passes through the division by `sqrt(v_hat)`, and Adam's normalised
 # step pulls back towards 1 with the same strength in every coordinate. Loshchilov and
 # Hutter proposed this decoupling because it made weight decay work for Adam as it does for
 # SGD.

@@ -29,7 +29,7 @@ def _as_float(value, what: str) -> float:
     if value is None:
         raise AssertionError(f"{what} returned None: return a float")
     if isinstance(value, mg.Tensor):
-        raise AssertionError(f"{what} returned a Tensor: return a plain float (loss.item())")
+        raise AssertionError(f"{what} returned a Tensor: return a plain float (.item() of a 0-d Tensor)")
     return float(value)
 
 

@@ -46,7 +46,8 @@ def check_update_rule(step, optimizer, hyper: dict, steps: int = 30, seed: int =
             raise AssertionError(
                 f"step {t + 1}: your theta is {_full(theta)}, {type(reference).__name__}'s is {_full(w.data)}, "
                 f"{difference:.2e} apart in coordinate {worst} (with the same gradient {_full(grad)}). "
-                "Compare your lines with the rule in its docstring: where eps goes, what starts at zero."
+                f"Compare your lines with the rule in help(optim.{type(reference).__name__}): where eps goes, "
+                "what starts at zero."
             )
         largest = max(largest, float(difference))
     print(f"your rule matches {type(reference).__name__}({_arguments(hyper)}) for {steps} steps "
