@@ -47,7 +47,7 @@ def returns_the_tensor(model, optimizer, loss_fn, X, y):
     [
         (without_zero_grad, r"step 2: .* differs .*zero_grad\(\) before loss\.backward\(\)"),
         (zero_grad_too_late, r"step 1: the parameters did not move"),
-        (returns_the_tensor, r"returned a Tensor.*loss\.item\(\)"),
+        (returns_the_tensor, r"returned a Tensor: return a plain float \(\.item\(\) of a 0-d Tensor\)"),
     ],
 )
 def test_train_step_checker_rejects_wrong_steps(modules, wrong, message):
