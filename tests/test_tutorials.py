@@ -89,8 +89,8 @@ def test_notebook_runs_in_its_folder_shows_each_figure_inline_and_writes_only_fi
         assert images == expected, f"cell {index} makes {expected} figures but shows {images} inline:\n{cell.source}"
 
     after = files_in(tmp_path)
-    # Python's own bytecode cache of the exercise checkers (ignored by git) is not the tutorial's doing
     changed = {path.relative_to(folder) for path in after if after[path] != before.get(path)}
+    # Python's own bytecode cache of the exercise checkers (ignored by git) is not the tutorial's doing
     changed = {path for path in changed if "__pycache__" not in path.parts}
     written = {Path("figures", "quick", name) for name in figures_shown(tutorial.read_text())}
     assert changed == written, f"the notebook wrote {sorted(map(str, changed - written))} besides its figures"
