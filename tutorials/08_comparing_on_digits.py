@@ -314,8 +314,9 @@ if not QUICK:  # claims that need the full budget: in a short run SGD has too fe
 #
 # They do get there differently. The figure shows the interval of each optimizer, the
 # training loss (mean over the seeds, with a band from the lowest to the highest), and the
-# effective learning rate, the step size each weight actually got (its median over the
-# weights, with a band from the 10th to the 90th percentile, for the first seed).
+# effective learning rate: the factor each weight's update direction was multiplied by, not
+# the step itself (its median over the weights, with a band from the 10th to the 90th
+# percentile, for the first seed).
 
 # %%
 fig = Figure(figsize=(13, 4.2))
