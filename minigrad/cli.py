@@ -4,6 +4,7 @@ same start on the same batches, prints a table and writes a figure:
     minigrad compare                                  # spirals; sgd, adagrad, rmsprop, adam
     minigrad compare --dataset moons --optimizers sgd,momentum,adam --epochs 50
     minigrad compare --lr adagrad=0.1 --lr rmsprop=0.01 --out my_figure.png
+    minigrad compare --optimizers sgd,mymodule:MyOptimizer   # your own, from mymodule.py here
 
 Everything that can be checked before training is: bad arguments, an ``--out`` path that
 cannot be written, a network too big for the memory, each exit 2 with one line saying
@@ -73,7 +74,89 @@ def _learning_rate(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. adam=0.01") from None
     if not lr > 0:
         raise argparse.ArgumentTypeError(f"the learning rate in {text!r} must be positive")
-    return name.strip().lower(), lr
+    return name.strip(), lr
+
+
+def _optimizer_entries(text: str) -> dict:
+    """--optimizers: {name: entry}, a name from OPTIMIZERS for itself (case does not matter),
+    and for MODULE:NAME or FILE.py:NAME the object imported, under NAME. ValueError naming
+    the entry when it cannot be imported or is neither a class nor a function."""
+    from .comparison import OPTIMIZERS
+
+    entries = {}
+    for part in (part.strip() for part in text.split(",")):
+        if not part:
+            continue
+        if ":" in part:
+            name, entry = part.rpartition(":")[2].strip(), _import_entry(part)
+        elif part.lower() in OPTIMIZERS:
+            name = entry = part.lower()
+        else:
+            raise ValueError(
+                f"unknown optimizer {part}; choose from {', '.join(OPTIMIZERS)}, or give your own as MODULE:NAME"
+            )
+        if name in entries:
+            raise ValueError(f"--optimizers names {name} twice; each optimizer may appear once")
+        entries[name] = entry
+    if not entries:
+        raise ValueError(f"unknown optimizer (none given); choose from {', '.join(OPTIMIZERS)}")
+    return entries
+
+
+def _import_entry(spec: str):
+    """The object named by MODULE:NAME (MODULE importable from the current folder, as with
+    ``python -m``) or FILE.py:NAME; it must be a class or a function (a factory)."""
+    import importlib
+    import importlib.util
+
+    where, _, attribute = spec.rpartition(":")
+    where, attribute = where.strip(), attribute.strip()
+    if not where or not attribute.isidentifier():
+        raise ValueError(f"{spec!r} is not MODULE:NAME, e.g. mymodule:MyOptimizer")
+    is_file = where.endswith(".py") or "/" in where or os.sep in where
+    path = Path(where).expanduser()
+    if is_file and not path.is_file():
+        raise ValueError(f"cannot import {spec}: there is no file {path.resolve()}")
+    try:
+        if is_file:
+            # registered as an import would (dataclasses and pickle look modules up), never over another module
+            module_name = path.stem if path.stem not in sys.modules else f"_minigrad_file_{path.stem}"
+            found = importlib.util.spec_from_file_location(module_name, path)
+            module = importlib.util.module_from_spec(found)
+            sys.modules[module_name] = module
+            found.loader.exec_module(module)
+        else:
+            if os.getcwd() not in sys.path and "" not in sys.path:
+                sys.path.insert(0, os.getcwd())  # as `python -m` does: the current folder's modules come first
+            module = importlib.import_module(where)
+    except ModuleNotFoundError as error:
+        if not is_file and (error.name == where or where.startswith(f"{error.name}.")):
+            raise ValueError(
+                f"cannot import {spec}: no module named {where} in the current folder ({os.getcwd()}) "
+                "or on the Python path"
+            ) from None
+        raise ValueError(f"cannot import {spec}: importing {where} raised ModuleNotFoundError: {error}") from None
+    except Exception as error:  # the module itself failed (a SyntaxError's message gives the file and line)
+        raise ValueError(f"cannot import {spec}: importing {where} raised {type(error).__name__}: {error}") from None
+    if not hasattr(module, attribute):
+        found = sorted(
+            name for name, value in vars(module).items() if isinstance(value, type) and _is_optimizer_class(value)
+        )
+        hint = f"; it defines the optimizer class(es) {', '.join(found)}" if found else ""
+        raise ValueError(f"cannot import {spec}: {where} has no {attribute}{hint}")
+    entry = getattr(module, attribute)
+    if not callable(entry):
+        raise ValueError(
+            f"{spec} is {entry!r}, not an optimizer class or a function that takes the parameters "
+            "and returns an optimizer"
+        )
+    return entry
+
+
+def _is_optimizer_class(value) -> bool:
+    from .optim import Optimizer
+
+    return issubclass(value, Optimizer) and value is not Optimizer
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--optimizers",
         default=DEFAULTS["optimizers"],
-        help=f"comma-separated, from: {', '.join(OPTIMIZERS)} (default: %(default)s)",
+        help=f"comma-separated, from: {', '.join(OPTIMIZERS)}; or your own as MODULE:NAME (e.g. "
+        "mymodule:MyOptimizer, with mymodule.py in the current folder) or FILE.py:NAME, where NAME is "
+        "a subclass of minigrad.optim.Optimizer or a function that takes the parameters and returns an "
+        "optimizer; it is shown as NAME (default: %(default)s)",
     )
     compare.add_argument(
         "--epochs", type=_positive_int, default=DEFAULTS["epochs"], help="passes over the data (default: %(default)s)"
@@ -114,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="learning rate for one optimizer, e.g. --lr adam=0.01; repeat for others (defaults: "
         + ", ".join(f"{name} {options['lr']:g}" for name, (_, options) in OPTIMIZERS.items())
-        + ")",
+        + "; your own optimizer gets its lr as a keyword, MyOptimizer(params, lr=VALUE), and without "
+        "--lr its own default)",
     )
     compare.add_argument(
         "--hidden", type=_hidden, default=[64, 64], help="hidden layer sizes, comma-separated (default: 64,64)"
@@ -148,23 +235,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"minigrad {__version__}")
         parser.print_help()
         return 0
-    from .comparison import OPTIMIZERS
-
     parser = args.command_parser
-    names = [name.strip().lower() for name in args.optimizers.split(",") if name.strip()]
-    unknown = [name for name in names if name not in OPTIMIZERS]
-    if unknown or not names:
-        parser.error(f"unknown optimizer {', '.join(unknown) or '(none given)'}; choose from {', '.join(OPTIMIZERS)}")
-    rates = dict(args.lr)
-    stray = [name for name in rates if name not in names]
-    if stray:
-        parser.error(f"--lr names {', '.join(stray)}, which is not among --optimizers {','.join(names)}")
+    try:
+        entries = _optimizer_entries(args.optimizers)
+    except ValueError as reason:
+        parser.error(str(reason))
+    names = list(entries)
+    rates = {}
+    for given, lr in args.lr:
+        # a name as in the table, or its case-insensitive spelling if that is unique
+        matches = [given] if given in names else [name for name in names if name.lower() == given.lower()]
+        if len(matches) != 1:
+            parser.error(f"--lr names {given}, which is not among --optimizers {','.join(names)}")
+        rates[matches[0]] = lr
     try:
         out, file_format = _figure_path(args.out)
     except ValueError as reason:
         parser.error(f"argument --out: {reason}")
     try:
-        return _run_compare(args, names, rates, out, file_format, parser)
+        return _run_compare(args, entries, rates, out, file_format, parser)
     except KeyboardInterrupt:  # outside training (fit and compare keep a run's history themselves)
         print("\ninterrupted", file=sys.stderr)
         return 130
@@ -282,11 +371,11 @@ def _available_memory() -> int | None:
     return min(found)
 
 
-def _run_compare(args, names: list[str], rates: dict[str, float], out: Path, file_format: str, parser) -> int:
+def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser) -> int:
     import time
 
     from . import nn
-    from .comparison import compare
+    from .comparison import _build_optimizer, compare
     from .data import train_test_split
     from .rng import manual_seed
     from .tensor import get_default_dtype
@@ -301,6 +390,7 @@ def _run_compare(args, names: list[str], rates: dict[str, float], out: Path, fil
             f"--drop-last with --batch-size {args.batch_size} > {len(X_train)} training samples leaves no batch at all"
         )
     itemsize = max(X.dtype.itemsize, get_default_dtype().itemsize)
+    names = list(entries)
     _check_memory(parser, args, names, [*sizes, classes], len(X_train), len(X_test), itemsize)
 
     def network():
@@ -309,6 +399,16 @@ def _run_compare(args, names: list[str], rates: dict[str, float], out: Path, fil
             layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
         return nn.Sequential(*layers, nn.Linear(sizes[-1], classes))
 
+    probe = network()  # each optimizer is built once on it, so a learner's that cannot be is a bad argument
+    for name, entry in entries.items():
+        if isinstance(entry, str):
+            continue
+        try:
+            _build_optimizer(name, entry, probe.parameters(), rates)
+        except (TypeError, ValueError) as reason:  # the message names the optimizer
+            parser.error(str(reason))
+        except Exception as reason:  # the learner's code may raise anything; it is refused all the same
+            parser.error(f"optimizer {name!r} could not be built: {type(reason).__name__}: {reason}")
     manual_seed(args.seed)
     left_out = len(X_train) % args.batch_size if args.drop_last and args.batch_size <= len(X_train) else 0
     print(
@@ -320,7 +420,7 @@ def _run_compare(args, names: list[str], rates: dict[str, float], out: Path, fil
         network,
         X_train,
         y_train,
-        optimizers=names,
+        optimizers=entries,
         lr=rates,
         epochs=args.epochs,
         batch_size=args.batch_size,

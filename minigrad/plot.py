@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
-from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.colors import ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.image import imread
 
@@ -190,6 +190,17 @@ def _color(name, index):
     return COLORS.get(name, f"C{index}")
 
 
+def _colors(names) -> dict[str, str]:
+    """Each optimizer's colour in one plot: its own from ``COLORS``, and for another name (a
+    learner's optimizer) the next of matplotlib's ten cycle colours that no name here takes,
+    so a new optimizer never wears the colour of one beside it."""
+    names = list(names)
+    taken = {to_hex(COLORS[name]) for name in names if name in COLORS}
+    free = [color for color in (to_hex(f"C{i}") for i in range(10)) if color not in taken] or ["C0"]
+    others = iter(free * (1 + len(names) // len(free)))
+    return {name: COLORS[name] if name in COLORS else next(others) for name in names}
+
+
 def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     """Moving average over ``window`` steps, so the trend shows through mini-batch noise."""
     if window <= 1 or len(values) < window:
@@ -202,16 +213,18 @@ def loss_curves(results, ax=None, smooth: int | None = None):
     """Training loss per step (log scale), smoothed; with several seeds, their mean and the
     band between the lowest and highest."""
     ax = _axes(ax)
-    for index, (name, histories) in enumerate(_histories(results).items()):
+    results = _histories(results)
+    colors = _colors(results)
+    for name, histories in results.items():
         steps = min(len(h.loss) for h in histories)
         if steps == 0:
             continue
         window = smooth if smooth is not None else max(1, steps // 50)
         curves = np.array([_smooth(np.asarray(h.loss[:steps]), window) for h in histories])
         x = np.arange(curves.shape[1]) + window
-        ax.plot(x, curves.mean(axis=0), color=_color(name, index), label=name)
+        ax.plot(x, curves.mean(axis=0), color=colors[name], label=name)
         if len(histories) > 1:
-            ax.fill_between(x, curves.min(axis=0), curves.max(axis=0), color=_color(name, index), alpha=0.2)
+            ax.fill_between(x, curves.min(axis=0), curves.max(axis=0), color=colors[name], alpha=0.2)
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("training loss")
@@ -224,13 +237,15 @@ def effective_lr_curves(results, ax=None):
     """Median effective learning rate over coordinates per step (log scale), with the band
     from the 10th to the 90th percentile: AdaGrad's decay against RMSprop's plateau."""
     ax = _axes(ax)
-    for index, (name, histories) in enumerate(_histories(results).items()):
+    results = _histories(results)
+    colors = _colors(results)
+    for name, histories in results.items():
         summary = np.array(histories[0].effective_lr)
         if len(summary) == 0:
             continue
         x = np.arange(1, len(summary) + 1)
-        ax.plot(x, summary[:, 0], color=_color(name, index), label=name)
-        ax.fill_between(x, summary[:, 1], summary[:, 2], color=_color(name, index), alpha=0.15)
+        ax.plot(x, summary[:, 0], color=colors[name], label=name)
+        ax.fill_between(x, summary[:, 1], summary[:, 2], color=colors[name], alpha=0.15)
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("effective learning rate")

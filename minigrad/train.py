@@ -280,15 +280,19 @@ def _check_optimizer(optimizer) -> None:
     history's learning-rate summary) and param_groups. Checked before anything runs, so a
     wrong argument (None, a name such as "adam") is a TypeError naming it, not an
     AttributeError after the first forward pass."""
-    missing = [name for name in ("zero_grad", "step", "effective_lr") if not callable(getattr(optimizer, name, None))]
-    if not hasattr(optimizer, "param_groups"):
-        missing.append("param_groups")
-    if missing:
+    if _optimizer_lacks(optimizer):
         hint = " (pass an optimizer object, e.g. optim.Adam(model.parameters()))" if isinstance(optimizer, str) else ""
         raise TypeError(
             f"optimizer must be a minigrad optimizer (with zero_grad(), step(), effective_lr() and param_groups), "
             f"got {optimizer!r}{hint}"
         )
+
+
+def _optimizer_lacks(optimizer) -> list[str]:
+    """Which of zero_grad(), step(), effective_lr() and param_groups the object lacks."""
+    methods = ("zero_grad", "step", "effective_lr")
+    lacks = [f"{name}()" for name in methods if not callable(getattr(optimizer, name, None))]
+    return lacks + ([] if hasattr(optimizer, "param_groups") else ["param_groups"])
 
 
 def evaluate(model, loss_fn, X, y, prefix: str = "") -> dict:

@@ -193,8 +193,10 @@ def test_bad_arguments_are_refused_before_training(moons, kwargs, error, message
     [
         ([], ValueError, "compare needs at least one optimizer, got none; choose from sgd, momentum"),
         ((), ValueError, "compare needs at least one optimizer"),
-        (None, TypeError, "optimizers must be a list of optimizer names such as ['sgd', 'adam'], got None"),
-        (["sgd", 3], TypeError, "optimizers must be names (strings), got 3 in ['sgd', 3]"),
+        (None, TypeError, "optimizers must be a list such as ['sgd', 'adam'] (of names from OPTIMIZERS, "
+                          "optim.Optimizer subclasses or factories (params -> optimizer)) or a dict {name: optimizer}, "
+                          "got None"),
+        (["sgd", 3], TypeError, "optimizers[1] is 3; optimizers must be names from OPTIMIZERS, optim.Optimizer"),
         (["sgd", "sgd"], ValueError, "optimizers must each be named once, got ['sgd'] more than once"),
         ("lion", ValueError, "unknown optimizer(s) ['lion']; choose from sgd"),
     ],
