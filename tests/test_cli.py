@@ -96,6 +96,7 @@ def test_compare_help_explains_every_flag(capsys):
     ]:
         assert flag in out
     assert "adagrad 0.05" in out  # the default learning rates are listed
+    assert "MODULE:NAME" in " ".join(out.split())  # and how to compare your own optimizer
 
 
 def test_drop_last_reaches_every_run(tmp_path, monkeypatch, capsys):
@@ -209,3 +210,115 @@ def test_a_diverging_run_leaks_no_numpy_warning_and_keeps_the_table_aligned(tmp_
     for title in ("lr", "final loss", "accuracy", "time (s)"):
         end = header.index(title) + len(title)
         assert row[end - 1] != " " and row[end] == " ", (title, header, row)
+
+
+LEARNER_MODULE = '''
+import numpy as np
+from minigrad import optim
+
+
+class MyOptimizer(optim.Optimizer):
+    """Plain SGD, written from the optimizer base."""
+
+    defaults = {"lr": 0.5}
+
+    def update(self, p, g, state, group):
+        p.data -= group["lr"] * g
+
+
+def heavy_ball(params, lr=0.03):
+    return optim.SGD(params, lr=lr, momentum=0.9)
+
+
+def no_lr(params):
+    return optim.SGD(params, lr=0.1)
+
+
+def returns_a_name(params):
+    return "adam"
+
+
+def raises_key_error(params):
+    return {}["lr"]
+
+
+NUMBER = 3
+'''
+
+
+def test_compare_takes_a_learners_optimizer_from_a_module_in_the_working_folder(tmp_path):
+    (tmp_path / "learner_opt.py").write_text(LEARNER_MODULE)
+    result = run("compare", "--dataset", "moons", "--optimizers", "sgd,learner_opt:MyOptimizer,learner_opt:heavy_ball",
+                 "--lr", "myoptimizer=0.1", "--epochs", "3", "--quiet", "--out", "f.png", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()[-1:] == ["ok"]}
+    assert list(rows) == ["sgd", "MyOptimizer", "heavy_ball"]
+    # the learner's SGD at sgd's lr (given by --lr, in any case) trains exactly as sgd: same loss, same accuracy
+    assert rows["MyOptimizer"][1:4] == rows["sgd"][1:4] and rows["sgd"][1] == "0.1"
+    assert rows["heavy_ball"][1] == "0.03"  # a function's own default lr
+    assert (tmp_path / "f.png").stat().st_size > 10_000
+
+
+@pytest.fixture
+def learner_folder(tmp_path, monkeypatch):
+    """A working folder holding the learner's modules; the imports are undone afterwards."""
+    (tmp_path / "learner_errors.py").write_text(LEARNER_MODULE)
+    (tmp_path / "learner_broken.py").write_text("import no_such_dependency\n")
+    (tmp_path / "learner_syntax.py").write_text("def f(:\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [path for path in sys.path if path not in ("", os.getcwd())])
+    before = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - before:
+        if "learner_" in name:  # a file import may be registered as _minigrad_file_learner_...
+            del sys.modules[name]
+
+
+def test_a_learners_optimizer_from_a_file_or_a_module_found_in_the_working_folder(learner_folder, capsys):
+    # the working folder is not on sys.path (as for the installed `minigrad` command): it is put there
+    argv = ["compare", "--dataset", "moons", "--epochs", "1", "--quiet", "--out", "f.png"]
+    assert main([*argv, "--optimizers", "sgd,learner_errors:MyOptimizer"]) == 0
+    assert main([*argv, "--optimizers", "./learner_errors.py:heavy_ball", "--lr", "heavy_ball=0.01"]) == 0
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines() if line.endswith(" ok")]
+    assert rows == [["sgd", "0.1"], ["MyOptimizer", "0.5"], ["heavy_ball", "0.01"]]
+
+
+@pytest.mark.parametrize(
+    "optimizers, more, reason",
+    [
+        ("sgd,no_such_learner:X", [],
+         "cannot import no_such_learner:X: no module named no_such_learner in the current folder ({folder}) "
+         "or on the Python path"),
+        ("sgd,learner_errors:Missing", [],
+         "cannot import learner_errors:Missing: learner_errors has no Missing; it defines the optimizer class(es) "
+         "MyOptimizer"),
+        ("learner_errors:NUMBER", [],
+         "learner_errors:NUMBER is 3, not an optimizer class or a function that takes the parameters and returns "
+         "an optimizer"),
+        ("learner_errors:returns_a_name", [],
+         "optimizer 'returns_a_name': learner_errors.returns_a_name(params) returned 'adam', which is not an "
+         "optimizer (it lacks zero_grad(), step(), effective_lr(), param_groups)"),
+        ("learner_errors:raises_key_error", [], "optimizer 'raises_key_error' could not be built: KeyError: 'lr'"),
+        ("learner_errors:no_lr", ["--lr", "no_lr=0.1"],
+         "optimizer 'no_lr' could not be built: learner_errors.no_lr(params, lr=0.1) raised: no_lr() got an "
+         "unexpected keyword argument 'lr'"),
+        ("learner_errors:MyOptimizer", ["--lr", "learner_errors=0.1"],
+         "--lr names learner_errors, which is not among --optimizers MyOptimizer"),
+        ("learner_broken:X", [],
+         "cannot import learner_broken:X: importing learner_broken raised ModuleNotFoundError: No module named "
+         "'no_such_dependency'"),
+        ("learner_syntax:X", [], "cannot import learner_syntax:X: importing learner_syntax raised SyntaxError: "),
+        ("sgd,missing.py:X", [], "cannot import missing.py:X: there is no file {folder}/missing.py"),
+        ("sgd,:X", [], "':X' is not MODULE:NAME, e.g. mymodule:MyOptimizer"),
+        ("learner_errors:MyOptimizer,learner_errors.py:MyOptimizer", [],
+         "--optimizers names MyOptimizer twice; each optimizer may appear once"),
+    ],
+)  # fmt: skip
+def test_a_learners_optimizer_that_cannot_be_used_is_a_bad_argument(learner_folder, optimizers, more, reason, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--optimizers", optimizers, *more, "--epochs", "1", "--out", "f.png"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"minigrad: error: {reason.format(folder=learner_folder.resolve())}"), err
+    assert len(err.strip().splitlines()) == 1 and err.strip().endswith("(see minigrad compare --help)"), err
+    assert not (learner_folder / "f.png").exists()

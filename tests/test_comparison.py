@@ -1,5 +1,6 @@
 """minigrad.compare: a fair comparison, asserted."""
 
+import functools
 import os
 import re
 import signal
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import data, nn
+from minigrad import data, nn, optim
 
 
 class Recorder(nn.Module):
@@ -226,3 +227,131 @@ def test_table_losses_fit_their_column(value, shown):
     from minigrad.comparison import _short
 
     assert _short(value) == shown and len(_short(-value)) <= 11
+
+
+class LearnerSGD(optim.Optimizer):
+    """Plain SGD as a learner writes it from the optimizer base."""
+
+    defaults = {"lr": 0.5}
+
+    def update(self, p, g, state, group):
+        p.data -= group["lr"] * g
+
+
+def test_a_learners_optimizer_trains_exactly_like_the_built_in_one(moons):
+    result = mg.compare(Recorder, *moons, optimizers=["sgd", LearnerSGD], lr={"sgd": 0.5, "LearnerSGD": 0.5},
+                        epochs=3, seeds=[0, 1], verbose=False)  # fmt: skip
+    assert list(result) == ["sgd", "LearnerSGD"]  # a class is named by its __name__, as written
+    for sgd, mine in zip(result.runs["sgd"], result.runs["LearnerSGD"], strict=True):
+        assert mine.history.loss == sgd.history.loss and len(sgd.history.loss) == 9
+        assert mine.history.final_accuracy == sgd.history.final_accuracy
+        for a, b in zip(mine.model.parameters(), sgd.model.parameters(), strict=True):
+            np.testing.assert_array_equal(a.data, b.data)
+        assert [s.median for s in mine.history.effective_lr] == [0.5] * 9  # the base's effective_lr: its lr
+    assert result.runs["LearnerSGD"][0].options == {"lr": 0.5}  # the settings it ran with: its parameter group's
+    # without lr, a class is built with its own defaults
+    result = mg.compare(Recorder, *moons, optimizers=[LearnerSGD], options={"LearnerSGD": {}}, epochs=1,
+                        verbose=False)  # fmt: skip
+    assert result.table()[0]["lr"] == 0.5
+
+
+def test_factories_are_built_for_each_run_and_named(moons):
+    built = []
+
+    def heavy_ball(params):
+        built.append(optim.SGD(params, lr=0.03, momentum=0.9))
+        return built[-1]
+
+    optimizers = ["momentum", heavy_ball, lambda params: optim.SGD(params, lr=0.03, momentum=0.9),
+                  functools.partial(optim.Adam, lr=3e-3), "adam"]  # fmt: skip
+    result = mg.compare(Recorder, *moons, optimizers=optimizers, epochs=2, seeds=[0, 1], verbose=False)
+    # a function by its __name__, a lambda by its place in the list, a partial by its function's name
+    assert list(result) == ["momentum", "heavy_ball", "optimizer 3", "Adam", "adam"]
+    assert len(built) == 2 and built[0] is not built[1]  # a new optimizer for each seed's run
+    for same in (["momentum", "heavy_ball", "optimizer 3"], ["adam", "Adam"]):
+        for seed in range(2):
+            losses = [result.runs[name][seed].history.loss for name in same]
+            assert all(loss == losses[0] for loss in losses)
+    rows = {row["optimizer"]: row["lr"] for row in result.table()}
+    assert rows == {"momentum": 0.03, "heavy_ball": 0.03, "optimizer 3": 0.03, "Adam": 3e-3, "adam": 3e-3}
+    # lr and options reach a factory as keywords
+    result = mg.compare(Recorder, *moons, optimizers=[functools.partial(optim.Adam, betas=(0.8, 0.9))],
+                        lr={"Adam": 0.01}, options={"Adam": {"eps": 1e-6}}, epochs=1, verbose=False)  # fmt: skip
+    assert result.runs["Adam"][0].options == {
+        "lr": 0.01, "betas": (0.8, 0.9), "eps": 1e-6, "weight_decay": 0.0, "amsgrad": False
+    }  # fmt: skip
+
+
+def test_a_dict_names_the_optimizers(moons):
+    heavy_ball = lambda params: optim.SGD(params, lr=0.1, momentum=0.5)  # noqa: E731
+    optimizers = {"mine": LearnerSGD, "plain": "sgd", "heavy ball": heavy_ball}
+    result = mg.compare(Recorder, *moons, optimizers=optimizers, lr={"mine": 0.1}, epochs=2, verbose=False)
+    assert list(result) == ["mine", "plain", "heavy ball"]
+    assert result["mine"].loss == result["plain"].loss  # "plain" is sgd with its lr 0.1
+    assert result["heavy ball"].loss != result["plain"].loss
+    lines = result.format_table().splitlines()
+    assert lines[0].startswith("optimizer        lr  final loss")
+    assert lines[4].startswith("heavy ball      0.1 ")
+
+
+def test_a_table_column_fits_long_names_and_an_optimizer_without_lr():
+    runs = {
+        "optimizer 12": [mg.comparison.Run("optimizer 12", {"step_size": 0.1}, 0, make_history(), None)],
+        "sgd": [mg.comparison.Run("sgd", {"lr": 0.1}, 0, make_history(), None)],
+    }
+    comparison = mg.comparison.Comparison(runs)
+    assert comparison.table()[0]["lr"] is None
+    header, _, mine, sgd = comparison.format_table().splitlines()
+    assert header.startswith("optimizer          lr  final loss")
+    assert mine.startswith("optimizer 12        -      0.5000")
+    assert sgd.startswith("sgd               0.1      0.5000")
+
+
+def returns_a_string(params):
+    return "adam"
+
+
+@pytest.mark.parametrize(
+    "optimizers, kwargs, error, message",
+    [
+        ([LearnerSGD, LearnerSGD], {}, ValueError,
+         "optimizers must each be named once, got ['LearnerSGD'] more than once in ['LearnerSGD', 'LearnerSGD']; "
+         "to compare two of the same kind, name them with a dict"),
+        (["sgd", functools.partial(optim.Adam), functools.partial(optim.Adam, lr=0.1)], {}, ValueError,
+         "got ['Adam'] more than once"),
+        ({"sgd": "sgd", "mine": "lion"}, {}, ValueError, "unknown optimizer(s) ['lion']"),
+        ({3: "sgd"}, {}, TypeError, "the names in a dict of optimizers must be strings, got 3"),
+        ({" ": "sgd"}, {}, ValueError, "the names in a dict of optimizers must not be blank, got ' '"),
+        (["sgd", "optimizer"], {}, ValueError, "unknown optimizer(s) ['optimizer']"),
+        ([None], {}, TypeError, "optimizers[0] is None; optimizers must be names from OPTIMIZERS, "
+                                "optim.Optimizer subclasses or factories (params -> optimizer)"),
+        (["sgd", LearnerSGD([mg.Tensor([1.0], requires_grad=True)])], {}, TypeError,
+         "optimizers[1] is an optimizer object, LearnerSGD(...); compare builds a new one for each run, so pass "
+         "its class, LearnerSGD, or a factory such as lambda params: LearnerSGD(params, lr=0.1)"),
+        (["sgd", returns_a_string], {}, TypeError,
+         f"optimizer 'returns_a_string': {__name__}.returns_a_string(params) returned 'adam', which is not "
+         "an optimizer (it lacks zero_grad(), step(), effective_lr(), param_groups); a class must subclass "
+         "optim.Optimizer, a factory must return one"),
+        (["sgd", lambda: optim.SGD([])], {}, TypeError,
+         f"optimizer 'optimizer 2' could not be built: {__name__}.<lambda>(params) raised: "),
+        (["sgd", lambda params: optim.SGD(params)], {"lr": {"optimizer 2": 0.1}}, TypeError,
+         f"optimizer 'optimizer 2' could not be built: {__name__}.<lambda>(params, lr=0.1) raised: "
+         "<lambda>() got an unexpected keyword argument 'lr'"),
+        ([LearnerSGD, "adam"], {"lr": {"LearnerSGD": 0.1}, "options": {"adam": {"betas": 0.9}}}, TypeError,
+         "optimizer 'adam' could not be built: minigrad.optim.adam.Adam(params, lr=0.003, betas=0.9) raised: "
+         "betas must be a pair (beta1, beta2), got 0.9"),
+        ([LearnerSGD], {"options": {"LearnerSGD": {"momentum": 0.9, "params": []}}}, TypeError,
+         f"optimizer 'LearnerSGD' could not be built: {__name__}.LearnerSGD(params, momentum=0.9, params=[])"),
+    ],
+)  # fmt: skip
+def test_bad_optimizer_entries_are_refused_before_training(moons, optimizers, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        mg.compare(Recorder, *moons, optimizers=optimizers, epochs=1, verbose=False, **kwargs)
+    assert Recorder.log == {}, "nothing was trained"
+
+
+def test_a_new_optimizer_whose_first_step_fails_raises_from_its_update(moons):
+    # the base class alone has no update rule: the traceback ends in the learner's update (here the base's)
+    with pytest.raises(NotImplementedError) as raised:
+        mg.compare(Recorder, *moons, optimizers=["sgd", optim.Optimizer], epochs=1, verbose=False)
+    assert raised.traceback[-1].name == "update"

@@ -254,3 +254,13 @@ def test_in_a_notebook_show_displays_the_picture_once_and_closes_a_pyplot_figure
     plot.show(fig, "pyplot", dpi=30)
     assert len(shown) == 1 and shown[0].data == (tmp_path / "pyplot.png").read_bytes()
     assert not pyplot.fignum_exists(fig.number), "the inline backend would show the figure a second time"
+
+
+def test_a_learners_optimizer_never_takes_the_colour_of_a_named_one_beside_it(comparison):
+    result, _, _ = comparison
+    history = result.runs["sgd"][0].history
+    histories = {"MySGD": history, "sgd": history, "adadelta": history, "optimizer 4": history}
+    for draw in (plot.loss_curves, plot.effective_lr_curves):
+        colors = [line.get_color() for line in draw(histories).get_lines()]
+        # C0 and C1 are sgd's and adadelta's: the others take the next free cycle colours, C2 and C3
+        assert colors == ["#2ca02c", plot.COLORS["sgd"], plot.COLORS["adadelta"], "#d62728"]
