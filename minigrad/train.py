@@ -482,8 +482,7 @@ class _LRSummarizer:
         if self.own_rates:
             return self._from_effective_lr()
         optimizer = self.optimizer
-        parts = []  # per parameter: (its rates, a float or an array; its gradient; how many moved; its size)
-        moved = 0
+        factors = []  # per parameter: its rates, a float or an array of its shape; the parameter
         for group in optimizer.param_groups:
             for p in group["params"]:
                 state = optimizer.state.get(p)
@@ -491,10 +490,19 @@ class _LRSummarizer:
                 data = p.data
                 if type(factor) is not np.ndarray or factor.shape != data.shape:
                     factor = _per_coordinate(factor, data.shape)
-                grad = p.grad
-                count = 0 if grad is None else np.count_nonzero(grad)
-                parts.append((factor, grad, count, data.size))
-                moved += count
+                factors.append((factor, p))
+        if not any(isinstance(factor, np.ndarray) for factor, _ in factors):
+            distinct = {factor for factor, _ in factors}
+            if len(distinct) == 1:  # one rate for every coordinate (SGD): whichever moved, it is the rate
+                rate = distinct.pop()
+                return LRSummary(rate, rate, rate)
+        parts = []  # per parameter: (its rates; its gradient; how many coordinates moved; its size)
+        moved = 0
+        for factor, p in factors:
+            grad = p.grad
+            count = 0 if grad is None else np.count_nonzero(grad)
+            parts.append((factor, grad, count, p.data.size))
+            moved += count
         if moved == 0:  # nothing moved: every coordinate's rate
             parts = [(factor, None, size, size) for factor, _, _, size in parts]
             moved = sum(size for *_, size in parts)

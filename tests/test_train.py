@@ -188,6 +188,7 @@ def test_effective_lr_summary_is_the_nearest_rank_of_the_rates_that_moved(size, 
         ([rng.permutation(size) / size, rng.permutation(2 * size) / size], [mask(size), mask(2 * size)]),  # no ties
         ([rates(size), rates(size)], [np.zeros(size), None]),  # nothing moved: every coordinate's rate
         ([0.5, 0.125, 0.25], [mask(size), np.ones(3), mask(2 * size)]),  # one rate per parameter
+        ([0.25, 0.25], [mask(size), np.zeros(3)]),  # one rate for all
         ([0.5, rates(size)], [np.zeros(4), np.zeros(size)]),
     ]
     for rs, masks in cases:
