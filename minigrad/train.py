@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from .checks import check_bool, check_int, check_same_length, check_seed
 from .data import DataLoader
+from .optim import Optimizer
 from .tensor import Tensor, no_grad
 
 __all__ = ["fit", "evaluate", "History", "LRSummary", "StopReason"]
@@ -201,6 +202,7 @@ def fit(
     phase = None  # where in the step we are (a key of _STEP_PHASES), or None between steps
     batch_rows = 0
     guard = _HoldInterrupts()
+    summarize = _LRSummarizer(optimizer)
     try:
         # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
         with (
@@ -232,7 +234,7 @@ def fit(
                         loss.backward()
                         phase = "optimizer"
                         optimizer.step()
-                        summary = _summarize(optimizer)
+                        summary = summarize()
                         history.loss.append(value)
                         history.effective_lr.append(summary)
                         step += 1
@@ -240,8 +242,9 @@ def fit(
                         loss_sum += value * batch_rows
                         seen += batch_rows
                         correct += batch_correct
-                        bar.update(1)
-                        bar.set_postfix(loss=f"{value:.4f}", refresh=False)
+                        if show:  # a hidden bar still costs ~15 us a step to keep up to date
+                            bar.set_postfix_str(f"loss={value:.4f}", refresh=False)
+                            bar.update(1)
                     # still holding after the epoch's last step: a Ctrl-C held during it is
                     # delivered once the epoch is recorded, with its validation (one forward
                     # pass; a second Ctrl-C still stops it at once, and so does an error, which
@@ -458,20 +461,125 @@ class _HoldInterrupts:
             self._deliver(*held)
 
 
-def _summarize(optimizer) -> LRSummary:
-    """Median and 10th/90th percentiles (nearest rank; np.percentile costs ~10x more on
-    small models, at every step) of the rates of the coordinates that moved."""
-    rates = optimizer.effective_lr()
-    moved = np.concatenate(
-        [
-            (p.grad != 0).ravel() if p.grad is not None else np.zeros(p.size, dtype=bool)
-            for group in optimizer.param_groups
-            for p in group["params"]
-        ]
-    )
-    ordered = np.sort(rates[moved] if moved.any() else rates)
-    last = len(ordered) - 1
-    return LRSummary(float(ordered[last // 2]), float(ordered[last // 10]), float(ordered[last - last // 10]))
+class _LRSummarizer:
+    """For one ``fit`` call: the median and 10th/90th percentiles of the effective learning
+    rates of the coordinates that moved (non-zero gradient; all coordinates if none did),
+    each the element at index ``last // 2``, ``last // 10`` and ``last - last // 10`` of
+    those rates sorted, ``last`` being their count less one (nearest rank; np.percentile
+    costs ~10x more on small models, at every step).
+
+    The values are exactly those of sorting ``optimizer.effective_lr()``, at a fraction of
+    the cost, since this runs at every step: np.partition finds the three order statistics
+    in O(n) instead of a sort's O(n log n), in one buffer reused from step to step; the
+    rates are taken per parameter from ``effective_lr_of`` (no concatenated copy, no mask
+    for a parameter whose coordinates all moved); and rates that are one number per
+    parameter (SGD's lr) are counted, not spread over every coordinate. They are float64,
+    as ``effective_lr()`` makes them. An optimizer that overrides ``effective_lr()`` itself
+    is summarised from what that returns."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+        self.own_rates = getattr(optimizer.effective_lr, "__func__", None) is not Optimizer.effective_lr
+        self.buffer = np.empty(0)
+
+    def __call__(self) -> LRSummary:
+        if self.own_rates:
+            return self._from_effective_lr()
+        optimizer = self.optimizer
+        factors = []  # per parameter: its rates, a float or an array of its shape; the parameter
+        for group in optimizer.param_groups:
+            for p in group["params"]:
+                state = optimizer.state.get(p)
+                factor = group["lr"] if state is None else optimizer.effective_lr_of(state, group)
+                data = p.data
+                if type(factor) is not np.ndarray or factor.shape != data.shape:
+                    factor = _per_coordinate(factor, data.shape)
+                factors.append((factor, p))
+        if not any(isinstance(factor, np.ndarray) for factor, _ in factors):
+            distinct = {factor for factor, _ in factors}
+            if len(distinct) == 1:  # one rate for every coordinate (SGD): whichever moved, it is the rate
+                rate = distinct.pop()
+                return LRSummary(rate, rate, rate)
+        parts = []  # per parameter: (its rates; its gradient; how many coordinates moved; its size)
+        moved = 0
+        for factor, p in factors:
+            grad = p.grad
+            count = 0 if grad is None else np.count_nonzero(grad)
+            parts.append((factor, grad, count, p.data.size))
+            moved += count
+        if moved == 0:  # nothing moved: every coordinate's rate
+            parts = [(factor, None, size, size) for factor, _, _, size in parts]
+            moved = sum(size for *_, size in parts)
+        if not any(isinstance(factor, np.ndarray) for factor, *_ in parts):
+            return self._from_counts([(float(factor), count) for factor, _, count, _ in parts if count])
+        if len(self.buffer) < moved:
+            self.buffer = np.empty(moved)
+        rates = self.buffer[:moved]
+        start = 0
+        for factor, grad, count, size in parts:
+            if count == 0:
+                continue
+            end = start + count
+            if not isinstance(factor, np.ndarray):
+                rates[start:end] = factor
+            elif count == size:
+                rates[start:end] = factor.reshape(-1)
+            else:
+                rates[start:end] = factor[grad != 0]
+            start = end
+        return _order_statistics(rates)
+
+    def _from_effective_lr(self) -> LRSummary:
+        rates = np.asarray(self.optimizer.effective_lr(), dtype=np.float64)
+        moved = np.concatenate(
+            [
+                (p.grad != 0).ravel() if p.grad is not None else np.zeros(p.size, dtype=bool)
+                for group in self.optimizer.param_groups
+                for p in group["params"]
+            ]
+        )
+        return _order_statistics(rates[moved] if moved.any() else rates.copy())
+
+    @staticmethod
+    def _from_counts(rates: list[tuple[float, int]]) -> LRSummary:
+        """The same order statistics of ``count`` copies of each ``rate``."""
+        rates.sort(key=lambda pair: (math.isnan(pair[0]), pair[0]))  # nan last, as np.sort
+        last = sum(count for _, count in rates) - 1
+        picked = []
+        for index in (last // 2, last // 10, last - last // 10):
+            for rate, count in rates:
+                if index < count:
+                    picked.append(rate)
+                    break
+                index -= count
+        return LRSummary(*picked)
+
+
+def _per_coordinate(factor, shape: tuple):
+    """A parameter's rates: a float if they are one number, else an array of its ``shape``
+    (np.ndim and np.broadcast_to cost microseconds even when there is nothing to do, so
+    the common case, an array of that shape already, does not come here)."""
+    factor = np.asarray(factor)
+    if factor.ndim == 0:
+        return float(factor)
+    return np.broadcast_to(factor, shape)
+
+
+def _order_statistics(rates: np.ndarray) -> LRSummary:
+    """Median, 10th and 90th percentile (nearest rank) of ``rates``, which it reorders."""
+    last = len(rates) - 1
+    middle, low, high = last // 2, last // 10, last - last // 10
+    if len(rates) <= 4096:  # sorting so few is faster than partitioning them
+        rates.sort()
+    else:
+        # one kth at a time, each partition on what is left: np.partition given the three at
+        # once took longer than a sort on 270,000 rates
+        rates.partition(middle)
+        if low < middle:
+            rates[:middle].partition(low)
+        if high > middle:
+            rates[middle + 1 :].partition(high - middle - 1)
+    return LRSummary(float(rates[middle]), float(rates[low]), float(rates[high]))
 
 
 def _count_correct(scores: np.ndarray, labels: np.ndarray) -> int:
@@ -480,4 +588,4 @@ def _count_correct(scores: np.ndarray, labels: np.ndarray) -> int:
         predicted = scores.argmax(axis=1)
     else:
         predicted = (scores.reshape(len(labels), -1)[:, 0] > 0).astype(labels.dtype)
-    return int(np.sum(predicted == labels.reshape(-1)))
+    return int(np.count_nonzero(predicted == labels.reshape(-1)))  # np.sum: ~6 us more, every step

@@ -97,6 +97,104 @@ def test_effective_lr_summary_covers_only_coordinates_that_moved():
     assert history.effective_lr[0].high < 10
 
 
+class PresetRates(optim.Optimizer):
+    """Leaves the weights alone and reports preset effective learning rates: per parameter
+    an array of its shape or a single float."""
+
+    defaults = {"lr": 0.5}
+    checks = {"lr": lambda name, value: value}
+
+    def __init__(self, params, rates):
+        params = list(params)
+        super().__init__(params)
+        self.preset = {id(p): r for p, r in zip(params, rates, strict=True)}
+
+    def init_state(self, p, group):
+        return {"rates": self.preset[id(p)]}
+
+    def update(self, p, g, state, group):
+        pass
+
+    def effective_lr_of(self, state, group):
+        return state["rates"]
+
+
+class ReportsAllRates(PresetRates):
+    """The same, with its own effective_lr() (the base's, as an override)."""
+
+    def effective_lr(self):
+        return super().effective_lr()
+
+
+def summary_after_one_step(rates, masks, optimizer_class=PresetRates):
+    """History.effective_lr[0] of one step in which parameter i gets the gradient masks[i]
+    (None: no gradient at all) and reports rates[i]."""
+    weights = [nn.Parameter(np.zeros(np.shape(mask) if mask is not None else np.shape(r))) for r, mask in
+               zip(rates, masks, strict=True)]  # fmt: skip
+
+    class Masked(nn.Module):
+        def forward(self, x):
+            total = x.sum()
+            for w, mask in zip(weights, masks, strict=True):
+                if mask is not None:
+                    total = total + (w * mask).sum()
+            return total.reshape(1, 1)
+
+    optimizer = optimizer_class(weights, rates)
+    history = fit(Masked(), optimizer, lambda out, y: out.sum(), np.zeros((1, 1)), np.zeros(1), epochs=1,
+                  batch_size=1, verbose=False)  # fmt: skip
+    assert history.stop is None
+    return history.effective_lr[0]
+
+
+def nearest_rank(rates, masks):
+    """The definition, by sorting: of the rates of the coordinates whose gradient is not 0
+    (all of them if there are none), the ones at index last // 2, last // 10 and
+    last - last // 10 in ascending order, last being their count less one. A parameter
+    without a gradient was never stepped: it reports its group's lr, 0.5."""
+    every, moved = [], []
+    for r, mask in zip(rates, masks, strict=True):
+        shape = np.shape(mask) if mask is not None else np.shape(r)
+        r = r if mask is not None else 0.5
+        every += [float(v) for v in np.broadcast_to(r, shape).ravel()]
+        moved += [mask is not None and m != 0 for m in np.broadcast_to(mask if mask is not None else 0, shape).ravel()]
+    chosen = sorted(v for v, m in zip(every, moved, strict=True) if m) if any(moved) else sorted(every)
+    last = len(chosen) - 1
+    return chosen[last // 2], chosen[last // 10], chosen[last - last // 10]
+
+
+def test_effective_lr_summary_is_the_nearest_rank_of_the_rates_that_moved_worked_example():
+    # moved rates 0.3, 0.1, 0.2, 0.5 -> sorted 0.1, 0.2, 0.3, 0.5; last = 3: indices 1, 0, 3
+    summary = summary_after_one_step([np.array([0.3, 0.1, 0.2, 0.2, 0.5])], [np.array([1.0, 1.0, 0.0, 1.0, 1.0])])
+    assert summary == (0.2, 0.1, 0.5)
+    assert (summary.median, summary.low, summary.high) == (0.2, 0.1, 0.5)
+
+
+@pytest.mark.parametrize("size", [7, 300, 9000])  # 9000: past the size where the summary stops sorting
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("optimizer_class", [PresetRates, ReportsAllRates])
+def test_effective_lr_summary_is_the_nearest_rank_of_the_rates_that_moved(size, seed, optimizer_class):
+    rng = np.random.default_rng(seed)
+
+    def rates(n, dtype=np.float64):  # few distinct values: many ties
+        return (rng.integers(1, 12, size=n) / 8).astype(dtype)
+
+    def mask(n):  # about a third of the coordinates get no gradient
+        return rng.integers(0, 3, size=n).astype(float) * rng.choice([-1.0, 1.0], size=n)
+
+    cases = [
+        ([rates(size), rates((3, size)), 0.75], [mask(size), mask((3, size)), mask(5)]),
+        ([rates(size, np.float32), rates(4), 0.25, rates(size)], [mask(size), None, np.ones(3), mask(size)]),
+        ([rng.permutation(size) / size, rng.permutation(2 * size) / size], [mask(size), mask(2 * size)]),  # no ties
+        ([rates(size), rates(size)], [np.zeros(size), None]),  # nothing moved: every coordinate's rate
+        ([0.5, 0.125, 0.25], [mask(size), np.ones(3), mask(2 * size)]),  # one rate per parameter
+        ([0.25, 0.25], [mask(size), np.zeros(3)]),  # one rate for all
+        ([0.5, rates(size)], [np.zeros(4), np.zeros(size)]),
+    ]
+    for rs, masks in cases:
+        assert summary_after_one_step(rs, masks, optimizer_class) == nearest_rank(rs, masks)
+
+
 def test_a_non_finite_loss_stops_the_run_and_keeps_its_history(moons):
     X, y = moons
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
