@@ -10,120 +10,17 @@ comparison.
 
 __version__ = "0.1.0"
 
+import builtins as _builtins
 from math import e, inf, nan, pi  # torch.inf, torch.pi ... are Python floats too
 
-from . import data, nn, optim, train, utils
+from . import creation, data, dtypes, functions, nn, optim, train, utils
 from .checkpoint import CheckpointError, load, save
 from .comparison import compare
-from .creation import (
-    arange,
-    as_tensor,
-    empty,
-    empty_like,
-    eye,
-    from_numpy,
-    full,
-    full_like,
-    linspace,
-    multinomial,
-    ones,
-    ones_like,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
-    tensor,
-    zeros,
-    zeros_like,
-)
+from .creation import *  # noqa: F403  (its __all__, spliced into this module's below)
 from .device import accelerator, backends, cuda, device
-from .dtypes import (
-    bool,  # noqa: F401  (bool, float, int: attributes only, kept out of __all__; see dtypes.py)
-    double,
-    float,  # noqa: F401
-    float16,
-    float32,
-    float64,
-    half,
-    int,  # noqa: F401
-    int8,
-    int16,
-    int32,
-    int64,
-    long,
-    short,
-    uint8,
-)
-from .functions import (
-    abs,  # noqa: F401  (abs, max, min, pow, sum: attributes only, kept out of __all__ like bool)
-    all,  # noqa: F401  (all, any: builtins' names, kept out of __all__)
-    allclose,
-    any,  # noqa: F401
-    argmax,
-    argmin,
-    argsort,
-    cat,
-    chunk,
-    clamp,
-    concat,
-    concatenate,
-    cos,
-    eq,
-    equal,
-    exp,
-    flatten,
-    ge,
-    gt,
-    is_floating_point,
-    is_tensor,
-    isfinite,
-    isinf,
-    isnan,
-    le,
-    log,
-    log2,
-    log10,
-    log_softmax,
-    logsumexp,
-    lt,
-    matmul,
-    max,  # noqa: F401
-    maximum,
-    mean,
-    min,  # noqa: F401
-    minimum,
-    mm,
-    ne,
-    norm,
-    numel,
-    permute,
-    pow,  # noqa: F401
-    relu,
-    reshape,
-    round,  # noqa: F401  (a builtin's name, kept out of __all__)
-    sigmoid,
-    sign,
-    sin,
-    softmax,
-    sort,
-    split,
-    sqrt,
-    square,
-    squeeze,
-    stack,
-    std,
-    sum,  # noqa: F401
-    tanh,
-    topk,
-    transpose,
-    tril,
-    triu,
-    unsqueeze,
-    var,
-    where,
-)
+from .dtypes import *  # noqa: F403
+from .dtypes import bool, float, int  # noqa: F401  (attributes only, kept out of __all__; see dtypes.py)
+from .functions import *  # noqa: F403  (abs, sum, max, min, pow, round, all, any too: attributes only)
 from .gradcheck import gradcheck
 from .rng import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .tensor import (
@@ -163,101 +60,12 @@ __all__ = [
     "set_default_dtype",
     "get_default_dtype",
     "gradcheck",
-    # making tensors
-    "tensor",
-    "as_tensor",
-    "from_numpy",
-    "zeros",
-    "ones",
-    "empty",
-    "full",
-    "zeros_like",
-    "ones_like",
-    "empty_like",
-    "full_like",
-    "rand_like",
-    "randn_like",
-    "eye",
-    "arange",
-    "linspace",
-    "rand",
-    "randn",
-    "randint",
-    "randperm",
-    "multinomial",
-    # dtypes (mg.float, mg.int, mg.bool, like mg.abs, sum, max, min and pow below, are left out
-    # of __all__, so that a star import keeps Python's builtins)
-    "float16",
-    "float32",
-    "float64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "half",
-    "double",
-    "short",
-    "long",
-    # functions
-    "cat",
-    "concat",
-    "concatenate",
-    "stack",
-    "where",
-    "maximum",
-    "minimum",
-    "sin",
-    "cos",
-    "sign",
-    "log10",
-    "log2",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "tril",
-    "triu",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "allclose",
-    "is_tensor",
-    "is_floating_point",
-    "numel",
-    "tanh",
-    "exp",
-    "log",
-    "sqrt",
-    "sigmoid",
-    "relu",
-    "softmax",
-    "log_softmax",
-    "logsumexp",
-    "mean",
-    "argmax",
-    "argmin",
-    "var",
-    "std",
-    "matmul",
-    "clamp",
-    "reshape",
-    "flatten",
-    "transpose",
-    "permute",
-    "squeeze",
-    "unsqueeze",
-    "sort",
-    "argsort",
-    "topk",
-    "norm",
-    "equal",
-    "square",
-    "mm",
-    "split",
-    "chunk",
+    # making tensors, dtypes, functions: each module's own __all__. A name that is also one of
+    # Python's builtins (mg.float, mg.bool, mg.abs, sum, max, min, pow, round, all, any) is left
+    # out, so that a star import keeps the builtin; mg.float etc. still work as attributes
+    *creation.__all__,
+    *dtypes.__all__,
+    *(name for name in functions.__all__ if not hasattr(_builtins, name)),
     # random generators
     "Generator",
     "default_generator",
@@ -271,3 +79,5 @@ __all__ = [
     "load",
     "CheckpointError",
 ]
+
+del _builtins  # only needed to build __all__
