@@ -1063,13 +1063,20 @@ class Tensor:
     # as in PyTorch: the graph, optimizers and user code keep them in dicts and sets.
     __hash__ = object.__hash__
 
-    def _compare(self, other, ufunc, symbol):
+    def _compare(self, other, ufunc, symbol, logical=False):
+        """A constant result of ``ufunc`` (a comparison, or with ``logical`` a bitwise op, which
+        needs bool or integer operands) of the two operands broadcast."""
         if not isinstance(other, (Tensor, np.ndarray)) and not isinstance(other, _SCALARS):
             return NotImplemented  # Python then answers x == None with False, x < None with a TypeError
         other = _lift(other, self)
         a, b = self.data, other.data
         if a.dtype is not b.dtype:
             a, b = _common(a, b)  # compared in the dtype PyTorch would use (int64 < 2.5 in float32)
+        if logical and a.dtype.kind not in "biu":
+            raise TypeError(
+                f"'{symbol}' needs bool (or integer) tensors, got {a.dtype}: "
+                f"compare first, e.g. (x > 0) {symbol} (y > 0)"
+            )
         try:
             return _constant(ufunc(a, b))
         except ValueError:
@@ -1122,32 +1129,15 @@ class Tensor:
         compare v with each row)."""
         return bool(np.any(_compared(self.__eq__(element), "in", element).data))
 
-    def _logical(self, other, ufunc, symbol):
-        if not isinstance(other, (Tensor, np.ndarray)) and not isinstance(other, _SCALARS):
-            return NotImplemented
-        other = _lift(other, self)
-        a, b = self.data, other.data
-        if a.dtype is not b.dtype:
-            a, b = _common(a, b)
-        if a.dtype.kind not in "biu":
-            raise TypeError(
-                f"'{symbol}' needs bool (or integer) tensors, got {a.dtype}: "
-                f"compare first, e.g. (x > 0) {symbol} (y > 0)"
-            )
-        try:
-            return _constant(ufunc(a, b))
-        except ValueError:
-            raise _broadcast_error(symbol, a, b) from None
-
     # On bool tensors (masks) & | ^ ~ are logical and, or, exclusive or, not; on integers, bitwise.
     def __and__(self, other):
-        return self._logical(other, np.bitwise_and, "&")
+        return self._compare(other, np.bitwise_and, "&", logical=True)
 
     def __or__(self, other):
-        return self._logical(other, np.bitwise_or, "|")
+        return self._compare(other, np.bitwise_or, "|", logical=True)
 
     def __xor__(self, other):
-        return self._logical(other, np.bitwise_xor, "^")
+        return self._compare(other, np.bitwise_xor, "^", logical=True)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__  # each is symmetric
 
