@@ -472,8 +472,8 @@ class _LRSummarizer:
     the cost, since this runs at every step: np.partition finds the three order statistics
     in O(n) instead of a sort's O(n log n), in one buffer reused from step to step; the
     rates are taken per parameter from ``effective_lr_of`` (no concatenated copy, no mask
-    for a parameter whose coordinates all moved); and rates that are one number per
-    parameter (SGD's lr) are counted, not spread over every coordinate. They are float64,
+    for a parameter whose coordinates all moved); and when every coordinate has the same
+    rate (SGD with one lr), that rate is the summary. They are float64,
     as ``effective_lr()`` makes them. An optimizer that overrides ``effective_lr()`` itself
     is summarised from what that returns."""
 
@@ -510,8 +510,6 @@ class _LRSummarizer:
         if moved == 0:  # nothing moved: every coordinate's rate
             parts = [(factor, None, size, size) for factor, _, _, size in parts]
             moved = sum(size for *_, size in parts)
-        if not any(isinstance(factor, np.ndarray) for factor, *_ in parts):
-            return self._from_counts([(float(factor), count) for factor, _, count, _ in parts if count])
         if len(self.buffer) < moved:
             self.buffer = np.empty(moved)
         rates = self.buffer[:moved]
@@ -539,20 +537,6 @@ class _LRSummarizer:
             ]
         )
         return _order_statistics(rates[moved] if moved.any() else rates.copy())
-
-    @staticmethod
-    def _from_counts(rates: list[tuple[float, int]]) -> LRSummary:
-        """The same order statistics of ``count`` copies of each ``rate``."""
-        rates.sort(key=lambda pair: (math.isnan(pair[0]), pair[0]))  # nan last, as np.sort
-        last = sum(count for _, count in rates) - 1
-        picked = []
-        for index in (last // 2, last // 10, last - last // 10):
-            for rate, count in rates:
-                if index < count:
-                    picked.append(rate)
-                    break
-                index -= count
-        return LRSummary(*picked)
 
 
 def _per_coordinate(factor, shape: tuple):
