@@ -4,10 +4,10 @@
 # In tutorial 03, plain gradient descent on `f(x, y) = 0.5 (x^2 + kappa y^2)` had one learning
 # rate for both coordinates. The steep coordinate y capped it below `2 / kappa`, and the flat
 # coordinate x then crawled. AdaGrad (Duchi, Hazan & Singer, 2011) gives every coordinate a
-# step size of its own, worked out from the gradients that coordinate has seen. You will
+# learning rate of its own, worked out from the gradients that coordinate has seen. You will
 # write its rule in a few lines of numpy and check it against `optim.Adagrad`; then we use
 # the library's class to see what the rule buys on the same quadratic, and what it costs:
-# AdaGrad's step sizes only ever shrink.
+# AdaGrad's learning rates only ever shrink.
 #
 # Run it with `python tutorials/04_adagrad.py` (set `MINIGRAD_QUICK=1` for a shorter run), or
 # open it as a notebook.
@@ -234,7 +234,7 @@ assert turned_best is not None and turned_best > 1.2 * sgd_steps[1], "on the tur
 # - On the axis-aligned bowl, AdaGrad beats the best plain SGD for every learning rate from
 #   1.2 up.
 # - On the turned bowl, the best AdaGrad in the scan is *slower* than the best plain SGD.
-#   Per-coordinate step sizes help exactly as much as the steep and flat directions line up
+#   Per-coordinate learning rates help exactly as much as the steep and flat directions line up
 #   with the coordinates. In a neural network they line up in part: different weights can
 #   see gradients of very different sizes, and that is where per-coordinate steps pay off.
 #

@@ -1,9 +1,9 @@
 # %% [markdown]
 # # 05 · RMSprop: AdaGrad with a memory that fades
 #
-# AdaGrad (tutorial 04) gives every weight its own step size by dividing its gradient by
+# AdaGrad (tutorial 04) gives every weight its own learning rate by dividing its gradient by
 # the root of the *sum* of all the squared gradients that weight has seen. The sum only
-# grows, so every step size only shrinks, whether or not the weight is done learning.
+# grows, so every one of these rates only shrinks, whether or not the weight is done learning.
 #
 # RMSprop, from Geoffrey Hinton's 2012 lecture course (Neural Networks for Machine
 # Learning, lecture 6e), changes one line: it keeps a *moving average* of the squared

@@ -10,7 +10,7 @@ from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
-    """AdaGrad: every coordinate gets its own step size, shrinking with the sum of all the
+    """AdaGrad: every coordinate gets its own learning rate, shrinking with the sum of all the
     squared gradients it has seen.
 
         t <- t + 1
@@ -20,8 +20,10 @@ class Adagrad(Optimizer):
         theta <- theta - clr * g / (sqrt(sum) + eps)
 
     Because ``sum`` only grows, the effective learning rate clr / (sqrt(sum) + eps) only
-    falls: with a constant gradient g it is lr / (sqrt(t) |g| + eps) after t steps. That
-    decay is what RMSprop was designed to stop.
+    falls: with a constant gradient g it is lr / (sqrt(t) |g| + eps) after t steps. It is
+    the factor in front of g, not the step: with ``sum`` starting at 0 the first step is
+    about lr * sign(g) whatever |g| is, while the factor is about lr / |g|. That decay is
+    what RMSprop was designed to stop.
 
     Source: Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning and
     Stochastic Optimization", JMLR 12 (2011).

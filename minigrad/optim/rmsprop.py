@@ -10,8 +10,9 @@ from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
-    """RMSprop: AdaGrad's per-coordinate step sizes, with the sum of squared gradients replaced
-    by a moving average, so the step size levels off instead of decaying for ever.
+    """RMSprop: AdaGrad's per-coordinate learning rates, with the sum of squared gradients
+    replaced by a moving average, so the rate follows the recent gradients' size instead of
+    decaying for ever.
 
         g <- grad + weight_decay * theta                  if weight_decay != 0
         v <- alpha * v + (1 - alpha) * g^2                moving average of g^2 (v starts at 0)
