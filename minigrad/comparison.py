@@ -37,6 +37,7 @@ class Run:
     seed: int
     history: History
     model: nn.Module  # the trained model
+    optimizer_class: type | None = None  # the class of the optimizer that trained it, if known
 
     @property
     def stop(self) -> StopReason | None:
@@ -244,7 +245,7 @@ def compare(
                     description=name if len(seeds) == 1 else f"{name} (seed {seed})",
                     drop_last=drop_last,
                 )
-                comparison.runs[name].append(Run(name, settings, seed, history, network))
+                comparison.runs[name].append(Run(name, settings, seed, history, network, type(optimizer)))
                 if history.stop is not None and history.stop.kind == "interrupted":
                     comparison.interrupted = True
                     break

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from matplotlib.image import imread
 
 from .checks import check_int
 from .comparison import Comparison
+from .optim import Adagrad
 from .tensor import Tensor, no_grad
 from .train import History
 
@@ -233,11 +234,33 @@ def loss_curves(results, ax=None, smooth: int | None = None):
     return ax
 
 
-def effective_lr_curves(results, ax=None):
-    """Median effective learning rate over coordinates per step (log scale), with the band
-    from the 10th to the 90th percentile: AdaGrad's decay against RMSprop's plateau."""
+def effective_lr_curves(results, ax=None, sqrt_guide: Iterable[str] | None = None):
+    """The effective learning rate per step (``History.effective_lr``, first seed): the
+    factor each optimizer multiplied its update direction by (``lr`` for SGD,
+    ``lr / (sqrt(v) + eps)`` for RMSprop, ...), its median over the coordinates that got a
+    gradient as a line and the 10th to 90th percentile as a band, on a log scale. It is
+    not the step each weight took: that is this factor times the direction (see
+    ``update_size_curves``). At AdaGrad's first step the factor is ``lr / |g|``, often far
+    above 1, while the step is ``lr``.
+
+    ``sqrt_guide`` names the curves that get a dashed guide ``c / sqrt(t)``, drawn in the
+    curve's colour over every step and labelled "∝ 1/√t", with ``c`` chosen so that the
+    guide passes through the curve's median at step ``t0 = round(sqrt(T))`` (T the last
+    step; t0 is the middle of the run on a log scale). AdaGrad's rate is
+    ``lr / sqrt(sum of its squared gradients)``, so it follows ``1 / sqrt(t)`` while the
+    gradients keep a steady size; where the curve falls faster than the guide the
+    gradients grew, where it falls more slowly they shrank. By default (None) a
+    ``Comparison`` draws the guide for every run whose optimizer is an ``optim.Adagrad``
+    (or a subclass); a dict of histories says nothing about its optimizers, so it gets no
+    guide unless named here. Returns the Axes. Raises TypeError if ``sqrt_guide`` is not a
+    list of names, ValueError if it names a curve that ``results`` lacks. No PyTorch
+    equivalent."""
+    guided = _adagrad_names(results) if sqrt_guide is None else _guide_names(sqrt_guide)
     ax = _axes(ax)
     results = _histories(results)
+    missing = [name for name in guided if name not in results]
+    if missing:
+        raise ValueError(f"sqrt_guide names {missing}, which are not among the curves {list(results)}")
     colors = _colors(results)
     for name, histories in results.items():
         summary = np.array(histories[0].effective_lr)
@@ -246,12 +269,47 @@ def effective_lr_curves(results, ax=None):
         x = np.arange(1, len(summary) + 1)
         ax.plot(x, summary[:, 0], color=colors[name], label=name)
         ax.fill_between(x, summary[:, 1], summary[:, 2], color=colors[name], alpha=0.15)
+        if name in guided:
+            _draw_sqrt_guide(ax, summary[:, 0], colors[name], name)
     ax.set_yscale("log")
     ax.set_xlabel("step")
-    ax.set_ylabel("effective learning rate")
+    ax.set_ylabel("factor on the update direction")
     ax.set_title("Effective learning rate (median, 10-90% band)")
     ax.legend()
     return ax
+
+
+def _adagrad_names(results) -> list[str]:
+    """The names of a Comparison's runs whose optimizer is AdaGrad (none for a dict)."""
+    if not isinstance(results, Comparison):
+        return []
+    return [
+        name
+        for name, runs in results.runs.items()
+        if runs and isinstance(runs[0].optimizer_class, type) and issubclass(runs[0].optimizer_class, Adagrad)
+    ]
+
+
+def _guide_names(names) -> list[str]:
+    """``sqrt_guide`` as a list of names: one name on its own, or an iterable of names."""
+    if isinstance(names, str):
+        return [names]
+    listed = list(names) if isinstance(names, Iterable) else None
+    if listed is None or not all(isinstance(name, str) for name in listed):
+        raise TypeError(f"sqrt_guide must be a list of curve names such as ['adagrad'], got {names!r}")
+    return listed
+
+
+def _draw_sqrt_guide(ax, median: np.ndarray, color, name: str) -> None:
+    """The dashed ``c / sqrt(t)`` through ``median`` at step round(sqrt(T)) (see
+    ``effective_lr_curves``); nothing if the median there is not a positive number."""
+    anchor = max(1, round(np.sqrt(len(median))))
+    at_anchor = median[anchor - 1]
+    if not (np.isfinite(at_anchor) and at_anchor > 0):
+        return
+    t = np.arange(1, len(median) + 1)
+    c = at_anchor * np.sqrt(anchor)
+    ax.plot(t, c / np.sqrt(t), color=color, ls="--", lw=1, label=f"∝ 1/√t (through {name} at step {anchor})")
 
 
 def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | None = None):

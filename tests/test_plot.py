@@ -21,7 +21,7 @@ def comparison():
 
 def test_loss_and_effective_lr_curves_have_one_line_per_optimizer(comparison):
     result, _, _ = comparison
-    for draw in (plot.loss_curves, plot.effective_lr_curves):
+    for draw in (plot.loss_curves, lambda r: plot.effective_lr_curves(r, sqrt_guide=[])):
         ax = draw(result)
         assert [line.get_label() for line in ax.get_lines()] == ["sgd", "adagrad"]
         assert ax.get_yscale() == "log"
@@ -264,3 +264,43 @@ def test_a_learners_optimizer_never_takes_the_colour_of_a_named_one_beside_it(co
         colors = [line.get_color() for line in draw(histories).get_lines()]
         # C0 and C1 are sgd's and adadelta's: the others take the next free cycle colours, C2 and C3
         assert colors == ["#2ca02c", plot.COLORS["sgd"], plot.COLORS["adadelta"], "#d62728"]
+
+
+def test_the_sqrt_guide_goes_on_adagrads_curve_only_and_is_c_over_sqrt_t_through_its_median(comparison):
+    result, _, _ = comparison
+    ax = plot.effective_lr_curves(result)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    steps = len(result["adagrad"].effective_lr)  # 2 epochs of 2 batches: 4 steps, so the anchor is step 2
+    assert steps == 4
+    guide = lines["∝ 1/√t (through adagrad at step 2)"]
+    assert list(lines) == ["sgd", "adagrad", "∝ 1/√t (through adagrad at step 2)"]
+    median = np.array(result["adagrad"].effective_lr)[:, 0]
+    t = np.arange(1, steps + 1)
+    np.testing.assert_array_equal(guide.get_xdata(), t)
+    np.testing.assert_allclose(guide.get_ydata(), median[1] * np.sqrt(2) / np.sqrt(t), rtol=1e-12)
+    assert guide.get_ydata()[1] == pytest.approx(median[1], rel=1e-12)
+    assert guide.get_linestyle() == "--" and guide.get_color() == lines["adagrad"].get_color()
+    assert ax.get_ylabel() == "factor on the update direction"
+    assert ax.get_title() == "Effective learning rate (median, 10-90% band)"
+
+
+def test_the_sqrt_guide_follows_the_optimizer_class_not_the_name():
+    X, y = data.make_moons(32, seed=0)
+    model = lambda: nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2))  # noqa: E731
+    result = mg.compare(model, X, y, optimizers={"adagrad": "sgd", "slow": "adagrad", "Mine": optim.Adagrad},
+                        epochs=1, batch_size=8, verbose=False)  # fmt: skip
+    labels = [line.get_label() for line in plot.effective_lr_curves(result).get_lines()]
+    assert labels == ["adagrad", "slow", "∝ 1/√t (through slow at step 2)", "Mine", "∝ 1/√t (through Mine at step 2)"]
+    assert result.runs["slow"][0].optimizer_class is optim.Adagrad
+
+
+def test_a_dict_of_histories_gets_the_sqrt_guide_only_where_named(comparison):
+    result, _, _ = comparison
+    histories = {"sgd": result["sgd"], "adagrad": result["adagrad"]}
+    assert [line.get_label() for line in plot.effective_lr_curves(histories).get_lines()] == ["sgd", "adagrad"]
+    labels = [line.get_label() for line in plot.effective_lr_curves(histories, sqrt_guide="adagrad").get_lines()]
+    assert labels == ["sgd", "adagrad", "∝ 1/√t (through adagrad at step 2)"]
+    with pytest.raises(ValueError, match=r"sqrt_guide names \['adam'\], which are not among the curves"):
+        plot.effective_lr_curves(histories, sqrt_guide=["adam"])
+    with pytest.raises(TypeError, match="sqrt_guide must be a list of curve names"):
+        plot.effective_lr_curves(histories, sqrt_guide=3)
