@@ -1,11 +1,12 @@
 """The training loop: ``fit`` runs mini-batch training and returns a ``History``.
 
-Per step it records the loss and a summary of the optimizer's effective learning rate
+Per step it records the loss, a summary of the optimizer's effective learning rate
 (its median and 10th-90th percentile band over the coordinates that received a non-zero
 gradient in that step: a coordinate that never gets one, such as a weight into a dead
-ReLU unit, keeps AdaGrad's or RMSprop's lr / eps, which says nothing about training);
-per epoch, the mean training loss and accuracy, validation loss and accuracy, and wall
-time.
+ReLU unit, keeps AdaGrad's or RMSprop's lr / eps, which says nothing about training)
+and the same summary of the update size, how far each of those coordinates actually
+moved in that step (|theta after - theta before|); per epoch, the mean training loss
+and accuracy, validation loss and accuracy, and wall time.
 
 A run never loses what it learned to a fault. Data holding nan or inf, a loss that
 becomes nan or inf, an exception raised inside a step and Ctrl-C each stop the run and
@@ -40,7 +41,9 @@ __all__ = ["fit", "evaluate", "History", "LRSummary", "StopReason"]
 
 
 class LRSummary(NamedTuple):
-    """The effective learning rate over all coordinates after one step."""
+    """A per-coordinate quantity of one step (the effective learning rate, or the update
+    size) summarised over the coordinates that moved: nearest-rank median and 10th and
+    90th percentiles."""
 
     median: float
     low: float  # 10th percentile
@@ -107,12 +110,23 @@ class StopReason:
 
 @dataclass
 class History:
-    """What ``fit`` recorded. ``loss`` and ``effective_lr`` hold one entry per completed
-    step, always the same number; ``epochs`` one dict per completed epoch; ``stop`` is
-    ``None`` for a run that did all its epochs, else a ``StopReason``."""
+    """What ``fit`` recorded. ``loss``, ``effective_lr`` and ``update_size`` hold one entry
+    per completed step, always the same number; ``epochs`` one dict per completed epoch;
+    ``stop`` is ``None`` for a run that did all its epochs, else a ``StopReason``.
+
+    ``effective_lr[i]`` summarises the factor the optimizer applied to each coordinate's
+    update direction in step i + 1 (``Optimizer.effective_lr()``), ``update_size[i]`` how
+    far each coordinate actually moved in it, ``|theta after - theta before|`` (in the
+    parameters' units, computed in float64: exact for float32 parameters whose old and new
+    values are within a factor of 2^29 of each other). Both are
+    ``LRSummary(median, low, high)``: the nearest-rank median and 10th and 90th percentiles
+    over the coordinates whose gradient in that step was not 0 (all coordinates if none
+    was), the same coordinates for both. For SGD without momentum or weight decay the
+    update size is lr * |grad|; for AdaGrad's first step it is lr * |grad| / (|grad| + eps)."""
 
     loss: list[float] = field(default_factory=list)  # one per step
     effective_lr: list[LRSummary] = field(default_factory=list)  # one per step
+    update_size: list[LRSummary] = field(default_factory=list)  # one per step: |change of each weight|
     # one per completed epoch (every step done); train_loss and train_accuracy average the
     # epoch's batches as the weights moved, val_* measure the weights at the end of the epoch
     # (absent if the validation raised or was stopped by a second Ctrl-C)
@@ -175,6 +189,10 @@ def fit(
     ends the run, which returns its history so far: see ``StopReason`` for what
     ``History.stop`` holds. Ctrl-C during a step is held until that step is complete; the
     previous SIGINT handler is restored when ``fit`` returns.
+
+    Per step the history records the loss, the effective learning rate and the update size
+    (how far the weights that got a gradient moved); see ``History`` for their definitions.
+    A step that diverged (non-finite loss) is not applied and not recorded.
     """
     epochs = check_int("epochs", epochs, 1)
     seed = check_seed("seed", seed)
@@ -203,6 +221,7 @@ def fit(
     batch_rows = 0
     guard = _HoldInterrupts()
     summarize = _LRSummarizer(optimizer)
+    update_size = _UpdateSizer(optimizer)
     try:
         # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
         with (
@@ -233,10 +252,13 @@ def fit(
                         optimizer.zero_grad()
                         loss.backward()
                         phase = "optimizer"
+                        update_size.snapshot()
                         optimizer.step()
                         summary = summarize()
+                        moved = update_size()  # how far the weights moved
                         history.loss.append(value)
                         history.effective_lr.append(summary)
+                        history.update_size.append(moved)
                         step += 1
                         phase = None
                         loss_sum += value * batch_rows
@@ -537,6 +559,33 @@ class _LRSummarizer:
             ]
         )
         return _order_statistics(rates[moved] if moved.any() else rates.copy())
+
+
+class _UpdateSizer:
+    """For one ``fit`` call: the summary of |theta after - theta before| over the
+    coordinates ``_LRSummarizer`` uses (non-zero gradient; all if none had one), with the
+    same nearest-rank order statistics. ``snapshot()`` copies the weights, in float64 (where
+    the difference of two float32 numbers is exact but for extreme ratios), just before the optimizer's step;
+    calling the object after it gives the summary."""
+
+    def __init__(self, optimizer):
+        self.params = [p for group in optimizer.param_groups for p in group["params"]]
+        size = sum(p.data.size for p in self.params)
+        self.before = np.empty(size)
+        self.change = np.empty(size)
+        self.grads = np.empty(size)
+
+    def snapshot(self) -> None:
+        np.concatenate([p.data.reshape(-1) for p in self.params], out=self.before)
+
+    def __call__(self) -> LRSummary:
+        change = self.change
+        np.concatenate([p.data.reshape(-1) for p in self.params], out=change)
+        np.subtract(change, self.before, out=change)
+        np.abs(change, out=change)
+        grads = [np.zeros(p.data.size) if p.grad is None else p.grad.reshape(-1) for p in self.params]
+        moved = np.concatenate(grads, out=self.grads) != 0
+        return _order_statistics(change[moved] if moved.any() else change)
 
 
 def _per_coordinate(factor, shape: tuple):

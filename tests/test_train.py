@@ -54,7 +54,7 @@ def test_history_records_every_step_and_epoch(moons):
         verbose=False,
     )
     steps = 3 * math.ceil(200 / 64)
-    assert len(history.loss) == len(history.effective_lr) == steps
+    assert len(history.loss) == len(history.effective_lr) == len(history.update_size) == steps
     assert all(summary.median == pytest.approx(0.1) for summary in history.effective_lr)
     assert [e["epoch"] for e in history.epochs] == [1, 2, 3]
     assert set(history.epochs[0]) == {"epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "seconds"}
@@ -195,6 +195,97 @@ def test_effective_lr_summary_is_the_nearest_rank_of_the_rates_that_moved(size, 
         assert summary_after_one_step(rs, masks, optimizer_class) == nearest_rank(rs, masks)
 
 
+def nearest_rank_of(values) -> tuple[float, float, float]:
+    """Median, 10th and 90th percentile by the definition: sorted ascending, the elements at
+    last // 2, last // 10 and last - last // 10, last being the count less one."""
+    chosen = sorted(float(v) for v in values)
+    last = len(chosen) - 1
+    return chosen[last // 2], chosen[last // 10], chosen[last - last // 10]
+
+
+def one_step_from_zero(optimizer_class, **options):
+    """fit for one step (one batch of every sample) of a linear classifier whose weights start
+    at 0, and that step's gradient, from the same forward and backward done by hand."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(16, 5)).astype(np.float32)
+    X[:, 2] = 0  # the weights of feature 2 get a zero gradient: they do not count
+    y = rng.integers(0, 3, 16)
+
+    def model():
+        layer = nn.Linear(5, 3)
+        layer.weight.data[...] = 0
+        layer.bias.data[...] = 0
+        return layer
+
+    reference = model()
+    nn.CrossEntropyLoss()(reference(mg.tensor(X)), y).backward()
+    grads = [reference.weight.grad, reference.bias.grad]
+    trained = model()
+    history = fit(trained, optimizer_class(trained.parameters(), **options), nn.CrossEntropyLoss(), X, y,
+                  epochs=1, batch_size=16, shuffle=False, verbose=False)  # fmt: skip
+    assert history.stop is None and len(history.update_size) == 1
+    assert np.count_nonzero(grads[0][:, 2]) == 0 and np.count_nonzero(grads[0]) == 12
+    return history.update_size[0], [g.astype(np.float32) for g in grads]
+
+
+def test_update_size_of_sgd_is_lr_times_the_gradient():
+    # from 0 the new weight is -(lr * g) exactly, as float32 computes lr * g
+    summary, grads = one_step_from_zero(optim.SGD, lr=0.1)
+    moved = np.concatenate([np.abs(0.1 * g)[g != 0] for g in grads])
+    assert len(moved) == 12 + 3
+    assert summary == nearest_rank_of(moved)
+    assert summary.low < summary.median < summary.high
+
+
+def test_update_size_of_adagrad_s_first_step_is_lr_times_g_over_g_plus_eps():
+    # AdaGrad's first step: sum = g^2, so each moved coordinate moves lr * |g| / (|g| + eps)
+    summary, grads = one_step_from_zero(optim.Adagrad, lr=0.5, eps=0.01)
+    moved = np.concatenate([np.abs(0.5 * g / (np.sqrt(g * g) + 0.01))[g != 0] for g in grads])
+    assert summary == nearest_rank_of(moved)
+    assert 0 < summary.low <= summary.median <= summary.high < 0.5
+
+
+@pytest.mark.parametrize("optimizer_class", [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam])
+def test_update_size_matches_a_hand_loop_that_snapshots_the_weights(moons, optimizer_class):
+    X, y = moons
+    loss_fn = nn.CrossEntropyLoss()
+
+    def relu_model():  # ReLU: some units die, and their weights get zero gradients
+        mg.manual_seed(1)
+        return nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 3))
+
+    by_hand = relu_model()
+    optimizer = optimizer_class(by_hand.parameters(), lr=0.05)
+    expected = []
+    for X_batch, y_batch in data.DataLoader(X, y, batch_size=32, seed=0):
+        loss = loss_fn(by_hand(X_batch), y_batch)
+        optimizer.zero_grad()
+        loss.backward()
+        params = list(by_hand.parameters())
+        before = [p.data.astype(np.float64) for p in params]
+        optimizer.step()
+        after = [p.data.astype(np.float64) for p in params]
+        change = np.concatenate([np.abs(a - b).ravel() for a, b in zip(after, before, strict=True)])
+        moved = np.concatenate([(p.grad != 0).ravel() for p in params])
+        expected.append(nearest_rank_of(change[moved] if moved.any() else change))
+    with_fit = relu_model()
+    history = fit(with_fit, optimizer_class(with_fit.parameters(), lr=0.05), loss_fn, X, y, epochs=1,
+                  batch_size=32, seed=0, verbose=False)  # fmt: skip
+    assert history.update_size == expected
+    assert len(history.update_size) == len(history.loss) == 7
+
+
+def test_update_size_counts_every_coordinate_when_none_got_a_gradient():
+    # SGD with weight decay moves weights whose gradient is 0: all of them count then
+    w = nn.Parameter(np.array([1.0, 2.0, 4.0, 8.0]))
+    model = type("Zero", (nn.Module,), {"forward": lambda self, x: x * w * 0})()
+    model.w = w
+    history = fit(model, optim.SGD([w], lr=0.5, weight_decay=0.25), nn.MSELoss(), np.ones((2, 4)),
+                  np.zeros((2, 4)), epochs=1, batch_size=2, verbose=False)  # fmt: skip
+    # each weight moves lr * weight_decay * w = w / 8: 1/8, 2/8, 4/8, 8/8; last = 3: indices 1, 0, 3
+    assert history.update_size == [(0.25, 0.125, 1.0)]
+
+
 def test_a_non_finite_loss_stops_the_run_and_keeps_its_history(moons):
     X, y = moons
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
@@ -205,7 +296,7 @@ def test_a_non_finite_loss_stops_the_run_and_keeps_its_history(moons):
     assert stop.step == len(history.loss) + 1 and stop.exception is None
     assert f"at step {stop.step}" in history.stopped and "smaller learning rate" in history.stopped
     assert all(math.isfinite(v) for v in history.loss)
-    assert len(history.effective_lr) == len(history.loss)
+    assert len(history.effective_lr) == len(history.update_size) == len(history.loss)
 
 
 def test_a_keyboard_interrupt_raised_inside_a_step_is_recorded_with_where_it_landed(moons):
@@ -228,7 +319,7 @@ def test_a_keyboard_interrupt_raised_inside_a_step_is_recorded_with_where_it_lan
         == stop.message
         == ("interrupted in the loss of step 5 (epoch 1); the 4 completed steps are kept; that step was not applied")
     )
-    assert len(history.loss) == len(history.effective_lr) == 4
+    assert len(history.loss) == len(history.effective_lr) == len(history.update_size) == 4
 
 
 def test_progress_bar_only_when_asked(moons, capsys):
@@ -297,7 +388,7 @@ def test_an_exception_in_a_step_stops_the_run_and_keeps_its_history(thirty_three
     assert "in the forward pass of step 2 (epoch 1)" in stop.message
     assert "the epoch's last, of 1 sample (the others have 32): drop_last=True leaves it out" in stop.message
     assert "batchnorm.py" in stop.traceback() and stop.traceback().rstrip().endswith(str(stop.exception))
-    assert len(history.loss) == len(history.effective_lr) == 1 and history.epochs == []
+    assert len(history.loss) == len(history.effective_lr) == len(history.update_size) == 1 and history.epochs == []
     assert model.training
     # nothing of step 2 was applied: the model is exactly the one that one step on the same first batch gives
     reference = batchnorm_model()
@@ -342,7 +433,7 @@ def test_an_exception_in_the_optimizer_step_says_the_step_may_be_partly_applied(
     assert (stop.kind, stop.step, stop.phase) == ("error", 3, "optimizer")
     assert stop.message.startswith("RuntimeError: a bug in my optimizer (in the optimizer step of step 3 (epoch 1))")
     assert "the 2 completed steps are kept, but that step's update may be partly applied" in stop.message
-    assert len(history.loss) == len(history.effective_lr) == 2
+    assert len(history.loss) == len(history.effective_lr) == len(history.update_size) == 2
 
 
 def test_an_exception_in_the_validation_is_recorded_after_the_epoch_s_steps(moons):
@@ -380,7 +471,7 @@ def test_ctrl_c_inside_the_optimizer_step_waits_for_the_step_to_end(moons):
     optimizer = InterruptedAdam(model.parameters(), lr=0.01)
     history = fit(model, optimizer, nn.CrossEntropyLoss(), *moons, epochs=2, verbose=False)
     assert [state["step"] for state in optimizer.state.values()] == [3, 3, 3, 3]
-    assert len(history.loss) == len(history.effective_lr) == 3
+    assert len(history.loss) == len(history.effective_lr) == len(history.update_size) == 3
     stop = history.stop
     assert (stop.kind, stop.step, stop.epoch, stop.phase) == ("interrupted", 3, 1, None)
     assert stop.message == "interrupted after step 3 (epoch 1); the 3 completed steps are kept"
@@ -401,7 +492,7 @@ def test_ctrl_c_inside_the_loss_waits_for_the_step_to_end(moons):
     optimizer = optim.Adam(model.parameters())
     history = fit(model, optimizer, loss_fn, *moons, verbose=False)
     assert history.stop.kind == "interrupted" and history.stop.step == 2
-    assert len(history.loss) == len(history.effective_lr) == 2
+    assert len(history.loss) == len(history.effective_lr) == len(history.update_size) == 2
     assert [state["step"] for state in optimizer.state.values()] == [2, 2, 2, 2]
 
 
@@ -451,7 +542,7 @@ def test_a_second_ctrl_c_inside_a_step_interrupts_at_once(moons):
     history = fit(model, optim.Adam(model.parameters()), loss_fn, *moons, verbose=False)
     stop = history.stop
     assert (stop.kind, stop.step, stop.phase) == ("interrupted", 1, "loss")
-    assert history.loss == [] and history.effective_lr == []
+    assert history.loss == [] and history.effective_lr == [] and history.update_size == []
 
 
 def test_a_held_ctrl_c_goes_to_the_previous_handler_after_the_step(moons):
