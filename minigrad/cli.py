@@ -170,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="train the same network with several optimizers and plot how each did",
         description="Train one network per optimizer from the same initial weights on the same batches, "
         "print a table (optimizer, lr, final loss, accuracy, time) and write a figure with the loss curves, "
-        "the effective learning rates and, for 2-D data, each optimizer's decision boundary.",
+        "the effective learning rates (the factor each optimizer multiplies its update direction by), the "
+        "update sizes (how far the weights actually moved in each step) and, for 2-D data, each optimizer's "
+        "decision boundary.",
     )
     compare.add_argument(
         "--dataset", choices=DATASETS, default=DEFAULTS["dataset"], help="the data to train on (default: %(default)s)"

@@ -31,6 +31,7 @@ __all__ = [
     "figures_folder",
     "loss_curves",
     "effective_lr_curves",
+    "update_size_curves",
     "decision_boundary",
     "optimizer_paths",
     "step_curves",
@@ -275,6 +276,33 @@ def effective_lr_curves(results, ax=None, sqrt_guide: Iterable[str] | None = Non
     ax.set_xlabel("step")
     ax.set_ylabel("factor on the update direction")
     ax.set_title("Effective learning rate (median, 10-90% band)")
+    ax.legend()
+    return ax
+
+
+def update_size_curves(results, ax=None):
+    """The update size per step (``History.update_size``, first seed): how far each weight
+    actually moved in the step, ``|theta after - theta before|``, its median over the
+    coordinates that got a gradient as a line and the 10th to 90th percentile as a band, on
+    a log scale, in the style of ``effective_lr_curves``. For SGD it is ``lr * |grad|``; for
+    AdaGrad's first step about ``lr``, whatever the factor ``effective_lr_curves`` shows.
+    ``results`` is a ``Comparison`` or a dict {name: History or [History, ...]}; a
+    history without update sizes (an empty list) draws nothing. Returns the Axes. Raises
+    TypeError if ``results`` is neither. No PyTorch equivalent."""
+    ax = _axes(ax)
+    results = _histories(results)
+    colors = _colors(results)
+    for name, histories in results.items():
+        summary = np.array(histories[0].update_size)
+        if len(summary) == 0:
+            continue
+        x = np.arange(1, len(summary) + 1)
+        ax.plot(x, summary[:, 0], color=colors[name], label=name)
+        ax.fill_between(x, summary[:, 1], summary[:, 2], color=colors[name], alpha=0.15)
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("|change of a weight| in the step")
+    ax.set_title("Update size |Δθ| (median, 10-90% band)")
     ax.legend()
     return ax
 
@@ -596,16 +624,19 @@ def losses_to_target(
 
 
 def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
-    """The main job's figure: loss and effective learning rate, side by side, and for 2-D
-    classification data, each optimizer's decision boundary below."""
+    """The main job's figure: in a row, the loss, the effective learning rate (the factor on
+    the update direction, with the 1/sqrt(t) guide on AdaGrad's) and the update size (how
+    far the weights actually moved); for 2-D classification data, each optimizer's decision
+    boundary below."""
     names = list(comparison.runs)
     two_d = X is not None and y is not None and np.ndim(X) == 2 and np.shape(X)[1] == 2
     rows = 2 if two_d else 1
-    fig = Figure(figsize=(max(10, 3 * len(names)), 4.2 * rows), layout="constrained")
+    fig = Figure(figsize=(max(13.5, 3 * len(names)), 4.2 * rows), layout="constrained")
     grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2)
-    span = len(names) if two_d else 1
-    loss_curves(comparison, fig.add_subplot(grid[0, :span]))
-    effective_lr_curves(comparison, fig.add_subplot(grid[0, span:]))
+    curves = grid[0, :].subgridspec(1, 3)
+    loss_curves(comparison, fig.add_subplot(curves[0]))
+    effective_lr_curves(comparison, fig.add_subplot(curves[1]))
+    update_size_curves(comparison, fig.add_subplot(curves[2]))
     if two_d:
         for index, name in enumerate(names):
             run = comparison.runs[name][0]

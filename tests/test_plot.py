@@ -42,7 +42,12 @@ def test_loss_curves_take_a_dict_of_histories(comparison):
 def test_comparison_figure_is_written(comparison, tmp_path):
     result, X, y = comparison
     figure = plot.comparison_figure(result, X, y)
-    assert isinstance(figure, Figure) and len(figure.axes) == 4  # loss, lr, one boundary per optimizer
+    # loss, effective lr and update size in a row, one boundary per optimizer below
+    assert isinstance(figure, Figure) and len(figure.axes) == 5
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles == ["Loss", "Effective learning rate (median, 10-90% band)", "Update size |Δθ| (median, 10-90% band)",
+                      "sgd", "adagrad"]  # fmt: skip
+    assert "∝ 1/√t (through adagrad at step 2)" in [line.get_label() for line in figure.axes[1].get_lines()]
     figure.savefig(tmp_path / "figure.png")
     assert (tmp_path / "figure.png").stat().st_size > 10_000
 
@@ -304,3 +309,29 @@ def test_a_dict_of_histories_gets_the_sqrt_guide_only_where_named(comparison):
         plot.effective_lr_curves(histories, sqrt_guide=["adam"])
     with pytest.raises(TypeError, match="sqrt_guide must be a list of curve names"):
         plot.effective_lr_curves(histories, sqrt_guide=3)
+
+
+def test_update_size_curves_draw_each_first_seeds_median_with_its_band(comparison):
+    result, _, _ = comparison
+    ax = plot.update_size_curves(result)
+    assert [line.get_label() for line in ax.get_lines()] == ["sgd", "adagrad"]
+    for line, name in zip(ax.get_lines(), ["sgd", "adagrad"], strict=True):
+        sizes = np.array(result.runs[name][0].history.update_size)
+        np.testing.assert_array_equal(line.get_xdata(), np.arange(1, len(sizes) + 1))
+        np.testing.assert_array_equal(line.get_ydata(), sizes[:, 0])
+        band = ax.collections[["sgd", "adagrad"].index(name)].get_paths()[0].vertices
+        assert np.isclose(band[:, 1].min(), sizes[:, 1].min()) and np.isclose(band[:, 1].max(), sizes[:, 2].max())
+    # AdaGrad's first step moves every coordinate that got a gradient by lr * |g| / (|g| + eps), about lr
+    assert result["adagrad"].update_size[0].median == pytest.approx(0.05, rel=1e-6)
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "step"
+    assert ax.get_ylabel() == "|change of a weight| in the step"
+    assert ax.get_title() == "Update size |Δθ| (median, 10-90% band)"
+
+
+def test_update_size_curves_skip_a_history_without_update_sizes(comparison):
+    result, _, _ = comparison
+    empty = mg.train.History(loss=[1.0], effective_lr=[mg.train.LRSummary(0.1, 0.1, 0.1)])
+    ax = plot.update_size_curves({"old": empty, "sgd": result["sgd"]})
+    assert [line.get_label() for line in ax.get_lines()] == ["sgd"]
+    with pytest.raises(TypeError, match="Comparison or a dict"):
+        plot.update_size_curves([1, 2])
