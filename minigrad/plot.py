@@ -1,5 +1,6 @@
-"""Figures of what training did: loss curves, effective learning rates, decision boundaries,
-and optimizer paths over a 2-D loss surface; and ``show``, which writes a figure to the
+"""Figures of what training did: loss curves, effective learning rates (the factor on each
+update direction), update sizes (how far the weights moved), decision boundaries, and
+optimizer paths over a 2-D loss surface; and ``show``, which writes a figure to the
 figures folder and shows it inline in a notebook.
 
 Each drawing function draws into ``ax`` (a matplotlib Axes) if given, else into a new
