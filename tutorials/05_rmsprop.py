@@ -374,7 +374,8 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 # trained by `mg.compare` with AdaGrad and RMSprop from the same initial weights on the
 # same batches, each with the learning rate `mg.compare` uses for it. `fit` records, after
 # every step, the median effective lr over the weights that received a gradient, and
-# `plot.effective_lr_curves` draws it.
+# `plot.effective_lr_curves` draws it, with a dashed `c / sqrt(t)` guide on AdaGrad's: where
+# its rate would go if the gradients kept a steady size (the sum would then grow like `t`).
 
 # %%
 X, y = data.make_spirals(200, noise=0.2, seed=0)
@@ -396,6 +397,11 @@ ada, rms = medians["adagrad"], medians["rmsprop"]
 assert ada[9] > 2 * ada[-1] and ada[-1] < 1.1 * ada.min(), "AdaGrad's median did not fall and stay near its lowest"
 assert rms.min() < 0.8 * rms[9] and rms[-1] > 1.5 * rms.min(), "RMSprop's effective lr did not go down and back up"
 assert rms[-1] / rms.min() > 1.3 * ada[-1] / ada.min(), "RMSprop's median did not climb back more than AdaGrad's"
+anchor = round(math.sqrt(len(ada)))  # the guide's step: the middle of the run on a log scale
+guide = ada[anchor - 1] * np.sqrt(anchor / np.arange(1, len(ada) + 1))  # the dashed c / sqrt(t) of the figure
+print(f"AdaGrad's median over the 1/sqrt(t) guide through step {anchor}: {ada[0] / guide[0]:.2f} at step 1, "
+      f"{ada[-1] / guide[-1]:.2f} at the end")  # fmt: skip
+assert ada[-1] > 1.5 * guide[-1], "AdaGrad's median should end well above the 1/sqrt(t) guide"
 assert all(run[0].history.final_loss < 0.1 for run in result.runs.values()), "an optimizer did not fit the spirals"
 
 # %%
@@ -425,6 +431,12 @@ plot.show(fig, "05_spirals", dpi=DPI)
 # climbs back *up*, well above its lowest (the printout has both ratios): as the
 # network fits the data its gradients shrink, and RMSprop answers with larger effective
 # lrs, so its steps do not shrink with the gradients.
+#
+# The dashed red line is `c / sqrt(t)` through AdaGrad's median at the run's middle step on a
+# log scale. Over the first steps the median falls faster than the line (the first
+# gradients grow), then more slowly, and it ends about twice above it: the later gradients
+# are smaller than the earlier ones, so the sum grows more slowly than `t`. AdaGrad's rate
+# follows `1 / sqrt(t)` only while the gradients keep a steady size.
 #
 # Be careful with what this shows. On this small, fixed problem AdaGrad's decay does not
 # hurt: both reach a low loss. RMSprop's advantage shows in long runs and on objectives
