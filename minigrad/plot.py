@@ -242,21 +242,21 @@ def effective_lr_curves(results, ax=None, sqrt_guide: Iterable[str] | None = Non
     ``lr / (sqrt(v) + eps)`` for RMSprop, ...), its median over the coordinates that got a
     gradient as a line and the 10th to 90th percentile as a band, on a log scale. It is
     not the step each weight took: that is this factor times the direction (see
-    ``update_size_curves``). At AdaGrad's first step the factor is ``lr / |g|``, often far
-    above 1, while the step is ``lr``.
+    ``update_size_curves``). At AdaGrad's first step the factor is about ``lr / |g|``, often
+    far above 1, while the step is about ``lr``.
 
     ``sqrt_guide`` names the curves that get a dashed guide ``c / sqrt(t)``, drawn in the
-    curve's colour over every step and labelled "∝ 1/√t", with ``c`` chosen so that the
-    guide passes through the curve's median at step ``t0 = round(sqrt(T))`` (T the last
-    step; t0 is the middle of the run on a log scale). AdaGrad's rate is
-    ``lr / sqrt(sum of its squared gradients)``, so it follows ``1 / sqrt(t)`` while the
-    gradients keep a steady size; where the curve falls faster than the guide the
-    gradients grew, where it falls more slowly they shrank. By default (None) a
-    ``Comparison`` draws the guide for every run whose optimizer is an ``optim.Adagrad``
-    (or a subclass); a dict of histories says nothing about its optimizers, so it gets no
-    guide unless named here. Returns the Axes. Raises TypeError if ``sqrt_guide`` is not a
-    list of names, ValueError if it names a curve that ``results`` lacks. No PyTorch
-    equivalent."""
+    curve's colour over every step and labelled ``∝ 1/√t (through NAME at step t0)``, with
+    ``c`` chosen so that the guide passes through the curve's median at step
+    ``t0 = round(sqrt(T))`` (T the last step; t0 is the middle of the run on a log scale).
+    AdaGrad's rate is ``lr / sqrt(sum of its squared gradients)``, so it follows
+    ``1 / sqrt(t)`` while the gradients keep a steady size; where the curve falls faster
+    than the guide the gradients grew, where it falls more slowly they shrank. By default
+    (None) a ``Comparison`` draws the guide for every run whose optimizer is an
+    ``optim.Adagrad`` (or a subclass); a dict of histories says nothing about its
+    optimizers, so it gets no guide unless named here. Returns the Axes. Raises TypeError
+    if ``sqrt_guide`` is not a list of names, ValueError if it names a curve that
+    ``results`` lacks. No PyTorch equivalent."""
     guided = _adagrad_names(results) if sqrt_guide is None else _guide_names(sqrt_guide)
     ax = _axes(ax)
     results = _histories(results)
