@@ -347,6 +347,11 @@ for name in ["sgd", "momentum"]:
     assert np.allclose(median[name], best[name]), f"{name}'s effective lr should be its lr"
 ada = median["adagrad"]
 assert ada[0] > ada[steps_per_epoch - 1] > ada[-1], "AdaGrad's effective lr should fall for the whole run"
+anchor = round(np.sqrt(len(ada)))  # the dashed guide c / sqrt(t) goes through AdaGrad's median here
+guide = ada[anchor - 1] * np.sqrt(anchor / np.arange(1, len(ada) + 1))
+print(f"AdaGrad's median over the dashed 1/sqrt(t) guide (through step {anchor}): {ada[-1] / guide[-1]:.2f} at the end")
+if not QUICK:  # a short run ends before the gradients have shrunk much
+    assert ada[-1] > 1.3 * guide[-1], "AdaGrad's median should end above its 1/sqrt(t) guide"
 for name in ["rmsprop", "adam"]:
     assert median[name][0] >= 3 * median[name][steps_per_epoch - 1], f"{name}'s should drop in the first epoch"
 
@@ -354,7 +359,10 @@ for name in ["rmsprop", "adam"]:
 # - SGD's effective learning rate is its `lr`, and so is momentum's, because
 #   `effective_lr()` reports the factor applied to the update direction. For momentum that
 #   direction is the velocity buffer, which adds up gradients.
-# - AdaGrad's falls for the whole run: it divides by the root of an ever-growing sum.
+# - AdaGrad's falls for the whole run: it divides by the root of an ever-growing sum. The
+#   dashed red line is `c / sqrt(t)` through its median at step `round(sqrt(T))`, where a
+#   steady gradient size would take it; the median falls more slowly than that and ends
+#   above it (the printed ratio), because the gradients get smaller as the network learns.
 # - RMSprop's and Adam's drop several-fold in the first epoch, while the first large
 #   gradients fill their moving averages; afterwards they follow the size of the recent
 #   gradients. Adam's `v` averages over about 1,000 steps (`beta2 = 0.999`), RMSprop's over
