@@ -5,6 +5,7 @@ same start on the same batches, prints a table and writes a figure:
     minigrad compare --dataset moons --optimizers sgd,momentum,adam --epochs 50
     minigrad compare --lr adagrad=0.1 --lr rmsprop=0.01 --out my_figure.png
     minigrad compare --optimizers sgd,mymodule:MyOptimizer   # your own, from mymodule.py here
+    minigrad compare --tune --results results.json    # tuned lrs, 5 seeds, confidence intervals
 
 Everything that can be checked before training is: bad arguments, an ``--out`` path that
 cannot be written, a network too big for the memory, each exit 2 with one line saying
@@ -26,6 +27,8 @@ from . import __version__
 
 DATASETS = ("spirals", "moons", "circles", "xor", "blobs", "digits")
 DEFAULTS = {"dataset": "spirals", "optimizers": "sgd,adagrad,rmsprop,adam", "epochs": 60, "batch_size": 32}
+# with --tune: learning rates tried per optimizer, and seeds the chosen one is rerun with
+TUNE_DEFAULTS = {"budget": 6, "seeds": 5}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +57,16 @@ def _whole_number(minimum: int):
 
 _positive_int = _whole_number(1)
 _seed = _whole_number(0)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (value > 0 and np.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
 
 
 def _hidden(text: str) -> list[int]:
@@ -145,12 +158,29 @@ def _import_entry(spec: str):
         hint = f"; it defines the optimizer class(es) {', '.join(found)}" if found else ""
         raise ValueError(f"cannot import {spec}: {where} has no {attribute}{hint}")
     entry = getattr(module, attribute)
+    _pickle_by_value(module, is_file)
     if not callable(entry):
         raise ValueError(
             f"{spec} is {entry!r}, not an optimizer class or a function that takes the parameters "
             "and returns an optimizer"
         )
     return entry
+
+
+def _pickle_by_value(module, is_file: bool) -> None:
+    """Let worker processes (--jobs, a Dask cluster) unpickle the learner's optimizer: a
+    module loaded from a file, or found in the current folder, is sent by value (its code
+    goes along), since the workers may not be able to import it; an installed module is
+    imported there as usual."""
+    where = getattr(module, "__file__", None)
+    local = where is not None and Path(where).resolve().is_relative_to(Path.cwd().resolve())
+    if not (is_file or local):
+        return
+    try:
+        import cloudpickle
+    except ImportError:  # without cloudpickle (joblib brings it) the runs stay in this process
+        return
+    cloudpickle.register_pickle_by_value(module)
 
 
 def _is_optimizer_class(value) -> bool:
@@ -210,7 +240,49 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=_seed, default=0, help="seed for the data, initial weights and batches (default: 0)"
     )
     compare.add_argument(
-        "--seeds", type=_positive_int, default=1, help="repeat with this many seeds and show mean and band (default: 1)"
+        "--seeds",
+        type=_positive_int,
+        default=None,
+        help="run each optimizer with this many seeds (--seed, --seed + 1, ...) and show the median and a 95%% "
+        f"bootstrap interval of the median (default: 1; with --tune {TUNE_DEFAULTS['seeds']})",
+    )
+    compare.add_argument(
+        "--tune",
+        action="store_true",
+        help="tune each optimizer's learning rate with the same budget: --budget rates on a log grid half a decade "
+        "apart around its default (lr * 10**((i - budget//2) / 2), the default among them; --lr moves the "
+        "center), each trained with the first seed on the training data less a validation split of 20%%; the one "
+        "with the lowest validation loss is chosen (never by the test data), then rerun with --seeds seeds on all "
+        "the training data and scored on the test data. The table adds steps to the target loss; the figure a "
+        "learning-rate sensitivity panel",
+    )
+    compare.add_argument(
+        "--budget",
+        type=_positive_int,
+        default=None,
+        help=f"with --tune: learning rates tried per optimizer (default: {TUNE_DEFAULTS['budget']})",
+    )
+    compare.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="runs trained at once, in worker processes; the results are the same for any number "
+        f"(default: 1; with --tune every core, here {os.cpu_count() or 1})",
+    )
+    compare.add_argument(
+        "--target-loss",
+        type=_positive_float,
+        default=None,
+        help="the training loss whose steps to reach the table shows with --tune: the first step at which "
+        "the mean loss over the last epoch's steps is at most it (default: a tenth of the first step's loss)",
+    )
+    compare.add_argument(
+        "--results",
+        default=None,
+        metavar="PATH",
+        help="also write the results as JSON to PATH: per optimizer the trials (lr, validation loss, diverged), "
+        "the chosen lr, each seed's run (training loss, test accuracy, steps to target) and the medians with "
+        "their 95%% intervals; checked before training like --out",
     )
     compare.add_argument(
         "--drop-last",
@@ -252,6 +324,22 @@ def main(argv: list[str] | None = None) -> int:
         out, file_format = _figure_path(args.out)
     except ValueError as reason:
         parser.error(f"argument --out: {reason}")
+    if not args.tune:
+        for flag, value in (("--budget", args.budget), ("--target-loss", args.target_loss)):
+            if value is not None:
+                parser.error(f"{flag} only applies with --tune")
+    args.budget = args.budget or TUNE_DEFAULTS["budget"]
+    args.seeds = args.seeds or (TUNE_DEFAULTS["seeds"] if args.tune else 1)
+    args.jobs = args.jobs or ((os.cpu_count() or 1) if args.tune else 1)
+    results = None
+    if args.results is not None:
+        from .comparison import check_results_path
+
+        try:
+            results = check_results_path(args.results)
+        except ValueError as reason:
+            parser.error(f"argument --results: {reason}")
+    args.results = results
     try:
         return _run_compare(args, entries, rates, out, file_format, parser)
     except KeyboardInterrupt:  # outside training (fit and compare keep a run's history themselves)
@@ -324,7 +412,8 @@ def _check_memory(parser, args, names, sizes: list[int], n_train: int, n_test: i
     memory: weights, gradients and optimizer state for every run kept, and the
     activations of the largest batch (training, test set, or the decision-boundary grid)."""
     parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:], strict=False))
-    copies = len(names) * args.seeds + 6  # each run's model; the start, gradients, optimizer state, temporaries
+    runs = args.seeds + (args.budget if args.tune else 0)  # a tuned comparison keeps its trials' models too
+    copies = len(names) * runs + 6  # each run's model; the start, gradients, optimizer state, temporaries
     # a training step keeps every layer's output and gradient; an evaluation without a graph
     # holds about two layers' outputs at a time, on the test set or the 200 x 200 grid of a 2-D plot
     training = 4 * min(args.batch_size, n_train) * sum(sizes[1:])
@@ -416,6 +505,12 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         f"network {'-'.join(map(str, [*sizes, classes]))}; {args.epochs} epochs of batches of {args.batch_size}"
         + (f" ({left_out} samples left out of each epoch: --drop-last)" if left_out else "")
     )
+    if args.tune:
+        print(
+            f"tuning: {args.budget} learning rates per optimizer, chosen by the validation loss on 20% of the "
+            f"training data; then {args.seeds} seed{'s' if args.seeds > 1 else ''} at the chosen lr; "
+            f"{len(names) * (args.budget + args.seeds)} runs, {args.jobs} at a time"
+        )
     result = compare(
         network,
         X_train,
@@ -428,10 +523,20 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         validation_data=(X_test, y_test),
         verbose=False if args.quiet else None,
         drop_last=args.drop_last,
+        tune=args.tune,
+        budget=args.budget,
+        jobs=args.jobs,
+        target_loss=args.target_loss,
     )
     print()
     print(result.format_table())
-    print("(accuracy on the held-out test samples)")
+    if args.results is not None:
+        try:
+            result.save_json(args.results, dataset=args.dataset)
+        except OSError as error:
+            print(f"minigrad: error: could not write {args.results}: {error.strerror or error}", file=sys.stderr)
+            return 1
+        print(f"wrote {args.results}")
     for name, runs in result.runs.items():
         for run in runs:
             if run.history.stopped:
