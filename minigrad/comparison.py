@@ -38,8 +38,10 @@ OPTIMIZERS: dict[str, tuple[type, dict]] = {
 }
 
 # a run "learned nothing" when its accuracy is no better than always answering the most common
-# class (chance), or its final training loss is more than NOTHING_LOSS times its first step's
+# class (chance), or its final training loss is within 5% of its first step's (more than
+# NOTHING_LOSS times it); above WENT_UP times it, the loss went up
 NOTHING_LOSS = 0.95
+WENT_UP = 1.05
 
 
 @dataclass
@@ -100,8 +102,9 @@ class Comparison(Mapping):
     lr first), ``chosen[name]`` the lr chosen from them, and ``runs[name]`` the runs at that lr,
     one per seed. ``target_loss`` is the training loss that ``steps_to_target`` counts
     steps to; ``chance`` the majority class's share of the labels the accuracy is measured on
-    (None for regression); ``accuracy_on`` says which data that is ("test" when
-    ``validation_data`` was given, else "training"); ``settings`` records how it was run
+    (None for regression); ``accuracy_on`` says which data that is: "test" when
+    ``validation_data`` was given, else "training" (None: found from the histories);
+    ``settings`` records how it was run
     (epochs, batch size, seeds, budget, ...) for ``to_dict``."""
 
     runs: dict[str, list[Run]]  # optimizer name -> one run per seed
@@ -110,8 +113,13 @@ class Comparison(Mapping):
     chosen: dict[str, float] = field(default_factory=dict)
     target_loss: float | None = None
     chance: float | None = None
-    accuracy_on: str = "training"
+    accuracy_on: str | None = None
     settings: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.accuracy_on is None:  # as fit measures it: on the validation data if it had any
+            measured = [run.history.epochs[-1] for runs in self.runs.values() for run in runs if run.history.epochs]
+            self.accuracy_on = "test" if any("val_accuracy" in epoch for epoch in measured) else "training"
 
     def __getitem__(self, name: str) -> History:
         return self.runs[name][0].history
@@ -140,10 +148,11 @@ class Comparison(Mapping):
         target counting as infinitely many steps; None if that median missed it),
         ``reached`` how many seeds reached it; ``seconds`` the mean wall time of a run.
         ``status`` is "ok", or what went wrong: "bad data", "error", "diverged", "loss went
-        up", "learned nothing" (an accuracy no better than ``chance``, the share of the most
-        common class, which always answering that class gets; or a final training loss above
-        ``NOTHING_LOSS`` = 0.95 times the first step's), "interrupted" (with
-        "(k of n seeds)" when several seeds were run)."""
+        up" (the final training loss more than ``WENT_UP`` = 1.05 times the first step's),
+        "interrupted", "learned nothing" (an accuracy no better than ``chance``, the share of
+        the most common class, which always answering that class gets; or a final training
+        loss more than ``NOTHING_LOSS`` = 0.95 times the first step's: within 5% of it); each
+        with "(k of n seeds)" when several seeds were run."""
         rows = []
         for name, runs in self.runs.items():
             healthy = [run for run in runs if not run.broken] or runs
@@ -441,7 +450,7 @@ def _status(runs: list[Run], chance: float | None = None) -> str:
         bad = [run for run, k in zip(runs, kinds, strict=True) if k == kind]
         if bad:
             return label + of_seeds(bad)
-    went_up = [run for run in runs if run.failed]
+    went_up = [run for run in runs if run.history.loss and run.history.final_loss > WENT_UP * run.history.loss[0]]
     if went_up:
         return "loss went up" + of_seeds(went_up)
     if "interrupted" in kinds:
@@ -698,13 +707,13 @@ def compare(
 
     from .data import train_test_split
 
-    comparison = Comparison({name: [] for name in names}, settings={
+    on = "test" if validation_data is not None else "training"
+    comparison = Comparison({name: [] for name in names}, accuracy_on=on, settings={
         "epochs": epochs, "batch_size": batch_size, "seeds": seeds, "budget": budget if tune else None,
         "validation_fraction": validation_fraction if tune else None,
     })  # fmt: skip
     evaluated = validation_data[1] if validation_data is not None else y
     comparison.chance = _chance(evaluated)
-    comparison.accuracy_on = "test" if validation_data is not None else "training"
     finals = len(seeds) * len(names)
     show = verbose if verbose is not None else sys.stderr.isatty()
     total = finals + (budget * len(names) if tune else 0)
@@ -727,10 +736,7 @@ def compare(
             if comparison.interrupted:
                 comparison.runs = {}
                 return _finish(comparison, path)
-            for name in names:
-                trials = comparison.trials[name]
-                best = min(range(len(trials)), key=lambda i: (trials[i].val_loss, trials[i].lr))
-                comparison.chosen[name] = trials[best].lr
+            comparison.chosen = {name: _choose(comparison.trials[name]) for name in names}
             rates = {name: {name: comparison.chosen[name]} for name in names}
         window = (len(y) // batch_size) if drop_last else -(-len(y) // batch_size)
         comparison.settings["window"] = max(window, 1)
@@ -757,6 +763,12 @@ def _finish(comparison: Comparison, path: Path | None) -> Comparison:
     if path is not None:
         comparison.save_json(path)
     return comparison
+
+
+def _choose(trials: list[Trial]) -> float:
+    """The lr of the trial with the lowest validation loss; of equal losses (every trial
+    broken: all infinite) the smaller lr."""
+    return min(trials, key=lambda trial: (trial.val_loss, trial.lr)).lr
 
 
 def _val_loss(run: Run) -> float:
