@@ -493,7 +493,12 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         if isinstance(entry, str):
             continue
         try:
-            _build_optimizer(name, entry, probe.parameters(), rates)
+            _, settings = _build_optimizer(name, entry, probe.parameters(), rates)
+            center = settings.get("lr")
+            if args.tune and (isinstance(center, bool) or not isinstance(center, (int, float)) or not center > 0):
+                parser.error(f"--tune needs a learning rate to center the grid on, and optimizer {name!r} has no lr")
+            if args.tune:  # the trials pass each lr as a keyword
+                _build_optimizer(name, entry, probe.parameters(), {name: center})
         except (TypeError, ValueError) as reason:  # the message names the optimizer
             parser.error(str(reason))
         except Exception as reason:  # the learner's code may raise anything; it is refused all the same
