@@ -546,6 +546,11 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         for run in runs:
             if run.history.stopped:
                 print(f"{name}: {run.history.stopped}")
+    if result.interrupted:
+        print("interrupted (Ctrl-C): the table holds the runs that had finished")
+    if not result.runs:
+        print("no run finished: no figure written")
+        return 130
 
     from .plot import comparison_figure
 

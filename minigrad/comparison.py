@@ -220,7 +220,7 @@ class Comparison(Mapping):
         return "\n".join(lines + self._legend(rows, several))
 
     def _legend(self, rows, several: bool) -> list[str]:
-        seeds = max((row["seeds"] for row in rows), default=1)
+        seeds, settings = max((row["seeds"] for row in rows), default=1), self.settings
         on = "the held-out test data" if self.accuracy_on == "test" else "the training data"
         lines = [f"training loss: mean over the last epoch's batches; accuracy: after the last epoch, on {on}"]
         if several:
@@ -229,12 +229,13 @@ class Comparison(Mapping):
                 "rough with so few seeds ([-]: one value, no interval)"
             )
         if self.tuned:
-            settings = self.settings
+            first = settings.get("seeds", [0])[0]
             lines.append(
                 f"chosen lr: the lowest validation loss among {settings.get('budget')} learning rates per optimizer, "
                 f"trained on the training data less a validation split of {settings.get('validation_size')} samples "
-                "(seed " + f"{settings.get('seeds', [0])[0]}); the runs above then trained on all the training data"
+                f"(seed {first}); the runs above then trained on all the training data"
             )
+        if self.tuned and self.target_loss is not None:
             lines.append(
                 f"steps to target: first step at which the mean loss of the last {settings.get('window')} steps "
                 f"(one epoch) is <= {self.target_loss:.4g} (median over seeds; missed: not reached)"
@@ -257,8 +258,10 @@ class Comparison(Mapping):
         rows = {row["optimizer"]: row for row in self.table()}
         settings = self.settings
         optimizers = {}
-        for name, runs in self.runs.items():
-            row = rows[name]
+        nothing = {"lr": None, "accuracy": None, "accuracy_ci": None, "final_loss": None, "final_loss_ci": None,
+                   "steps_to_target": None, "reached": 0, "seeds": 0, "status": "interrupted"}  # fmt: skip
+        for name in dict.fromkeys([*self.trials, *self.runs]):  # interrupted while tuning: trials only
+            runs, row = self.runs.get(name, []), rows.get(name, nothing)
             optimizers[name] = {
                 "trials": [
                     {"lr": trial.lr, "val_loss": _finite(trial.val_loss), "diverged": trial.diverged}
@@ -715,6 +718,8 @@ def compare(
     evaluated = validation_data[1] if validation_data is not None else y
     comparison.chance = _chance(evaluated)
     finals = len(seeds) * len(names)
+    window = (len(y) // batch_size) if drop_last else -(-len(y) // batch_size)  # steps per epoch
+    comparison.settings["window"] = max(window, 1)
     show = verbose if verbose is not None else sys.stderr.isatty()
     total = finals + (budget * len(names) if tune else 0)
     with tqdm(total=total, desc="runs", disable=not show or n_jobs == 1, leave=False) as bar:
@@ -738,8 +743,6 @@ def compare(
                 return _finish(comparison, path)
             comparison.chosen = {name: _choose(comparison.trials[name]) for name in names}
             rates = {name: {name: comparison.chosen[name]} for name in names}
-        window = (len(y) // batch_size) if drop_last else -(-len(y) // batch_size)
-        comparison.settings["window"] = max(window, 1)
         final_jobs = [
             job(name, seed, rates[name], X, y, validation_data, name if len(seeds) == 1 else f"{name} (seed {seed})")
             for seed in seeds
