@@ -199,8 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="train the same network with several optimizers and plot how each did",
         description="Train one network per optimizer from the same initial weights on the same batches, "
-        "print a table (optimizer, lr, final loss, accuracy, time) and write a figure with the loss curves, "
-        "the effective learning rates and, for 2-D data, each optimizer's decision boundary.",
+        "print a table (optimizer, lr, training loss: the mean over the last epoch's batches, test accuracy: on "
+        "the held-out 20% of the data, time, status) and write a figure with the loss curves, "
+        "the effective learning rates and, for 2-D data, each optimizer's decision boundary. "
+        "The status is ok, or: diverged, loss went up (the final training loss 5% above the first step's), "
+        "learned nothing (test accuracy no better than always answering the most common class, or the final "
+        "training loss within 5% of the first step's), error, bad data, interrupted. "
+        "With several --seeds the numbers are medians with [lo, hi], a 95% bootstrap interval of the median. "
+        "--tune makes the comparison fair: the same budget of learning rates for every optimizer, chosen on a "
+        "validation split of the training data, then several seeds (see --tune).",
     )
     compare.add_argument(
         "--dataset", choices=DATASETS, default=DEFAULTS["dataset"], help="the data to train on (default: %(default)s)"

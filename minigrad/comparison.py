@@ -24,7 +24,17 @@ from .checks import check_bool, check_int, check_positive, check_range
 from .rng import manual_seed
 from .train import History, StopReason, _optimizer_lacks, fit
 
-__all__ = ["compare", "Comparison", "Run", "Trial", "OPTIMIZERS", "lr_grid", "median_interval", "steps_to_target"]
+__all__ = [
+    "compare",
+    "Comparison",
+    "Run",
+    "Trial",
+    "OPTIMIZERS",
+    "lr_grid",
+    "median_interval",
+    "steps_to_target",
+    "check_results_path",
+]
 
 # name -> (class, options): a learning rate that works on the toy problems for each
 OPTIMIZERS: dict[str, tuple[type, dict]] = {
