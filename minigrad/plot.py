@@ -260,7 +260,8 @@ def lr_sensitivity(comparison: Comparison, ax=None):
             if trial.lr == chosen and not trial.diverged:
                 ax.plot([trial.lr], [trial.val_loss], "o", ms=11, mfc="none", mec=colors[name], mew=2)
     ax.plot([], [], "o", ms=11, mfc="none", mec="k", mew=2, label="chosen")
-    ax.plot([], [], "kx", ms=8, mew=2, label="diverged")
+    if any(trial.diverged for trials in comparison.trials.values() for trial in trials):
+        ax.plot([], [], "kx", ms=8, mew=2, label="diverged or broke")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("learning rate")

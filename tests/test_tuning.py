@@ -251,9 +251,15 @@ def test_the_tuned_figure_has_a_sensitivity_panel(spirals):
     from minigrad.plot import comparison_figure, lr_sensitivity
 
     result = tuned(spirals, budget=2, seeds=[0], epochs=1)
-    result.trials["sgd"][1].val_loss = math.inf  # drawn as a cross
+    other = next(trial for trial in result.trials["sgd"] if trial.lr != result.chosen["sgd"])
+    other.val_loss = math.inf  # drawn as a cross
     figure = comparison_figure(result, *spirals[::2])
     titles = [ax.get_title() for ax in figure.axes]
     assert titles[-1].startswith("Learning-rate sensitivity") and len(figure.axes) == 5
+    legend = [text.get_text() for text in figure.axes[-1].get_legend().get_texts()]
+    assert legend == ["sgd", "adam", "chosen", "diverged or broke"]
+    # the chosen point is ringed where its trial is
+    rings = [line for line in figure.axes[-1].get_lines() if line.get_markersize() == 11 and len(line.get_xdata())]
+    assert sorted(float(line.get_xdata()[0]) for line in rings) == sorted(result.chosen.values())
     with pytest.raises(ValueError, match="this comparison was not tuned"):
         lr_sensitivity(Comparison(result.runs))
