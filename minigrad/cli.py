@@ -176,11 +176,14 @@ def _pickle_by_value(module, is_file: bool) -> None:
     local = where is not None and Path(where).resolve().is_relative_to(Path.cwd().resolve())
     if not (is_file or local):
         return
-    try:
-        import cloudpickle
-    except ImportError:  # without cloudpickle (joblib brings it) the runs stay in this process
-        return
-    cloudpickle.register_pickle_by_value(module)
+    import importlib
+
+    # joblib's worker processes and Dask's pickle with cloudpickle (older joblib with a copy of its own)
+    for name in ("cloudpickle", "joblib.externals.cloudpickle"):
+        try:
+            importlib.import_module(name).register_pickle_by_value(module)
+        except ImportError:
+            continue
 
 
 def _is_optimizer_class(value) -> bool:

@@ -337,10 +337,11 @@ def test_a_learners_optimizer_that_cannot_be_used_is_a_bad_argument(learner_fold
 def test_compare_tune_writes_the_table_json_and_figure(tmp_path):
     import json
 
-    (tmp_path / "learner_opt.py").write_text(LEARNER_MODULE)
-    # with --jobs 2 the learner's class, from a file, has to reach the worker processes
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "learner_opt.py").write_text(LEARNER_MODULE)
+    # with --jobs 2 the learner's class, from a file the workers could not import, has to reach them
     result = run("compare", "--tune", "--budget", "2", "--seeds", "2", "--epochs", "2", "--hidden", "8", "--quiet",
-                 "--optimizers", "sgd,./learner_opt.py:MyOptimizer", "--jobs", "2", "--results", "r.json",
+                 "--optimizers", "sgd,elsewhere/learner_opt.py:MyOptimizer", "--jobs", "2", "--results", "r.json",
                  "--out", "f.png", cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"wrote {tmp_path.resolve() / 'r.json'}" in result.stdout
