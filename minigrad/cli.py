@@ -186,6 +186,13 @@ def _pickle_by_value(module, is_file: bool) -> None:
             continue
 
 
+def _cores() -> int:
+    """The cores this process may use: joblib's count, which heeds a container's CPU quota."""
+    from joblib import cpu_count
+
+    return cpu_count()
+
+
 def _is_optimizer_class(value) -> bool:
     from .optim import Optimizer
 
@@ -277,7 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="runs trained at once, in worker processes; the results are the same for any number "
-        f"(default: 1; with --tune every core, here {os.cpu_count() or 1})",
+        f"(default: 1; with --tune every core this process may use, here {_cores()}); for a Dask cluster, call "
+        "minigrad.compare inside joblib.parallel_config(backend='dask')",
     )
     compare.add_argument(
         "--target-loss",
@@ -340,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"{flag} only applies with --tune")
     args.budget = args.budget or TUNE_DEFAULTS["budget"]
     args.seeds = args.seeds or (TUNE_DEFAULTS["seeds"] if args.tune else 1)
-    args.jobs = args.jobs or ((os.cpu_count() or 1) if args.tune else 1)
+    args.jobs = args.jobs or (_cores() if args.tune else 1)
     results = None
     if args.results is not None:
         from .comparison import check_results_path
