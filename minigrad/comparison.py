@@ -22,6 +22,7 @@ import numpy as np
 from . import nn, optim
 from .checks import check_bool, check_int, check_positive, check_range
 from .rng import manual_seed
+from .tensor import get_default_dtype
 from .train import History, StopReason, _optimizer_lacks, fit
 
 __all__ = [
@@ -501,6 +502,7 @@ class _Job:
     batch_size: int
     drop_last: bool
     description: str
+    dtype: np.dtype  # the default dtype where compare was called, for a model built in another process
 
 
 def _train(job: _Job, verbose) -> Run:
@@ -526,6 +528,9 @@ def _train(job: _Job, verbose) -> Run:
 
 
 def _train_indexed(index: int, job: _Job) -> tuple[int, Run]:
+    from .tensor import set_default_dtype
+
+    set_default_dtype(job.dtype)  # a worker process starts with minigrad's own default
     return index, _train(job, False)
 
 
@@ -714,7 +719,7 @@ def compare(
 
     def job(name, seed, rates, X, y, validation, description):
         return _Job(name, entries[name], rates, options, seed, model, X, y, validation, loss_fn, epochs, batch_size,
-                    drop_last, description)  # fmt: skip
+                    drop_last, description, get_default_dtype())  # fmt: skip
 
     from tqdm import tqdm
 

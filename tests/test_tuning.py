@@ -125,11 +125,16 @@ def test_results_are_the_same_for_any_number_of_jobs(spirals):
     no_time = [{k: v for k, v in row.items() if k != "seconds"} for row in one.table()]
     assert no_time == [{k: v for k, v in row.items() if k != "seconds"} for row in two.table()]
     assert strip(one.to_dict()) == strip(two.to_dict())
-    # a plain comparison too, and the runs come back in the same order
-    plain = [mg.compare(small_network, *spirals[::2], optimizers=optimizers, epochs=2, seeds=[0, 1], jobs=jobs,
-                        verbose=False) for jobs in (1, 2)]  # fmt: skip
+    # a plain comparison too, in float64 (the workers build the model in the caller's default dtype)
+    mg.set_default_dtype(np.float64)
+    try:
+        plain = [mg.compare(small_network, *spirals[::2], optimizers=optimizers, epochs=2, seeds=[0, 1], jobs=jobs,
+                            verbose=False) for jobs in (1, 2)]  # fmt: skip
+    finally:
+        mg.set_default_dtype(np.float32)
     assert every_loss(plain[0]) == every_loss(plain[1])
-    assert [run.seed for run in plain[1].runs["heavy"]] == [0, 1]
+    assert [run.seed for run in plain[1].runs["heavy"]] == [0, 1]  # in the order of the seeds
+    assert plain[1].runs["sgd"][0].model[0].weight.dtype == np.float64
 
 
 def test_a_dask_cluster_gives_the_same_results(spirals):
