@@ -5,6 +5,7 @@ same start on the same batches, prints a table and writes a figure:
     minigrad compare --dataset moons --optimizers sgd,momentum,adam --epochs 50
     minigrad compare --lr adagrad=0.1 --lr rmsprop=0.01 --out my_figure.png
     minigrad compare --optimizers sgd,mymodule:MyOptimizer   # your own, from mymodule.py here
+    minigrad compare --tune --results results.json    # tuned lrs, 5 seeds, confidence intervals
 
 Everything that can be checked before training is: bad arguments, an ``--out`` path that
 cannot be written, a network too big for the memory, each exit 2 with one line saying
@@ -26,6 +27,8 @@ from . import __version__
 
 DATASETS = ("spirals", "moons", "circles", "xor", "blobs", "digits")
 DEFAULTS = {"dataset": "spirals", "optimizers": "sgd,adagrad,rmsprop,adam", "epochs": 60, "batch_size": 32}
+# with --tune: learning rates tried per optimizer, and seeds the chosen one is rerun with
+TUNE_DEFAULTS = {"budget": 6, "seeds": 5}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +57,16 @@ def _whole_number(minimum: int):
 
 _positive_int = _whole_number(1)
 _seed = _whole_number(0)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (value > 0 and np.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
 
 
 def _hidden(text: str) -> list[int]:
@@ -145,12 +158,39 @@ def _import_entry(spec: str):
         hint = f"; it defines the optimizer class(es) {', '.join(found)}" if found else ""
         raise ValueError(f"cannot import {spec}: {where} has no {attribute}{hint}")
     entry = getattr(module, attribute)
+    _pickle_by_value(module, is_file)
     if not callable(entry):
         raise ValueError(
             f"{spec} is {entry!r}, not an optimizer class or a function that takes the parameters "
             "and returns an optimizer"
         )
     return entry
+
+
+def _pickle_by_value(module, is_file: bool) -> None:
+    """Let worker processes (--jobs, a Dask cluster) unpickle the learner's optimizer: a
+    module loaded from a file, or found in the current folder, is sent by value (its code
+    goes along), since the workers may not be able to import it; an installed module is
+    imported there as usual."""
+    where = getattr(module, "__file__", None)
+    local = where is not None and Path(where).resolve().is_relative_to(Path.cwd().resolve())
+    if not (is_file or local):
+        return
+    import importlib
+
+    # joblib's worker processes and Dask's pickle with cloudpickle (older joblib with a copy of its own)
+    for name in ("cloudpickle", "joblib.externals.cloudpickle"):
+        try:
+            importlib.import_module(name).register_pickle_by_value(module)
+        except ImportError:
+            continue
+
+
+def _cores() -> int:
+    """The cores this process may use: joblib's count, which heeds a container's CPU quota."""
+    from joblib import cpu_count
+
+    return cpu_count()
 
 
 def _is_optimizer_class(value) -> bool:
@@ -169,10 +209,17 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="train the same network with several optimizers and plot how each did",
         description="Train one network per optimizer from the same initial weights on the same batches, "
-        "print a table (optimizer, lr, final loss, accuracy, time) and write a figure with the loss curves, "
+        "print a table (optimizer, lr, training loss: the mean over the last epoch's batches, test accuracy: on "
+        "the held-out 20% of the data, time, status) and write a figure with the loss curves, "
         "the effective learning rates (the factor each optimizer multiplies its update direction by), the "
         "update sizes (how far the weights actually moved in each step) and, for 2-D data, each optimizer's "
-        "decision boundary.",
+        "decision boundary. "
+        "The status is ok, or: diverged, loss went up (the final training loss 5% above the first step's), "
+        "learned nothing (test accuracy no better than always answering the most common class, or the final "
+        "training loss within 5% of the first step's), error, bad data, interrupted. "
+        "With several --seeds the numbers are medians with [lo, hi], a 95% bootstrap interval of the median. "
+        "--tune makes the comparison fair: the same budget of learning rates for every optimizer, chosen on a "
+        "validation split of the training data, then several seeds (see --tune).",
     )
     compare.add_argument(
         "--dataset", choices=DATASETS, default=DEFAULTS["dataset"], help="the data to train on (default: %(default)s)"
@@ -212,7 +259,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=_seed, default=0, help="seed for the data, initial weights and batches (default: 0)"
     )
     compare.add_argument(
-        "--seeds", type=_positive_int, default=1, help="repeat with this many seeds and show mean and band (default: 1)"
+        "--seeds",
+        type=_positive_int,
+        default=None,
+        help="run each optimizer with this many seeds (--seed, --seed + 1, ...) and show the median and a 95%% "
+        f"bootstrap interval of the median (default: 1; with --tune {TUNE_DEFAULTS['seeds']})",
+    )
+    compare.add_argument(
+        "--tune",
+        action="store_true",
+        help="tune each optimizer's learning rate with the same budget: --budget rates on a log grid half a decade "
+        "apart around its default (lr * 10**((i - budget//2) / 2), the default among them; --lr moves the "
+        "center), each trained with the first seed on the training data less a validation split of 20%%; the one "
+        "with the lowest validation loss is chosen (never by the test data), then rerun with --seeds seeds on all "
+        "the training data and scored on the test data. The table adds steps to the target loss; the figure a "
+        "learning-rate sensitivity panel",
+    )
+    compare.add_argument(
+        "--budget",
+        type=_positive_int,
+        default=None,
+        help=f"with --tune: learning rates tried per optimizer (default: {TUNE_DEFAULTS['budget']})",
+    )
+    compare.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="runs trained at once, in worker processes; the results are the same for any number "
+        f"(default: 1; with --tune every core this process may use, here {_cores()}); for a Dask cluster, call "
+        "minigrad.compare inside joblib.parallel_config(backend='dask')",
+    )
+    compare.add_argument(
+        "--target-loss",
+        type=_positive_float,
+        default=None,
+        help="the training loss whose steps to reach the table shows with --tune: the first step at which "
+        "the mean loss over the last epoch's steps is at most it (default: a tenth of the first step's loss)",
+    )
+    compare.add_argument(
+        "--results",
+        default=None,
+        metavar="PATH",
+        help="also write the results as JSON to PATH: per optimizer the trials (lr, validation loss, diverged), "
+        "the chosen lr, each seed's run (training loss, test accuracy, steps to target) and the medians with "
+        "their 95%% intervals; checked before training like --out",
     )
     compare.add_argument(
         "--drop-last",
@@ -254,6 +344,22 @@ def main(argv: list[str] | None = None) -> int:
         out, file_format = _figure_path(args.out)
     except ValueError as reason:
         parser.error(f"argument --out: {reason}")
+    if not args.tune:
+        for flag, value in (("--budget", args.budget), ("--target-loss", args.target_loss)):
+            if value is not None:
+                parser.error(f"{flag} only applies with --tune")
+    args.budget = args.budget or TUNE_DEFAULTS["budget"]
+    args.seeds = args.seeds or (TUNE_DEFAULTS["seeds"] if args.tune else 1)
+    args.jobs = args.jobs or (_cores() if args.tune else 1)
+    results = None
+    if args.results is not None:
+        from .comparison import check_results_path
+
+        try:
+            results = check_results_path(args.results)
+        except ValueError as reason:
+            parser.error(f"argument --results: {reason}")
+    args.results = results
     try:
         return _run_compare(args, entries, rates, out, file_format, parser)
     except KeyboardInterrupt:  # outside training (fit and compare keep a run's history themselves)
@@ -326,7 +432,8 @@ def _check_memory(parser, args, names, sizes: list[int], n_train: int, n_test: i
     memory: weights, gradients and optimizer state for every run kept, and the
     activations of the largest batch (training, test set, or the decision-boundary grid)."""
     parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:], strict=False))
-    copies = len(names) * args.seeds + 6  # each run's model; the start, gradients, optimizer state, temporaries
+    runs = args.seeds + (args.budget if args.tune else 0)  # a tuned comparison keeps its trials' models too
+    copies = len(names) * runs + 6  # each run's model; the start, gradients, optimizer state, temporaries
     # a training step keeps every layer's output and gradient; an evaluation without a graph
     # holds about two layers' outputs at a time, on the test set or the 200 x 200 grid of a 2-D plot
     training = 4 * min(args.batch_size, n_train) * sum(sizes[1:])
@@ -406,7 +513,12 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         if isinstance(entry, str):
             continue
         try:
-            _build_optimizer(name, entry, probe.parameters(), rates)
+            _, settings = _build_optimizer(name, entry, probe.parameters(), rates)
+            center = settings.get("lr")
+            if args.tune and (isinstance(center, bool) or not isinstance(center, (int, float)) or not center > 0):
+                parser.error(f"--tune needs a learning rate to center the grid on, and optimizer {name!r} has no lr")
+            if args.tune:  # the trials pass each lr as a keyword
+                _build_optimizer(name, entry, probe.parameters(), {name: center})
         except (TypeError, ValueError) as reason:  # the message names the optimizer
             parser.error(str(reason))
         except Exception as reason:  # the learner's code may raise anything; it is refused all the same
@@ -418,6 +530,12 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         f"network {'-'.join(map(str, [*sizes, classes]))}; {args.epochs} epochs of batches of {args.batch_size}"
         + (f" ({left_out} samples left out of each epoch: --drop-last)" if left_out else "")
     )
+    if args.tune:
+        print(
+            f"tuning: {args.budget} learning rates per optimizer, chosen by the validation loss on 20% of the "
+            f"training data; then {args.seeds} seed{'s' if args.seeds > 1 else ''} at the chosen lr; "
+            f"{len(names) * (args.budget + args.seeds)} runs, {args.jobs} at a time"
+        )
     result = compare(
         network,
         X_train,
@@ -430,14 +548,29 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         validation_data=(X_test, y_test),
         verbose=False if args.quiet else None,
         drop_last=args.drop_last,
+        tune=args.tune,
+        budget=args.budget,
+        jobs=args.jobs,
+        target_loss=args.target_loss,
     )
     print()
     print(result.format_table())
-    print("(accuracy on the held-out test samples)")
+    if args.results is not None:
+        try:
+            result.save_json(args.results, dataset=args.dataset)
+        except OSError as error:
+            print(f"minigrad: error: could not write {args.results}: {error.strerror or error}", file=sys.stderr)
+            return 1
+        print(f"wrote {args.results}")
     for name, runs in result.runs.items():
         for run in runs:
             if run.history.stopped:
                 print(f"{name}: {run.history.stopped}")
+    if result.interrupted:
+        print("interrupted (Ctrl-C): the table holds the runs that had finished")
+    if not result.runs:
+        print("no run finished: no figure written")
+        return 130
 
     from .plot import comparison_figure
 

@@ -1,22 +1,41 @@
 """Compare optimizers fairly: the same model, the same initial weights and the same batches
-for every optimizer, so that the only difference between two runs is the update rule."""
+for every optimizer, so that the only difference between two runs is the update rule.
+With ``tune=True`` each optimizer also gets the same tuning budget (learning rates on one
+log grid rule, chosen on a validation split of the training data) and is rerun with several
+seeds, summarised by medians and bootstrap confidence intervals."""
 
 from __future__ import annotations
 
 import copy
 import functools
+import json
 import math
+import os
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from . import nn, optim
-from .checks import check_bool, check_int
+from .checks import check_bool, check_int, check_positive, check_range
 from .rng import manual_seed
+from .tensor import get_default_dtype
 from .train import History, StopReason, _optimizer_lacks, fit
 
-__all__ = ["compare", "Comparison", "Run", "OPTIMIZERS"]
+__all__ = [
+    "compare",
+    "Comparison",
+    "Run",
+    "Trial",
+    "OPTIMIZERS",
+    "lr_grid",
+    "median_interval",
+    "steps_to_target",
+    "check_results_path",
+]
 
 # name -> (class, options): a learning rate that works on the toy problems for each
 OPTIMIZERS: dict[str, tuple[type, dict]] = {
@@ -28,6 +47,12 @@ OPTIMIZERS: dict[str, tuple[type, dict]] = {
     "adamw": (optim.AdamW, {"lr": 3e-3}),
     "adadelta": (optim.Adadelta, {"lr": 1.0}),
 }
+
+# a run "learned nothing" when its accuracy is no better than always answering the most common
+# class (chance), or its final training loss is within 5% of its first step's (more than
+# NOTHING_LOSS times it); above WENT_UP times it, the loss went up
+NOTHING_LOSS = 0.95
+WENT_UP = 1.05
 
 
 @dataclass
@@ -65,12 +90,48 @@ class Run:
 
 
 @dataclass
+class Trial:
+    """One tuning trial: ``run`` trained at learning rate ``lr`` on the training data less the
+    validation split, with the first seed; ``val_loss`` is the loss on the validation split
+    after the last epoch, ``inf`` for a broken run (see ``Run.broken``) or a non-finite loss."""
+
+    lr: float
+    val_loss: float
+    run: Run
+
+    @property
+    def diverged(self) -> bool:
+        """The trial cannot be chosen: its run broke or its validation loss is not finite."""
+        return not math.isfinite(self.val_loss)
+
+
+@dataclass
 class Comparison(Mapping):
     """The histories, by optimizer name: ``result["adam"]`` is Adam's History (its first
-    seed's; ``result.runs["adam"]`` has every seed's run, with its trained model)."""
+    seed's; ``result.runs["adam"]`` has every seed's run, with its trained model).
+
+    With tuning, ``trials[name]`` holds the optimizer's ``Trial`` list (in grid order, smallest
+    lr first), ``chosen[name]`` the lr chosen from them, and ``runs[name]`` the runs at that lr,
+    one per seed. ``target_loss`` is the training loss that ``steps_to_target`` counts
+    steps to; ``chance`` the majority class's share of the labels the accuracy is measured on
+    (None for regression); ``accuracy_on`` says which data that is: "test" when
+    ``validation_data`` was given, else "training" (None: found from the histories);
+    ``settings`` records how it was run
+    (epochs, batch size, seeds, budget, ...) for ``to_dict``."""
 
     runs: dict[str, list[Run]]  # optimizer name -> one run per seed
     interrupted: bool = False
+    trials: dict[str, list[Trial]] = field(default_factory=dict)
+    chosen: dict[str, float] = field(default_factory=dict)
+    target_loss: float | None = None
+    chance: float | None = None
+    accuracy_on: str | None = None
+    settings: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.accuracy_on is None:  # as fit measures it: on the validation data if it had any
+            measured = [run.history.epochs[-1] for runs in self.runs.values() for run in runs if run.history.epochs]
+            self.accuracy_on = "test" if any("val_accuracy" in epoch for epoch in measured) else "training"
 
     def __getitem__(self, name: str) -> History:
         return self.runs[name][0].history
@@ -81,43 +142,299 @@ class Comparison(Mapping):
     def __len__(self) -> int:
         return len(self.runs)
 
+    @property
+    def tuned(self) -> bool:
+        """Whether the learning rates were tuned (``compare(..., tune=True)``)."""
+        return bool(self.trials)
+
     def histories(self) -> dict[str, list[History]]:
         return {name: [run.history for run in runs] for name, runs in self.runs.items()}
 
     def table(self) -> list[dict]:
-        """One row per optimizer; numbers are means over the seeds whose run was not broken
-        (see ``Run.broken``), or over all seeds if every one was. ``status`` is "ok", or
-        what went wrong: "bad data", "error", "diverged", "loss went up", "interrupted"
-        (with "(k of n seeds)" when several seeds were run)."""
+        """One row per optimizer. Numbers are medians over the seeds whose run was not broken
+        (see ``Run.broken``), or over all seeds if every one was: ``final_loss`` of the final
+        training loss (the mean over the last epoch's batches), ``accuracy`` of the final
+        accuracy (on ``accuracy_on`` data), each with ``final_loss_ci`` / ``accuracy_ci``, the
+        95% bootstrap interval of that median (``median_interval``; None for one seed);
+        ``steps_to_target`` is the median over all seeds of ``steps_to_target`` (a missed
+        target counting as infinitely many steps; None if that median missed it),
+        ``reached`` how many seeds reached it; ``seconds`` the mean wall time of a run.
+        ``status`` is "ok", or what went wrong: "bad data", "error", "diverged", "loss went
+        up" (the final training loss more than ``WENT_UP`` = 1.05 times the first step's),
+        "interrupted", "learned nothing" (an accuracy no better than ``chance``, the share of
+        the most common class, which always answering that class gets; or a final training
+        loss more than ``NOTHING_LOSS`` = 0.95 times the first step's: within 5% of it); each
+        with "(k of n seeds)" when several seeds were run."""
         rows = []
         for name, runs in self.runs.items():
             healthy = [run for run in runs if not run.broken] or runs
             accuracies = [run.history.final_accuracy for run in healthy if run.history.final_accuracy is not None]
-            accuracies = [a for a in accuracies if math.isfinite(a)]
+            loss, loss_low, loss_high = median_interval([run.history.final_loss for run in healthy])
+            accuracy, low, high = median_interval(accuracies)
+            steps = [self._steps(run) for run in runs]
+            reached = [s for s in steps if s is not None]
+            middle = np.median([math.inf if s is None else s for s in steps]) if steps else math.inf
             rows.append(
                 {
                     "optimizer": name,
                     "lr": runs[0].options.get("lr"),
-                    "final_loss": float(np.mean([run.history.final_loss for run in healthy])),
-                    "accuracy": float(np.mean(accuracies)) if accuracies else None,
+                    "final_loss": loss,
+                    "final_loss_ci": None if loss_low is None else (loss_low, loss_high),
+                    "accuracy": None if math.isnan(accuracy) else accuracy,
+                    "accuracy_ci": None if low is None else (low, high),
+                    "steps_to_target": float(middle) if math.isfinite(middle) else None,
+                    "reached": len(reached),
+                    "seeds": len(runs),
                     "seconds": float(np.mean([run.history.seconds for run in runs])),
-                    "status": _status(runs),
+                    "status": _status(runs, self.chance),
                 }
             )
         return rows
 
+    def _steps(self, run: Run) -> int | None:
+        if self.target_loss is None:
+            return None
+        return steps_to_target(run.history.loss, self.target_loss, self.settings.get("window", 1))
+
     def format_table(self) -> str:
+        """The table as text, each column named: the lr (the chosen one, when tuned), the final
+        training loss, the final accuracy (on the test data, or training data), with
+        ``median [lo, hi]`` over several seeds, steps to the target loss (when tuned), time
+        and status; a legend below says what the numbers are."""
         rows = self.table()
+        several = any(row["seeds"] > 1 for row in rows)
         width = max([10, *(len(row["optimizer"]) for row in rows)])  # a learner's class name may be longer
-        header = f"{'optimizer':<{width}} {'lr':>8} {'final loss':>11} {'accuracy':>9} {'time (s)':>9}  status"
+
+        def spread(value, interval, show):
+            if value is None or not math.isfinite(value):
+                return "-"
+            text = show(value)
+            if several:
+                text += " [-]" if interval is None else f" [{show(interval[0])}, {show(interval[1])}]"
+            return text
+
+        columns = {  # title -> one cell per row
+            "chosen lr" if self.tuned else "lr": ["-" if row["lr"] is None else f"{row['lr']:.3g}" for row in rows],
+            "training loss": [spread(row["final_loss"], row["final_loss_ci"], _short) for row in rows],
+            f"{self.accuracy_on} accuracy": [
+                spread(row["accuracy"], row["accuracy_ci"], lambda a: f"{a:.1%}") for row in rows
+            ],
+        }
+        if self.tuned:
+            columns["steps to target"] = [_steps_cell(row) for row in rows]
+        columns["time (s)"] = [f"{row['seconds']:.2f}" for row in rows]
+        widths = {title: max(len(title), 8, *(len(cell) for cell in cells)) for title, cells in columns.items()}
+        header = "  ".join([f"{'optimizer':<{width}}", *(f"{t:>{w}}" for t, w in widths.items())]) + "  status"
         lines = [header, "-" * len(header)]
-        for row in rows:
-            accuracy = "-" if row["accuracy"] is None else f"{row['accuracy']:.1%}"
-            loss = _short(row["final_loss"]) if math.isfinite(row["final_loss"]) else "-"
-            lr = "-" if row["lr"] is None else f"{row['lr']:.3g}"
-            name, seconds = row["optimizer"], row["seconds"]
-            lines.append(f"{name:<{width}} {lr:>8} {loss:>11} {accuracy:>9} {seconds:>9.2f}  {row['status']}")
-        return "\n".join(lines)
+        for i, row in enumerate(rows):
+            cells = [f"{cells[i]:>{widths[title]}}" for title, cells in columns.items()]
+            lines.append("  ".join([f"{row['optimizer']:<{width}}", *cells]) + f"  {row['status']}")
+        return "\n".join(lines + self._legend(rows, several))
+
+    def _legend(self, rows, several: bool) -> list[str]:
+        seeds, settings = max((row["seeds"] for row in rows), default=1), self.settings
+        on = "the held-out test data" if self.accuracy_on == "test" else "the training data"
+        lines = [f"training loss: mean over the last epoch's batches; accuracy: after the last epoch, on {on}"]
+        if several:
+            lines.append(
+                f"median [lo, hi] over {seeds} seeds: [lo, hi] is a 95% bootstrap interval of the median, "
+                "rough with so few seeds ([-]: one value, no interval)"
+            )
+        if self.tuned:
+            first = settings.get("seeds", [0])[0]
+            lines.append(
+                f"chosen lr: the lowest validation loss among {settings.get('budget')} learning rates per optimizer, "
+                f"trained on the training data less a validation split of {settings.get('validation_size')} samples "
+                f"(seed {first}); the runs above then trained on all the training data"
+            )
+        if self.tuned and self.target_loss is not None:
+            lines.append(
+                f"steps to target: first step at which the mean loss of the last {settings.get('window')} steps "
+                f"(one epoch) is <= {self.target_loss:.4g} (median over seeds; missed: not reached)"
+            )
+        return lines
+
+    def to_dict(self, dataset: str | None = None) -> dict:
+        """Everything the table shows, and the tuning trials, as plain JSON types (a nan or
+        infinite number is None): ``{"dataset", "budget", "seeds", "optimizers": {name:
+        {"trials": [{"lr", "val_loss", "diverged"}], "grid", "chosen": {"lr"}, "runs":
+        [{"seed", "train_loss", "test_accuracy", "steps_to_target", "status"}],
+        "test_accuracy": {"median", "ci95": [lo, hi]}, "train_loss": {"median", "ci95"},
+        "steps_to_target": {"median", "reached", "of"}, "status"}}}`` and ``target_loss``,
+        ``epochs``, ``batch_size``, ``validation_fraction``, ``grid_rule``, ``accuracy_on``,
+        ``interrupted``, ``minigrad_version``. Without tuning, ``budget`` is None, ``trials``
+        empty and ``chosen`` the lr used. ``ci95`` is None with one seed. The accuracy is on
+        ``accuracy_on`` data (its key keeps the name ``test_accuracy``)."""
+        from . import __version__
+
+        rows = {row["optimizer"]: row for row in self.table()}
+        settings = self.settings
+        optimizers = {}
+        nothing = {"lr": None, "accuracy": None, "accuracy_ci": None, "final_loss": None, "final_loss_ci": None,
+                   "steps_to_target": None, "reached": 0, "seeds": 0, "status": "interrupted"}  # fmt: skip
+        for name in dict.fromkeys([*self.trials, *self.runs]):  # interrupted while tuning: trials only
+            runs, row = self.runs.get(name, []), rows.get(name, nothing)
+            optimizers[name] = {
+                "trials": [
+                    {"lr": trial.lr, "val_loss": _finite(trial.val_loss), "diverged": trial.diverged}
+                    for trial in self.trials.get(name, [])
+                ],
+                "grid": [trial.lr for trial in self.trials.get(name, [])],
+                "chosen": {"lr": self.chosen.get(name, row["lr"])},
+                "runs": [
+                    {
+                        "seed": run.seed,
+                        "train_loss": _finite(run.history.final_loss),
+                        "test_accuracy": _finite(run.history.final_accuracy),
+                        "steps_to_target": self._steps(run),
+                        "status": _status([run], self.chance),
+                    }
+                    for run in runs
+                ],
+                "test_accuracy": {"median": _finite(row["accuracy"]), "ci95": _pair(row["accuracy_ci"])},
+                "train_loss": {"median": _finite(row["final_loss"]), "ci95": _pair(row["final_loss_ci"])},
+                "steps_to_target": {"median": row["steps_to_target"], "reached": row["reached"], "of": row["seeds"]},
+                "status": row["status"],
+            }
+        return {
+            "dataset": dataset,
+            "budget": settings.get("budget"),
+            "seeds": settings.get("seeds"),
+            "optimizers": optimizers,
+            "target_loss": _finite(self.target_loss),
+            "epochs": settings.get("epochs"),
+            "batch_size": settings.get("batch_size"),
+            "validation_fraction": settings.get("validation_fraction"),
+            "grid_rule": GRID_RULE if self.tuned else None,
+            "accuracy_on": self.accuracy_on,
+            "interrupted": self.interrupted,
+            "minigrad_version": __version__,
+        }
+
+    def save_json(self, path, dataset: str | None = None) -> Path:
+        """Write ``to_dict(dataset)`` as JSON to ``path`` in one step (a temporary file in the
+        same folder, renamed over it: never half a file, and no temporary file left behind if
+        writing fails). Returns the path. ``OSError`` if it cannot be written;
+        ``check_results_path`` checks a path before any training."""
+        path = Path(path)
+        text = json.dumps(self.to_dict(dataset), indent=2, allow_nan=False) + "\n"
+        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        try:
+            with os.fdopen(handle, "w") as file:
+                file.write(text)
+            os.replace(partial, path)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+        return path
+
+
+def _steps_cell(row: dict) -> str:
+    steps = "missed" if row["steps_to_target"] is None else f"{row['steps_to_target']:g}"
+    if row["reached"] not in (0, row["seeds"]):
+        steps += f" ({row['reached']}/{row['seeds']} seeds)"
+    return steps
+
+
+def _finite(value):
+    """A number for JSON: None for None, nan or infinity (JSON has neither)."""
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _pair(interval):
+    return None if interval is None else [_finite(interval[0]), _finite(interval[1])]
+
+
+def check_results_path(path) -> Path:
+    """The absolute path a JSON file of results will be written to, checked before any
+    training: not a folder, not a special file, in a folder that exists and can be written.
+    ``TypeError`` for a path that is not a str or os.PathLike, ``ValueError`` with the reason
+    otherwise."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"results must be a file path (str or pathlib.Path), got {path!r}")
+    text = os.fspath(path)
+    if not str(text).strip():
+        raise ValueError("results must name a file, e.g. results.json")
+    target = Path(text).expanduser()
+    if str(text).endswith(("/", os.sep)) or target.is_dir():
+        raise ValueError(f"{text} is a folder; give a file name in it, e.g. {target / 'results.json'}")
+    if target.exists() and not target.is_file():
+        raise ValueError(f"{target} exists and is not a regular file; give a file name, e.g. results.json")
+    target = target.resolve()
+    folder = target.parent
+    if not folder.is_dir():
+        raise ValueError(f"the folder {folder} does not exist; create it first, or choose another place")
+    try:  # the only sure test of writing is to write
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".minigrad-", suffix=".tmp")
+        os.close(handle)
+        os.unlink(probe)
+        if target.exists():
+            open(target, "ab").close()
+    except OSError as error:
+        where = target if target.exists() else f"the folder {folder}"
+        raise ValueError(f"cannot write to {where} ({error.strerror or error}); choose another place") from None
+    return target
+
+
+GRID_RULE = "lr_i = center * 10 ** ((i - budget // 2) / 2), i = 0 .. budget - 1"
+
+
+def lr_grid(center: float, budget: int) -> list[float]:
+    """The learning rates ``compare(..., tune=True)`` tries for one optimizer: ``budget``
+    rates half a decade apart (each about 3.16x the one before), ``center * 10 ** ((i -
+    budget // 2) / 2)`` for ``i = 0 .. budget - 1``, smallest first. ``center`` (the
+    optimizer's default lr, or the ``lr`` given for it) is itself the rate at position
+    ``budget // 2``, so the default is always tried; budget 6 spans ``center / 31.6`` to
+    ``center * 10``: rates too small to learn and, for most, some large enough to diverge.
+    ``ValueError`` unless ``center`` > 0 and ``budget`` >= 1."""
+    center = check_positive("center", center)
+    budget = check_int("budget", budget, 1)
+    return [center * 10 ** ((i - budget // 2) / 2) if i != budget // 2 else center for i in range(budget)]
+
+
+def median_interval(values, confidence: float = 0.95) -> tuple[float, float | None, float | None]:
+    """``(median, low, high)`` of the finite numbers in ``values`` (None, nan and inf are
+    left out), with ``[low, high]`` the percentile bootstrap interval of the median at
+    ``confidence``, from ``scipy.stats.bootstrap(method="percentile")`` with 9,999 resamples
+    and a fixed generator (``np.random.default_rng(0)``), so the same values always give the
+    same interval. One value: ``(value, None, None)`` (no interval); all values equal: that
+    value three times; no finite value: ``(nan, None, None)``. With few values (say 5 seeds)
+    the interval is rough: it can only end at values that were seen."""
+    finite = np.array([float(v) for v in values if v is not None and math.isfinite(v)], dtype=np.float64)
+    if len(finite) == 0:
+        return math.nan, None, None
+    median = float(np.median(finite))
+    if len(finite) == 1:
+        return median, None, None
+    if np.all(finite == finite[0]):
+        return median, median, median
+    from scipy.stats import bootstrap
+
+    result = bootstrap(
+        (finite,),
+        np.median,
+        confidence_level=confidence,
+        n_resamples=9999,
+        method="percentile",
+        rng=np.random.default_rng(0),
+    )
+    interval = result.confidence_interval
+    return median, float(interval.low), float(interval.high)
+
+
+def steps_to_target(losses, target: float, window: int = 1) -> int | None:
+    """The first step (counting from 1) at which the mean of the last ``window`` step losses
+    is at most ``target``, or None if it never is. ``compare`` uses one epoch's steps as the
+    window, so one lucky batch does not count; the first ``window - 1`` steps, with fewer
+    losses to average, are not counted."""
+    losses = np.asarray(losses, dtype=np.float64)
+    window = check_int("window", window, 1)
+    if len(losses) < window:
+        return None
+    sums = np.cumsum(np.concatenate([[0.0], losses]))
+    means = (sums[window:] - sums[:-window]) / window
+    hits = np.flatnonzero(means <= target)
+    return int(hits[0]) + window if hits.size else None
 
 
 def _short(number: float) -> str:
@@ -126,7 +443,18 @@ def _short(number: float) -> str:
     return f"{number:.4f}" if number == 0 or 1e-3 <= abs(number) < 1e5 else f"{number:.4g}"
 
 
-def _status(runs: list[Run]) -> str:
+def _learned_nothing(run: Run, chance: float | None) -> bool:
+    history = run.history
+    if not history.loss:
+        return False
+    accuracy = history.final_accuracy
+    if chance is not None and accuracy is not None and math.isfinite(accuracy):
+        if accuracy <= chance:
+            return True
+    return history.final_loss > NOTHING_LOSS * history.loss[0]
+
+
+def _status(runs: list[Run], chance: float | None = None) -> str:
     """The worst thing that happened to any seed's run, decided from the stop records."""
 
     def of_seeds(bad):
@@ -137,12 +465,116 @@ def _status(runs: list[Run]) -> str:
         bad = [run for run, k in zip(runs, kinds, strict=True) if k == kind]
         if bad:
             return label + of_seeds(bad)
-    went_up = [run for run in runs if run.failed]
+    went_up = [run for run in runs if run.history.loss and run.history.final_loss > WENT_UP * run.history.loss[0]]
     if went_up:
         return "loss went up" + of_seeds(went_up)
     if "interrupted" in kinds:
         return "interrupted"
+    nothing = [run for run in runs if _learned_nothing(run, chance)]
+    if nothing:
+        return "learned nothing" + of_seeds(nothing)
     return "ok"
+
+
+def _chance(y) -> float | None:
+    """The share of the most common class among integer labels ``y`` (None for float targets)."""
+    labels = np.asarray(getattr(y, "data", y))
+    if labels.dtype.kind not in "iu" or labels.size == 0:
+        return None
+    return float(np.bincount(labels.reshape(-1) - labels.min()).max() / labels.size)
+
+
+@dataclass
+class _Job:
+    """One training run of a comparison, everything it needs to run on its own, in this
+    process or another: it seeds itself and builds its model and optimizer."""
+
+    name: str
+    entry: object
+    lr: dict
+    options: dict
+    seed: int
+    model: object
+    X: object
+    y: object
+    validation: tuple | None
+    loss_fn: object
+    epochs: int
+    batch_size: int
+    drop_last: bool
+    description: str
+    dtype: np.dtype  # the default dtype where compare was called, for a model built in another process
+
+
+def _train(job: _Job, verbose) -> Run:
+    manual_seed(job.seed)
+    network = copy.deepcopy(job.model) if isinstance(job.model, nn.Module) else job.model()
+    optimizer, settings = _build_optimizer(job.name, job.entry, network.parameters(), job.lr, job.options)
+    manual_seed(job.seed)  # dropout masks, if any, are the same for every optimizer
+    history = fit(
+        network,
+        optimizer,
+        job.loss_fn,
+        job.X,
+        job.y,
+        epochs=job.epochs,
+        batch_size=job.batch_size,
+        seed=job.seed,
+        validation_data=job.validation,
+        verbose=verbose,
+        description=job.description,
+        drop_last=job.drop_last,
+    )
+    return Run(job.name, settings, job.seed, history, network, type(optimizer))
+
+
+def _train_indexed(index: int, job: _Job) -> tuple[int, Run]:
+    from .tensor import set_default_dtype
+
+    set_default_dtype(job.dtype)  # a worker process starts with minigrad's own default
+    return index, _train(job, False)
+
+
+def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], bool]:
+    """Run ``jobs``; returns one Run per job (None for one that did not finish) and whether
+    Ctrl-C stopped them. ``n_jobs`` 1 runs them here, one after the other, each with its
+    own progress bar; otherwise ``joblib.Parallel(n_jobs)`` (None: the active joblib
+    configuration's) in any order, with ``bar`` counting finished runs."""
+    results: list[Run | None] = [None] * len(jobs)
+    interrupted = False
+    try:
+        if n_jobs == 1:
+            for index, job in enumerate(jobs):
+                results[index] = run = _train(job, verbose)
+                bar.update(1)
+                if run.stop is not None and run.stop.kind == "interrupted":
+                    return results, True
+        else:
+            import joblib
+
+            parallel = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+            for index, run in parallel(joblib.delayed(_train_indexed)(i, job) for i, job in enumerate(jobs)):
+                results[index] = run
+                bar.update(1)
+                interrupted = interrupted or (run.stop is not None and run.stop.kind == "interrupted")
+    except KeyboardInterrupt:  # between two runs (fit itself records one during a run)
+        interrupted = True
+    return results, interrupted
+
+
+def _n_jobs(jobs):
+    """The n_jobs for joblib: ``jobs`` if given (-1: every core); None (unset) when a joblib
+    configuration (``joblib.parallel_config``) is active, so that it decides; else 1."""
+    if jobs is None:
+        import joblib.parallel
+
+        backend, n_jobs = joblib.parallel.get_active_backend()
+        default = joblib.parallel.BACKENDS[joblib.parallel.DEFAULT_BACKEND]
+        configured = n_jobs is not None or type(backend) is not default
+        return None if configured else 1
+    if check_int("jobs", jobs) == -1:
+        return -1
+    return check_int("jobs", jobs, 1)
 
 
 def compare(
@@ -159,6 +591,12 @@ def compare(
     validation_data: tuple | None = None,
     verbose: bool | None = None,
     drop_last: bool = False,
+    tune: bool = False,
+    budget: int = 6,
+    jobs: int | None = None,
+    target_loss: float | None = None,
+    validation_fraction: float = 0.2,
+    results=None,
 ) -> Comparison:
     """Train one copy of the model per optimizer (and per seed) and collect the histories.
 
@@ -197,9 +635,47 @@ def compare(
     building comes back with the entry's name added. The table's lr is the first parameter
     group's ``lr`` (none shown if it has none).
 
+    **Tuning** (``tune=True``): every optimizer gets the same budget, ``budget`` trials at the
+    learning rates ``lr_grid(center, budget)`` (half a decade apart, the center among them),
+    where ``center`` is ``lr[name]`` if given, else the optimizer's default: its lr in
+    ``OPTIMIZERS``, or for a class or factory its first parameter group's lr when built
+    without one (such an entry must accept ``lr=`` as a keyword; one without an lr is
+    refused, ``ValueError``). The trials train on the training data less a validation split
+    of ``validation_fraction`` of it (``data.train_test_split`` with the first seed: the
+    same split for every optimizer), with the first seed, for ``epochs`` epochs; the chosen
+    lr is the one with the lowest validation loss after the last epoch (a trial that broke
+    or whose validation loss is not finite counts as infinite and is never chosen; of equal
+    losses the smaller lr; if every trial broke, the smallest lr). ``validation_data``, the
+    test set, is never used to choose. Then the chosen lr is rerun with every seed in
+    ``seeds`` on all of ``X, y``, evaluated on ``validation_data``: those runs are
+    ``result.runs``, the trials ``result.trials``, the choice ``result.chosen``.
+
+    ``target_loss`` is the training loss whose first crossing the table reports (steps to
+    target, see ``steps_to_target``; with one epoch's steps as the smoothing window); None
+    means a tenth of the first step's training loss with the first seed (the initial
+    weights on the first batch, the same for every optimizer). The table (``format_table``)
+    shows medians over the seeds with a 95% bootstrap interval of the median
+    (``median_interval``, from scipy).
+
+    **Parallel runs**: ``jobs`` runs that many trainings at once in worker processes (joblib's
+    default, loky; -1: one per core). Each run seeds itself and builds its own model and
+    optimizer, so the results are the same, bit for bit, for any ``jobs``. ``jobs=None``
+    (the default) means 1 (everything in this process), unless a joblib configuration is
+    active, e.g. ``with joblib.parallel_config(backend="dask"):`` with a
+    ``dask.distributed.Client`` open (``pip install minigrad[distributed]``): then the runs go
+    to that backend, with its ``n_jobs``. The model function, the loss and the optimizer
+    entries must then be picklable by cloudpickle (lambdas and local functions are; a class
+    from a module the workers cannot import needs
+    ``cloudpickle.register_pickle_by_value(module)``, which the ``minigrad`` command does for
+    modules it loads). With ``jobs`` > 1 and ``verbose``, one progress bar counts finished runs.
+
+    ``results``, a file path, writes ``Comparison.to_dict()`` there as JSON
+    (``Comparison.save_json``); the path is checked before any training (``ValueError``: a
+    folder, a folder that does not exist or cannot be written).
+
     A run that stops early (its loss became non-finite, its data holds nan or inf, an
     exception in a step) keeps its history, ``Run.stop`` says why, and the other runs go
-    on. Ctrl-C stops the whole comparison: the runs so far are returned, with
+    on. Ctrl-C stops the whole comparison: the runs finished so far are returned, with
     ``Comparison.interrupted`` set. Wrong arguments raise ``TypeError``/``ValueError``
     before any training, and so does an exception in a run's first step (the model, the
     loss and the data do not fit together, for every optimizer alike; or a new
@@ -215,47 +691,112 @@ def compare(
     check_int("epochs", epochs, 1)
     check_int("batch_size", batch_size, 1)
     check_bool("drop_last", drop_last)
+    check_bool("tune", tune)
+    budget = check_int("budget", budget, 1)
+    n_jobs = _n_jobs(jobs)
+    if target_loss is not None:
+        target_loss = check_positive("target_loss", target_loss)
+    validation_fraction = check_range("validation_fraction", validation_fraction, 0, 1, low_open=True, high_open=True)
     seeds = _seed_list(seeds)
+    path = None if results is None else check_results_path(results)
     if loss_fn is None:
-        loss_fn = nn.CrossEntropyLoss() if np.asarray(y).dtype.kind in "iu" else nn.MSELoss()
+        loss_fn = nn.CrossEntropyLoss() if np.asarray(getattr(y, "data", y)).dtype.kind in "iu" else nn.MSELoss()
 
-    comparison = Comparison({name: [] for name in names})
-    try:
-        for seed in seeds:
-            manual_seed(seed)
-            start = model() if not isinstance(model, nn.Module) else copy.deepcopy(model)
-            # every optimizer is built before the first run, so a bad entry is refused before any training
-            built = {}
-            for name, entry in entries.items():
-                network = copy.deepcopy(start)
-                built[name] = (network, *_build_optimizer(name, entry, network.parameters(), lr, options))
-            for name, (network, optimizer, settings) in built.items():
-                manual_seed(seed)  # dropout masks, if any, are the same for every optimizer
-                history = fit(
-                    network,
-                    optimizer,
-                    loss_fn,
-                    X,
-                    y,
-                    epochs=epochs,
-                    batch_size=batch_size,
-                    seed=seed,
-                    validation_data=validation_data,
-                    verbose=verbose,
-                    description=name if len(seeds) == 1 else f"{name} (seed {seed})",
-                    drop_last=drop_last,
+    # every optimizer is built before the first run, so a bad entry is refused before any training
+    manual_seed(seeds[0])
+    probe = copy.deepcopy(model) if isinstance(model, nn.Module) else model()
+    centers = {}
+    for name, entry in entries.items():
+        _, settings = _build_optimizer(name, entry, copy.deepcopy(probe).parameters(), lr, options)
+        if tune:
+            center = settings.get("lr")
+            if not isinstance(center, (int, float)) or isinstance(center, bool) or not center > 0:
+                raise ValueError(
+                    f"cannot tune optimizer {name!r}: it has no positive lr to center the grid on (got {center!r}); "
+                    f"give one with lr={{{name!r}: ...}}, or leave it out of a tuned comparison"
                 )
-                comparison.runs[name].append(Run(name, settings, seed, history, network, type(optimizer)))
-                if history.stop is not None and history.stop.kind == "interrupted":
-                    comparison.interrupted = True
-                    break
+            centers[name] = float(center)
+            _build_optimizer(name, entry, copy.deepcopy(probe).parameters(), {name: centers[name]}, options)
+
+    def job(name, seed, rates, X, y, validation, description):
+        return _Job(name, entries[name], rates, options, seed, model, X, y, validation, loss_fn, epochs, batch_size,
+                    drop_last, description, get_default_dtype())  # fmt: skip
+
+    from tqdm import tqdm
+
+    from .data import train_test_split
+
+    on = "test" if validation_data is not None else "training"
+    comparison = Comparison({name: [] for name in names}, accuracy_on=on, settings={
+        "epochs": epochs, "batch_size": batch_size, "seeds": seeds, "budget": budget if tune else None,
+        "validation_fraction": validation_fraction if tune else None,
+    })  # fmt: skip
+    evaluated = validation_data[1] if validation_data is not None else y
+    comparison.chance = _chance(evaluated)
+    finals = len(seeds) * len(names)
+    window = (len(y) // batch_size) if drop_last else -(-len(y) // batch_size)  # steps per epoch
+    comparison.settings["window"] = max(window, 1)
+    show = verbose if verbose is not None else sys.stderr.isatty()
+    total = finals + (budget * len(names) if tune else 0)
+    with tqdm(total=total, desc="runs", disable=not show or n_jobs == 1, leave=False) as bar:
+        rates = {name: lr for name in names}
+        if tune:
+            X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=validation_fraction, seed=seeds[0])
+            comparison.settings["validation_size"] = len(y_val)
+            grids = {name: lr_grid(centers[name], budget) for name in names}
+            trial_jobs = [
+                job(name, seeds[0], {name: rate}, X_fit, y_fit, (X_val, y_val), f"{name} lr {rate:.3g} (trial)")
+                for name in names
+                for rate in grids[name]
+            ]
+            done, comparison.interrupted = _execute(trial_jobs, n_jobs, verbose, bar)
+            for trial_job, run in zip(trial_jobs, done, strict=True):
+                if run is not None:
+                    rate = trial_job.lr[trial_job.name]
+                    comparison.trials.setdefault(trial_job.name, []).append(Trial(rate, _val_loss(run), run))
             if comparison.interrupted:
-                break
-    except KeyboardInterrupt:  # between two runs (fit itself records one during a run)
-        comparison.interrupted = True
+                comparison.runs = {}
+                return _finish(comparison, path)
+            comparison.chosen = {name: _choose(comparison.trials[name]) for name in names}
+            rates = {name: {name: comparison.chosen[name]} for name in names}
+        final_jobs = [
+            job(name, seed, rates[name], X, y, validation_data, name if len(seeds) == 1 else f"{name} (seed {seed})")
+            for seed in seeds
+            for name in names
+        ]
+        done, interrupted = _execute(final_jobs, n_jobs, verbose, bar)
+    comparison.interrupted = comparison.interrupted or interrupted
+    for run in done:
+        if run is not None:
+            comparison.runs[run.optimizer].append(run)
     if comparison.interrupted:
         comparison.runs = {k: v for k, v in comparison.runs.items() if v}
+    if target_loss is None:
+        first = [run.history.loss[0] for run in done if run is not None and run.seed == seeds[0] and run.history.loss]
+        target_loss = 0.1 * first[0] if first and math.isfinite(first[0]) else None
+    comparison.target_loss = target_loss
+    return _finish(comparison, path)
+
+
+def _finish(comparison: Comparison, path: Path | None) -> Comparison:
+    if path is not None:
+        comparison.save_json(path)
     return comparison
+
+
+def _choose(trials: list[Trial]) -> float:
+    """The lr of the trial with the lowest validation loss; of equal losses (every trial
+    broken: all infinite) the smaller lr."""
+    return min(trials, key=lambda trial: (trial.val_loss, trial.lr)).lr
+
+
+def _val_loss(run: Run) -> float:
+    """A trial's score: its validation loss after the last epoch, inf if it broke or is not finite."""
+    epochs = run.history.epochs
+    if run.broken or not epochs or "val_loss" not in epochs[-1]:
+        return math.inf
+    loss = epochs[-1]["val_loss"]
+    return loss if math.isfinite(loss) else math.inf
 
 
 _ENTRIES = "names from OPTIMIZERS, optim.Optimizer subclasses or factories (params -> optimizer)"

@@ -41,6 +41,7 @@ __all__ = [
     "quadratic_paths",
     "paths_legend",
     "losses_to_target",
+    "lr_sensitivity",
     "comparison_figure",
     "COLORS",
     "CLASS_COLORS",
@@ -213,8 +214,8 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
 
 
 def loss_curves(results, ax=None, smooth: int | None = None):
-    """Training loss per step (log scale), smoothed; with several seeds, their mean and the
-    band between the lowest and highest."""
+    """Training loss per step (log scale), smoothed; with several seeds, their median and the
+    band between the lowest and highest (over the steps every seed's run reached)."""
     ax = _axes(ax)
     results = _histories(results)
     colors = _colors(results)
@@ -225,14 +226,51 @@ def loss_curves(results, ax=None, smooth: int | None = None):
         window = smooth if smooth is not None else max(1, steps // 50)
         curves = np.array([_smooth(np.asarray(h.loss[:steps]), window) for h in histories])
         x = np.arange(curves.shape[1]) + window
-        ax.plot(x, curves.mean(axis=0), color=colors[name], label=name)
+        ax.plot(x, np.median(curves, axis=0), color=colors[name], label=name)
         if len(histories) > 1:
             ax.fill_between(x, curves.min(axis=0), curves.max(axis=0), color=colors[name], alpha=0.2)
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("training loss")
-    ax.set_title("Loss")
+    seeds = max((len(h) for h in results.values()), default=1)
+    ax.set_title("Loss" if seeds == 1 else f"Loss (median and range over {seeds} seeds)")
     ax.legend()
+    return ax
+
+
+def lr_sensitivity(comparison: Comparison, ax=None):
+    """The tuning trials of ``compare(..., tune=True)``: each optimizer's validation loss
+    after its last epoch against the learning rate tried (both axes logarithmic), one line
+    per optimizer, a cross at the bottom edge for a trial that diverged or broke (no loss
+    to plot) and a ringed dot at the chosen rate. Returns the Axes. Raises ValueError for
+    a comparison that was not tuned. No PyTorch equivalent."""
+    if not isinstance(comparison, Comparison):
+        raise TypeError(f"expected a Comparison, got {type(comparison).__name__}")
+    if not comparison.tuned:
+        raise ValueError("this comparison was not tuned: lr_sensitivity needs compare(..., tune=True)")
+    ax = _axes(ax)
+    colors = _colors(comparison.trials)
+    for name, trials in comparison.trials.items():
+        rates = np.array([t.lr for t in trials])
+        losses = np.array([t.val_loss if not t.diverged else np.nan for t in trials])
+        ax.plot(rates, losses, "o-", color=colors[name], ms=4, label=name)
+        broken = rates[np.isnan(losses)]
+        # no loss to plot: a cross at the foot of the axes, at its learning rate
+        ax.plot(broken, np.full(len(broken), 0.04), "x", color=colors[name], ms=8, mew=2,
+                transform=ax.get_xaxis_transform())  # fmt: skip
+        chosen = comparison.chosen.get(name)
+        for trial in trials:
+            if trial.lr == chosen and not trial.diverged:
+                ax.plot([trial.lr], [trial.val_loss], "o", ms=11, mfc="none", mec=colors[name], mew=2)
+    ax.plot([], [], "o", ms=11, mfc="none", mec="k", mew=2, label="chosen")
+    if any(trial.diverged for trials in comparison.trials.values() for trial in trials):
+        ax.plot([], [], "kx", ms=8, mew=2, label="diverged or broke")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("validation loss after the last epoch")
+    ax.set_title("Learning-rate sensitivity (trials, first seed, validation split)")
+    ax.legend(fontsize=8)
     return ax
 
 
@@ -628,10 +666,14 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     """The main job's figure: in a row, the loss, the effective learning rate (the factor on
     the update direction, with the 1/sqrt(t) guide on AdaGrad's) and the update size (how
     far the weights actually moved); for 2-D classification data, each optimizer's decision
-    boundary below."""
+    boundary below. For a tuned comparison the loss panel shows the runs at the chosen
+    learning rates (median and range over the seeds) and a last row the learning-rate
+    sensitivity (``lr_sensitivity``)."""
     names = list(comparison.runs)
     two_d = X is not None and y is not None and np.ndim(X) == 2 and np.shape(X)[1] == 2
     rows = 2 if two_d else 1
+    if comparison.tuned:  # a last row for the learning-rate sensitivity
+        rows += 1
     fig = Figure(figsize=(max(13.5, 3 * len(names)), 4.2 * rows), layout="constrained")
     grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2)
     curves = grid[0, :].subgridspec(1, 3)
@@ -644,4 +686,6 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
             status = " (diverged)" if run.diverged else ""
             ax = fig.add_subplot(grid[1, 2 * index : 2 * index + 2])
             decision_boundary(run.model, X, y, ax=ax, title=f"{name}{status}")
+    if comparison.tuned:
+        lr_sensitivity(comparison, fig.add_subplot(grid[rows - 1, :]))
     return fig

@@ -68,6 +68,15 @@ def test_compare_other_data_and_options(tmp_path):
         (["compare", "--hidden", "64,x"], "comma-separated list of layer sizes"),
         (["compare", "--seed", "-3"], "argument --seed: must be a whole number >= 0, got -3"),
         (["compare", "--bogus"], "unrecognized arguments: --bogus"),
+        (["compare", "--tune", "--budget", "0"], "argument --budget: must be a whole number >= 1, got 0"),
+        (["compare", "--tune", "--budget", "six"], "argument --budget: 'six' is not a whole number"),
+        (["compare", "--budget", "3"], "--budget only applies with --tune"),
+        (["compare", "--target-loss", "0.1"], "--target-loss only applies with --tune"),
+        (["compare", "--tune", "--target-loss", "-1"], "argument --target-loss: must be a positive number, got -1"),
+        (["compare", "--tune", "--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
+        (["compare", "--tune", "--results", "/no/such/folder/r.json"],
+         "argument --results: the folder /no/such/folder does not exist"),
+        (["compare", "--tune", "--results", "/"], "argument --results: / is a folder"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_one_line_reason(args, reason, capsys):
@@ -207,7 +216,7 @@ def test_a_diverging_run_leaks_no_numpy_warning_and_keeps_the_table_aligned(tmp_
     row = next(line for line in lines if line.startswith("sgd "))
     assert row.split()[-1] == "diverged"
     # every value ends under the end of its column title
-    for title in ("lr", "final loss", "accuracy", "time (s)"):
+    for title in ("lr", "training loss", "test accuracy", "time (s)"):
         end = header.index(title) + len(title)
         assert row[end - 1] != " " and row[end] == " ", (title, header, row)
 
@@ -279,7 +288,8 @@ def test_a_learners_optimizer_from_a_file_or_a_module_found_in_the_working_folde
     argv = ["compare", "--dataset", "moons", "--epochs", "1", "--quiet", "--out", "f.png"]
     assert main([*argv, "--optimizers", "sgd,learner_errors:MyOptimizer"]) == 0
     assert main([*argv, "--optimizers", "./learner_errors.py:heavy_ball", "--lr", "heavy_ball=0.01"]) == 0
-    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines() if line.endswith(" ok")]
+    names = {"sgd", "MyOptimizer", "heavy_ball"}  # a table row (1 epoch at lr 0.01 may learn nothing yet)
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines() if set(line.split()[:1]) & names]
     assert rows == [["sgd", "0.1"], ["MyOptimizer", "0.5"], ["heavy_ball", "0.01"]]
 
 
@@ -322,3 +332,30 @@ def test_a_learners_optimizer_that_cannot_be_used_is_a_bad_argument(learner_fold
     assert err.startswith(f"minigrad: error: {reason.format(folder=learner_folder.resolve())}"), err
     assert len(err.strip().splitlines()) == 1 and err.strip().endswith("(see minigrad compare --help)"), err
     assert not (learner_folder / "f.png").exists()
+
+
+def test_compare_tune_writes_the_table_json_and_figure(tmp_path):
+    import json
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "learner_opt.py").write_text(LEARNER_MODULE)
+    # with --jobs 2 the learner's class, from a file the workers could not import, has to reach them
+    result = run("compare", "--tune", "--budget", "2", "--seeds", "2", "--epochs", "2", "--hidden", "8", "--quiet",
+                 "--optimizers", "sgd,elsewhere/learner_opt.py:MyOptimizer", "--jobs", "2", "--results", "r.json",
+                 "--out", "f.png", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {tmp_path.resolve() / 'r.json'}" in result.stdout
+    assert (tmp_path / "f.png").stat().st_size > 10_000
+    assert "tuning: 2 learning rates per optimizer" in result.stdout
+    header = next(line for line in result.stdout.splitlines() if line.startswith("optimizer"))
+    for title in ("chosen lr", "training loss", "test accuracy", "steps to target", "time (s)", "status"):
+        assert title in header
+    assert "95% bootstrap interval of the median" in result.stdout
+    written = json.loads((tmp_path / "r.json").read_text())
+    assert (written["dataset"], written["budget"], written["seeds"], written["epochs"]) == ("spirals", 2, [0, 1], 2)
+    assert list(written["optimizers"]) == ["sgd", "MyOptimizer"]
+    mine = written["optimizers"]["MyOptimizer"]
+    assert [trial["lr"] for trial in mine["trials"]] == pytest.approx([0.5 / 10**0.5, 0.5])
+    assert [run["seed"] for run in mine["runs"]] == [0, 1]
+    sgd = written["optimizers"]["sgd"]
+    assert sgd["chosen"]["lr"] in [trial["lr"] for trial in sgd["trials"]]

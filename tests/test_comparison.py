@@ -267,7 +267,8 @@ def test_factories_are_built_for_each_run_and_named(moons):
     result = mg.compare(Recorder, *moons, optimizers=optimizers, epochs=2, seeds=[0, 1], verbose=False)
     # a function by its __name__, a lambda by its place in the list, a partial by its function's name
     assert list(result) == ["momentum", "heavy_ball", "optimizer 3", "Adam", "adam"]
-    assert len(built) == 2 and built[0] is not built[1]  # a new optimizer for each seed's run
+    # one built to check it before any training, then a new one for each seed's run
+    assert len(built) == 3 and built[1] is not built[2]
     for same in (["momentum", "heavy_ball", "optimizer 3"], ["adam", "Adam"]):
         for seed in range(2):
             losses = [result.runs[name][seed].history.loss for name in same]
@@ -290,8 +291,8 @@ def test_a_dict_names_the_optimizers(moons):
     assert result["mine"].loss == result["plain"].loss  # "plain" is sgd with its lr 0.1
     assert result["heavy ball"].loss != result["plain"].loss
     lines = result.format_table().splitlines()
-    assert lines[0].startswith("optimizer        lr  final loss")
-    assert lines[4].startswith("heavy ball      0.1 ")
+    assert lines[0] == "optimizer         lr  training loss  training accuracy  time (s)  status"
+    assert lines[4].startswith("heavy ball       0.1  ")
 
 
 def test_a_table_column_fits_long_names_and_an_optimizer_without_lr():
@@ -301,10 +302,11 @@ def test_a_table_column_fits_long_names_and_an_optimizer_without_lr():
     }
     comparison = mg.comparison.Comparison(runs)
     assert comparison.table()[0]["lr"] is None
-    header, _, mine, sgd = comparison.format_table().splitlines()
-    assert header.startswith("optimizer          lr  final loss")
-    assert mine.startswith("optimizer 12        -      0.5000")
-    assert sgd.startswith("sgd               0.1      0.5000")
+    header, _, mine, sgd, legend = comparison.format_table().splitlines()
+    assert header.startswith("optimizer           lr  training loss")
+    assert mine.startswith("optimizer 12         -         0.5000")
+    assert sgd.startswith("sgd                0.1         0.5000")
+    assert legend.startswith("training loss: mean over the last epoch's batches; accuracy: after the last epoch")
 
 
 def returns_a_string(params):

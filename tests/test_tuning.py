@@ -1,0 +1,270 @@
+"""compare(..., tune=True): equal budgets, a validation split, seeds, intervals, parallel runs, JSON."""
+
+import json
+import math
+import os
+import re
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import data, nn, optim
+from minigrad.comparison import Comparison, Run, lr_grid, median_interval, steps_to_target
+from minigrad.train import History
+
+
+def small_network():
+    return nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 3))
+
+
+@pytest.fixture(scope="module")
+def spirals():
+    X, y = data.make_spirals(120, n_classes=3, noise=0.2, seed=0)
+    return data.train_test_split(X, y, test_size=0.25, seed=0)  # 90 training and 30 test samples
+
+
+class LearnerSGD(optim.Optimizer):
+    """Plain SGD as a learner writes it from the optimizer base."""
+
+    defaults = {"lr": 0.5}
+
+    def update(self, p, g, state, group):
+        p.data -= group["lr"] * g
+
+
+def tuned(spirals, **kwargs):
+    X_train, X_test, y_train, y_test = spirals
+    settings = {"optimizers": ["sgd", "adam"], "epochs": 3, "budget": 3, "seeds": [0, 1], "verbose": False,
+                "validation_data": (X_test, y_test), "tune": True, **kwargs}  # fmt: skip
+    return mg.compare(small_network, X_train, y_train, **settings)
+
+
+def every_loss(result: Comparison) -> list:
+    trials = [trial.run.history.loss for trials in result.trials.values() for trial in trials]
+    runs = [run.history.loss for runs in result.runs.values() for run in runs]
+    return trials + runs
+
+
+def test_the_grid_is_half_a_decade_apart_around_the_default():
+    grid = lr_grid(0.1, 6)
+    expected = [0.1 * 10**-1.5, 0.01, 0.1 * 10**-0.5, 0.1, 0.1 * 10**0.5, 1.0]
+    np.testing.assert_allclose(grid, expected, rtol=1e-12)
+    assert grid[3] == 0.1  # the default itself, exactly
+    assert lr_grid(3e-3, 1) == [3e-3]
+    assert lr_grid(2.0, 2) == [pytest.approx(2.0 / math.sqrt(10)), 2.0]
+    with pytest.raises(ValueError, match="budget must be at least 1, got 0"):
+        lr_grid(0.1, 0)
+    with pytest.raises(ValueError, match="center must be > 0"):
+        lr_grid(0.0, 3)
+
+
+def test_median_interval_handles_one_value_equal_values_and_non_finite_ones():
+    assert median_interval([0.5]) == (0.5, None, None)
+    assert median_interval([0.5, 0.5, 0.5]) == (0.5, 0.5, 0.5)
+    assert median_interval([0.5, math.nan, None, math.inf]) == (0.5, None, None)
+    median, low, high = median_interval([])
+    assert math.isnan(median) and low is None and high is None
+    values = [0.91, 0.95, 0.93, 0.97, 0.90]
+    median, low, high = median_interval(values)
+    assert median == 0.93
+    assert min(values) <= low <= median <= high <= max(values) and low < high
+    assert median_interval(values) == (median, low, high)  # a fixed generator: the same interval every time
+
+
+def test_steps_to_target_counts_from_one_over_a_moving_window():
+    losses = [4.0, 3.0, 2.0, 1.0, 0.5]
+    # means of two: 3.5 (after step 2), 2.5, 1.5 (step 4), 0.75
+    assert steps_to_target(losses, 1.5, window=2) == 4
+    assert steps_to_target(losses, 2.0, window=1) == 3
+    assert steps_to_target(losses, 0.1, window=2) is None
+    assert steps_to_target(losses[:1], 10.0, window=2) is None  # fewer steps than the window
+
+
+def test_tuning_chooses_the_lowest_validation_loss_and_never_looks_at_the_test_set(spirals):
+    X_train, X_test, y_train, y_test = spirals
+    poisoned = X_test.copy()
+    poisoned[0, 0] = np.nan  # a trial that touched the test set would stop as bad data
+    result = tuned(spirals, validation_data=(poisoned, y_test))
+    for name, default in (("sgd", 0.1), ("adam", 3e-3)):
+        trials = result.trials[name]
+        assert [trial.lr for trial in trials] == lr_grid(default, 3)
+        assert all(trial.run.stop is None and trial.run.seed == 0 for trial in trials)
+        assert [trial.val_loss for trial in trials] == [trial.run.history.epochs[-1]["val_loss"] for trial in trials]
+        losses = [trial.val_loss for trial in trials]
+        assert result.chosen[name] == trials[int(np.argmin(losses))].lr
+        # the trials trained on the training data less its validation split (ceil(0.2 * 90) = 18 samples)
+        assert len(trials[0].run.history.loss) == 3 * math.ceil(72 / 32)
+        # the final runs: every seed at the chosen lr, on all the training data, evaluated on the test set
+        chosen = result.chosen[name]
+        assert [(run.seed, run.options["lr"]) for run in result.runs[name]] == [(0, chosen), (1, chosen)]
+        assert all(run.stop.kind == "bad_data" and run.stop.array == "X_val" for run in result.runs[name])
+    assert result.settings["validation_size"] == 18
+
+
+def test_a_broken_trial_is_never_chosen_and_ties_go_to_the_smaller_lr(spirals):
+    # around 1e30 every rate sends sgd's loss to inf in its first steps
+    result = tuned(spirals, optimizers=["sgd"], lr={"sgd": 1e30}, budget=3, seeds=[0])
+    trials = result.trials["sgd"]
+    assert [trial.lr for trial in trials] == lr_grid(1e30, 3)
+    assert all(trial.diverged and trial.val_loss == math.inf for trial in trials)
+    assert result.chosen["sgd"] == trials[0].lr  # every trial broke: the smallest lr
+    run = Run("sgd", {"lr": 0.1}, 0, History(loss=[1.0]), None)
+    trials = [mg.comparison.Trial(lr, loss, run) for lr, loss in ((0.001, math.inf), (0.01, 0.5), (0.1, 0.5))]
+    assert mg.comparison._choose(trials) == 0.01
+
+
+def test_results_are_the_same_for_any_number_of_jobs(spirals):
+    optimizers = {"sgd": "sgd", "mine": LearnerSGD, "heavy": lambda params, lr=0.03: optim.SGD(params, lr=lr,
+                  momentum=0.9)}  # fmt: skip
+    one = tuned(spirals, optimizers=optimizers, jobs=1)
+    two = tuned(spirals, optimizers=optimizers, jobs=2)
+    assert every_loss(one) == every_loss(two) and len(every_loss(one)) == 3 * (3 + 2)
+    assert one.chosen == two.chosen
+    strip = lambda d: json.loads(json.dumps(d))  # noqa: E731
+    no_time = [{k: v for k, v in row.items() if k != "seconds"} for row in one.table()]
+    assert no_time == [{k: v for k, v in row.items() if k != "seconds"} for row in two.table()]
+    assert strip(one.to_dict()) == strip(two.to_dict())
+    # a plain comparison too, in float64 (the workers build the model in the caller's default dtype)
+    mg.set_default_dtype(np.float64)
+    try:
+        plain = [mg.compare(small_network, *spirals[::2], optimizers=optimizers, epochs=2, seeds=[0, 1], jobs=jobs,
+                            verbose=False) for jobs in (1, 2)]  # fmt: skip
+    finally:
+        mg.set_default_dtype(np.float32)
+    assert every_loss(plain[0]) == every_loss(plain[1])
+    assert [run.seed for run in plain[1].runs["heavy"]] == [0, 1]  # in the order of the seeds
+    assert plain[1].runs["sgd"][0].model[0].weight.dtype == np.float64
+
+
+def test_a_dask_cluster_gives_the_same_results(spirals):
+    joblib = pytest.importorskip("joblib")
+    distributed = pytest.importorskip("dask.distributed")
+    local = tuned(spirals, optimizers=["sgd", "adam"], budget=2, seeds=[0, 1], epochs=2, jobs=1)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_config(backend="dask"),
+    ):
+        remote = tuned(spirals, optimizers=["sgd", "adam"], budget=2, seeds=[0, 1], epochs=2)
+    assert every_loss(remote) == every_loss(local) and len(every_loss(local)) == 2 * (2 + 2)
+    assert remote.chosen == local.chosen
+
+
+def test_the_json_has_the_issues_shape_and_round_trips(spirals, tmp_path):
+    path = tmp_path / "results.json"
+    result = tuned(spirals, results=path)
+    text = path.read_text()
+    written = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert written == json.loads(json.dumps(result.to_dict()))
+    assert [name for name in os.listdir(tmp_path)] == ["results.json"]  # no temporary file left
+    assert (written["budget"], written["seeds"], written["epochs"], written["batch_size"]) == (3, [0, 1], 3, 32)
+    assert written["dataset"] is None and written["minigrad_version"] == mg.__version__
+    assert written["target_loss"] == pytest.approx(0.1 * result.runs["sgd"][0].history.loss[0])
+    for name in ["sgd", "adam"]:
+        entry = written["optimizers"][name]
+        assert [set(trial) for trial in entry["trials"]] == [{"lr", "val_loss", "diverged"}] * 3
+        assert entry["chosen"] == {"lr": result.chosen[name]}
+        assert [set(run) >= {"seed", "train_loss", "test_accuracy", "steps_to_target"} for run in entry["runs"]] == [
+            True, True
+        ]  # fmt: skip
+        assert set(entry["test_accuracy"]) == {"median", "ci95"}
+        runs = result.runs[name]
+        assert [run["train_loss"] for run in entry["runs"]] == [run.history.final_loss for run in runs]
+        assert [run["test_accuracy"] for run in entry["runs"]] == [run.history.final_accuracy for run in runs]
+    # the dataset's name, and nan and inf as null
+    result.runs["sgd"][0].history.epochs[-1]["train_loss"] = math.nan
+    result.trials["adam"][0].val_loss = math.inf
+    result.save_json(path, dataset="spirals")
+    written = json.loads(path.read_text(), parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert written["dataset"] == "spirals"
+    assert written["optimizers"]["sgd"]["runs"][0]["train_loss"] is None
+    assert written["optimizers"]["adam"]["trials"][0] == {"lr": result.trials["adam"][0].lr, "val_loss": None,
+                                                          "diverged": True}  # fmt: skip
+
+
+def test_a_failed_write_leaves_no_file_behind(spirals, tmp_path, monkeypatch):
+    result = Comparison({"sgd": [Run("sgd", {"lr": 0.1}, 0, History(loss=[1.0]), None)]})
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="No space left"):
+        result.save_json(tmp_path / "r.json")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "results, message",
+    [
+        ("{tmp}/missing/r.json", "the folder {tmp}/missing does not exist"),
+        ("{tmp}", "is a folder; give a file name in it"),
+    ],
+)
+def test_a_results_path_that_cannot_be_written_is_refused_before_training(spirals, tmp_path, results, message):
+    trained = []
+
+    def network():
+        trained.append(1)
+        return small_network()
+
+    with pytest.raises(ValueError, match=re.escape(message.format(tmp=tmp_path))):
+        mg.compare(network, *spirals[::2], optimizers=["sgd"], tune=True, results=results.format(tmp=tmp_path))
+    assert trained == []
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"budget": 0}, ValueError, "budget must be at least 1, got 0"),
+        ({"jobs": 0}, ValueError, "jobs must be at least 1, got 0"),
+        ({"jobs": 1.5}, TypeError, "jobs must be an int, got 1.5"),
+        ({"tune": "yes"}, TypeError, "tune must be True or False, got 'yes'"),
+        ({"target_loss": -1.0}, ValueError, "target_loss must be > 0, got -1.0"),
+        ({"validation_fraction": 1.0}, ValueError, "validation_fraction must be in (0, 1), got 1.0"),
+        ({"optimizers": [lambda params: optim.SGD(params, lr=0.1)]}, TypeError,
+         "optimizer 'optimizer 1' could not be built"),  # a factory without lr= cannot be tuned
+    ],
+)  # fmt: skip
+def test_bad_tuning_arguments_are_refused(spirals, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        mg.compare(small_network, *spirals[::2], **{"optimizers": ["sgd"], "tune": True, "verbose": False, **kwargs})
+
+
+def test_an_lr_of_1e_9_learned_nothing_and_several_seeds_show_a_spread(spirals):
+    X_train, X_test, y_train, y_test = spirals
+    result = mg.compare(small_network, X_train, y_train, optimizers=["sgd", "adam"], lr={"sgd": 1e-9, "adam": 0.05},
+                        epochs=20, seeds=[0, 1, 2], validation_data=(X_test, y_test), verbose=False)  # fmt: skip
+    rows = {row["optimizer"]: row for row in result.table()}
+    sgd = result.runs["sgd"][0].history
+    assert sgd.final_loss == pytest.approx(math.log(3), abs=0.1) and sgd.final_loss > 0.95 * sgd.loss[0]
+    assert rows["sgd"]["status"] == "learned nothing (3 of 3 seeds)" and rows["adam"]["status"] == "ok"
+    accuracies = sorted(run.history.final_accuracy for run in result.runs["adam"])
+    assert rows["adam"]["accuracy"] == accuracies[1]
+    low, high = rows["adam"]["accuracy_ci"]
+    assert accuracies[0] <= low <= high <= accuracies[2]
+    text = result.format_table()
+    header = text.splitlines()[0]
+    assert "training loss" in header and "test accuracy" in header
+    adam = next(line for line in text.splitlines() if line.startswith("adam"))
+    assert f"{accuracies[1]:.1%} [{low:.1%}, {high:.1%}]" in adam
+    assert "95% bootstrap interval of the median" in text and "over 3 seeds" in text
+
+
+def test_the_tuned_figure_has_a_sensitivity_panel(spirals):
+    from minigrad.plot import comparison_figure, lr_sensitivity
+
+    result = tuned(spirals, budget=2, seeds=[0], epochs=1)
+    other = next(trial for trial in result.trials["sgd"] if trial.lr != result.chosen["sgd"])
+    other.val_loss = math.inf  # drawn as a cross
+    figure = comparison_figure(result, *spirals[::2])
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles[-1].startswith("Learning-rate sensitivity") and len(figure.axes) == 6  # 3 curves, 2 boundaries
+    legend = [text.get_text() for text in figure.axes[-1].get_legend().get_texts()]
+    assert legend == ["sgd", "adam", "chosen", "diverged or broke"]
+    # the chosen point is ringed where its trial is
+    rings = [line for line in figure.axes[-1].get_lines() if line.get_markersize() == 11 and len(line.get_xdata())]
+    assert sorted(float(line.get_xdata()[0]) for line in rings) == sorted(result.chosen.values())
+    with pytest.raises(ValueError, match="this comparison was not tuned"):
+        lr_sensitivity(Comparison(result.runs))
