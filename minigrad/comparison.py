@@ -147,6 +147,16 @@ class Comparison(Mapping):
         """Whether the learning rates were tuned (``compare(..., tune=True)``)."""
         return bool(self.trials)
 
+    def at_edge(self, name: str) -> str | None:
+        """"low" or "high" when the lr chosen for ``name`` is the smallest or largest of its
+        grid (the best rate may then lie outside the grid, so the search was too narrow to
+        tell), else None; None for an optimizer that was not tuned."""
+        grid = [trial.lr for trial in self.trials.get(name, [])]
+        chosen = self.chosen.get(name)
+        if len(grid) < 2 or chosen is None:
+            return None
+        return "low" if chosen == min(grid) else "high" if chosen == max(grid) else None
+
     def histories(self) -> dict[str, list[History]]:
         return {name: [run.history for run in runs] for name, runs in self.runs.items()}
 
@@ -214,7 +224,10 @@ class Comparison(Mapping):
             return text
 
         columns = {  # title -> one cell per row
-            "chosen lr" if self.tuned else "lr": ["-" if row["lr"] is None else f"{row['lr']:.3g}" for row in rows],
+            "chosen lr" if self.tuned else "lr": [
+                ("-" if row["lr"] is None else f"{row['lr']:.3g}") + ("*" if self.at_edge(row["optimizer"]) else "")
+                for row in rows
+            ],
             "training loss": [spread(row["final_loss"], row["final_loss_ci"], _short) for row in rows],
             f"{self.accuracy_on} accuracy": [
                 spread(row["accuracy"], row["accuracy_ci"], lambda a: f"{a:.1%}") for row in rows
@@ -247,6 +260,15 @@ class Comparison(Mapping):
                 f"trained on the training data less a validation split of {settings.get('validation_size')} samples "
                 f"(seed {first}); the runs above then trained on all the training data"
             )
+        for name in self.chosen:
+            edge = self.at_edge(name)
+            if edge:
+                side, beyond = ("smallest", "smaller") if edge == "low" else ("largest", "larger")
+                lines.append(
+                    f"*{name}: the chosen lr is the {side} of its grid, so a {beyond} one may do better; "
+                    f"centre the grid there (lr={{{name!r}: {self.chosen[name]:.3g}}}, or "
+                    f"--lr {name}={self.chosen[name]:.3g} on the command line) and tune again"
+                )
         if self.tuned and self.target_loss is not None:
             lines.append(
                 f"steps to target: first step at which the mean loss of the last {settings.get('window')} steps "
@@ -257,7 +279,7 @@ class Comparison(Mapping):
     def to_dict(self, dataset: str | None = None) -> dict:
         """Everything the table shows, and the tuning trials, as plain JSON types (a nan or
         infinite number is None): ``{"dataset", "budget", "seeds", "optimizers": {name:
-        {"trials": [{"lr", "val_loss", "diverged"}], "grid", "chosen": {"lr"}, "runs":
+        {"trials": [{"lr", "val_loss", "diverged"}], "grid", "chosen": {"lr", "at_edge"}, "runs":
         [{"seed", "train_loss", "test_accuracy", "steps_to_target", "status"}],
         "test_accuracy": {"median", "ci95": [lo, hi]}, "train_loss": {"median", "ci95"},
         "steps_to_target": {"median", "reached", "of"}, "status"}}}`` and ``target_loss``,
@@ -280,7 +302,7 @@ class Comparison(Mapping):
                     for trial in self.trials.get(name, [])
                 ],
                 "grid": [trial.lr for trial in self.trials.get(name, [])],
-                "chosen": {"lr": self.chosen.get(name, row["lr"])},
+                "chosen": {"lr": self.chosen.get(name, row["lr"]), "at_edge": self.at_edge(name)},
                 "runs": [
                     {
                         "seed": run.seed,

@@ -164,7 +164,7 @@ def test_the_json_has_the_issues_shape_and_round_trips(spirals, tmp_path):
     for name in ["sgd", "adam"]:
         entry = written["optimizers"][name]
         assert [set(trial) for trial in entry["trials"]] == [{"lr", "val_loss", "diverged"}] * 3
-        assert entry["chosen"] == {"lr": result.chosen[name]}
+        assert entry["chosen"] == {"lr": result.chosen[name], "at_edge": result.at_edge(name)}
         assert [set(run) >= {"seed", "train_loss", "test_accuracy", "steps_to_target"} for run in entry["runs"]] == [
             True, True
         ]  # fmt: skip
@@ -268,3 +268,19 @@ def test_the_tuned_figure_has_a_sensitivity_panel(spirals):
     assert sorted(float(line.get_xdata()[0]) for line in rings) == sorted(result.chosen.values())
     with pytest.raises(ValueError, match="this comparison was not tuned"):
         lr_sensitivity(Comparison(result.runs))
+
+
+def test_a_chosen_lr_at_the_end_of_its_grid_is_flagged(spirals):
+    result = tuned(spirals, seeds=[0])
+    grid = {name: [trial.lr for trial in trials] for name, trials in result.trials.items()}
+    result.chosen = {"sgd": grid["sgd"][0], "adam": grid["adam"][1]}  # the smallest of sgd's, adam's middle one
+    assert result.at_edge("sgd") == "low" and result.at_edge("adam") is None
+    text = result.format_table()
+    rows = {line.split()[0]: line for line in text.splitlines()[2:4]}
+    assert rows["sgd"].split()[1].endswith("*") and "*" not in rows["adam"]
+    assert "*sgd: the chosen lr is the smallest of its grid, so a smaller one may do better" in text
+    assert "*adam" not in text
+    result.chosen["adam"] = grid["adam"][-1]
+    assert result.at_edge("adam") == "high"
+    assert result.to_dict()["optimizers"]["adam"]["chosen"] == {"lr": grid["adam"][-1], "at_edge": "high"}
+    assert result.to_dict()["optimizers"]["sgd"]["chosen"]["at_edge"] == "low"
