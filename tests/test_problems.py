@@ -250,6 +250,17 @@ def test_run_stops_when_it_diverges_and_reports_steps_to_target():
     assert stuck.steps_to_target is None and stuck.status == "missed target"
 
 
+def test_himmelblau_optimizers_part_as_documented():
+    ends = {
+        name: run.path[-1]
+        for name, run in problems.compare("himmelblau", ["sgd", "momentum", "adagrad", "rmsprop", "adam"]).runs.items()
+    }
+    for name in ("sgd", "momentum"):
+        assert ends[name] == pytest.approx(HIMMELBLAU_MINIMA[3], abs=1e-2)
+    for name in ("adagrad", "rmsprop", "adam"):
+        assert ends[name] == pytest.approx(HIMMELBLAU_MINIMA[0], abs=1e-1)
+
+
 def test_compare_table_and_figure(tmp_path):
     result = problems.compare("himmelblau", ["sgd", "adam"], lr={"adam": 0.2}, steps=60)
     rows = {row["optimizer"]: row for row in result.table()}
@@ -353,7 +364,7 @@ def test_cli_problem_end_to_end(tmp_path, capsys):
         "status",
     ]
     adam = next(line for line in printed.splitlines() if line.startswith("adam "))
-    assert adam.split()[1] == "0.03"
+    assert adam.split()[1] == f"{problems.get('rosenbrock').lr['adam']:.3g}"
     assert f"wrote {out}" in printed and out.stat().st_size > 10_000
 
 

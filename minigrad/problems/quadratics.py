@@ -64,7 +64,9 @@ class QuadraticDeep(Problem):
     "train eval"; ``test_value`` is its test loss), in closed form: ``0.5 (theta - m)^T Q
     (theta - m) + c``, with ``m`` the training mean, which is therefore the optimum
     (``optima``), and ``c`` the loss there (``optimum_loss``, about 84.77). DeepOBS names no
-    target; minigrad's is 1 above the optimum's loss (the start is about 269 above).
+    target; minigrad's is 1 above the optimum's loss (the start is about 269 above). In
+    700 steps the optimizers reach it while still about 2 from the optimum: along the 90
+    flat directions (curvature below 1) the loss hardly changes.
     ``batch_size`` must be an int from 1 to 1000 (TypeError/ValueError).
     """
 
@@ -85,8 +87,8 @@ class QuadraticDeep(Problem):
         self.X_test = np.random.RandomState(43).normal(0.0, 0.6, (1000, 100)).astype(np.float32).astype(np.float64)
         self._mean = self.X_train.mean(axis=0)
         self._spread = self._mean_loss(self.X_train, self._mean)
-        lr = {"sgd": 0.03, "momentum": 3e-3, "adagrad": 0.3, "rmsprop": 3e-3, "adam": 0.03, "adamw": 0.03,
-              "adadelta": 1.0}  # fmt: skip
+        lr = {"sgd": 0.01, "momentum": 3e-3, "adagrad": 0.3, "rmsprop": 0.01, "adam": 0.03, "adamw": 0.03,
+              "adadelta": 3.0}  # fmt: skip
         super().__init__(np.ones(100), [self._mean], self._spread, self._spread + 1.0, 700, lr)
         self.target = f"loss <= {self.target_loss:.4f} (1 above the optimum's {self._spread:.4f})"
 
@@ -161,8 +163,8 @@ class NoisyQuadratic(Problem):
         dim = check_int("dim", dim, 1)
         self.batch_size = check_int("batch_size", batch_size, 1)
         self.curvatures = 1.0 / np.arange(1, dim + 1)
-        lr = {"sgd": 0.3, "momentum": 0.03, "adagrad": 0.1, "rmsprop": 3e-3, "adam": 0.01, "adamw": 0.01,
-              "adadelta": 1.0}  # fmt: skip
+        lr = {"sgd": 0.3, "momentum": 0.03, "adagrad": 0.1, "rmsprop": 0.01, "adam": 0.01, "adamw": 0.01,
+              "adadelta": 3.0}  # fmt: skip
         super().__init__(np.ones(dim), np.zeros((1, dim)), 0.0, 0.05, 1000, lr)
 
     def _loss(self, theta: Tensor) -> Tensor:
