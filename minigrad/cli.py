@@ -240,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--steps",
         type=_positive_int,
         default=None,
-        help="steps on a parameter --problem (default: the problem's own)",
+        help="steps on a parameter --problem (default: the problem's own); --epochs, --batch-size, "
+        "--hidden and --dataset apply to data only",
     )
     parser.set_defaults(command_parser=parser)
     compare.set_defaults(command_parser=compare)  # errors found after parsing point to this command's help
@@ -274,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.problem is not None:
             return _run_problem(args, entries, rates, out, file_format, parser)
+        if args.steps is not None:
+            parser.error("--steps needs a parameter --problem (on data, --epochs sets the length)")
         return _run_compare(args, entries, rates, out, file_format, parser)
     except KeyboardInterrupt:  # outside training (fit and compare keep a run's history themselves)
         print("\ninterrupted", file=sys.stderr)
@@ -486,12 +489,16 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
 
     problem = problems.get(args.problem)
     if isinstance(problem, problems.DataProblem):
+        if args.steps is not None:
+            parser.error(f"--steps counts the steps on a parameter problem; {problem.name} trains --epochs")
         args.dataset, args.hidden = problem.dataset, problem.hidden
         # the steps-to-target column of compare, where it has one, counts to the problem's target
         if getattr(args, "target_loss", None) is None:
             args.target_loss = problem.target_loss
         print(f"problem {problem.name}: {problem.title}; target: {problem.target}")
         return _run_compare(args, entries, rates, out, file_format, parser)
+    if args.seeds > 1:
+        parser.error(f"--seeds repeats training on data; {problem.name} runs once, its noise from --seed")
     started = time.perf_counter()
     for name, entry in entries.items():  # a learner's optimizer that cannot be built is a bad argument
         if isinstance(entry, str):

@@ -338,6 +338,10 @@ def test_bad_arguments_raise_clear_errors():
         problems.compare(rosenbrock, ["sgd"], lr={"adam": 0.1})
     with pytest.raises(TypeError, match="problem must be a name from problems.PROBLEMS or a Problem"):
         problems.compare(42)
+    with pytest.raises(TypeError, match="the data problem moons takes no arguments, got \\['noise'\\]"):
+        problems.get("moons", noise=0.1)
+    with pytest.raises(TypeError, match="seed must be an int, got None"):
+        problems.run(rosenbrock, "sgd", seed=None)
 
 
 # ----------------------------------------------------------------- the command
@@ -386,6 +390,14 @@ def test_cli_problem_errors(capsys):
         main(["compare", "--problem", "nope"])
     assert stop.value.code == 2
     assert "invalid choice: 'nope' (choose from 'rosenbrock'" in capsys.readouterr().err
+    for argv, reason in (
+        (["--steps", "5"], "--steps needs a parameter --problem"),
+        (["--problem", "moons", "--steps", "5"], "--steps counts the steps on a parameter problem; moons trains"),
+        (["--problem", "saddle", "--seeds", "3"], "--seeds repeats training on data; saddle runs once"),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(["compare", *argv])
+        assert stop.value.code == 2 and reason in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["compare", "--help"])
     assert "--problem NAME" in capsys.readouterr().out

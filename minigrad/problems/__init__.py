@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import check_int, check_seed
+from ..checks import check_int
 from ..tensor import Tensor
 from .base import Problem, ProblemRun
 from .data import DataProblem, data_problems
@@ -51,6 +51,7 @@ __all__ = [
     "deepobs_rotation",
 ]
 
+DATA_PROBLEMS = data_problems()
 # name -> the class (or the function) that builds the problem, with its default arguments
 PROBLEMS: dict[str, Callable] = {
     "rosenbrock": Rosenbrock,
@@ -60,7 +61,7 @@ PROBLEMS: dict[str, Callable] = {
     "rotated_quadratic": RotatedQuadratic,
     "quadratic_deep": QuadraticDeep,
     "noisy_quadratic": NoisyQuadratic,
-    **{name: (lambda problem=problem: problem) for name, problem in data_problems().items()},
+    **{name: (lambda problem=problem: problem) for name, problem in DATA_PROBLEMS.items()},
 }
 
 
@@ -77,6 +78,8 @@ def get(name: str, **kwargs) -> Problem | DataProblem:
         raise TypeError(f"a problem's name must be a string, got {name!r}")
     if name not in PROBLEMS:
         raise ValueError(f"unknown problem {name!r}; choose from {', '.join(PROBLEMS)}")
+    if kwargs and name in DATA_PROBLEMS:
+        raise TypeError(f"the data problem {name} takes no arguments, got {sorted(kwargs)}")
     return PROBLEMS[name](**kwargs)
 
 
@@ -98,7 +101,8 @@ def run(problem, optimizer="sgd", lr: float | None = None, steps: int | None = N
     optimizer`` (called with ``lr=`` only if ``lr`` is given). ``steps`` defaults to the
     problem's; ``seed`` fixes a stochastic problem's noise. ``name`` labels the run (by
     default the optimizer's name). ``options`` are more keyword arguments for the
-    optimizer. Each step differentiates ``problem.sampler(seed)`` at the current point
+    optimizer; ``seed`` is an int >= 0, so that every run of a comparison gets the same
+    noise. Each step differentiates ``problem.sampler(seed)`` at the current point
     (the exact loss for a deterministic problem); the run stops early, marked
     ``diverged``, when the loss or a coordinate becomes inf or nan. TypeError/ValueError
     for bad arguments, before any step.
@@ -111,7 +115,7 @@ def run(problem, optimizer="sgd", lr: float | None = None, steps: int | None = N
     (label, entry), = _optimizer_entries([optimizer]).items()  # fmt: skip
     label = label if name is None else name
     steps = problem.steps if steps is None else check_int("steps", steps, 1)
-    seed = check_seed("seed", seed)
+    seed = check_int("seed", seed, 0)
     rates = {label: lr} if lr is not None else ({label: problem.lr[entry]} if entry in problem.lr else {})
     point = Tensor(problem.start.copy(), requires_grad=True)
     built, settings = _build_optimizer(label, entry, [point], rates, {label: dict(options)} if options else None)
@@ -133,7 +137,7 @@ def run(problem, optimizer="sgd", lr: float | None = None, steps: int | None = N
                 break
     return ProblemRun(
         label, settings, problem, np.array(path), np.array(losses),
-        np.array(rates_seen).reshape(len(rates_seen), -1), diverged, seed if isinstance(seed, int) else 0,
+        np.array(rates_seen).reshape(len(rates_seen), -1), diverged, seed,
     )  # fmt: skip
 
 
@@ -275,6 +279,7 @@ def compare(
     from ..comparison import OPTIMIZERS, _build_optimizer, _optimizer_entries
 
     problem = _problem(problem)
+    seed = check_int("seed", seed, 0)
     if isinstance(problem, DataProblem):
         from ..comparison import compare as compare_models
         from ..data import train_test_split
