@@ -275,8 +275,10 @@ def test_compare_table_and_figure(tmp_path):
     paths_ax, curves_ax = figure.axes[:2]
     drawn = {line.get_label(): line.get_xydata() for line in paths_ax.get_lines()}
     assert np.array_equal(drawn["adam"], result["adam"].path)  # optimizer_paths ran it again: the same steps
-    assert curves_ax.get_yscale() == "log"
+    assert curves_ax.get_yscale() == "log" and curves_ax.get_ylabel() == "loss"
     figure.savefig(tmp_path / "h.png")
+    saddle = problems.compare("saddle", ["sgd"], steps=3).figure()
+    assert saddle.axes[1].get_ylabel() == "loss + 1 (0 at the optimum)"  # the minima's loss is -1
 
 
 def test_compare_with_own_optimizer_and_a_data_problem():

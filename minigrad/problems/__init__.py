@@ -220,7 +220,8 @@ class ProblemComparison:
         curves_ax.set_yscale("log")
         curves_ax.set_xlabel("step")
         shifted = problem.optimum_loss != 0
-        curves_ax.set_ylabel(f"loss - {problem.optimum_loss:.4g} (the optimum's)" if shifted else "loss")
+        shift = f"{'+' if problem.optimum_loss < 0 else '-'} {abs(problem.optimum_loss):.4g}"
+        curves_ax.set_ylabel(f"loss {shift} (0 at the optimum)" if shifted else "loss")
         curves_ax.set_title(f"{problem.name}: loss{' above the optimum' if shifted else ''}"
                             + (" (exact, at each noisy step's point)" if problem.stochastic else ""))  # fmt: skip
         curves_ax.legend(fontsize=8)
