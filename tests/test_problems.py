@@ -292,6 +292,33 @@ def test_compare_with_own_optimizer_and_a_data_problem():
     assert isinstance(trained, mg.comparison.Comparison) and trained["sgd"].final_accuracy > 0.5
 
 
+def test_an_exception_after_the_first_step_ends_the_run_and_is_kept():
+    class Fragile(mg.optim.SGD):
+        def step(self):
+            if self.state.setdefault("count", 0) == 3:
+                raise RuntimeError("the fourth step fails")
+            self.state["count"] += 1
+            super().step()
+
+    result = problems.compare("beale", {"fragile": Fragile, "sgd": "sgd"}, lr={"fragile": 0.01}, steps=10)
+    fragile = result["fragile"]
+    assert fragile.status == "error" and str(fragile.error) == "the fourth step fails"
+    assert fragile.path.shape == (4, 2) and fragile.effective_lr.shape == (3, 2)
+    assert np.array_equal(fragile.path, result["sgd"].path[:4])  # the same lr, the same first three steps
+    assert "fragile: step 4 raised RuntimeError: the fourth step fails" in result.format_table()
+    paths_ax = result.figure().axes[0]
+    assert np.array_equal(
+        next(line for line in paths_ax.get_lines() if line.get_label() == "fragile").get_xydata(), fragile.path
+    )
+
+    class Broken(mg.optim.SGD):
+        def step(self):
+            raise RuntimeError("no step at all")
+
+    with pytest.raises(RuntimeError, match="no step at all"):
+        problems.run("beale", Broken, lr=0.01, steps=3)
+
+
 def test_data_problems_load_what_the_compare_command_loads():
     for name in ("spirals", "moons", "circles", "xor", "blobs"):
         problem = problems.get(name)

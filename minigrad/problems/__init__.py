@@ -104,8 +104,9 @@ def run(problem, optimizer="sgd", lr: float | None = None, steps: int | None = N
     optimizer; ``seed`` is an int >= 0, so that every run of a comparison gets the same
     noise. Each step differentiates ``problem.sampler(seed)`` at the current point
     (the exact loss for a deterministic problem); the run stops early, marked
-    ``diverged``, when the loss or a coordinate becomes inf or nan. TypeError/ValueError
-    for bad arguments, before any step.
+    ``diverged``, when the loss or a coordinate becomes inf or nan, and with ``error``
+    set to the exception when a step after the first raises one (the first step's is
+    raised). TypeError/ValueError for bad arguments, before any step.
     """
     problem = _problem(problem)
     if not isinstance(problem, Problem):
@@ -121,23 +122,30 @@ def run(problem, optimizer="sgd", lr: float | None = None, steps: int | None = N
     built, settings = _build_optimizer(label, entry, [point], rates, {label: dict(options)} if options else None)
     sample = problem.sampler(seed)
     path, losses, rates_seen = [problem.start.copy()], [problem.value(problem.start)], []
-    diverged = False
+    diverged, error = False, None
     with np.errstate(all="ignore"):
-        for _ in range(steps):
-            built.zero_grad()
-            sample(point).backward()
-            built.step()
+        for step in range(steps):
+            try:
+                built.zero_grad()
+                sample(point).backward()
+                built.step()
+                rate = np.asarray(built.effective_lr(), dtype=np.float64)
+            except Exception as exception:  # a learner's optimizer may fail in any step
+                if step == 0:  # nothing was run: the optimizer does not work here at all
+                    raise
+                error = exception
+                break
+            rates_seen.append(rate)
             here = point.data.copy()
             value = problem.value(here)
             path.append(here)
             losses.append(value)
-            rates_seen.append(np.asarray(built.effective_lr(), dtype=np.float64))
             if not (math.isfinite(value) and np.all(np.isfinite(here))):
                 diverged = True
                 break
     return ProblemRun(
         label, settings, problem, np.array(path), np.array(losses),
-        np.array(rates_seen).reshape(len(rates_seen), -1), diverged, seed,
+        np.array(rates_seen).reshape(len(rates_seen), -1), diverged, seed, error,
     )  # fmt: skip
 
 
@@ -174,7 +182,8 @@ class ProblemComparison:
         ]
 
     def format_table(self) -> str:
-        """The table as text, with the target it measures below it."""
+        """The table as text, with the target it measures below it, and the exception
+        that stopped a run, if any."""
         rows = self.table()
         width = max([10, *(len(row["optimizer"]) for row in rows)])
         header = (f"{'optimizer':<{width}} {'lr':>8} {'final loss':>12} {'distance to optimum':>20} "
@@ -187,6 +196,9 @@ class ProblemComparison:
             steps = "missed" if row["steps_to_target"] is None else str(row["steps_to_target"])
             lines.append(f"{row['optimizer']:<{width}} {lr:>8} {loss:>12} {distance:>20} {steps:>16}  {row['status']}")
         lines.append(f"(target: {self.problem.target}; loss at the optimum {self.problem.optimum_loss:.6g})")
+        for name, run in self.runs.items():
+            if run.error is not None:
+                lines.append(f"{name}: step {len(run.path)} raised {type(run.error).__name__}: {run.error}")
         return "\n".join(lines)
 
     def figure(self):
@@ -211,7 +223,7 @@ class ProblemComparison:
             gap = run.losses - problem.optimum_loss
             reached = run.steps_to_target
             outcome = "target missed" if reached is None else f"target at step {reached}"
-            label = f"{name}: {'diverged' if run.diverged else outcome}"
+            label = f"{name}: {run.status if run.diverged or run.error else outcome}"
             curves_ax.plot(np.arange(len(gap)), np.where(gap > 0, gap, np.nan), color=colors[name], label=label)
             if reached is not None:
                 curves_ax.plot(reached, gap[reached], "o", color=colors[name], ms=5)
@@ -230,12 +242,16 @@ class ProblemComparison:
     def _draw_paths(self, ax, colors, optimizer_paths, paths_legend) -> None:
         problem = self.problem
         steps = max(len(run.path) for run in self.runs.values()) - 1
-        optimizer_paths(lambda p: problem._expression(p[0], p[1]), self.calls, problem.start, steps=steps,
+        # a run that raised would raise again: drawn from its record below instead
+        rerun = {name: call for name, call in self.calls.items() if self.runs[name].error is None}
+        optimizer_paths(lambda p: problem._expression(p[0], p[1]), rerun, problem.start, steps=steps,
                                    bounds=problem.bounds, ax=ax, levels=25)  # fmt: skip
         for line in ax.get_lines():
             if line.get_label() in colors:
                 line.set_color(colors[line.get_label()])
         for name, run in self.runs.items():
+            if run.error is not None:
+                ax.plot(run.path[:, 0], run.path[:, 1], ".-", color=colors[name], label=name, ms=3)
             if not run.diverged:
                 ax.plot(*run.path[-1], "o", ms=9, mfc="none", mec=colors[name], mew=1.5)
         ax.plot(problem.optima[:, 0], problem.optima[:, 1], "k+", ms=12, mew=1.5)

@@ -135,7 +135,8 @@ class ProblemRun:
     them; ``effective_lr`` ``(steps, dim)``: the optimizer's effective learning rate per
     coordinate after each step (``Optimizer.effective_lr()``, the factor applied to its
     update direction). A run that diverged (its loss or a coordinate became inf or nan)
-    stopped there, so it has fewer rows. ``options`` are the optimizer's settings.
+    stopped there, so it has fewer rows, and so has one that an exception stopped
+    (``error``). ``options`` are the optimizer's settings.
     """
 
     optimizer: str
@@ -146,6 +147,7 @@ class ProblemRun:
     effective_lr: np.ndarray
     diverged: bool = False
     seed: int = 0
+    error: Exception | None = None  # what stopped the run in a step after the first, if anything
 
     @property
     def final_loss(self) -> float:
@@ -165,9 +167,11 @@ class ProblemRun:
 
     @property
     def status(self) -> str:
-        """ "reached target" (and ended there), "reached, ended above" (the last loss is
-        above the target again), "missed target", "loss went up" (ended above its start)
-        or "diverged"."""
+        """One of: "reached target" (and ended there), "reached, ended above" (the last
+        loss is above the target again), "missed target", "loss went up" (ended above its
+        start), "diverged", "error" (an exception stopped it: ``error``)."""
+        if self.error is not None:
+            return "error"
         if self.diverged:
             return "diverged"
         if self.steps_to_target is not None:
