@@ -311,6 +311,9 @@ def test_an_exception_after_the_first_step_ends_the_run_and_is_kept():
         next(line for line in paths_ax.get_lines() if line.get_label() == "fragile").get_xydata(), fragile.path
     )
 
+    alone = problems.compare("beale", {"fragile": Fragile}, lr={"fragile": 0.01}, steps=10).figure().axes[0]
+    assert [line.get_label() for line in alone.get_lines() if not line.get_label().startswith("_")][0] == "fragile"
+
     class Broken(mg.optim.SGD):
         def step(self):
             raise RuntimeError("no step at all")

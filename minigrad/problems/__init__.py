@@ -244,8 +244,16 @@ class ProblemComparison:
         steps = max(len(run.path) for run in self.runs.values()) - 1
         # a run that raised would raise again: drawn from its record below instead
         rerun = {name: call for name, call in self.calls.items() if self.runs[name].error is None}
-        optimizer_paths(lambda p: problem._expression(p[0], p[1]), rerun, problem.start, steps=steps,
-                                   bounds=problem.bounds, ax=ax, levels=25)  # fmt: skip
+        if rerun:
+            optimizer_paths(lambda p: problem._expression(p[0], p[1]), rerun, problem.start, steps=steps,
+                            bounds=problem.bounds, ax=ax, levels=25)  # fmt: skip
+        else:  # every run raised: the contours as optimizer_paths draws them, and the start
+            gx, gy = np.meshgrid(np.linspace(*problem.bounds[0], 150), np.linspace(*problem.bounds[1], 150))
+            surface = problem.surface(gx, gy)
+            ax.contour(gx, gy, np.log1p(surface - surface.min()), levels=25, cmap="Greys", linewidths=0.6)
+            ax.plot(*problem.start, "k*", ms=10)
+            ax.set_xlim(*problem.bounds[0])
+            ax.set_ylim(*problem.bounds[1])
         for line in ax.get_lines():
             if line.get_label() in colors:
                 line.set_color(colors[line.get_label()])
