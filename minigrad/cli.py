@@ -6,6 +6,7 @@ same start on the same batches, prints a table and writes a figure:
     minigrad compare --lr adagrad=0.1 --lr rmsprop=0.01 --out my_figure.png
     minigrad compare --optimizers sgd,mymodule:MyOptimizer   # your own, from mymodule.py here
     minigrad compare --tune --results results.json    # tuned lrs, 5 seeds, confidence intervals
+    minigrad compare --problem rosenbrock --out rosenbrock.png   # a test problem (minigrad.problems)
 
 Everything that can be checked before training is: bad arguments, an ``--out`` path that
 cannot be written, a network too big for the memory, each exit 2 with one line saying
@@ -315,6 +316,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the figure; its extension picks the format: .png, .pdf, .svg, ... (default: %(default)s)",
     )
     compare.add_argument("--quiet", action="store_true", help="no progress bars")
+    from .problems import names as problem_names
+
+    compare.add_argument(
+        "--problem",
+        choices=problem_names(),
+        metavar="NAME",
+        help="a test problem from minigrad.problems instead of --dataset: "
+        + ", ".join(problem_names())
+        + ". A parameter problem (the 2-D functions, the quadratics) runs each optimizer from its start, full "
+        "batch or with its own noise, and prints final loss, distance to the nearest optimum and steps to "
+        "its target; a data problem sets --dataset, the network and the target",
+    )
+    compare.add_argument(
+        "--steps",
+        type=_positive_int,
+        default=None,
+        help="steps on a parameter --problem (default: the problem's own); --epochs, --batch-size, "
+        "--hidden and --dataset apply to data only",
+    )
     parser.set_defaults(command_parser=parser)
     compare.set_defaults(command_parser=compare)  # errors found after parsing point to this command's help
     return parser
@@ -361,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"argument --results: {reason}")
     args.results = results
     try:
+        if args.problem is not None:
+            return _run_problem(args, entries, rates, out, file_format, parser)
+        if args.steps is not None:
+            parser.error("--steps needs a parameter --problem (on data, --epochs sets the length)")
         return _run_compare(args, entries, rates, out, file_format, parser)
     except KeyboardInterrupt:  # outside training (fit and compare keep a run's history themselves)
         print("\ninterrupted", file=sys.stderr)
@@ -586,6 +610,58 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         return 1
     print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
     return 130 if result.interrupted else 0
+
+
+def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser) -> int:
+    """``--problem NAME``: a data problem is the usual compare on its data, network and
+    target; a parameter problem runs each optimizer on the problem's loss from its start,
+    prints the table and writes the paths (2-D) and the loss curves."""
+    import time
+
+    from . import problems
+    from .comparison import _build_optimizer
+    from .tensor import Tensor
+
+    problem = problems.get(args.problem)
+    if isinstance(problem, problems.DataProblem):
+        if args.steps is not None:
+            parser.error(f"--steps counts the steps on a parameter problem; {problem.name} trains --epochs")
+        args.dataset, args.hidden = problem.dataset, problem.hidden
+        # the steps-to-target column of compare, where it has one, counts to the problem's target
+        if getattr(args, "target_loss", None) is None:
+            args.target_loss = problem.target_loss
+        print(f"problem {problem.name}: {problem.title}; target: {problem.target}")
+        return _run_compare(args, entries, rates, out, file_format, parser)
+    if args.tune or args.results is not None:
+        parser.error(f"--tune and --results tune and record training on data; {problem.name} is a parameter problem")
+    if args.seeds > 1:
+        parser.error(f"--seeds repeats training on data; {problem.name} runs once, its noise from --seed")
+    started = time.perf_counter()
+    for name, entry in entries.items():  # a learner's optimizer that cannot be built is a bad argument
+        if isinstance(entry, str):
+            continue
+        try:
+            _build_optimizer(name, entry, [Tensor(problem.start.copy(), requires_grad=True)], rates)
+        except (TypeError, ValueError) as reason:
+            parser.error(str(reason))
+        except Exception as reason:
+            parser.error(f"optimizer {name!r} could not be built: {type(reason).__name__}: {reason}")
+    steps = args.steps or problem.steps
+    noise = f"; its noise from seed {args.seed}" if problem.stochastic else ""
+    print(f"problem {problem.name}: {problem.title}; {problem.dim} parameters, {steps} steps from "
+          f"{np.array2string(problem.start, precision=3, threshold=4)}{noise}")  # fmt: skip
+    print(f"source: {problem.source}")
+    result = problems.compare(problem, entries, lr=rates, steps=steps, seed=args.seed)
+    print()
+    print(result.format_table())
+    figure = result.figure()
+    try:
+        figure.savefig(out, dpi=110, format=file_format)
+    except OSError as error:
+        print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
+    return 0
 
 
 def _load(dataset: str, seed: int):

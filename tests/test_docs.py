@@ -86,6 +86,7 @@ def test_the_api_reference_documents_the_public_api(site):
     assert 'id="minigrad.utils.data.DataLoader"' in page("utils_data")
     assert 'id="minigrad.plot.show"' in page("plot")
     assert "Additions to the contract" in page("contract")
+    assert 'id="minigrad.problems.QuadraticDeep"' in page("problems")
 
 
 def load_hooks():

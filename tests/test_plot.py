@@ -45,8 +45,8 @@ def test_comparison_figure_is_written(comparison, tmp_path):
     # loss, effective lr and update size in a row, one boundary per optimizer below
     assert isinstance(figure, Figure) and len(figure.axes) == 5
     titles = [ax.get_title() for ax in figure.axes]
-    assert titles == ["Loss (median and range over 2 seeds)", "Effective learning rate (median, 10-90% band)", "Update size |Δθ| (median, 10-90% band)",
-                      "sgd", "adagrad"]  # fmt: skip
+    assert titles == ["Loss (median and range over 2 seeds)", "Effective learning rate (median, 10-90% band)",
+                      "Update size |Δθ| (median, 10-90% band)", "sgd", "adagrad"]  # fmt: skip
     assert "∝ 1/√t (through adagrad at step 2)" in [line.get_label() for line in figure.axes[1].get_lines()]
     figure.savefig(tmp_path / "figure.png")
     assert (tmp_path / "figure.png").stat().st_size > 10_000
