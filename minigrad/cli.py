@@ -579,6 +579,7 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
     )
     print()
     print(result.format_table())
+    _print_rates(result)
     if args.results is not None:
         try:
             result.save_json(args.results, dataset=args.dataset)
@@ -610,6 +611,44 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         return 1
     print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
     return 130 if result.interrupted else 0
+
+
+def _print_rates(result) -> None:
+    """The effective learning rate beside the step it led to, at the first and the last
+    step (medians over the weights that got a gradient, first seed), so the two are not
+    taken for each other; for AdaGrad, where its rate ends against the 1/sqrt(t) guide
+    the figure draws."""
+    from .optim import Adagrad
+    from .plot import sqrt_guide
+
+    rows = []
+    for name, runs in result.runs.items():
+        history = runs[0].history
+        if not history.effective_lr:
+            continue
+        rates, sizes = history.effective_lr, history.update_size
+        width = max(10, len(name))
+        row = f"{name:<{width}} " + " ".join(
+            f"{value:>15.3g}" for value in (rates[0].median, sizes[0].median, rates[-1].median, sizes[-1].median)
+        )
+        guide = sqrt_guide([rate.median for rate in rates])
+        if runs[0].optimizer_class is not None and issubclass(runs[0].optimizer_class, Adagrad) and guide:
+            anchor, c = guide
+            ratio = rates[-1].median / (c / np.sqrt(len(rates)))
+            row += f"   its rate ends {ratio:.2f}x the c/sqrt(t) guide through step {anchor}"
+        rows.append(row)
+    if rows:
+        seeds = max(len(runs) for runs in result.runs.values())
+        width = max(10, *(len(name) for name in result.runs))
+        titles = ("factor (step 1)", "moved (step 1)", "factor (last)", "moved (last)")
+        print()
+        print(
+            "effective lr (factor: what the update direction was multiplied by) and update size (moved: "
+            "|change of a weight|), medians over the weights that got a gradient"
+            + (", first seed:" if seeds > 1 else ":")
+        )
+        print(f"{'optimizer':<{width}} " + " ".join(f"{title:>15}" for title in titles))
+        print("\n".join(rows))
 
 
 def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser) -> int:

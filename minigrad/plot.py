@@ -32,6 +32,7 @@ __all__ = [
     "figures_folder",
     "loss_curves",
     "effective_lr_curves",
+    "sqrt_guide",
     "update_size_curves",
     "decision_boundary",
     "optimizer_paths",
@@ -367,15 +368,28 @@ def _guide_names(names) -> list[str]:
     return listed
 
 
-def _draw_sqrt_guide(ax, median: np.ndarray, color, name: str) -> None:
-    """The dashed ``c / sqrt(t)`` through ``median`` at step round(sqrt(T)) (see
-    ``effective_lr_curves``); nothing if the median there is not a positive number."""
+def sqrt_guide(median) -> tuple[int, float] | None:
+    """The guide ``c / sqrt(t)`` that ``effective_lr_curves`` draws through a per-step
+    median (step t counts from 1): ``(t0, c)`` with ``t0 = round(sqrt(T))`` for T steps and
+    ``c = median[t0] * sqrt(t0)``, so the guide meets the curve at step t0; None if the
+    median there is not a positive number (or there are no steps)."""
+    median = np.asarray(median, dtype=np.float64)
+    if median.size == 0:
+        return None
     anchor = max(1, round(np.sqrt(len(median))))
     at_anchor = median[anchor - 1]
     if not (np.isfinite(at_anchor) and at_anchor > 0):
+        return None
+    return anchor, float(at_anchor * np.sqrt(anchor))
+
+
+def _draw_sqrt_guide(ax, median: np.ndarray, color, name: str) -> None:
+    """The dashed ``c / sqrt(t)`` of ``sqrt_guide`` over every step, labelled."""
+    guide = sqrt_guide(median)
+    if guide is None:
         return
+    anchor, c = guide
     t = np.arange(1, len(median) + 1)
-    c = at_anchor * np.sqrt(anchor)
     ax.plot(t, c / np.sqrt(t), color=color, ls="--", lw=1, label=f"∝ 1/√t (through {name} at step {anchor})")
 
 

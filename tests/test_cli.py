@@ -359,3 +359,29 @@ def test_compare_tune_writes_the_table_json_and_figure(tmp_path):
     assert [run["seed"] for run in mine["runs"]] == [0, 1]
     sgd = written["optimizers"]["sgd"]
     assert sgd["chosen"]["lr"] in [trial["lr"] for trial in sgd["trials"]]
+
+
+def test_the_rates_printout_sets_each_factor_beside_the_step_it_gave(capsys):
+    from minigrad import data, nn
+    from minigrad.cli import _print_rates
+
+    X, y = data.make_spirals(60, n_classes=3, noise=0.2, seed=0)
+
+    def network():
+        return nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 3))
+
+    result = mg.compare(network, X, y, optimizers=["sgd", "adagrad"], epochs=3, batch_size=20, verbose=False)
+    _print_rates(result)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("effective lr (factor: what the update direction was multiplied by) and update size")
+    rows = {line.split()[0]: line.split() for line in lines[3:]}
+    for name, history in result.items():
+        rates, sizes = history.effective_lr, history.update_size
+        expected = [rates[0].median, sizes[0].median, rates[-1].median, sizes[-1].median]
+        assert rows[name][1:5] == [f"{value:.3g}" for value in expected]
+    assert rows["sgd"][1] == rows["sgd"][3] == "0.1" and len(rows["sgd"]) == 5  # no guide for SGD
+    # AdaGrad's last rate against c / sqrt(t) through its median at step round(sqrt(9)) = 3 of 9
+    median = [rate.median for rate in result["adagrad"].effective_lr]
+    assert len(median) == 9
+    ratio = median[-1] / (median[2] * 3**0.5 / 9**0.5)
+    assert " ".join(rows["adagrad"][5:]) == f"its rate ends {ratio:.2f}x the c/sqrt(t) guide through step 3"
