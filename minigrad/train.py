@@ -122,7 +122,10 @@ class History:
     ``LRSummary(median, low, high)``: the nearest-rank median and 10th and 90th percentiles
     over the coordinates whose gradient in that step was not 0 (all coordinates if none
     was), the same coordinates for both. For SGD without momentum or weight decay the
-    update size is lr * |grad|; for AdaGrad's first step it is lr * |grad| / (|grad| + eps)."""
+    update size is lr * |grad|; for AdaGrad's first step it is lr * |grad| / (|grad| + eps).
+    Models of more than 131,072 (2^17) coordinates are summarised over a fixed random sample
+    of 65,536 (2^16) of their coordinates, the same at every step (exact order statistics of
+    all of them would cost more than the step); smaller ones over all their coordinates."""
 
     loss: list[float] = field(default_factory=list)  # one per step
     effective_lr: list[LRSummary] = field(default_factory=list)  # one per step
@@ -220,8 +223,7 @@ def fit(
     phase = None  # where in the step we are (a key of _STEP_PHASES), or None between steps
     batch_rows = 0
     guard = _HoldInterrupts()
-    summarize = _LRSummarizer(optimizer)
-    update_size = _UpdateSizer(optimizer)
+    summarize = _StepSummarizer(optimizer)
     try:
         # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
         with (
@@ -252,12 +254,11 @@ def fit(
                         optimizer.zero_grad()
                         loss.backward()
                         phase = "optimizer"
-                        update_size.snapshot()
+                        summarize.snapshot()
                         optimizer.step()
-                        summary = summarize()
-                        moved = update_size()  # how far the weights moved
+                        rates, moved = summarize()  # moved: how far the weights moved
                         history.loss.append(value)
-                        history.effective_lr.append(summary)
+                        history.effective_lr.append(rates)
                         history.update_size.append(moved)
                         step += 1
                         phase = None
@@ -483,119 +484,120 @@ class _HoldInterrupts:
             self._deliver(*held)
 
 
-class _LRSummarizer:
-    """For one ``fit`` call: the median and 10th/90th percentiles of the effective learning
-    rates of the coordinates that moved (non-zero gradient; all coordinates if none did),
-    each the element at index ``last // 2``, ``last // 10`` and ``last - last // 10`` of
-    those rates sorted, ``last`` being their count less one (nearest rank; np.percentile
-    costs ~10x more on small models, at every step).
+# Above this many coordinates the step summaries watch a fixed sample of _SAMPLE of them:
+# exact order statistics of a few hundred thousand numbers, twice a step, would cost more
+# than the step (the networks of the tutorials and of `minigrad compare` have a few thousand)
+_EXACT_UP_TO = 2**17
+_SAMPLE = 2**16
 
-    The values are exactly those of sorting ``optimizer.effective_lr()``, at a fraction of
-    the cost, since this runs at every step: np.partition finds the three order statistics
-    in O(n) instead of a sort's O(n log n), in one buffer reused from step to step; the
-    rates are taken per parameter from ``effective_lr_of`` (no concatenated copy, no mask
-    for a parameter whose coordinates all moved); and when every coordinate has the same
-    rate (SGD with one lr), that rate is the summary. They are float64,
-    as ``effective_lr()`` makes them. An optimizer that overrides ``effective_lr()`` itself
-    is summarised from what that returns."""
+
+class _StepSummarizer:
+    """For one ``fit`` call: each step's effective learning rate and update size summaries
+    (``History``), over the coordinates that moved (non-zero gradient; all of them if none
+    did), each the element at index ``last // 2``, ``last // 10`` and ``last - last // 10``
+    of those values sorted, ``last`` being their count less one (nearest rank;
+    np.percentile costs ~10x more on small models, at every step).
+
+    ``snapshot()`` copies the weights (float64, in which the difference of two float32
+    numbers is exact but for extreme ratios) just before the optimizer's step; calling the
+    object after it gives both summaries. The values are exactly those of sorting, at a
+    fraction of the cost, since this runs at every step: the rates of a whole parameter
+    group come from ``Optimizer._group_state`` (its state as flat arrays) in a few array
+    operations; np.partition finds the three order
+    statistics in O(n) instead of a sort's O(n log n); when every coordinate has the same
+    rate (SGD with one lr), that rate is the summary. An optimizer that overrides
+    ``effective_lr()`` itself, or a group whose state cannot be seen as one, is summarised
+    from what ``effective_lr()`` returns. Models of more than ``_EXACT_UP_TO`` (131,072)
+    coordinates are summarised over a fixed random sample of ``_SAMPLE`` (65,536) of them,
+    the same at every step."""
 
     def __init__(self, optimizer):
         self.optimizer = optimizer
         self.own_rates = getattr(optimizer.effective_lr, "__func__", None) is not Optimizer.effective_lr
-        self.buffer = np.empty(0)
-
-    def __call__(self) -> LRSummary:
-        if self.own_rates:
-            return self._from_effective_lr()
-        optimizer = self.optimizer
-        factors = []  # per parameter: its rates, a float or an array of its shape; the parameter
-        for group in optimizer.param_groups:
-            for p in group["params"]:
-                state = optimizer.state.get(p)
-                factor = group["lr"] if state is None else optimizer.effective_lr_of(state, group)
-                data = p.data
-                if type(factor) is not np.ndarray or factor.shape != data.shape:
-                    factor = _per_coordinate(factor, data.shape)
-                factors.append((factor, p))
-        if not any(isinstance(factor, np.ndarray) for factor, _ in factors):
-            distinct = {factor for factor, _ in factors}
-            if len(distinct) == 1:  # one rate for every coordinate (SGD): whichever moved, it is the rate
-                rate = distinct.pop()
-                return LRSummary(rate, rate, rate)
-        parts = []  # per parameter: (its rates; its gradient; how many coordinates moved; its size)
-        moved = 0
-        for factor, p in factors:
-            grad = p.grad
-            count = 0 if grad is None else np.count_nonzero(grad)
-            parts.append((factor, grad, count, p.data.size))
-            moved += count
-        if moved == 0:  # nothing moved: every coordinate's rate
-            parts = [(factor, None, size, size) for factor, _, _, size in parts]
-            moved = sum(size for *_, size in parts)
-        if len(self.buffer) < moved:
-            self.buffer = np.empty(moved)
-        rates = self.buffer[:moved]
-        start = 0
-        for factor, grad, count, size in parts:
-            if count == 0:
-                continue
-            end = start + count
-            if not isinstance(factor, np.ndarray):
-                rates[start:end] = factor
-            elif count == size:
-                rates[start:end] = factor.reshape(-1)
-            else:
-                rates[start:end] = factor[grad != 0]
-            start = end
-        return _order_statistics(rates)
-
-    def _from_effective_lr(self) -> LRSummary:
-        rates = np.asarray(self.optimizer.effective_lr(), dtype=np.float64)
-        moved = np.concatenate(
-            [
-                (p.grad != 0).ravel() if p.grad is not None else np.zeros(p.size, dtype=bool)
-                for group in self.optimizer.param_groups
-                for p in group["params"]
-            ]
-        )
-        return _order_statistics(rates[moved] if moved.any() else rates.copy())
-
-
-class _UpdateSizer:
-    """For one ``fit`` call: the summary of |theta after - theta before| over the
-    coordinates ``_LRSummarizer`` uses (non-zero gradient; all if none had one), with the
-    same nearest-rank order statistics. ``snapshot()`` copies the weights, in float64 (where
-    the difference of two float32 numbers is exact but for extreme ratios), just before the optimizer's step;
-    calling the object after it gives the summary."""
-
-    def __init__(self, optimizer):
         self.params = [p for group in optimizer.param_groups for p in group["params"]]
-        size = sum(p.data.size for p in self.params)
-        self.before = np.empty(size)
-        self.change = np.empty(size)
-        self.grads = np.empty(size)
+        sizes = [p.data.size for p in self.params]
+        starts = np.cumsum([0, *sizes])
+        total = int(starts[-1])
+        self.sample = None  # the watched coordinates: all, or these (sorted)
+        if total > _EXACT_UP_TO:
+            self.sample = np.sort(np.random.default_rng(0).choice(total, _SAMPLE, replace=False))
+        # per parameter: its watched coordinates (a slice for all of them)
+        self.watched = [self._pick(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+        # per group: where its coordinates are among the watched ones, and which of its own they are
+        self.groups = []
+        first = 0
+        for group in optimizer.param_groups:
+            a, last = starts[first], starts[first + len(group["params"])]
+            first += len(group["params"])
+            local = self._pick(a, last)
+            self.groups.append((self._position(a), self._position(last), None if type(local) is slice else local))
+        watched = total if self.sample is None else _SAMPLE
+        self.no_grad = [np.zeros(size) for size in sizes]  # what a parameter without a gradient gives
+        self.before, self.change, self.grads = np.empty(watched), np.empty(watched), np.empty(watched)
+        self.mask = np.empty(watched, dtype=bool)
+
+    def _pick(self, start: int, end: int):
+        """The watched coordinates among [start, end), counted from start."""
+        if self.sample is None:
+            return slice(None)
+        return self.sample[self._position(start) : self._position(end)] - start
+
+    def _position(self, coordinate: int) -> int:
+        """How many watched coordinates come before ``coordinate``."""
+        return int(coordinate) if self.sample is None else int(np.searchsorted(self.sample, coordinate))
+
+    def _gather(self, arrays: list, out: np.ndarray) -> np.ndarray:
+        """The watched coordinates of ``arrays`` (one per parameter), into ``out``."""
+        if self.sample is not None:
+            arrays = [a.reshape(-1)[w] for a, w in zip(arrays, self.watched, strict=True)]
+        return np.concatenate(arrays, axis=None, out=out)
 
     def snapshot(self) -> None:
-        np.concatenate([p.data.reshape(-1) for p in self.params], out=self.before)
+        self._gather([p.data for p in self.params], self.before)
 
-    def __call__(self) -> LRSummary:
-        change = self.change
-        np.concatenate([p.data.reshape(-1) for p in self.params], out=change)
+    def __call__(self) -> tuple[LRSummary, LRSummary]:
+        grads = [p.grad for p in self.params]
+        if type(None) in map(type, grads):
+            grads = [zeros if g is None else g for g, zeros in zip(grads, self.no_grad, strict=True)]
+        moved = np.not_equal(self._gather(grads, self.grads), 0, out=self.mask)
+        count = np.count_nonzero(moved)
+        if count == 0 or count == len(moved):  # all of them count
+            moved = None
+        return self._rates(moved), self._update_size(moved)
+
+    def _update_size(self, moved) -> LRSummary:
+        change = self._gather([p.data for p in self.params], self.change)
         np.subtract(change, self.before, out=change)
         np.abs(change, out=change)
-        grads = [np.zeros(p.data.size) if p.grad is None else p.grad.reshape(-1) for p in self.params]
-        moved = np.concatenate(grads, out=self.grads) != 0
-        return _order_statistics(change[moved] if moved.any() else change)
+        return _order_statistics(change if moved is None else change[moved])
 
+    def _rates(self, moved) -> LRSummary:
+        optimizer = self.optimizer
+        parts = []  # per group: its rates of the coordinates that count, or one rate for all of them
+        for index, (group, (start, end, local)) in enumerate(zip(optimizer.param_groups, self.groups, strict=True)):
+            state = None if self.own_rates else optimizer._group_state(index)
+            if state is None:
+                return self._from_effective_lr(moved)
+            if local is not None:  # a sample: the rates of its coordinates only
+                state = {key: value[local] if isinstance(value, np.ndarray) else value for key, value in state.items()}
+            rate = optimizer.effective_lr_of(state, group)
+            if isinstance(rate, np.ndarray) and rate.ndim:
+                parts.append(rate.copy() if moved is None else rate[moved[start:end]])  # a copy: it is reordered
+            else:
+                parts.append(float(rate))
+        if all(type(part) is float for part in parts) and len(set(parts)) == 1:
+            return LRSummary(parts[0], parts[0], parts[0])  # one rate for every coordinate (SGD)
+        if len(parts) > 1 or type(parts[0]) is float:
+            counts = [end - start if moved is None else np.count_nonzero(moved[a:b]) for a, b, _ in self.groups]
+            parts = [np.full(n, part) if type(part) is float else part for part, n in zip(parts, counts, strict=True)]
+            parts = [np.concatenate(parts)]
+        return _order_statistics(parts[0])
 
-def _per_coordinate(factor, shape: tuple):
-    """A parameter's rates: a float if they are one number, else an array of its ``shape``
-    (np.ndim and np.broadcast_to cost microseconds even when there is nothing to do, so
-    the common case, an array of that shape already, does not come here)."""
-    factor = np.asarray(factor)
-    if factor.ndim == 0:
-        return float(factor)
-    return np.broadcast_to(factor, shape)
+    def _from_effective_lr(self, moved) -> LRSummary:
+        rates = np.asarray(self.optimizer.effective_lr(), dtype=np.float64)
+        if self.sample is not None:
+            rates = rates[self.sample]
+        return _order_statistics(rates.copy() if moved is None else rates[moved])
 
 
 def _order_statistics(rates: np.ndarray) -> LRSummary:

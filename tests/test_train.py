@@ -286,6 +286,42 @@ def test_update_size_counts_every_coordinate_when_none_got_a_gradient():
     assert history.update_size == [(0.25, 0.125, 1.0)]
 
 
+@pytest.mark.parametrize("optimizer_class", [optim.SGD, optim.Adam])
+def test_models_above_2_17_coordinates_are_summarised_over_a_fixed_sample(optimizer_class):
+    # 400 * 400 + 400 = 160,400 coordinates: over 131,072, so a fixed sample of 65,536 is watched,
+    # the same at every step: numpy's default_rng(0).choice(160_400, 65_536, replace=False), sorted
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 400)).astype(np.float32)
+    X[:, :50] = 0  # a eighth of the weights get no gradient
+    y = rng.normal(size=(8, 400)).astype(np.float32)
+    sample = np.sort(np.random.default_rng(0).choice(160_400, 65_536, replace=False))
+
+    def model():
+        mg.manual_seed(0)
+        return nn.Linear(400, 400)
+
+    by_hand = model()
+    optimizer = optimizer_class(by_hand.parameters(), lr=0.01)
+    rates, sizes = [], []
+    for _ in range(2):
+        loss = nn.MSELoss()(by_hand(mg.tensor(X)), mg.tensor(y))
+        optimizer.zero_grad()
+        loss.backward()
+        params = list(by_hand.parameters())
+        before = np.concatenate([p.data.astype(np.float64).ravel() for p in params])
+        optimizer.step()
+        after = np.concatenate([p.data.astype(np.float64).ravel() for p in params])
+        moved = np.concatenate([(p.grad != 0).ravel() for p in params])[sample]
+        assert 0 < moved.sum() < len(sample)
+        rates.append(nearest_rank_of(optimizer.effective_lr()[sample][moved]))
+        sizes.append(nearest_rank_of(np.abs(after - before)[sample][moved]))
+    trained = model()
+    history = fit(trained, optimizer_class(trained.parameters(), lr=0.01), nn.MSELoss(), X, y, epochs=2,
+                  batch_size=8, shuffle=False, verbose=False)  # fmt: skip
+    assert history.effective_lr == rates
+    assert history.update_size == sizes
+
+
 def test_a_non_finite_loss_stops_the_run_and_keeps_its_history(moons):
     X, y = moons
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
