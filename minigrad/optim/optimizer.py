@@ -141,15 +141,18 @@ class Optimizer:
         # checked before anything changes, so that a bad gradient leaves no step half-applied
         for g_index, group in enumerate(self.param_groups):
             for p_index, p in enumerate(group["params"]):
-                if p.grad is not None and not isinstance(p.grad, (np.ndarray, np.generic)):
+                grad = p.grad
+                if grad is None or (type(grad) is np.ndarray and grad.shape == p.data.shape):
+                    continue  # what backward() gives, without the calls below (this runs every step)
+                if not isinstance(grad, (np.ndarray, np.generic)):
                     raise TypeError(
-                        f"parameter {p_index} of group {g_index} has a .grad of type {type(p.grad).__name__}; "
+                        f"parameter {p_index} of group {g_index} has a .grad of type {type(grad).__name__}; "
                         "it must be a numpy array (backward() makes one); no parameter was updated"
                     )
-                if p.grad is not None and np.shape(p.grad) != p.shape:
+                if np.shape(grad) != p.shape:
                     raise ValueError(
                         f"parameter {p_index} of group {g_index} has shape {p.shape} but its .grad has shape "
-                        f"{np.shape(p.grad)}; no parameter was updated"
+                        f"{np.shape(grad)}; no parameter was updated"
                     )
         with no_grad():
             for group in self.param_groups:
