@@ -125,7 +125,7 @@ class History:
     was), the same coordinates for both. For SGD without momentum or weight decay the
     update size is lr * |grad|; for AdaGrad's first step it is lr * |grad| / (|grad| + eps).
     Models of more than 131,072 (2^17) coordinates are summarised over a fixed random sample
-    of 65,536 (2^16) of their coordinates, the same at every step (exact order statistics of
+    of 16,384 (2^14) of their coordinates, the same at every step (exact order statistics of
     all of them would cost more than the step); smaller ones over all their coordinates."""
 
     loss: list[float] = field(default_factory=list)  # one per step
@@ -224,7 +224,7 @@ def fit(
     phase = None  # where in the step we are (a key of _STEP_PHASES), or None between steps
     batch_rows = 0
     guard = _HoldInterrupts()
-    summarize = _StepSummarizer(optimizer)
+    summarize = _StepSummarizer(optimizer, history)
     try:
         # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
         with (
@@ -257,10 +257,8 @@ def fit(
                         phase = "optimizer"
                         summarize.snapshot()
                         optimizer.step()
-                        rates, moved = summarize()  # moved: how far the weights moved
+                        summarize()  # the effective lr and update size, added to history in batches
                         history.loss.append(value)
-                        history.effective_lr.append(rates)
-                        history.update_size.append(moved)
                         step += 1
                         phase = None
                         loss_sum += value * batch_rows
@@ -273,6 +271,7 @@ def fit(
                     # delivered once the epoch is recorded, with its validation (one forward
                     # pass; a second Ctrl-C still stops it at once, and so does an error, which
                     # leave the record without its val_* entries)
+                    summarize.flush()
                     record = {"epoch": epoch, "train_loss": loss_sum / seen}
                     if classification:
                         record["train_accuracy"] = correct / seen
@@ -296,6 +295,9 @@ def fit(
                     raise
                 hint = _small_batch_hint(phase, batch_rows, loader)
                 history.stop = _error(exc, step, epoch, phase, hint)
+            finally:  # on every way out: the buffered steps' summaries, one per step in history.loss
+                summarize.flush()
+                del history.effective_lr[len(history.loss) :], history.update_size[len(history.loss) :]
     finally:
         history.seconds = time.perf_counter() - started
         model.train()
@@ -489,34 +491,40 @@ class _HoldInterrupts:
 # exact order statistics of a few hundred thousand numbers, twice a step, would cost more
 # than the step (the networks of the tutorials and of `minigrad compare` have a few thousand)
 _EXACT_UP_TO = 2**17
-_SAMPLE = 2**16
+_SAMPLE = 2**14
 
 
 class _StepSummarizer:
-    """For one ``fit`` call: each step's effective learning rate and update size summaries
-    (``History``), over the coordinates that moved (non-zero gradient; all of them if none
-    did), each the element at index ``last // 2``, ``last // 10`` and ``last - last // 10``
-    of those values sorted, ``last`` being their count less one (nearest rank;
-    np.percentile costs ~10x more on small models, at every step).
+    """For one ``fit`` call, whose ``history`` it fills: each step's effective learning rate
+    and update size summaries (``History``), over the coordinates that moved (non-zero
+    gradient; all of them if none did), each the element at index ``last // 2``,
+    ``last // 10`` and ``last - last // 10`` of those values sorted, ``last`` being their
+    count less one (nearest rank; np.percentile costs ~10x more on small models).
 
-    ``snapshot()`` copies the weights (float64, in which the difference of two float32
-    numbers is exact but for extreme ratios) just before the optimizer's step; calling the
-    object after it gives both summaries. The copy of the weights after a step serves as
-    the next step's snapshot while every weight is the same array at the same version
-    (forward and backward passes leave them alone; anything that changes them in place
-    through minigrad bumps the version). The values are exactly those of sorting, at a
-    fraction of the cost, since this runs at every step: the rates of a whole parameter
-    group come from ``Optimizer._group_state`` (its state as flat arrays) in a few array
-    operations; np.partition finds the three order
-    statistics in O(n) instead of a sort's O(n log n); when every coordinate has the same
-    rate (SGD with one lr), that rate is the summary. An optimizer that overrides
-    ``effective_lr()`` itself, or a group whose state cannot be seen as one, is summarised
-    from what ``effective_lr()`` returns. Models of more than ``_EXACT_UP_TO`` (131,072)
-    coordinates are summarised over a fixed random sample of ``_SAMPLE`` (65,536) of them,
-    the same at every step."""
+    ``snapshot()`` copies the weights just before the optimizer's step, calling the object
+    after it records that step. Since this runs at every step, a step only copies what its
+    summaries need into a row of buffers (the weights before and after, in float64, where
+    the difference of two float32 numbers is exact but for extreme ratios; the gradients;
+    the rates), and ``flush()`` summarises the buffered steps together, appending to the
+    history: each step costs a few array copies instead of some thirty numpy calls on small
+    arrays. ``flush()`` runs when the buffers are full, at the end of each epoch and when
+    the run stops, so the history is complete whenever ``fit`` returns.
 
-    def __init__(self, optimizer):
-        self.optimizer = optimizer
+    The values are exactly those of sorting each step's values: the rows are sorted
+    together, the coordinates that did not move set to nan, which sorts last (rows of more
+    than 1,536 values are partitioned one at a time, faster there). The rates of a whole
+    parameter group come from ``Optimizer._group_state`` (its state as flat arrays) in a
+    few array operations; when every coordinate has the same rate (SGD with one lr), that
+    rate is the summary; an optimizer that overrides ``effective_lr()`` itself, or a group
+    whose state cannot be seen as one, is summarised from what ``effective_lr()`` returns.
+    The copy of the weights after a step serves as the next step's snapshot while every
+    weight is the same array at the same version (forward and backward passes leave them
+    alone; anything that changes them in place through minigrad bumps the version). Models
+    of more than ``_EXACT_UP_TO`` (131,072) coordinates are summarised over a fixed random
+    sample of ``_SAMPLE`` (16,384) of them, the same at every step."""
+
+    def __init__(self, optimizer, history: History):
+        self.optimizer, self.history = optimizer, history
         self.own_rates = getattr(optimizer.effective_lr, "__func__", None) is not Optimizer.effective_lr
         self.lr_only = not self.own_rates and type(optimizer).effective_lr_of is Optimizer.effective_lr_of
         self.params = [p for group in optimizer.param_groups for p in group["params"]]
@@ -537,14 +545,15 @@ class _StepSummarizer:
             local = self._pick(a, last)
             self.groups.append((self._position(a), self._position(last), None if type(local) is slice else local))
         watched = total if self.sample is None else _SAMPLE
+        rows = max(1, min(64, 2**19 // watched))  # steps buffered: at most 16 MB of buffers
         self.no_grad = [np.zeros(size) for size in sizes]  # what a parameter without a gradient gives
-        self.before, self.after = np.empty(watched), np.empty(watched)
-        self.change = np.empty(watched)
-        self.copied = None  # the weights' arrays and versions when ``after`` was copied from them
-        self.views = None  # the weights' arrays and flat views of them (see _weights)
+        self.before, self.after, self.rates = (np.empty((rows, watched)) for _ in range(3))
         # the gradients in their own dtype (a float64 one cast to float32 could become 0)
-        self.grads = np.empty(watched, np.result_type(*[p.data.dtype for p in self.params]))
-        self.mask = np.empty(watched, dtype=bool)
+        self.grads = np.empty((rows, watched), np.result_type(*[p.data.dtype for p in self.params]))
+        self.ready = [None] * rows  # per row: its rates' summary if already made (one rate, or effective_lr())
+        self.row = 0  # the next row to fill
+        self.copied = None  # the weights' arrays, versions and row of ``after`` at the latest copy
+        self.views = None  # the weights' arrays and flat views of them (see _weights)
 
     def _pick(self, start: int, end: int):
         """The watched coordinates among [start, end), counted from start."""
@@ -579,58 +588,85 @@ class _StepSummarizer:
         arrays, versions, flat = self._weights()
         copied = self.copied
         if copied is not None and versions == copied[1] and all(map(operator.is_, arrays, copied[0])):
-            self.before, self.after = self.after, self.before  # unchanged since the last step's copy
+            self.before[self.row] = self.after[copied[2]]  # unchanged since the last step's copy
         else:
-            np.concatenate(flat, out=self.before)
+            np.concatenate(flat, out=self.before[self.row])
 
-    def __call__(self) -> tuple[LRSummary, LRSummary]:
+    def __call__(self) -> None:
+        """Record the step just taken (``snapshot()`` came before it)."""
+        row = self.row
         grads = [p.grad for p in self.params]
         if type(None) in map(type, grads):
             grads = [zeros if g is None else g for g, zeros in zip(grads, self.no_grad, strict=True)]
-        moved = np.not_equal(np.concatenate(self._watched(grads), out=self.grads), 0, out=self.mask)
-        count = np.count_nonzero(moved)
-        if count == 0 or count == len(moved):  # all of them count
-            moved = None
-        return self._rates(moved), self._update_size(moved)
-
-    def _update_size(self, moved) -> LRSummary:
+        np.concatenate(self._watched(grads), out=self.grads[row])
         arrays, versions, flat = self._weights()
-        after = np.concatenate(flat, out=self.after)
-        self.copied = arrays, versions
-        change = np.subtract(after, self.before, out=self.change)
-        np.abs(change, out=change)
-        return _order_statistics(change if moved is None else change[moved])
+        np.concatenate(flat, out=self.after[row])
+        self.copied = arrays, versions, row
+        self.ready[row] = self._rates(row)
+        self.row += 1
+        if self.row == len(self.ready):
+            self.flush()
 
-    def _rates(self, moved) -> LRSummary:
+    def _rates(self, row: int) -> LRSummary | None:
+        """Put the step's rates in its row of ``rates``; or return their summary, when every
+        coordinate has the same rate or they come from ``effective_lr()``."""
         optimizer = self.optimizer
-        parts = []  # per group: its rates of the coordinates that count, or one rate for all of them
+        if self.lr_only:  # the base's effective_lr_of: each group's lr, stepped or not
+            rates = {float(group["lr"]) for group in optimizer.param_groups}
+            if len(rates) == 1:
+                rate = rates.pop()
+                return LRSummary(rate, rate, rate)
         for index, (group, (start, end, local)) in enumerate(zip(optimizer.param_groups, self.groups, strict=True)):
-            if self.lr_only:  # the base's effective_lr_of: the group's lr, stepped or not
-                parts.append(float(group["lr"]))
+            if self.lr_only:
+                self.rates[row, start:end] = group["lr"]
                 continue
             state = None if self.own_rates else optimizer._group_state(index)
             if state is None:
-                return self._from_effective_lr(moved)
+                return self._from_effective_lr(row)
             if local is not None:  # a sample: the rates of its coordinates only
                 state = {key: value[local] if isinstance(value, np.ndarray) else value for key, value in state.items()}
-            rate = optimizer.effective_lr_of(state, group)
-            if isinstance(rate, np.ndarray) and rate.ndim:
-                parts.append(rate.copy() if moved is None else rate[moved[start:end]])  # a copy: it is reordered
-            else:
-                parts.append(float(rate))
-        if all(type(part) is float for part in parts) and len(set(parts)) == 1:
-            return LRSummary(parts[0], parts[0], parts[0])  # one rate for every coordinate (SGD)
-        if len(parts) > 1 or type(parts[0]) is float:
-            counts = [b - a if moved is None else np.count_nonzero(moved[a:b]) for a, b, _ in self.groups]
-            parts = [np.full(n, part) if type(part) is float else part for part, n in zip(parts, counts, strict=True)]
-            parts = [np.concatenate(parts)]
-        return _order_statistics(parts[0])
+            self.rates[row, start:end] = optimizer.effective_lr_of(state, group)
+        return None
 
-    def _from_effective_lr(self, moved) -> LRSummary:
+    def _from_effective_lr(self, row: int) -> LRSummary:
         rates = np.asarray(self.optimizer.effective_lr(), dtype=np.float64)
         if self.sample is not None:
             rates = rates[self.sample]
-        return _order_statistics(rates.copy() if moved is None else rates[moved])
+        moved = self.grads[row] != 0
+        return _order_statistics(rates[moved] if moved.any() else rates.copy())
+
+    def flush(self) -> None:
+        """Summarise the buffered steps into the history."""
+        rows = self.row
+        if rows == 0:
+            return
+        moved = self.grads[:rows] != 0
+        counts = np.count_nonzero(moved, axis=1)
+        moved[counts == 0] = True  # a step in which nothing moved: all coordinates count
+        counts[counts == 0] = moved.shape[1]
+        change = np.subtract(self.after[:rows], self.before[:rows], out=self.after[:rows])
+        sizes = _nearest_ranks(np.abs(change, out=change), moved, counts)
+        rates = self.ready[:rows]
+        pending = [i for i, ready in enumerate(rates) if ready is None]
+        if pending:
+            computed = iter(_nearest_ranks(self.rates[pending], moved[pending], counts[pending]))
+            rates = [next(computed) if ready is None else ready for ready in rates]
+        self.row = 0
+        self.copied = None  # the rows of ``after`` are reused
+        self.history.effective_lr += rates
+        self.history.update_size += sizes
+
+
+def _nearest_ranks(values: np.ndarray, moved: np.ndarray, counts: np.ndarray) -> list[LRSummary]:
+    """Per row of ``values`` (steps by coordinates), the median, 10th and 90th percentile
+    (nearest rank) of its values where ``moved``, ``counts`` of them; ``values`` is reordered."""
+    if values.shape[1] > 1536:  # partitioning a long row is faster than sorting it
+        return [_order_statistics(row[mask]) for row, mask in zip(values, moved, strict=True)]
+    values[~moved] = np.nan  # sorts after every number (and with any nan among the values)
+    values.sort(axis=1)
+    last = counts - 1
+    where = np.stack([last // 2, last // 10, last - last // 10], axis=1)
+    return [LRSummary(*picked) for picked in np.take_along_axis(values, where, axis=1).tolist()]
 
 
 def _order_statistics(rates: np.ndarray) -> LRSummary:
