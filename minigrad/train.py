@@ -545,7 +545,7 @@ class _StepSummarizer:
             local = self._pick(a, last)
             self.groups.append((self._position(a), self._position(last), None if type(local) is slice else local))
         watched = total if self.sample is None else _SAMPLE
-        rows = max(1, min(64, 2**19 // watched))  # steps buffered: at most 16 MB of buffers
+        rows = max(1, min(64, 2**16 // watched))  # steps buffered: at most 512 KB a buffer, to stay in cache
         self.no_grad = [np.zeros(size) for size in sizes]  # what a parameter without a gradient gives
         self.before, self.after, self.rates = (np.empty((rows, watched)) for _ in range(3))
         # the gradients in their own dtype (a float64 one cast to float32 could become 0)
