@@ -16,7 +16,8 @@ PyTorch is never required. It is timed, in a process of its own (``torch_step.py
 importing it cannot distort numpy's timings here), by the Python given with
 ``--torch-python``, or by this Python if it can import torch; otherwise its column says how
 to enable it. It gets the same weights and batch, and its best thread count. The batch-1
-step of the 1024-wide MLP is held to PyTorch's time. Then:
+step of the 1024-wide MLP is held to PyTorch's time; for that line numpy and minigrad also
+run at their best number of BLAS threads (set through OpenBLAS, when numpy uses it). Then:
 
 - each optimizer's step as a share of a 784-256-256-10 training step;
 - memory after 10,000 steps against after 100 (the graph of each step must be freed);
@@ -28,6 +29,7 @@ Each line ends with the target it is held to and whether it is met.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import importlib.util
 import json
@@ -134,7 +136,21 @@ def torch_seconds(python: str, model, X, y, repeats: int, calls: int) -> tuple[f
         lines = done.stderr.strip().splitlines()
         return None, f"PyTorch failed: {lines[-1] if lines else done.returncode}"
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    return result["seconds"], f"torch {result['torch']}, {result['threads']} thread(s)"
+    return result["seconds"], f"{result['torch']} at {result['threads']} thread(s)"
+
+
+def blas_thread_setter():
+    """The function that sets the number of threads of numpy's OpenBLAS (found as
+    threadpoolctl finds it, without needing it), or None."""
+    with open("/proc/self/maps") as maps:  # Linux; elsewhere the default thread count stays
+        paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
+    for path in paths:
+        library = ctypes.CDLL(path)
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads"):  # fmt: skip
+            if hasattr(library, name):
+                return getattr(library, name)
+    return None
 
 
 def find_torch_python(given: str | None) -> str | None:
@@ -184,6 +200,10 @@ def verdict(ok: bool) -> str:
 
 
 def bench_steps(quick: bool, torch_python: str | None) -> list[bool]:
+    try:
+        set_blas_threads = blas_thread_setter()
+    except OSError:
+        set_blas_threads = None
     print("One training step (forward, cross-entropy, backward, SGD), float32, median per step")
     if torch_python is None:
         print("PyTorch not timed: this Python cannot import torch; pass --torch-python PATH (a Python that has torch)")
@@ -198,18 +218,32 @@ def bench_steps(quick: bool, torch_python: str | None) -> list[bool]:
         # Where the arrays happen to land in memory moves a BLAS-bound step by up to 10%
         # (cache-set conflicts between particular buffers), for numpy and minigrad alike. So
         # the whole comparison is repeated on fresh allocations and the median ratio reported.
-        per_layout = []
-        for layout in range(3 if quick else 7):
-            X, y, model = make_problem(sizes, batch, seed=layout)
-            steps = {"numpy": numpy_step(model, X, y)[0], "minigrad": minigrad_step(model, X, y)}
-            per_layout.append(median_times(steps, repeats=repeats, calls=calls))
-        times = {name: statistics.median(t[name] for t in per_layout) for name in per_layout[0]}
-        ratio = statistics.median(t["minigrad"] / t["numpy"] for t in per_layout)
+        # Held to PyTorch, which runs at its best thread count: so do numpy and minigrad (BLAS
+        # threads that wait for a busy core can make a step several times slower)
+        counts = [None] if torch_target is None or set_blas_threads is None else range(1, (os.cpu_count() or 1) + 1)
+        best = None
+        for threads in counts:
+            if threads is not None:
+                set_blas_threads(threads)
+            per_layout = []
+            for layout in range(3 if quick else 7):
+                X, y, model = make_problem(sizes, batch, seed=layout)
+                steps = {"numpy": numpy_step(model, X, y)[0], "minigrad": minigrad_step(model, X, y)}
+                per_layout.append(median_times(steps, repeats=repeats, calls=calls))
+            times = {name: statistics.median(t[name] for t in per_layout) for name in per_layout[0]}
+            ratio = statistics.median(t["minigrad"] / t["numpy"] for t in per_layout)
+            if best is None or times["minigrad"] < best[0]["minigrad"]:
+                best = times, ratio, threads
+        if set_blas_threads is not None:
+            set_blas_threads(os.cpu_count() or 1)
+        times, ratio, threads = best
+        if threads is not None:
+            notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: numpy and minigrad at {threads} BLAS thread(s)")
         torch_time = None
         if torch_python is not None:
             X, y, model = make_problem(sizes, batch, seed=0)
             torch_time, note = torch_seconds(torch_python, model, X, y, repeats, calls)
-            notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: {note}")
+            notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: PyTorch {note}")
         versus_torch = times["minigrad"] / torch_time if torch_time else None
         targets = []
         if numpy_target is not None:
@@ -228,7 +262,7 @@ def bench_steps(quick: bool, torch_python: str | None) -> list[bool]:
             f"{torch_text}  {'; '.join(targets)}"
         )
     for note in notes:
-        print(f"  PyTorch, {note}")
+        print(f"  {note}")
     return results
 
 
