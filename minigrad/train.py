@@ -21,6 +21,7 @@ validation leaves its record without the ``val_*`` entries.
 from __future__ import annotations
 
 import math
+import operator
 import signal
 import sys
 import threading
@@ -122,7 +123,10 @@ class History:
     ``LRSummary(median, low, high)``: the nearest-rank median and 10th and 90th percentiles
     over the coordinates whose gradient in that step was not 0 (all coordinates if none
     was), the same coordinates for both. For SGD without momentum or weight decay the
-    update size is lr * |grad|; for AdaGrad's first step it is lr * |grad| / (|grad| + eps)."""
+    update size is lr * |grad|; for AdaGrad's first step it is lr * |grad| / (|grad| + eps).
+    Models of more than 131,072 (2^17) coordinates are summarised over a fixed random sample
+    of 16,384 (2^14) of their coordinates, the same at every step (exact order statistics of
+    all of them would cost more than the step); smaller ones over all their coordinates."""
 
     loss: list[float] = field(default_factory=list)  # one per step
     effective_lr: list[LRSummary] = field(default_factory=list)  # one per step
@@ -220,8 +224,7 @@ def fit(
     phase = None  # where in the step we are (a key of _STEP_PHASES), or None between steps
     batch_rows = 0
     guard = _HoldInterrupts()
-    summarize = _LRSummarizer(optimizer)
-    update_size = _UpdateSizer(optimizer)
+    summarize = _StepSummarizer(optimizer, history)
     try:
         # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
         with (
@@ -252,13 +255,10 @@ def fit(
                         optimizer.zero_grad()
                         loss.backward()
                         phase = "optimizer"
-                        update_size.snapshot()
+                        summarize.snapshot()
                         optimizer.step()
-                        summary = summarize()
-                        moved = update_size()  # how far the weights moved
+                        summarize()  # the effective lr and update size, added to history in batches
                         history.loss.append(value)
-                        history.effective_lr.append(summary)
-                        history.update_size.append(moved)
                         step += 1
                         phase = None
                         loss_sum += value * batch_rows
@@ -271,6 +271,7 @@ def fit(
                     # delivered once the epoch is recorded, with its validation (one forward
                     # pass; a second Ctrl-C still stops it at once, and so does an error, which
                     # leave the record without its val_* entries)
+                    summarize.flush()
                     record = {"epoch": epoch, "train_loss": loss_sum / seen}
                     if classification:
                         record["train_accuracy"] = correct / seen
@@ -294,6 +295,9 @@ def fit(
                     raise
                 hint = _small_batch_hint(phase, batch_rows, loader)
                 history.stop = _error(exc, step, epoch, phase, hint)
+            finally:  # on every way out: the buffered steps' summaries, one per step in history.loss
+                summarize.flush()
+                del history.effective_lr[len(history.loss) :], history.update_size[len(history.loss) :]
     finally:
         history.seconds = time.perf_counter() - started
         model.train()
@@ -483,126 +487,193 @@ class _HoldInterrupts:
             self._deliver(*held)
 
 
-class _LRSummarizer:
-    """For one ``fit`` call: the median and 10th/90th percentiles of the effective learning
-    rates of the coordinates that moved (non-zero gradient; all coordinates if none did),
-    each the element at index ``last // 2``, ``last // 10`` and ``last - last // 10`` of
-    those rates sorted, ``last`` being their count less one (nearest rank; np.percentile
-    costs ~10x more on small models, at every step).
+# Above this many coordinates the step summaries watch a fixed sample of _SAMPLE of them:
+# exact order statistics of a few hundred thousand numbers, twice a step, would cost more
+# than the step (the networks of the tutorials and of `minigrad compare` have a few thousand)
+_EXACT_UP_TO = 2**17
+_SAMPLE = 2**14
 
-    The values are exactly those of sorting ``optimizer.effective_lr()``, at a fraction of
-    the cost, since this runs at every step: np.partition finds the three order statistics
-    in O(n) instead of a sort's O(n log n), in one buffer reused from step to step; the
-    rates are taken per parameter from ``effective_lr_of`` (no concatenated copy, no mask
-    for a parameter whose coordinates all moved); and when every coordinate has the same
-    rate (SGD with one lr), that rate is the summary. They are float64,
-    as ``effective_lr()`` makes them. An optimizer that overrides ``effective_lr()`` itself
-    is summarised from what that returns."""
 
-    def __init__(self, optimizer):
-        self.optimizer = optimizer
+class _StepSummarizer:
+    """For one ``fit`` call, whose ``history`` it fills: each step's effective learning rate
+    and update size summaries (``History``), over the coordinates that moved (non-zero
+    gradient; all of them if none did), each the element at index ``last // 2``,
+    ``last // 10`` and ``last - last // 10`` of those values sorted, ``last`` being their
+    count less one (nearest rank; np.percentile costs ~10x more on small models).
+
+    ``snapshot()`` copies the weights just before the optimizer's step, calling the object
+    after it records that step. Since this runs at every step, a step only copies what its
+    summaries need into a row of buffers (the weights before and after, in float64, where
+    the difference of two float32 numbers is exact but for extreme ratios; the gradients;
+    the rates), and ``flush()`` summarises the buffered steps together, appending to the
+    history: each step costs a few array copies instead of some thirty numpy calls on small
+    arrays. ``flush()`` runs when the buffers are full, at the end of each epoch and when
+    the run stops, so the history is complete whenever ``fit`` returns.
+
+    The values are exactly those of sorting each step's values: the rows are sorted
+    together, the coordinates that did not move set to nan, which sorts last (rows of more
+    than 1,536 values are partitioned one at a time, faster there). The rates of a whole
+    parameter group come from ``Optimizer._group_state`` (its state as flat arrays) in a
+    few array operations; when every coordinate has the same rate (SGD with one lr), that
+    rate is the summary; an optimizer that overrides ``effective_lr()`` itself, or a group
+    whose state cannot be seen as one, is summarised from what ``effective_lr()`` returns.
+    The copy of the weights after a step serves as the next step's snapshot while every
+    weight is the same array at the same version (forward and backward passes leave them
+    alone; anything that changes them in place through minigrad bumps the version). Models
+    of more than ``_EXACT_UP_TO`` (131,072) coordinates are summarised over a fixed random
+    sample of ``_SAMPLE`` (16,384) of them, the same at every step."""
+
+    def __init__(self, optimizer, history: History):
+        self.optimizer, self.history = optimizer, history
         self.own_rates = getattr(optimizer.effective_lr, "__func__", None) is not Optimizer.effective_lr
-        self.buffer = np.empty(0)
-
-    def __call__(self) -> LRSummary:
-        if self.own_rates:
-            return self._from_effective_lr()
-        optimizer = self.optimizer
-        factors = []  # per parameter: its rates, a float or an array of its shape; the parameter
-        for group in optimizer.param_groups:
-            for p in group["params"]:
-                state = optimizer.state.get(p)
-                factor = group["lr"] if state is None else optimizer.effective_lr_of(state, group)
-                data = p.data
-                if type(factor) is not np.ndarray or factor.shape != data.shape:
-                    factor = _per_coordinate(factor, data.shape)
-                factors.append((factor, p))
-        if not any(isinstance(factor, np.ndarray) for factor, _ in factors):
-            distinct = {factor for factor, _ in factors}
-            if len(distinct) == 1:  # one rate for every coordinate (SGD): whichever moved, it is the rate
-                rate = distinct.pop()
-                return LRSummary(rate, rate, rate)
-        parts = []  # per parameter: (its rates; its gradient; how many coordinates moved; its size)
-        moved = 0
-        for factor, p in factors:
-            grad = p.grad
-            count = 0 if grad is None else np.count_nonzero(grad)
-            parts.append((factor, grad, count, p.data.size))
-            moved += count
-        if moved == 0:  # nothing moved: every coordinate's rate
-            parts = [(factor, None, size, size) for factor, _, _, size in parts]
-            moved = sum(size for *_, size in parts)
-        if len(self.buffer) < moved:
-            self.buffer = np.empty(moved)
-        rates = self.buffer[:moved]
-        start = 0
-        for factor, grad, count, size in parts:
-            if count == 0:
-                continue
-            end = start + count
-            if not isinstance(factor, np.ndarray):
-                rates[start:end] = factor
-            elif count == size:
-                rates[start:end] = factor.reshape(-1)
-            else:
-                rates[start:end] = factor[grad != 0]
-            start = end
-        return _order_statistics(rates)
-
-    def _from_effective_lr(self) -> LRSummary:
-        rates = np.asarray(self.optimizer.effective_lr(), dtype=np.float64)
-        moved = np.concatenate(
-            [
-                (p.grad != 0).ravel() if p.grad is not None else np.zeros(p.size, dtype=bool)
-                for group in self.optimizer.param_groups
-                for p in group["params"]
-            ]
-        )
-        return _order_statistics(rates[moved] if moved.any() else rates.copy())
-
-
-class _UpdateSizer:
-    """For one ``fit`` call: the summary of |theta after - theta before| over the
-    coordinates ``_LRSummarizer`` uses (non-zero gradient; all if none had one), with the
-    same nearest-rank order statistics. ``snapshot()`` copies the weights, in float64 (where
-    the difference of two float32 numbers is exact but for extreme ratios), just before the optimizer's step;
-    calling the object after it gives the summary."""
-
-    def __init__(self, optimizer):
+        self.lr_only = not self.own_rates and type(optimizer).effective_lr_of is Optimizer.effective_lr_of
         self.params = [p for group in optimizer.param_groups for p in group["params"]]
-        size = sum(p.data.size for p in self.params)
-        self.before = np.empty(size)
-        self.change = np.empty(size)
-        self.grads = np.empty(size)
+        sizes = [p.data.size for p in self.params]
+        starts = np.cumsum([0, *sizes])
+        total = int(starts[-1])
+        self.sample = None  # the watched coordinates: all, or these (sorted)
+        if total > _EXACT_UP_TO:
+            self.sample = np.sort(np.random.default_rng(0).choice(total, _SAMPLE, replace=False))
+        # per parameter: its watched coordinates (a slice for all of them)
+        self.watched = [self._pick(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+        # per group: where its coordinates are among the watched ones, and which of its own they are
+        self.groups = []
+        first = 0
+        for group in optimizer.param_groups:
+            a, last = starts[first], starts[first + len(group["params"])]
+            first += len(group["params"])
+            local = self._pick(a, last)
+            self.groups.append((self._position(a), self._position(last), None if type(local) is slice else local))
+        watched = total if self.sample is None else _SAMPLE
+        rows = max(1, min(64, 2**16 // watched))  # steps buffered: at most 512 KB a buffer, to stay in cache
+        self.no_grad = [np.zeros(size) for size in sizes]  # what a parameter without a gradient gives
+        self.before, self.after, self.rates = (np.empty((rows, watched)) for _ in range(3))
+        # the gradients in their own dtype (a float64 one cast to float32 could become 0)
+        self.grads = np.empty((rows, watched), np.result_type(*[p.data.dtype for p in self.params]))
+        self.ready = [None] * rows  # per row: its rates' summary if already made (one rate, or effective_lr())
+        self.row = 0  # the next row to fill
+        self.copied = None  # the weights' arrays, versions and row of ``after`` at the latest copy
+        self.views = None  # the weights' arrays and flat views of them (see _weights)
+
+    def _pick(self, start: int, end: int):
+        """The watched coordinates among [start, end), counted from start."""
+        if self.sample is None:
+            return slice(None)
+        return self.sample[self._position(start) : self._position(end)] - start
+
+    def _position(self, coordinate: int) -> int:
+        """How many watched coordinates come before ``coordinate``."""
+        return int(coordinate) if self.sample is None else int(np.searchsorted(self.sample, coordinate))
+
+    def _watched(self, arrays: list) -> list:
+        """The watched coordinates of ``arrays`` (one per parameter), each as a 1-D array:
+        np.concatenate of those takes half the time it takes with axis=None."""
+        if self.sample is None:
+            return [a.ravel() for a in arrays]
+        return [a.reshape(-1)[w] for a, w in zip(arrays, self.watched, strict=True)]
+
+    def _weights(self) -> tuple[list, list, list]:
+        """The weights' arrays, their versions, and their watched coordinates (the flat views
+        made at the previous call if the arrays are the same, contiguous ones)."""
+        arrays = [p.data for p in self.params]
+        versions = [p._versions[0] for p in self.params]
+        views = self.views
+        if views is None or not all(map(operator.is_, arrays, views[0])):
+            views = arrays, self._watched(arrays)
+            contiguous = all(a.flags.c_contiguous for a in arrays)
+            self.views = views if self.sample is None and contiguous else None
+        return arrays, versions, views[1]
 
     def snapshot(self) -> None:
-        np.concatenate([p.data.reshape(-1) for p in self.params], out=self.before)
+        arrays, versions, flat = self._weights()
+        copied = self.copied
+        if copied is not None and versions == copied[1] and all(map(operator.is_, arrays, copied[0])):
+            self.before[self.row] = self.after[copied[2]]  # unchanged since the last step's copy
+        else:
+            np.concatenate(flat, out=self.before[self.row])
 
-    def __call__(self) -> LRSummary:
-        change = self.change
-        np.concatenate([p.data.reshape(-1) for p in self.params], out=change)
-        np.subtract(change, self.before, out=change)
-        np.abs(change, out=change)
-        grads = [np.zeros(p.data.size) if p.grad is None else p.grad.reshape(-1) for p in self.params]
-        moved = np.concatenate(grads, out=self.grads) != 0
-        return _order_statistics(change[moved] if moved.any() else change)
+    def __call__(self) -> None:
+        """Record the step just taken (``snapshot()`` came before it)."""
+        row = self.row
+        grads = [p.grad for p in self.params]
+        if type(None) in map(type, grads):
+            grads = [zeros if g is None else g for g, zeros in zip(grads, self.no_grad, strict=True)]
+        np.concatenate(self._watched(grads), out=self.grads[row])
+        arrays, versions, flat = self._weights()
+        np.concatenate(flat, out=self.after[row])
+        self.copied = arrays, versions, row
+        self.ready[row] = self._rates(row)
+        self.row += 1
+        if self.row == len(self.ready):
+            self.flush()
+
+    def _rates(self, row: int) -> LRSummary | None:
+        """Put the step's rates in its row of ``rates``; or return their summary, when every
+        coordinate has the same rate or they come from ``effective_lr()``."""
+        optimizer = self.optimizer
+        if self.lr_only:  # the base's effective_lr_of: each group's lr, stepped or not
+            rates = {float(group["lr"]) for group in optimizer.param_groups}
+            if len(rates) == 1:
+                rate = rates.pop()
+                return LRSummary(rate, rate, rate)
+        for index, (group, (start, end, local)) in enumerate(zip(optimizer.param_groups, self.groups, strict=True)):
+            if self.lr_only:
+                self.rates[row, start:end] = group["lr"]
+                continue
+            state = None if self.own_rates else optimizer._group_state(index)
+            if state is None:
+                return self._from_effective_lr(row)
+            if local is not None:  # a sample: the rates of its coordinates only
+                state = {key: value[local] if isinstance(value, np.ndarray) else value for key, value in state.items()}
+            self.rates[row, start:end] = optimizer.effective_lr_of(state, group)
+        return None
+
+    def _from_effective_lr(self, row: int) -> LRSummary:
+        rates = np.asarray(self.optimizer.effective_lr(), dtype=np.float64)
+        if self.sample is not None:
+            rates = rates[self.sample]
+        moved = self.grads[row] != 0
+        return _order_statistics(rates[moved] if moved.any() else rates.copy())
+
+    def flush(self) -> None:
+        """Summarise the buffered steps into the history."""
+        rows = self.row
+        if rows == 0:
+            return
+        moved = self.grads[:rows] != 0
+        counts = np.count_nonzero(moved, axis=1)
+        moved[counts == 0] = True  # a step in which nothing moved: all coordinates count
+        counts[counts == 0] = moved.shape[1]
+        change = np.subtract(self.after[:rows], self.before[:rows], out=self.after[:rows])
+        sizes = _nearest_ranks(np.abs(change, out=change), moved, counts)
+        rates = self.ready[:rows]
+        pending = [i for i, ready in enumerate(rates) if ready is None]
+        if pending:
+            computed = iter(_nearest_ranks(self.rates[pending], moved[pending], counts[pending]))
+            rates = [next(computed) if ready is None else ready for ready in rates]
+        self.row = 0
+        self.copied = None  # the rows of ``after`` are reused
+        self.history.effective_lr += rates
+        self.history.update_size += sizes
 
 
-def _per_coordinate(factor, shape: tuple):
-    """A parameter's rates: a float if they are one number, else an array of its ``shape``
-    (np.ndim and np.broadcast_to cost microseconds even when there is nothing to do, so
-    the common case, an array of that shape already, does not come here)."""
-    factor = np.asarray(factor)
-    if factor.ndim == 0:
-        return float(factor)
-    return np.broadcast_to(factor, shape)
+def _nearest_ranks(values: np.ndarray, moved: np.ndarray, counts: np.ndarray) -> list[LRSummary]:
+    """Per row of ``values`` (steps by coordinates), the median, 10th and 90th percentile
+    (nearest rank) of its values where ``moved``, ``counts`` of them; ``values`` is reordered."""
+    if values.shape[1] > 1536:  # partitioning a long row is faster than sorting it
+        return [_order_statistics(row[mask]) for row, mask in zip(values, moved, strict=True)]
+    values[~moved] = np.nan  # sorts after every number (and with any nan among the values)
+    values.sort(axis=1)
+    last = counts - 1
+    where = np.stack([last // 2, last // 10, last - last // 10], axis=1)
+    return [LRSummary(*picked) for picked in np.take_along_axis(values, where, axis=1).tolist()]
 
 
 def _order_statistics(rates: np.ndarray) -> LRSummary:
     """Median, 10th and 90th percentile (nearest rank) of ``rates``, which it reorders."""
     last = len(rates) - 1
     middle, low, high = last // 2, last // 10, last - last // 10
-    if len(rates) <= 4096:  # sorting so few is faster than partitioning them
+    if len(rates) <= 1536:  # sorting so few is faster than partitioning them (2x faster at 354)
         rates.sort()
     else:
         # one kth at a time, each partition on what is left: np.partition given the three at

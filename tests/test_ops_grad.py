@@ -517,3 +517,33 @@ def test_ops_compose(data):
     x = mg.Tensor(data.draw(arrays(xs)), requires_grad=True)
     w = mg.Tensor(data.draw(arrays(ws)), requires_grad=True)
     assert mg.gradcheck(lambda x, w: ((x * w).tanh() + x.sigmoid() * w).sum(), x, w)
+
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_inner_size_of_one_gives_the_bits_of_numpy_s_matmul(dtype):
+    """Batch 1: the weight's gradient g.T @ x has an inner size of 1 and is computed as an
+    outer product (a broadcast multiply, ~4x faster than numpy's matmul there); each element
+    is one product either way, so the bits are those of matmul."""
+    rng = np.random.default_rng(0)
+    x, g = rng.normal(size=(1, 300)).astype(dtype), rng.normal(size=(1, 200)).astype(dtype)
+    w, b = rng.normal(size=(200, 300)).astype(dtype), rng.normal(size=200).astype(dtype)
+    x_t, w_t, b_t = (mg.Tensor(v, requires_grad=True) for v in (x, w, b))
+    out = mg.nn.functional.linear(x_t, w_t, b_t)
+    out.backward(g)
+    np.testing.assert_array_equal(out.data, x @ w.T + b)
+    np.testing.assert_array_equal(w_t.grad, g.T @ x)
+    np.testing.assert_array_equal(x_t.grad, g @ w)
+    assert w_t.grad.dtype == dtype
+    # through @: a column times a row (inner size 1 forward), and its backward
+    column, row = mg.Tensor(g.T, requires_grad=True), mg.Tensor(x, requires_grad=True)
+    product = column @ row
+    np.testing.assert_array_equal(product.data, g.T @ x)
+    h = rng.normal(size=(200, 300)).astype(dtype)
+    product.backward(h)
+    np.testing.assert_array_equal(column.grad, h @ x.T)
+    np.testing.assert_array_equal(row.grad, g @ h)
+    # and a row times a matrix: the matrix's gradient row.T @ h has an inner size of 1
+    matrix = mg.Tensor(w, requires_grad=True)
+    (mg.Tensor(g) @ matrix).backward(x)
+    np.testing.assert_array_equal(matrix.grad, g.T @ x)

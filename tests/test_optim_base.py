@@ -618,6 +618,52 @@ class TestEffectiveLearningRate:
         assert p.data[1] == 0.0
 
 
+def per_parameter_rates(optimizer):
+    """effective_lr() the slow way: effective_lr_of on each parameter's own state."""
+    return np.concatenate([
+        np.broadcast_to(np.asarray(optimizer.effective_lr_of(optimizer.state[p], group), np.float64), p.shape).ravel()
+        for group in optimizer.param_groups for p in group["params"]
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", [optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta])
+def test_effective_lr_of_a_whole_group_at_once_is_that_of_each_parameter_bit_for_bit(cls):
+    """effective_lr() computes a group's rates on its state as flat arrays (each parameter's
+    entries become views into them): the same bits, and the state stays live through steps,
+    a state_dict round trip and load_state_dict."""
+    rng = np.random.default_rng(0)
+    shapes = [(3, 4), (4,), (), (2, 1, 3)]
+    params = [mg.Tensor(rng.normal(size=shape).astype(np.float32), requires_grad=True) for shape in shapes]
+    optimizer = cls([{"params": params[:3]}, {"params": params[3:], "lr": 0.5}])
+    for step in range(4):
+        for p in params:
+            p.grad = rng.normal(size=p.shape).astype(np.float32) * (step != 2)
+        optimizer.step()
+        rates = optimizer.effective_lr()
+        np.testing.assert_array_equal(rates, per_parameter_rates(optimizer))
+        assert optimizer._group_state(0) is not None and rates.dtype == np.float64
+    saved = optimizer.state_dict()
+    fresh = cls([{"params": params[:3]}, {"params": params[3:], "lr": 0.5}])
+    fresh.load_state_dict(saved)
+    np.testing.assert_array_equal(fresh.effective_lr(), optimizer.effective_lr())
+    optimizer.load_state_dict(fresh.state_dict())  # new state arrays: the flat view is made anew
+    for p in params:
+        p.grad = np.ones(p.shape, np.float32)
+    optimizer.step()
+    fresh.step()
+    np.testing.assert_array_equal(optimizer.effective_lr(), per_parameter_rates(optimizer))
+    np.testing.assert_array_equal(optimizer.effective_lr(), fresh.effective_lr())
+
+
+def test_a_group_with_a_parameter_not_stepped_yet_reports_its_lr_for_it():
+    a, b = mg.Tensor(np.ones(2), requires_grad=True), mg.Tensor(np.ones(3), requires_grad=True)
+    optimizer = optim.Adagrad([a, b], lr=0.5)
+    a.grad = np.array([2.0, 0.5])
+    optimizer.step()
+    assert optimizer._group_state(0) is None
+    np.testing.assert_array_equal(optimizer.effective_lr(), [0.5 / (2 + 1e-10), 0.5 / (0.5 + 1e-10), 0.5, 0.5, 0.5])
+
+
 def test_state_buffers_hold_the_momentum_buffer_and_the_sum_of_squares():
     """What a learner reads from optimizer.state: SGD's buffer b_t = m b_{t-1} + g_t (b_1 = g_1),
     AdaGrad's sum = initial_accumulator_value + the squared gradients so far."""

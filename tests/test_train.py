@@ -245,8 +245,9 @@ def test_update_size_of_adagrad_s_first_step_is_lr_times_g_over_g_plus_eps():
     assert 0 < summary.low <= summary.median <= summary.high < 0.5
 
 
+@pytest.mark.parametrize("batch_size", [32, 2])  # 2: 100 steps an epoch, more than fit buffers at once
 @pytest.mark.parametrize("optimizer_class", [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam])
-def test_update_size_matches_a_hand_loop_that_snapshots_the_weights(moons, optimizer_class):
+def test_update_size_matches_a_hand_loop_that_snapshots_the_weights(moons, optimizer_class, batch_size):
     X, y = moons
     loss_fn = nn.CrossEntropyLoss()
 
@@ -256,8 +257,8 @@ def test_update_size_matches_a_hand_loop_that_snapshots_the_weights(moons, optim
 
     by_hand = relu_model()
     optimizer = optimizer_class(by_hand.parameters(), lr=0.05)
-    expected = []
-    for X_batch, y_batch in data.DataLoader(X, y, batch_size=32, seed=0):
+    expected, rates = [], []
+    for X_batch, y_batch in data.DataLoader(X, y, batch_size=batch_size, seed=0):
         loss = loss_fn(by_hand(X_batch), y_batch)
         optimizer.zero_grad()
         loss.backward()
@@ -268,11 +269,14 @@ def test_update_size_matches_a_hand_loop_that_snapshots_the_weights(moons, optim
         change = np.concatenate([np.abs(a - b).ravel() for a, b in zip(after, before, strict=True)])
         moved = np.concatenate([(p.grad != 0).ravel() for p in params])
         expected.append(nearest_rank_of(change[moved] if moved.any() else change))
+        every = optimizer.effective_lr()
+        rates.append(nearest_rank_of(every[moved] if moved.any() else every))
     with_fit = relu_model()
     history = fit(with_fit, optimizer_class(with_fit.parameters(), lr=0.05), loss_fn, X, y, epochs=1,
-                  batch_size=32, seed=0, verbose=False)  # fmt: skip
+                  batch_size=batch_size, seed=0, verbose=False)  # fmt: skip
     assert history.update_size == expected
-    assert len(history.update_size) == len(history.loss) == 7
+    assert history.effective_lr == rates
+    assert len(history.update_size) == len(history.loss) == -(-200 // batch_size)
 
 
 def test_update_size_counts_every_coordinate_when_none_got_a_gradient():
@@ -284,6 +288,42 @@ def test_update_size_counts_every_coordinate_when_none_got_a_gradient():
                   np.zeros((2, 4)), epochs=1, batch_size=2, verbose=False)  # fmt: skip
     # each weight moves lr * weight_decay * w = w / 8: 1/8, 2/8, 4/8, 8/8; last = 3: indices 1, 0, 3
     assert history.update_size == [(0.25, 0.125, 1.0)]
+
+
+@pytest.mark.parametrize("optimizer_class", [optim.SGD, optim.Adam])
+def test_models_above_2_17_coordinates_are_summarised_over_a_fixed_sample(optimizer_class):
+    # 400 * 400 + 400 = 160,400 coordinates: over 131,072, so a fixed sample of 16,384 is watched,
+    # the same at every step: numpy's default_rng(0).choice(160_400, 16_384, replace=False), sorted
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 400)).astype(np.float32)
+    X[:, :50] = 0  # a eighth of the weights get no gradient
+    y = rng.normal(size=(8, 400)).astype(np.float32)
+    sample = np.sort(np.random.default_rng(0).choice(160_400, 16_384, replace=False))
+
+    def model():
+        mg.manual_seed(0)
+        return nn.Linear(400, 400)
+
+    by_hand = model()
+    optimizer = optimizer_class(by_hand.parameters(), lr=0.01)
+    rates, sizes = [], []
+    for _ in range(2):
+        loss = nn.MSELoss()(by_hand(mg.tensor(X)), mg.tensor(y))
+        optimizer.zero_grad()
+        loss.backward()
+        params = list(by_hand.parameters())
+        before = np.concatenate([p.data.astype(np.float64).ravel() for p in params])
+        optimizer.step()
+        after = np.concatenate([p.data.astype(np.float64).ravel() for p in params])
+        moved = np.concatenate([(p.grad != 0).ravel() for p in params])[sample]
+        assert 0 < moved.sum() < len(sample)
+        rates.append(nearest_rank_of(optimizer.effective_lr()[sample][moved]))
+        sizes.append(nearest_rank_of(np.abs(after - before)[sample][moved]))
+    trained = model()
+    history = fit(trained, optimizer_class(trained.parameters(), lr=0.01), nn.MSELoss(), X, y, epochs=2,
+                  batch_size=8, shuffle=False, verbose=False)  # fmt: skip
+    assert history.effective_lr == rates
+    assert history.update_size == sizes
 
 
 def test_a_non_finite_loss_stops_the_run_and_keeps_its_history(moons):

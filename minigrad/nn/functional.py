@@ -28,7 +28,7 @@ import numpy as np
 
 from ..checks import check_alias, check_bool, check_choice, check_int, check_number, check_probability, check_range
 from ..rng import as_generator
-from ..tensor import Tensor, _floating, _node, get_default_dtype
+from ..tensor import Tensor, _floating, _matmul_2d, _node, get_default_dtype
 
 __all__ = [
     "relu",
@@ -236,15 +236,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if x.dtype is not w.dtype:  # a float32 layer computes in float32 whatever it is fed
         x = x.astype(w.dtype)
-    out = x @ w.T
+    out = _matmul_2d(x, w.T) if x.ndim == 2 else x @ w.T
     if bias is not None:
         out += bias.data
 
     def backward(g):
         rows_g, rows_x = g.reshape(-1, n_out), x.reshape(-1, n_in)
         grads = (
-            g @ w if input.requires_grad else None,
-            rows_g.T @ rows_x if weight.requires_grad else None,
+            (_matmul_2d(g, w) if g.ndim == 2 else g @ w) if input.requires_grad else None,
+            _matmul_2d(rows_g.T, rows_x) if weight.requires_grad else None,
         )
         if bias is not None:
             grads += (rows_g.sum(axis=0) if bias.requires_grad else None,)

@@ -64,6 +64,8 @@ class Adadelta(Optimizer):
         u += (1 - rho) * delta * delta
         theta -= group["lr"] * delta
 
+    elementwise_rates = True  # effective_lr_of: each coordinate from its own state
+
     def effective_lr_of(self, state, group):
         """lr * sqrt(u + eps) / sqrt(v + eps) from the current averages: the factor the next
         step would apply if the averages did not move."""

@@ -69,6 +69,8 @@ class Adagrad(Optimizer):
         total += g * g
         theta -= clr * g / (np.sqrt(total) + group["eps"])
 
+    elementwise_rates = True  # effective_lr_of: each coordinate from its own state
+
     def effective_lr_of(self, state, group):
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         return clr / (np.sqrt(state["sum"]) + group["eps"])

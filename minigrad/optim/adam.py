@@ -81,5 +81,7 @@ class Adam(Optimizer):
         v = state["max_exp_avg_sq"] if group["amsgrad"] else state["exp_avg_sq"]
         return np.sqrt(v) / (1 - group["betas"][1] ** state["step"]) ** 0.5 + group["eps"]
 
+    elementwise_rates = True  # effective_lr_of: each coordinate from its own state
+
     def effective_lr_of(self, state, group):
         return group["lr"] / (1 - group["betas"][0] ** state["step"]) / self._denominator(state, group)

@@ -127,5 +127,7 @@ class RMSprop(Optimizer):
             return np.sqrt(v + eps)
         return np.sqrt(v) + eps
 
+    elementwise_rates = True  # effective_lr_of: each coordinate from its own state
+
     def effective_lr_of(self, state, group):
         return group["lr"] / self._denominator(state, group)

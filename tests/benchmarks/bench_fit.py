@@ -8,8 +8,8 @@ Run from the repository root (no installation needed: this checkout's minigrad i
 Both train the same model from the same weights on the same batches with the same optimizer:
 each step is forward, cross-entropy, ``.item()`` of the loss (recorded), ``zero_grad()``,
 ``backward()`` and ``step()``. The hand-written loop does only that, over a ``DataLoader`` with
-``fit``'s seed; ``fit`` adds what it records per step (the effective learning rate's median and
-10th-90th percentiles, the batch's accuracy) and per epoch, and its guards. Before timing, the
+``fit``'s seed; ``fit`` adds what it records per step (the effective learning rate's and the update
+size's median and 10th-90th percentiles, the batch's accuracy) and per epoch, and its guards. Before timing, the
 two must record the same losses, bit for bit, or they did different work.
 
 The two take turns in every round (who goes first alternates), each on a fresh copy of the model

@@ -1,16 +1,23 @@
-"""How fast minigrad trains MLPs, against the same training step written by hand in numpy.
+"""How fast minigrad trains MLPs, against the same training step written by hand in numpy, and PyTorch.
 
-Run from the repository root:
+Run from the repository root (no installation needed: this checkout's minigrad is the one timed):
 
-    python tests/benchmarks/bench_mlp.py            # everything (about a minute)
+    python tests/benchmarks/bench_mlp.py            # everything (a few minutes)
     python tests/benchmarks/bench_mlp.py --quick    # fewer repeats
+    python tests/benchmarks/bench_mlp.py --torch-python /path/to/venv/bin/python
 
 One training step is: forward through Linear-ReLU-Linear-ReLU-Linear, cross-entropy,
 backward, and an SGD update, in float32. The hand-written numpy step computes exactly the
 same numbers (checked before timing). The two take turns within every repeat and the
 median is reported, so a busy machine slows both alike; the comparison is repeated on
-fresh allocations and the median ratio over these memory layouts is reported. PyTorch is timed too when it
-happens to be installed (it is never required). Then:
+fresh allocations and the median ratio over these memory layouts is reported.
+
+PyTorch is never required. It is timed, in a process of its own (``torch_step.py``, so that
+importing it cannot distort numpy's timings here), by the Python given with
+``--torch-python``, or by this Python if it can import torch; otherwise its column says how
+to enable it. It gets the same weights and batch, and its best thread count. The batch-1
+step of the 1024-wide MLP is held to PyTorch's time; for that line numpy and minigrad also
+run at their best number of BLAS threads (set through OpenBLAS, when numpy uses it). Then:
 
 - each optimizer's step as a share of a 784-256-256-10 training step;
 - memory after 10,000 steps against after 100 (the graph of each step must be freed);
@@ -22,7 +29,10 @@ Each line ends with the target it is held to and whether it is met.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
+import importlib.util
+import json
 import os
 import platform
 import resource
@@ -35,20 +45,21 @@ from pathlib import Path
 
 import numpy as np
 
-try:
-    import minigrad as mg
-except ImportError:  # run from a checkout without installation
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    import minigrad as mg
-from minigrad import nn, optim
-from minigrad.nn import functional as F
+# this checkout's minigrad, even when another one is installed
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+import minigrad as mg  # noqa: E402
+from minigrad import nn, optim  # noqa: E402
+from minigrad.nn import functional as F  # noqa: E402
 
-SIZES = [  # (layer sizes, batch, target ratio minigrad / numpy)
-    ((2, 16, 16, 2), 32, 2.0),
-    ((784, 256, 256, 10), 128, 1.10),
-    ((784, 1024, 1024, 10), 256, 1.05),
+SIZES = [  # (layer sizes, batch, target: minigrad / numpy at most, minigrad / PyTorch at most)
+    ((2, 16, 16, 2), 32, 1.5, None),
+    ((784, 256, 256, 10), 128, 1.10, None),
+    ((784, 1024, 1024, 10), 256, 1.05, None),
+    ((784, 1024, 1024, 10), 1, None, 1.0),  # batch 1: no slower than PyTorch
 ]
-LR = 0.01
+LR = 0.01  # torch_step.py uses the same
+TORCH_STEP = Path(__file__).with_name("torch_step.py")
 
 
 # --------------------------------------------------------------------- the step, three ways
@@ -109,31 +120,45 @@ def numpy_step(model, X, y):
     return step, params
 
 
-def torch_step(model, X, y):
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(os.cpu_count() or 1)
-    layers = []
+def torch_seconds(python: str, model, X, y, repeats: int, calls: int) -> tuple[float | None, str]:
+    """PyTorch's median seconds per step, timed by ``python`` running torch_step.py on the
+    same weights and batch, and a note (its version and threads, or why it failed)."""
     linears = [m for m in model if isinstance(m, nn.Linear)]
+    arrays = {"X": X, "y": y}
     for i, layer in enumerate(linears):
-        t = torch.nn.Linear(layer.in_features, layer.out_features)
-        with torch.no_grad():
-            t.weight.copy_(torch.from_numpy(layer.weight.data))
-            t.bias.copy_(torch.from_numpy(layer.bias.data))
-        layers += [t, torch.nn.ReLU()] if i < len(linears) - 1 else [t]
-    net = torch.nn.Sequential(*layers)
-    optimizer = torch.optim.SGD(net.parameters(), lr=LR)
-    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+        arrays[f"W{i}"], arrays[f"b{i}"] = layer.weight.data, layer.bias.data
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "problem.npz"
+        np.savez(path, **arrays)
+        done = subprocess.run([python, str(TORCH_STEP), str(path), str(repeats), str(calls)],
+                              capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        return None, f"PyTorch failed: {lines[-1] if lines else done.returncode}"
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["seconds"], f"{result['torch']} at {result['threads']} thread(s)"
 
-    def step():
-        loss = torch.nn.functional.cross_entropy(net(X_t), y_t)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
 
-    return step
+def blas_thread_setter():
+    """The function that sets the number of threads of numpy's OpenBLAS (found as
+    threadpoolctl finds it, without needing it), or None."""
+    with open("/proc/self/maps") as maps:  # Linux; elsewhere the default thread count stays
+        paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
+    for path in paths:
+        library = ctypes.CDLL(path)
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads"):  # fmt: skip
+            if hasattr(library, name):
+                return getattr(library, name)
+    return None
+
+
+def find_torch_python(given: str | None) -> str | None:
+    """The Python that times PyTorch: the one given, else this one if it has torch (looked
+    up without importing it), else None."""
+    if given is not None:
+        return given
+    return sys.executable if importlib.util.find_spec("torch") is not None else None
 
 
 # --------------------------------------------------------------------- timing
@@ -174,33 +199,70 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT MET"
 
 
-def bench_steps(quick: bool) -> list[bool]:
+def bench_steps(quick: bool, torch_python: str | None) -> list[bool]:
+    try:
+        set_blas_threads = blas_thread_setter()
+    except OSError:
+        set_blas_threads = None
     print("One training step (forward, cross-entropy, backward, SGD), float32, median per step")
-    print(f"{'MLP':<20} {'batch':>5} {'numpy':>10} {'minigrad':>10} {'ratio':>6} {'torch':>10}  target")
-    results = []
-    for sizes, batch, target in SIZES:
+    if torch_python is None:
+        print("PyTorch not timed: this Python cannot import torch; pass --torch-python PATH (a Python that has torch)")
+    header = f"{'MLP':<20} {'batch':>5} {'numpy':>10} {'minigrad':>10} {'/numpy':>7} {'torch':>10} {'/torch':>7}"
+    print(f"{header}  target")
+    results, notes = [], []
+    for sizes, batch, numpy_target, torch_target in SIZES:
         check_same_numbers(sizes, batch)
+        repeats = 9 if quick else 21
+        calls = 200 if sizes[1] <= 16 else 5  # per timed batch: enough to dwarf the timer
+        calls = calls // 4 if quick else calls
         # Where the arrays happen to land in memory moves a BLAS-bound step by up to 10%
         # (cache-set conflicts between particular buffers), for numpy and minigrad alike. So
         # the whole comparison is repeated on fresh allocations and the median ratio reported.
-        per_layout = []
-        for layout in range(3 if quick else 7):
-            X, y, model = make_problem(sizes, batch, seed=layout)
-            steps = {"numpy": numpy_step(model, X, y)[0], "minigrad": minigrad_step(model, X, y)}
-            torch = torch_step(model, X, y)
-            if torch is not None:
-                steps["torch"] = torch
-            calls = 200 if sizes[1] <= 16 else 5  # per timed batch: enough to dwarf the timer
-            per_layout.append(median_times(steps, repeats=9 if quick else 21, calls=calls // 4 if quick else calls))
-        times = {name: statistics.median(t[name] for t in per_layout) for name in per_layout[0]}
-        ratio = statistics.median(t["minigrad"] / t["numpy"] for t in per_layout)
-        torch_text = f"{times['torch'] * 1e6:8.0f}us" if "torch" in times else "      n/a"
+        # Held to PyTorch, which runs at its best thread count: so do numpy and minigrad (BLAS
+        # threads that wait for a busy core can make a step several times slower)
+        counts = [None] if torch_target is None or set_blas_threads is None else range(1, (os.cpu_count() or 1) + 1)
+        best = None
+        for threads in counts:
+            if threads is not None:
+                set_blas_threads(threads)
+            per_layout = []
+            for layout in range(3 if quick else 7):
+                X, y, model = make_problem(sizes, batch, seed=layout)
+                steps = {"numpy": numpy_step(model, X, y)[0], "minigrad": minigrad_step(model, X, y)}
+                per_layout.append(median_times(steps, repeats=repeats, calls=calls))
+            times = {name: statistics.median(t[name] for t in per_layout) for name in per_layout[0]}
+            ratio = statistics.median(t["minigrad"] / t["numpy"] for t in per_layout)
+            if best is None or times["minigrad"] < best[0]["minigrad"]:
+                best = times, ratio, threads
+        if set_blas_threads is not None:
+            set_blas_threads(os.cpu_count() or 1)
+        times, ratio, threads = best
+        if threads is not None:
+            notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: numpy and minigrad at {threads} BLAS thread(s)")
+        torch_time = None
+        if torch_python is not None:
+            X, y, model = make_problem(sizes, batch, seed=0)
+            torch_time, note = torch_seconds(torch_python, model, X, y, repeats, calls)
+            notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: PyTorch {note}")
+        versus_torch = times["minigrad"] / torch_time if torch_time else None
+        targets = []
+        if numpy_target is not None:
+            ok = ratio <= numpy_target
+            targets.append(f"<= {numpy_target:.2f}x numpy {verdict(ok)}")
+            results.append(ok)
+        if torch_target is not None:
+            ok = versus_torch is not None and versus_torch <= torch_target
+            shown = "" if versus_torch is not None else " (PyTorch not timed)"
+            targets.append(f"<= {torch_target:.2f}x PyTorch {verdict(ok)}{shown}")
+            results.append(ok)
         name = "-".join(map(str, sizes))
+        torch_text = f"{torch_time * 1e6:8.0f}us {versus_torch:6.2f}x" if torch_time else f"{'n/a':>10} {'':>7}"
         print(
             f"{name:<20} {batch:>5} {times['numpy'] * 1e6:8.0f}us {times['minigrad'] * 1e6:8.0f}us {ratio:6.2f}x "
-            f"{torch_text}  <= {target:.2f}x {verdict(ratio <= target)}"
+            f"{torch_text}  {'; '.join(targets)}"
         )
-        results.append(ratio <= target)
+    for note in notes:
+        print(f"  {note}")
     return results
 
 
@@ -318,8 +380,10 @@ def bench_memory(quick: bool) -> list[bool]:
 def bench_compare() -> list[bool]:
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
+        # this checkout's minigrad in the child too, installed or not
+        path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         subprocess.run([sys.executable, "-m", "minigrad", "compare", "--quiet"], cwd=folder, check=True,
-                       capture_output=True)  # fmt: skip
+                       capture_output=True, env={**os.environ, "PYTHONPATH": path})  # fmt: skip
         seconds = time.perf_counter() - start
     print(f"\nminigrad compare with its defaults: {seconds:.1f} s   < 10 s {verdict(seconds < 10)}")
     return [seconds < 10]
@@ -328,11 +392,16 @@ def bench_compare() -> list[bool]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
+    parser.add_argument("--torch-python", metavar="PATH", default=None,
+                        help="a Python that has torch, to time PyTorch in its own process "
+                             "(default: this Python, if it can import torch; else PyTorch is not timed)")  # fmt: skip
     args = parser.parse_args()
     cpu = platform.processor() or platform.machine()
-    print(f"minigrad {mg.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} cores ({cpu})\n")  # fmt: skip
-    met = bench_steps(args.quick) + bench_optimizer_share(args.quick) + bench_memory(args.quick) + bench_compare()
+    print(f"minigrad {mg.__version__} from {Path(mg.__file__).parent}, numpy {np.__version__}, "
+          f"Python {platform.python_version()}, {os.cpu_count()} cores ({cpu})\n")  # fmt: skip
+    torch_python = find_torch_python(args.torch_python)
+    met = bench_steps(args.quick, torch_python) + bench_optimizer_share(args.quick) + bench_memory(args.quick)
+    met += bench_compare()
     print(f"\n{sum(met)} of {len(met)} targets met")
     return 0
 
