@@ -206,6 +206,39 @@ def _colors(names) -> dict[str, str]:
     return {name: COLORS[name] if name in COLORS else next(others) for name in names}
 
 
+# the largest value drawn on a log axis: matplotlib's log ticks overflow for data near the
+# float64 limit (a loss of 7e265 crashed the figure), and nothing that large is worth reading
+_LOG_TOP = 1e100
+
+
+def _log_floor(*arrays) -> float:
+    """Where a zero is drawn on a log axis: a tenth of the least positive finite value of
+    ``arrays`` (of at most ``_LOG_TOP``), so it lies at the foot of the axis; 1e-12 if none
+    is positive."""
+    least = min((float(a[(a > 0) & np.isfinite(a)].min()) for a in map(np.asarray, arrays)
+                 if np.any((a > 0) & np.isfinite(a))), default=1e-11)  # fmt: skip
+    return min(least, _LOG_TOP) / 10
+
+
+def _for_log(values, floor: float) -> tuple[np.ndarray, list[str]]:
+    """``values`` made drawable on a log axis, and what was moved, for the legend: zeros
+    (and round-off below zero) drawn at ``floor``, values above ``_LOG_TOP`` (+inf too) at
+    ``_LOG_TOP``; nan stays a gap."""
+    values = np.asarray(values, dtype=np.float64)
+    notes = []
+    if np.any(values <= 0):
+        notes.append("0 drawn at the foot")
+    if np.any(values > _LOG_TOP):
+        notes.append(f"above {_LOG_TOP:.0e} drawn at {_LOG_TOP:.0e}")
+    return np.where(values <= 0, floor, np.minimum(values, _LOG_TOP)), notes
+
+
+def _noted(label: str, *notes: list[str]) -> str:
+    """``label`` with the notes of ``_for_log`` in brackets, each once."""
+    said = list(dict.fromkeys(note for group in notes for note in group))
+    return f"{label} ({'; '.join(said)})" if said else label
+
+
 def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     """Moving average over ``window`` steps, so the trend shows through mini-batch noise."""
     if window <= 1 or len(values) < window:
@@ -220,16 +253,24 @@ def loss_curves(results, ax=None, smooth: int | None = None):
     ax = _axes(ax)
     results = _histories(results)
     colors = _colors(results)
+    drawn, windows = {}, set()
     for name, histories in results.items():
         steps = min(len(h.loss) for h in histories)
         if steps == 0:
             continue
         window = smooth if smooth is not None else max(1, steps // 50)
-        curves = np.array([_smooth(np.asarray(h.loss[:steps]), window) for h in histories])
+        # float64, so that a huge finite loss averages to a huge loss, not to inf
+        curves = np.array([_smooth(np.asarray(h.loss[:steps], dtype=np.float64), window) for h in histories])
+        drawn[name] = (curves, window)
+        windows.add(window)
+    floor = _log_floor(*(curves for curves, _ in drawn.values()))
+    for name, (curves, window) in drawn.items():
         x = np.arange(curves.shape[1]) + window
-        ax.plot(x, np.median(curves, axis=0), color=colors[name], label=name)
-        if len(histories) > 1:
-            ax.fill_between(x, curves.min(axis=0), curves.max(axis=0), color=colors[name], alpha=0.2)
+        median, notes = _for_log(np.median(curves, axis=0), floor)
+        ax.plot(x, median, color=colors[name], label=_noted(name, notes))
+        if len(curves) > 1:
+            (low, _), (high, _) = _for_log(curves.min(axis=0), floor), _for_log(curves.max(axis=0), floor)
+            ax.fill_between(x, low, high, color=colors[name], alpha=0.2)
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("training loss")
@@ -303,15 +344,7 @@ def effective_lr_curves(results, ax=None, sqrt_guide: Iterable[str] | None = Non
     if missing:
         raise ValueError(f"sqrt_guide names {missing}, which are not among the curves {list(results)}")
     colors = _colors(results)
-    for name, histories in results.items():
-        summary = np.array(histories[0].effective_lr)
-        if len(summary) == 0:
-            continue
-        x = np.arange(1, len(summary) + 1)
-        ax.plot(x, summary[:, 0], color=colors[name], label=name)
-        ax.fill_between(x, summary[:, 1], summary[:, 2], color=colors[name], alpha=0.15)
-        if name in guided:
-            _draw_sqrt_guide(ax, summary[:, 0], colors[name], name)
+    _summary_curves(ax, results, "effective_lr", colors, guided)
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("factor on the update direction")
@@ -332,19 +365,29 @@ def update_size_curves(results, ax=None):
     ax = _axes(ax)
     results = _histories(results)
     colors = _colors(results)
-    for name, histories in results.items():
-        summary = np.array(histories[0].update_size)
-        if len(summary) == 0:
-            continue
-        x = np.arange(1, len(summary) + 1)
-        ax.plot(x, summary[:, 0], color=colors[name], label=name)
-        ax.fill_between(x, summary[:, 1], summary[:, 2], color=colors[name], alpha=0.15)
+    _summary_curves(ax, results, "update_size", colors, [])
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("|change of a weight| in the step")
     ax.set_title("Update size |Δθ| (median, 10-90% band)")
     ax.legend()
     return ax
+
+
+def _summary_curves(ax, results: dict[str, list[History]], field: str, colors, guided) -> None:
+    """Each first seed's per-step ``LRSummary`` list ``field`` (``effective_lr`` or
+    ``update_size``): the median as a line, the 10-90% band, ready for a log axis
+    (``_for_log``: an update of exactly 0 is drawn at the foot, and the legend says so)."""
+    summaries = {name: np.array(getattr(histories[0], field), dtype=np.float64) for name, histories in results.items()}
+    summaries = {name: summary for name, summary in summaries.items() if len(summary)}
+    floor = _log_floor(*summaries.values())
+    for name, summary in summaries.items():
+        x = np.arange(1, len(summary) + 1)
+        (median, notes), (low, _), (high, _) = (_for_log(summary[:, k], floor) for k in range(3))
+        ax.plot(x, median, color=colors[name], label=_noted(name, notes))
+        ax.fill_between(x, low, high, color=colors[name], alpha=0.15)
+        if name in guided:
+            _draw_sqrt_guide(ax, summary[:, 0], colors[name], name)
 
 
 def _adagrad_names(results) -> list[str]:

@@ -335,3 +335,34 @@ def test_update_size_curves_skip_a_history_without_update_sizes(comparison):
     assert [line.get_label() for line in ax.get_lines()] == ["sgd"]
     with pytest.raises(TypeError, match="Comparison or a dict"):
         plot.update_size_curves([1, 2])
+
+
+def _history(losses, update=None):
+    """A hand-made history: these losses, effective lr 0.1 and update size ``update`` per step."""
+    from minigrad.train import History, LRSummary
+
+    update = [1e-3] * len(losses) if update is None else update
+    return History(loss=list(losses), effective_lr=[LRSummary(0.1, 0.05, 0.2)] * len(losses),
+                   update_size=[LRSummary(u, u, u) for u in update])  # fmt: skip
+
+
+def test_a_huge_finite_loss_is_drawn_at_the_top_and_the_legend_says_so(tmp_path):
+    # 7e265 is finite, but matplotlib's log ticks overflowed on it and no figure was written
+    runs = {"calm": _history([1.0, 0.5, 0.25, 0.1]), "blown": _history([1.0, 1e50, 1e200, 7.075e265])}
+    ax = plot.loss_curves(runs, smooth=1)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["calm", "blown (above 1e+100 drawn at 1e+100)"]
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), [1.0, 1e50, 1e100, 1e100])
+    ax.figure.savefig(tmp_path / "huge.png")
+
+
+def test_zeros_on_log_axes_are_drawn_at_the_foot_and_the_legend_says_so(tmp_path):
+    # an update of exactly 0 (sgd at lr 1e-9 in float32) or a loss of exactly 0 used to vanish
+    runs = {"frozen": _history([0.5, 0.25, 0.0, 0.0], update=[0.0] * 4), "moving": _history([1.0, 0.5, 0.2, 0.1])}
+    for draw in (lambda r: plot.loss_curves(r, smooth=1), plot.update_size_curves):
+        ax = draw(runs)
+        frozen = ax.get_lines()[0]
+        assert frozen.get_label() == "frozen (0 drawn at the foot)"
+        y = frozen.get_ydata()
+        assert np.all(y > 0) and y[-1] < 0.5 * min(line.get_ydata().min() for line in ax.get_lines()[1:])
+        ax.figure.savefig(tmp_path / "zero.png")

@@ -434,3 +434,18 @@ def test_cli_problem_errors(capsys):
     with pytest.raises(SystemExit):
         main(["compare", "--help"])
     assert "--problem NAME" in capsys.readouterr().out
+
+
+def test_a_run_whose_loss_grew_huge_is_drawn_and_a_loss_of_zero_too(tmp_path):
+    # sgd at lr 0.048 on quadratic_deep ends at a loss of 7e265: the figure used to crash
+    result = problems.compare("quadratic_deep", ["adam", "sgd"], lr={"sgd": 0.048})
+    assert 1e200 < result["sgd"].final_loss < math.inf
+    figure = result.figure()
+    labels = [line.get_label() for line in figure.axes[0].get_lines() if not line.get_label().startswith("_")]
+    assert labels[1] == "sgd: target missed (above 1e+100 drawn at 1e+100)"
+    figure.savefig(tmp_path / "deep.png")
+    # sgd on Himmelblau reaches a loss of exactly 0, which a log axis cannot show
+    himmelblau = problems.compare("himmelblau", ["sgd"])
+    assert himmelblau["sgd"].final_loss == 0
+    curve = himmelblau.figure().axes[1].get_lines()[0]
+    assert curve.get_label() == "sgd: target at step 30 (0 drawn at the foot)" and np.all(curve.get_ydata() > 0)

@@ -208,7 +208,7 @@ class ProblemComparison:
         optimum's (log scale), with the target as a dashed line."""
         from matplotlib.figure import Figure
 
-        from ..plot import _colors, optimizer_paths, paths_legend
+        from ..plot import _colors, _for_log, _log_floor, _noted, optimizer_paths, paths_legend
 
         problem = self.problem
         colors = _colors(self.runs)
@@ -219,16 +219,19 @@ class ProblemComparison:
             self._draw_paths(paths_ax, colors, optimizer_paths, paths_legend)
         else:
             curves_ax = fig.add_subplot()
+        target_gap = problem.target_loss - problem.optimum_loss
+        gaps = {name: run.losses - problem.optimum_loss for name, run in self.runs.items()}
+        # a loss of exactly the optimum's is drawn at the foot of the log axis, a huge one at its top
+        floor = _log_floor(*gaps.values(), np.array([target_gap]))
         for name, run in self.runs.items():
-            gap = run.losses - problem.optimum_loss
+            gap, notes = _for_log(gaps[name], floor)
             reached = run.steps_to_target
             outcome = "target missed" if reached is None else f"target at step {reached}"
-            label = f"{name}: {run.status if run.diverged or run.error else outcome}"
-            curves_ax.plot(np.arange(len(gap)), np.where(gap > 0, gap, np.nan), color=colors[name], label=label)
+            label = _noted(f"{name}: {run.status if run.diverged or run.error else outcome}", notes)
+            curves_ax.plot(np.arange(len(gap)), gap, color=colors[name], label=label)
             if reached is not None:
                 curves_ax.plot(reached, gap[reached], "o", color=colors[name], ms=5)
-        curves_ax.axhline(problem.target_loss - problem.optimum_loss, color="grey", ls="--", lw=0.9,
-                          label=f"target: {problem.target}")  # fmt: skip
+        curves_ax.axhline(target_gap, color="grey", ls="--", lw=0.9, label=f"target: {problem.target}")
         curves_ax.set_yscale("log")
         curves_ax.set_xlabel("step")
         shifted = problem.optimum_loss != 0
