@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import tempfile
@@ -382,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     args.results = results
     try:
         if args.problem is not None:
-            return _run_problem(args, entries, rates, out, file_format, parser)
+            given = _given(parser, sys.argv[1:] if argv is None else argv, ("dataset", "hidden", "epochs",
+                                                                             "batch_size", "jobs"))  # fmt: skip
+            return _run_problem(args, entries, rates, out, file_format, parser, given)
         if args.steps is not None:
             parser.error("--steps needs a parameter --problem (on data, --epochs sets the length)")
         return _run_compare(args, entries, rates, out, file_format, parser)
@@ -651,10 +654,23 @@ def _print_rates(result) -> None:
         print("\n".join(rows))
 
 
-def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser) -> int:
+def _given(parser, argv: list[str], dests) -> set[str]:
+    """Which of the compare options ``dests`` the command line ``argv`` gave, even at their
+    default value: argparse leaves an attribute that the namespace already holds alone
+    unless the option is given, so each starts as a marker that only a given option replaces."""
+    unset = object()
+    seen = argparse.Namespace(**dict.fromkeys(dests, unset))
+    parser.parse_args(argv[argv.index("compare") + 1 :], seen)
+    return {dest for dest in dests if getattr(seen, dest) is not unset}
+
+
+def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser,
+                 given: set[str] = frozenset()) -> int:  # fmt: skip
     """``--problem NAME``: a data problem is the usual compare on its data, network and
-    target; a parameter problem runs each optimizer on the problem's loss from its start,
-    prints the table and writes the paths (2-D) and the loss curves."""
+    target, followed by whether each optimizer met the target; a parameter problem runs
+    each optimizer on the problem's loss from its start, prints the table and writes the
+    paths (2-D) and the loss curves. ``given`` names the options the command line gave
+    (``_given``): those that the problem sets or ignores are refused, not overridden."""
     import time
 
     from . import problems
@@ -665,12 +681,21 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
     if isinstance(problem, problems.DataProblem):
         if args.steps is not None:
             parser.error(f"--steps counts the steps on a parameter problem; {problem.name} trains --epochs")
+        for dest in sorted({"dataset", "hidden"} & given):
+            hidden = ",".join(map(str, problem.hidden)) or "none"
+            parser.error(f"--{dest} conflicts with --problem {problem.name}, which trains on {problem.dataset} "
+                         f"with hidden layers {hidden}; give one or the other")  # fmt: skip
         args.dataset, args.hidden = problem.dataset, problem.hidden
         # the steps-to-target column of compare, where it has one, counts to the problem's target
         if getattr(args, "target_loss", None) is None:
             args.target_loss = problem.target_loss
         print(f"problem {problem.name}: {problem.title}; target: {problem.target}")
-        return _run_compare(args, entries, rates, out, file_format, parser)
+        return _run_data_problem(problem, args, entries, rates, out, file_format, parser)
+    ignored = [f"--{dest.replace('_', '-')}" for dest in ("epochs", "hidden", "batch_size", "dataset", "jobs")
+               if dest in given]  # fmt: skip
+    if ignored:
+        parser.error(f"{', '.join(ignored)} {'applies' if len(ignored) == 1 else 'apply'} to training on data; "
+                     f"{problem.name} is a parameter problem, run once from its start for --steps steps")  # fmt: skip
     if args.tune or args.results is not None:
         parser.error(f"--tune and --results tune and record training on data; {problem.name} is a parameter problem")
     if args.seeds > 1:
@@ -701,6 +726,51 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
         return 1
     print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
     return 0
+
+
+def _run_data_problem(problem, args, entries: dict, rates: dict[str, float], out: Path, file_format: str,
+                      parser) -> int:  # fmt: skip
+    """The compare run of a data problem, then one line per optimizer saying whether it met
+    the problem's targets (median over the seeds of the test accuracy and the training loss)."""
+    from . import comparison
+
+    finished = []
+    compare = comparison.compare
+
+    def keeping(*arguments, **keywords):
+        finished.append(compare(*arguments, **keywords))
+        return finished[-1]
+
+    # _run_compare builds the table, figure and JSON; the Comparison it trains is caught on
+    # its way out of compare, so that the targets are checked on exactly those runs
+    comparison.compare = keeping
+    try:
+        code = _run_compare(args, entries, rates, out, file_format, parser)
+    finally:
+        comparison.compare = compare
+    if finished and finished[0].runs:
+        print(_targets_met(problem, finished[0]))
+    return code
+
+
+def _targets_met(problem, result) -> str:
+    """Per optimizer: its median test accuracy and training loss against the data problem's
+    targets, each "met" or "missed"."""
+    seeds = max(len(runs) for runs in result.runs.values())
+    lines = [f"targets of {problem.name} ({problem.target})" + (f", medians over {seeds} seeds:" if seeds > 1 else ":")]
+    width = max(10, *(len(name) for name in result.runs))
+    for name, runs in result.runs.items():
+        accuracies = [run.history.final_accuracy for run in runs if run.history.final_accuracy is not None]
+        losses = [run.history.final_loss for run in runs]
+        accuracy = float(np.median(accuracies)) if accuracies else math.nan
+        loss = float(np.median(losses))
+        # nan (no epoch finished, or outputs not finite) meets no target
+        accuracy_met, loss_met = accuracy >= problem.target_accuracy, loss <= problem.target_loss
+        lines.append(
+            f"{name:<{width}} test accuracy {accuracy:.1%} {'met' if accuracy_met else 'missed'}, "
+            f"training loss {loss:.4g} {'met' if loss_met else 'missed'}"
+        )
+    return "\n".join(lines)
 
 
 def _load(dataset: str, seed: int):

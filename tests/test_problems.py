@@ -415,6 +415,33 @@ def test_cli_stochastic_and_data_problems(tmp_path, capsys):
                  "--out", str(tmp_path / "digits.png")]) == 0  # fmt: skip
     printed = capsys.readouterr().out
     assert "problem logistic_digits:" in printed and "network 64-10;" in printed
+    # one epoch of sgd meets neither target, and a line after the table says so
+    assert "targets of logistic_digits (test accuracy >= 95%, training loss <= 0.15):" in printed
+    verdict = next(line for line in printed.splitlines() if line.startswith("sgd ") and "test accuracy" in line)
+    assert verdict.split()[4:] == ["missed,", "training", "loss", verdict.split()[7], "missed"]
+
+
+def test_cli_data_problem_says_which_optimizer_met_its_targets(capsys):
+    from minigrad import cli
+    from minigrad.comparison import Comparison
+    from minigrad.train import History
+
+    problem = problems.get("moons")
+    met = History(loss=[0.7, 0.01], epochs=[{"train_loss": 0.01, "val_accuracy": 0.99}])
+    short = History(loss=[0.7, 0.2], epochs=[{"train_loss": 0.2, "val_accuracy": 0.99}])
+    result = Comparison(runs={"adam": [_Run(met)], "sgd": [_Run(short), _Run(short), _Run(met)]})
+    assert cli._targets_met(problem, result).splitlines() == [
+        "targets of moons (test accuracy >= 97%, training loss <= 0.05), medians over 3 seeds:",
+        "adam       test accuracy 99.0% met, training loss 0.01 met",
+        "sgd        test accuracy 99.0% met, training loss 0.2 missed",
+    ]
+
+
+class _Run:
+    """What _targets_met reads of a comparison's run: its history."""
+
+    def __init__(self, history):
+        self.history = history
 
 
 def test_cli_problem_errors(capsys):
@@ -427,6 +454,14 @@ def test_cli_problem_errors(capsys):
         (["--problem", "moons", "--steps", "5"], "--steps counts the steps on a parameter problem; moons trains"),
         (["--problem", "saddle", "--seeds", "3"], "--seeds repeats training on data; saddle runs once"),
         (["--problem", "beale", "--tune"], "--tune and --results tune and record training on data; beale is a"),
+        # given explicitly, even at the default value: never silently overridden or ignored
+        (["--problem", "spirals", "--dataset", "moons"], "--dataset conflicts with --problem spirals, which trains"),
+        (["--problem", "logistic_digits", "--hidden", "64,64"], "--hidden conflicts with --problem logistic_digits"),
+        (["--problem", "rosenbrock", "--epochs", "60", "--jobs", "2"], "--epochs, --jobs apply to training on data;"),
+        (
+            ["--problem", "saddle", "--hidden", "8", "--batch-size", "4", "--dataset", "moons"],
+            "--hidden, --batch-size, --dataset apply to training on data; saddle is a parameter problem",
+        ),
     ):
         with pytest.raises(SystemExit) as stop:
             main(["compare", *argv])
