@@ -718,6 +718,9 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
     result = problems.compare(problem, entries, lr=rates, steps=steps, seed=args.seed)
     print()
     print(result.format_table())
+    if not result.runs:
+        print("no run finished: no figure written")
+        return 130
     figure = result.figure()
     try:
         figure.savefig(out, dpi=110, format=file_format)
@@ -725,7 +728,7 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
         print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
         return 1
     print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
-    return 0
+    return 130 if result.interrupted else 0
 
 
 def _run_data_problem(problem, args, entries: dict, rates: dict[str, float], out: Path, file_format: str,

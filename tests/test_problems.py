@@ -484,3 +484,26 @@ def test_a_run_whose_loss_grew_huge_is_drawn_and_a_loss_of_zero_too(tmp_path):
     assert himmelblau["sgd"].final_loss == 0
     curve = himmelblau.figure().axes[1].get_lines()[0]
     assert curve.get_label() == "sgd: target at step 30 (0 drawn at the foot)" and np.all(curve.get_ydata() > 0)
+
+
+def test_ctrl_c_keeps_the_runs_that_finished_in_the_table_and_the_figure(tmp_path, capsys, monkeypatch):
+    real_run = problems.run
+
+    def interrupted_at_adam(problem, entry, **keywords):
+        if keywords["name"] == "adam":
+            raise KeyboardInterrupt  # as Ctrl-C in the middle of adam's run
+        return real_run(problem, entry, **keywords)
+
+    monkeypatch.setattr(problems, "run", interrupted_at_adam)
+    out = tmp_path / "beale.png"
+    argv = ["compare", "--problem", "beale", "--steps", "20", "--optimizers", "sgd,adagrad,adam,rmsprop"]
+    assert main([*argv, "--out", str(out)]) == 130
+    printed = capsys.readouterr().out
+    rows = [line.split()[0] for line in printed.splitlines() if line.split()[:1] in (["sgd"], ["adagrad"], ["adam"])]
+    assert rows == ["sgd", "adagrad"]
+    assert "interrupted (Ctrl-C): the table holds the runs that had finished; not finished: adam, rmsprop" in printed
+    assert f"wrote {out}" in printed and out.stat().st_size > 10_000
+    # interrupted before any run finished: the (empty) table, no figure
+    assert main([*argv[:-1], "adam", "--out", str(tmp_path / "none.png")]) == 130
+    assert "no run finished: no figure written" in capsys.readouterr().out
+    assert not (tmp_path / "none.png").exists()

@@ -152,7 +152,9 @@ def run(problem, optimizer="sgd", lr: float | None = None, steps: int | None = N
 @dataclass
 class ProblemComparison:
     """The runs of ``problems.compare`` on one parameter problem, by optimizer name:
-    ``result["adam"]`` is Adam's ``ProblemRun``."""
+    ``result["adam"]`` is Adam's ``ProblemRun``. ``interrupted`` is True when Ctrl-C
+    stopped the comparison: ``runs`` then holds the runs that had finished (the run in
+    progress is dropped), and ``calls`` names every optimizer that was to run."""
 
     problem: Problem
     runs: dict[str, ProblemRun]
@@ -160,6 +162,7 @@ class ProblemComparison:
     # plot.optimizer_paths can run it again to draw its path (the same steps: 2-D problems
     # are deterministic)
     calls: dict[str, tuple[Callable, dict]]
+    interrupted: bool = False
 
     def __getitem__(self, name: str) -> ProblemRun:
         return self.runs[name]
@@ -199,6 +202,10 @@ class ProblemComparison:
         for name, run in self.runs.items():
             if run.error is not None:
                 lines.append(f"{name}: step {len(run.path)} raised {type(run.error).__name__}: {run.error}")
+        if self.interrupted:
+            missing = [name for name in self.calls if name not in self.runs]
+            lines.append(f"interrupted (Ctrl-C): the table holds the runs that had finished; not finished: "
+                         f"{', '.join(missing)}")  # fmt: skip
         return "\n".join(lines)
 
     def figure(self):
@@ -246,7 +253,7 @@ class ProblemComparison:
         problem = self.problem
         steps = max(len(run.path) for run in self.runs.values()) - 1
         # a run that raised would raise again: drawn from its record below instead
-        rerun = {name: call for name, call in self.calls.items() if self.runs[name].error is None}
+        rerun = {name: call for name, call in self.calls.items() if name in self.runs and self.runs[name].error is None}
         if rerun:
             optimizer_paths(lambda p: problem._expression(p[0], p[1]), rerun, problem.start, steps=steps,
                             bounds=problem.bounds, ax=ax, levels=25)  # fmt: skip
@@ -293,7 +300,8 @@ def compare(
     problem's) from the problem's start (``run``), a name at the problem's learning rate
     unless ``lr`` gives one; ``seed`` fixes a stochastic problem's noise, the same for every
     optimizer. Returns a ``ProblemComparison`` (``table()``, ``format_table()``,
-    ``figure()``). ``epochs``, ``batch_size`` and ``verbose`` do not apply.
+    ``figure()``); after Ctrl-C, one with the runs that had finished, marked
+    ``interrupted``. ``epochs``, ``batch_size`` and ``verbose`` do not apply.
 
     A data problem (``DataProblem``): the problem's data (``load(seed)``) is split 80/20
     (``train_test_split`` with ``seed``), and ``mg.compare`` trains the problem's model with
@@ -338,8 +346,11 @@ def compare(
             calls[name] = (OPTIMIZERS[entry][0], settings)
         else:
             calls[name] = (entry, {**options.get(name, {}), **({"lr": rates[name]} if name in rates else {})})
-    runs = {
-        name: run(problem, entry, lr=lr.get(name), steps=steps, seed=seed, name=name, options=options.get(name))
-        for name, entry in entries.items()
-    }
+    runs = {}
+    try:
+        for name, entry in entries.items():
+            runs[name] = run(problem, entry, lr=lr.get(name), steps=steps, seed=seed, name=name,
+                             options=options.get(name))  # fmt: skip
+    except KeyboardInterrupt:  # Ctrl-C: keep the runs that finished, to show them
+        return ProblemComparison(problem, runs, calls, interrupted=True)
     return ProblemComparison(problem, runs, calls)
