@@ -248,8 +248,11 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
 
 
 def loss_curves(results, ax=None, smooth: int | None = None):
-    """Training loss per step (log scale), smoothed; with several seeds, their median and the
-    band between the lowest and highest (over the steps every seed's run reached)."""
+    """Training loss per step (log scale), smoothed: a moving average over ``smooth`` steps
+    (default: a 50th of the run), which the title names; with several seeds, their median
+    and the band between the lowest and highest (over the steps every seed's run reached).
+    A loss of exactly 0 is drawn at the foot of the axis and one above 1e100 at 1e100, each
+    said in the curve's legend entry."""
     ax = _axes(ax)
     results = _histories(results)
     colors = _colors(results)
@@ -275,7 +278,10 @@ def loss_curves(results, ax=None, smooth: int | None = None):
     ax.set_xlabel("step")
     ax.set_ylabel("training loss")
     seeds = max((len(h) for h in results.values()), default=1)
-    ax.set_title("Loss" if seeds == 1 else f"Loss (median and range over {seeds} seeds)")
+    title = "Loss" if seeds == 1 else f"Loss (median and range over {seeds} seeds)"
+    if max(windows, default=1) > 1:  # on a line of its own, so that three panels' titles fit in a row
+        title += f"\nmoving average over {'-'.join(map(str, sorted({min(windows), max(windows)})))} steps"
+    ax.set_title(title)
     ax.legend()
     return ax
 
@@ -348,7 +354,7 @@ def effective_lr_curves(results, ax=None, sqrt_guide: Iterable[str] | None = Non
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("factor on the update direction")
-    ax.set_title("Effective learning rate (median, 10-90% band)")
+    ax.set_title(f"Effective learning rate (median, 10-90% band){_first_seed(results)}")
     ax.legend()
     return ax
 
@@ -369,9 +375,16 @@ def update_size_curves(results, ax=None):
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("|change of a weight| in the step")
-    ax.set_title("Update size |Δθ| (median, 10-90% band)")
+    ax.set_title(f"Update size |Δθ| (median, 10-90% band){_first_seed(results)}")
     ax.legend()
     return ax
+
+
+def _first_seed(results: dict[str, list[History]]) -> str:
+    """What a title adds when a panel draws the first seed of several: a line "first of K
+    seeds" (its own line, so that three panels' titles fit in a row)."""
+    seeds = max((len(histories) for histories in results.values()), default=1)
+    return f"\nfirst of {seeds} seeds" if seeds > 1 else ""
 
 
 def _summary_curves(ax, results: dict[str, list[History]], field: str, colors, guided) -> None:
@@ -725,7 +738,10 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     far the weights actually moved); for 2-D classification data, each optimizer's decision
     boundary below. For a tuned comparison the loss panel shows the runs at the chosen
     learning rates (median and range over the seeds) and a last row the learning-rate
-    sensitivity (``lr_sensitivity``)."""
+    sensitivity (``lr_sensitivity``). The titles say what each panel shows: the loss's
+    moving average, "first of K seeds" on the panels that draw one seed of several, and
+    a decision boundary's status when it is not ok ("diverged", "loss went up", "learned
+    nothing", ...: the status of that first seed's run, as the table decides it)."""
     names = list(comparison.runs)
     two_d = X is not None and y is not None and np.ndim(X) == 2 and np.shape(X)[1] == 2
     rows = 2 if two_d else 1
@@ -738,11 +754,15 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     effective_lr_curves(comparison, fig.add_subplot(curves[1]))
     update_size_curves(comparison, fig.add_subplot(curves[2]))
     if two_d:
+        from .comparison import _status
+
         for index, name in enumerate(names):
-            run = comparison.runs[name][0]
-            status = " (diverged)" if run.diverged else ""
+            runs = comparison.runs[name]
+            # the first seed's model is drawn, so its own status, not the worst of the seeds'
+            status = _status(runs[:1], comparison.chance)
+            said = [f"first of {len(runs)} seeds"] if len(runs) > 1 else []
             ax = fig.add_subplot(grid[1, 2 * index : 2 * index + 2])
-            decision_boundary(run.model, X, y, ax=ax, title=f"{name}{status}")
+            decision_boundary(runs[0].model, X, y, ax=ax, title=_noted(name, said, [] if status == "ok" else [status]))
     if comparison.tuned:
         lr_sensitivity(comparison, fig.add_subplot(grid[rows - 1, :]))
     return fig

@@ -45,8 +45,11 @@ def test_comparison_figure_is_written(comparison, tmp_path):
     # loss, effective lr and update size in a row, one boundary per optimizer below
     assert isinstance(figure, Figure) and len(figure.axes) == 5
     titles = [ax.get_title() for ax in figure.axes]
-    assert titles == ["Loss (median and range over 2 seeds)", "Effective learning rate (median, 10-90% band)",
-                      "Update size |Δθ| (median, 10-90% band)", "sgd", "adagrad"]  # fmt: skip
+    # the panels of one seed say so
+    assert titles == ["Loss (median and range over 2 seeds)",
+                      "Effective learning rate (median, 10-90% band)\nfirst of 2 seeds",
+                      "Update size |Δθ| (median, 10-90% band)\nfirst of 2 seeds", "sgd (first of 2 seeds)",
+                      "adagrad (first of 2 seeds)"]  # fmt: skip
     assert "∝ 1/√t (through adagrad at step 2)" in [line.get_label() for line in figure.axes[1].get_lines()]
     figure.savefig(tmp_path / "figure.png")
     assert (tmp_path / "figure.png").stat().st_size > 10_000
@@ -286,7 +289,7 @@ def test_the_sqrt_guide_goes_on_adagrads_curve_only_and_is_c_over_sqrt_t_through
     assert guide.get_ydata()[1] == pytest.approx(median[1], rel=1e-12)
     assert guide.get_linestyle() == "--" and guide.get_color() == lines["adagrad"].get_color()
     assert ax.get_ylabel() == "factor on the update direction"
-    assert ax.get_title() == "Effective learning rate (median, 10-90% band)"
+    assert ax.get_title() == "Effective learning rate (median, 10-90% band)\nfirst of 2 seeds"
 
 
 def test_the_sqrt_guide_follows_the_optimizer_class_not_the_name():
@@ -325,7 +328,7 @@ def test_update_size_curves_draw_each_first_seeds_median_with_its_band(compariso
     assert result["adagrad"].update_size[0].median == pytest.approx(0.05, rel=1e-6)
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "step"
     assert ax.get_ylabel() == "|change of a weight| in the step"
-    assert ax.get_title() == "Update size |Δθ| (median, 10-90% band)"
+    assert ax.get_title() == "Update size |Δθ| (median, 10-90% band)\nfirst of 2 seeds"
 
 
 def test_update_size_curves_skip_a_history_without_update_sizes(comparison):
@@ -366,3 +369,18 @@ def test_zeros_on_log_axes_are_drawn_at_the_foot_and_the_legend_says_so(tmp_path
         y = frozen.get_ydata()
         assert np.all(y > 0) and y[-1] < 0.5 * min(line.get_ydata().min() for line in ax.get_lines()[1:])
         ax.figure.savefig(tmp_path / "zero.png")
+
+
+def test_titles_say_the_moving_average_and_each_boundarys_status():
+    from minigrad.comparison import _status
+
+    X, y = data.make_moons(64, seed=0)
+    model = lambda: nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))  # noqa: E731
+    # 100 steps: the loss is averaged over 100 // 50 = 2 steps; sgd at lr 1e-9 learns nothing
+    result = mg.compare(model, X, y, optimizers=["sgd", "adam"], lr={"sgd": 1e-9, "adam": 100.0}, epochs=50,
+                        verbose=False)  # fmt: skip
+    titles = [ax.get_title() for ax in plot.comparison_figure(result, X, y).axes]
+    assert titles[0] == "Loss\nmoving average over 2 steps"
+    assert titles[3] == "sgd (learned nothing)"
+    adam = _status(result.runs["adam"], result.chance)  # diverged or loss went up, as round-off has it
+    assert adam != "ok" and titles[4] == f"adam ({adam})"
