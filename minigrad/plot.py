@@ -11,6 +11,7 @@ machines with no display, and a notebook shows a figure once, where ``show`` is 
 from __future__ import annotations
 
 import io
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -286,35 +287,58 @@ def loss_curves(results, ax=None, smooth: int | None = None):
     return ax
 
 
-def lr_sensitivity(comparison: Comparison, ax=None):
+def lr_sensitivity(comparison: Comparison, ax=None, explode: float = 3.0):
     """The tuning trials of ``compare(..., tune=True)``: each optimizer's validation loss
     after its last epoch against the learning rate tried (both axes logarithmic), one line
-    per optimizer, a cross at the bottom edge for a trial that diverged or broke (no loss
-    to plot) and a ringed dot at the chosen rate. Returns the Axes. Raises ValueError for
-    a comparison that was not tuned. No PyTorch equivalent."""
+    per optimizer and a ringed dot at the chosen rate.
+
+    The y axis runs from the lowest validation loss to ``explode`` times the trials' loss
+    at their first step (their median), so that blown-up trials do not squash the rest
+    into a flat line. A trial above that top (it blew up, but stayed finite) is a triangle
+    at the top edge, one that diverged or broke (no loss to plot) a cross there; each gets
+    a legend entry, and they sit above the plotted range, where they cannot hide a ring.
+    Returns the Axes. Raises TypeError for what is not a Comparison, ValueError for a
+    comparison that was not tuned. No PyTorch equivalent."""
     if not isinstance(comparison, Comparison):
         raise TypeError(f"expected a Comparison, got {type(comparison).__name__}")
     if not comparison.tuned:
         raise ValueError("this comparison was not tuned: lr_sensitivity needs compare(..., tune=True)")
     ax = _axes(ax)
     colors = _colors(comparison.trials)
-    for name, trials in comparison.trials.items():
+    every = [trial for trials in comparison.trials.values() for trial in trials]
+    finite = [trial.val_loss for trial in every if not trial.diverged and trial.val_loss > 0]
+    starts = [trial.run.history.loss[0] for trial in every if trial.run is not None and trial.run.history.loss]
+    starts = [loss for loss in starts if math.isfinite(loss) and loss > 0]
+    top = explode * float(np.median(starts)) if starts else max(finite, default=1.0)
+    low = min(finite, default=top)
+    low = min(low, top) / 1.5
+    # the plotted range fills the lower 88% of the axes (log scale); the marks at the top edge sit above it
+    ceiling = low * (top / low) ** (1 / 0.88)
+    exploded = diverged = False
+    for index, (name, trials) in enumerate(comparison.trials.items()):
         rates = np.array([t.lr for t in trials])
         losses = np.array([t.val_loss if not t.diverged else np.nan for t in trials])
-        ax.plot(rates, losses, "o-", color=colors[name], ms=4, label=name)
-        broken = rates[np.isnan(losses)]
-        # no loss to plot: a cross at the foot of the axes, at its learning rate
-        ax.plot(broken, np.full(len(broken), 0.04), "x", color=colors[name], ms=8, mew=2,
-                transform=ax.get_xaxis_transform())  # fmt: skip
+        above = losses > top
+        ax.plot(rates, np.where(above, np.nan, losses), "o-", color=colors[name], ms=4, label=name)
+        height = 0.93 + 0.025 * (index % 3)  # staggered, so that two optimizers' marks at one lr both show
+        for marks, marker in ((above, "^"), (np.isnan(losses), "x")):
+            ax.plot(rates[marks], np.full(int(marks.sum()), height), marker, color=colors[name], ms=7, mew=2,
+                    transform=ax.get_xaxis_transform())  # fmt: skip
+        exploded, diverged = exploded or bool(above.any()), diverged or bool(np.isnan(losses).any())
         chosen = comparison.chosen.get(name)
-        for trial in trials:
+        for trial, is_above in zip(trials, above, strict=True):
             if trial.lr == chosen and not trial.diverged:
-                ax.plot([trial.lr], [trial.val_loss], "o", ms=11, mfc="none", mec=colors[name], mew=2)
+                where = {"transform": ax.get_xaxis_transform()} if is_above else {}
+                ax.plot([trial.lr], [height if is_above else trial.val_loss], "o", ms=11, mfc="none",
+                        mec=colors[name], mew=2, **where)  # fmt: skip
     ax.plot([], [], "o", ms=11, mfc="none", mec="k", mew=2, label="chosen")
-    if any(trial.diverged for trials in comparison.trials.values() for trial in trials):
-        ax.plot([], [], "kx", ms=8, mew=2, label="diverged or broke")
+    if exploded:
+        ax.plot([], [], "k^", ms=7, label=f"validation loss above {top:.3g} ({explode:g}x the first step's)")
+    if diverged:
+        ax.plot([], [], "kx", ms=7, mew=2, label="diverged or broke")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_ylim(low, ceiling)
     ax.set_xlabel("learning rate")
     ax.set_ylabel("validation loss after the last epoch")
     ax.set_title("Learning-rate sensitivity (trials, first seed, validation split)")

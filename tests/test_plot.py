@@ -1,5 +1,6 @@
 """minigrad.plot draws from real histories and the real optimizer classes."""
 
+import math
 import os
 import sys
 import types
@@ -384,3 +385,32 @@ def test_titles_say_the_moving_average_and_each_boundarys_status():
     assert titles[3] == "sgd (learned nothing)"
     adam = _status(result.runs["adam"], result.chance)  # diverged or loss went up, as round-off has it
     assert adam != "ok" and titles[4] == f"adam ({adam})"
+
+
+def test_lr_sensitivity_keeps_blown_up_trials_off_the_scale_as_marks_above_the_rings(comparison):
+    from minigrad.comparison import Comparison, Trial
+
+    result, _, _ = comparison
+    run = result.runs["sgd"][0]  # each trial's first-step loss comes from its run
+    start = run.history.loss[0]
+    trials = {
+        "sgd": [Trial(0.01, 0.9 * start, run), Trial(0.1, 0.5 * start, run), Trial(1.0, 1e9, run)],
+        "adam": [Trial(0.01, 0.6 * start, run), Trial(0.1, math.inf, run), Trial(1.0, 2e12, run)],
+    }
+    tuned = Comparison(result.runs, trials=trials, chosen={"sgd": 0.1, "adam": 0.01})
+    ax = plot.lr_sensitivity(tuned)
+    low, high = ax.get_ylim()
+    # from below the lowest loss to a little above 3x the first step's: 1e9 and 2e12 would flatten the rest
+    assert low < 0.5 * start and 3 * start < high < 10 * start
+    lines = ax.get_lines()
+    rings = [line for line in lines if line.get_markersize() == 11 and len(line.get_xdata())]
+    marks = [line for line in lines if line.get_marker() in ("^", "x") and len(line.get_xdata())]
+    assert sorted((line.get_marker(), float(line.get_xdata()[0])) for line in marks) == [("^", 1.0), ("^", 1.0),
+                                                                                         ("x", 0.1)]  # fmt: skip
+    # the marks sit in axes coordinates above the plotted range, where every ring is drawn
+    to_axes = ax.transAxes.inverted()
+    ring_heights = [to_axes.transform(ax.transData.transform((r.get_xdata()[0], r.get_ydata()[0])))[1] for r in rings]
+    assert len(rings) == 2 and max(ring_heights) < 0.9 <= min(float(m.get_ydata()[0]) for m in marks)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["sgd", "adam", "chosen", f"validation loss above {3 * start:.3g} (3x the first step's)",
+                      "diverged or broke"]  # fmt: skip
