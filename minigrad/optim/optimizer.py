@@ -49,6 +49,50 @@ class Optimizer:
     ``add_param_group``. ``step()`` updates every parameter whose ``.grad`` is set, in place,
     in the parameter's own dtype; a ``.grad`` that is not an array or has the wrong shape is
     refused before any parameter changes.
+
+    Writing your own optimizer: subclass it and give only the rule. The base does the
+    rest (groups, checks, the loop over parameters, ``zero_grad``, ``state_dict``,
+    ``effective_lr``, and ``fit``'s and ``mg.compare``'s summaries).
+
+    - ``defaults`` (class attribute, dict): every hyper-parameter and its default value;
+      ``MyOptimizer(params, lr=0.5)`` overrides one, so no ``__init__`` is needed.
+    - ``checks`` (dict): for each hyper-parameter, the check from ``minigrad.checks`` it
+      must pass (``check_non_negative``, ``check_decay``, ...), run at construction.
+    - ``init_state(p, group)``: the state of parameter ``p`` before its first step, a dict
+      of arrays (``np.zeros(p.shape, p.data.dtype)``: the parameter's dtype, so a float32
+      model stays float32); the default is ``{}``.
+    - ``update(p, g, state, group)``: one step of the rule, in place on ``p.data`` and the
+      arrays in ``state``, with ``g`` the gradient and ``group`` the hyper-parameters
+      (``group["lr"]``).
+    - ``effective_lr_of(state, group)``: the factor the rule multiplied its update
+      direction by, for ``effective_lr()`` and the figures; the default, ``group["lr"]``,
+      is right for rules of the form ``theta -= lr * direction``.
+    - Optional: ``check_options(options, where)`` for checks that tie several options
+      together; ``state_keys`` when ``update`` adds state entries that ``init_state`` did
+      not make; ``elementwise_rates = False`` when ``effective_lr_of`` mixes coordinates.
+
+    Example, a plain AdaGrad::
+
+        import numpy as np
+        from minigrad.checks import check_non_negative
+        from minigrad.optim import Optimizer
+
+        class MyAdagrad(Optimizer):
+            defaults = {"lr": 0.1, "eps": 1e-10}
+            checks = {"lr": check_non_negative, "eps": check_non_negative}
+
+            def init_state(self, p, group):
+                return {"sum": np.zeros(p.shape, dtype=p.data.dtype)}
+
+            def update(self, p, g, state, group):
+                state["sum"] += g * g
+                p.data -= self.effective_lr_of(state, group) * g
+
+            def effective_lr_of(self, state, group):
+                return group["lr"] / (np.sqrt(state["sum"]) + group["eps"])
+
+    ``MyAdagrad(model.parameters(), lr=0.5)`` then trains with ``fit``, and
+    ``mg.compare(..., optimizers=["sgd", MyAdagrad])`` compares it with the built-in ones.
     """
 
     defaults: dict = {}
@@ -197,8 +241,16 @@ class Optimizer:
         return np.concatenate(parts)
 
     def effective_lr_of(self, state: dict, group: dict):
-        """The factor applied to the update direction, from a parameter's ``state``: a number,
-        or an array of the state arrays' shape."""
+        """The effective learning rate of one parameter: the factor its last step multiplied
+        the update direction by (``lr`` for SGD, ``lr / (sqrt(v) + eps)`` for RMSprop), from
+        its ``state`` (after ``update``) and its ``group``'s hyper-parameters. Returns a
+        number (the same for every coordinate) or an array of the state arrays' shape (one
+        per coordinate). ``effective_lr()`` calls it for each stepped parameter, and for a
+        whole group at once (its state arrays flattened and joined) unless the class sets
+        ``elementwise_rates = False``. The default, ``group["lr"]``, fits rules of the form
+        ``theta -= lr * direction``; override it when the factor depends on the state. An
+        optimizer without an ``lr`` hyper-parameter must override it. No PyTorch equivalent
+        (PyTorch reports no effective learning rate)."""
         return group["lr"]
 
     # True where effective_lr_of computes each coordinate's rate from that coordinate's state
