@@ -507,7 +507,10 @@ def _available_memory() -> int | None:
     return min(found)
 
 
-def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser) -> int:
+def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser,
+                 report=None) -> int:  # fmt: skip
+    """Train, print the table (and ``report(result)``'s lines after it, if given), write the
+    JSON and the figure; the exit code."""
     import time
 
     from . import nn
@@ -583,6 +586,8 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
     print()
     print(result.format_table())
     _print_rates(result)
+    if report is not None and result.runs:
+        print(report(result))
     if args.results is not None:
         try:
             result.save_json(args.results, dataset=args.dataset)
@@ -733,27 +738,9 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
 
 def _run_data_problem(problem, args, entries: dict, rates: dict[str, float], out: Path, file_format: str,
                       parser) -> int:  # fmt: skip
-    """The compare run of a data problem, then one line per optimizer saying whether it met
+    """The compare run of a data problem, with one line per optimizer after the table saying whether it met
     the problem's targets (median over the seeds of the test accuracy and the training loss)."""
-    from . import comparison
-
-    finished = []
-    compare = comparison.compare
-
-    def keeping(*arguments, **keywords):
-        finished.append(compare(*arguments, **keywords))
-        return finished[-1]
-
-    # _run_compare builds the table, figure and JSON; the Comparison it trains is caught on
-    # its way out of compare, so that the targets are checked on exactly those runs
-    comparison.compare = keeping
-    try:
-        code = _run_compare(args, entries, rates, out, file_format, parser)
-    finally:
-        comparison.compare = compare
-    if finished and finished[0].runs:
-        print(_targets_met(problem, finished[0]))
-    return code
+    return _run_compare(args, entries, rates, out, file_format, parser, lambda result: _targets_met(problem, result))
 
 
 def _targets_met(problem, result) -> str:
