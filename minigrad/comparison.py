@@ -453,8 +453,9 @@ def steps_to_target(losses, target: float, window: int = 1) -> int | None:
     window = check_int("window", window, 1)
     if len(losses) < window:
         return None
-    sums = np.cumsum(np.concatenate([[0.0], losses]))
-    means = (sums[window:] - sums[:-window]) / window
+    # each window's own mean: a running sum's differences lose every digit after a 1e20 loss
+    with np.errstate(over="ignore", invalid="ignore"):  # a window holding inf or 1e308s has no finite mean
+        means = np.lib.stride_tricks.sliding_window_view(losses, window).mean(axis=1)
     hits = np.flatnonzero(means <= target)
     return int(hits[0]) + window if hits.size else None
 

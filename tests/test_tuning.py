@@ -81,6 +81,14 @@ def test_steps_to_target_counts_from_one_over_a_moving_window():
     assert steps_to_target(losses[:1], 10.0, window=2) is None  # fewer steps than the window
 
 
+def test_steps_to_target_is_not_fooled_by_a_huge_loss_spike():
+    # windows of two after a 1e20 spike: 5e19, 5e19, then 100 for ever; a running sum's
+    # differences would give 100 - 100 = 0 <= 0.5 once the spike had wiped out its digits
+    assert steps_to_target([1.0, 1e20, 100, 100, 100, 100], 0.5, 2) is None
+    assert steps_to_target([1.0, 1e36, 0.5, 0.25, 0.25], 0.375, 2) == 4  # (0.5 + 0.25) / 2, exactly
+    assert steps_to_target([1.0, 1e308, 1e308, 0.1, 0.1], 0.5, 2) == 5  # an overflowing window is no hit
+
+
 def test_tuning_chooses_the_lowest_validation_loss_and_never_looks_at_the_test_set(spirals):
     X_train, X_test, y_train, y_test = spirals
     poisoned = X_test.copy()
