@@ -587,12 +587,14 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
             print(f"minigrad: error: could not write {args.results}: {error.strerror or error}", file=sys.stderr)
             return 1
         print(f"wrote {args.results}")
+    for name, trials in result.trials.items():  # a diverged trial is expected in a grid; an exception is not
+        for trial in trials:
+            if trial.status in ("error", "bad data"):
+                print(f"{name} (trial at lr {trial.lr:.3g}): {trial.run.history.stopped}")
     for name, runs in result.runs.items():
         for run in runs:
             if run.history.stopped:
                 print(f"{name}: {run.history.stopped}")
-    if result.interrupted:
-        print("interrupted (Ctrl-C): the table holds the runs that had finished")
     if not result.runs:
         print("no run finished: no figure written")
         return 130

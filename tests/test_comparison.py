@@ -157,7 +157,17 @@ def test_ctrl_c_stops_the_comparison_and_keeps_the_runs_so_far(moons):
     assert result.runs["sgd"][0].stop is None
     adam = result.runs["adam"][0]
     assert (adam.stop.kind, adam.stop.step, len(adam.history.loss)) == ("interrupted", 4, 4)
-    assert {row["optimizer"]: row["status"] for row in result.table()} == {"sgd": "ok", "adam": "interrupted"}
+    # every optimizer has a row; the interrupted run is kept but never counted, as a worker's would be lost
+    rows = {row["optimizer"]: row for row in result.table()}
+    assert {name: row["status"] for name, row in rows.items()} == {
+        "sgd": "ok",
+        "adam": "interrupted",
+        "rmsprop": "interrupted",
+    }
+    assert [(row["counted"], row["seeds"], row["final_loss"]) for row in rows.values()][1:] == [(0, 1, None)] * 2
+    text = result.format_table()
+    assert re.search(r"\nadam .* - +- +0 of 1 +- +interrupted\n", text), text
+    assert "interrupted (Ctrl-C): the numbers count only the runs that had finished" in text
 
 
 def test_bad_data_is_the_status_of_every_run(moons):
