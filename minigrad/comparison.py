@@ -780,7 +780,8 @@ def compare(
     ``{"mine": MyOptimizer, "heavy ball": lambda params: optim.SGD(params, lr=0.03, momentum=0.9)}``.
     Two entries with the same name are refused (``ValueError``): name them with a dict.
 
-    ``lr`` and ``options`` are dicts by optimizer name. For a name from ``OPTIMIZERS`` they
+    ``lr`` and ``options`` are dicts by optimizer name (``lr={"adam": 0.01}``; anything else
+    raises ``TypeError``). For a name from ``OPTIMIZERS`` they
     override its defaults there. For a class or a factory they are passed as keyword
     arguments, ``entry(params, lr=..., **options)``; with neither, it is called as
     ``entry(params)``, so a class's own ``defaults`` and a factory's settings apply. Each
@@ -831,18 +832,18 @@ def compare(
     A run that stops early (its loss became non-finite, its data holds nan or inf, an
     exception in a step) keeps its history, ``Run.stop`` says why, and the other runs go
     on. Ctrl-C stops the whole comparison: the runs finished so far are returned, with
-    ``Comparison.interrupted`` set. Wrong arguments raise ``TypeError``/``ValueError``
-    before any training, and so does an exception in a run's first step (the model, the
+    ``Comparison.interrupted`` set; the run under way here (``jobs=1``) is kept, marked
+    interrupted and never counted, those under way in worker processes are lost (see
+    ``Comparison``). Wrong arguments raise ``TypeError``/``ValueError`` before any training
+    (among them: repeated ``seeds``, ``target_loss`` without ``tune``, a
+    ``validation_fraction`` that leaves the trials no training sample), and so does an
+    exception in a run's first step (the model, the
     loss and the data do not fit together, for every optimizer alike; or a new
     optimizer's ``update`` fails, which the traceback shows).
     """
     entries = _optimizer_entries(optimizers)
     names = list(entries)
-    lr, options = dict(lr or {}), dict(options or {})
-    for given in (lr, options):
-        stray = set(given) - set(names)
-        if stray:
-            raise ValueError(f"settings for {sorted(stray)}, which are not among the optimizers compared {names}")
+    lr, options = _by_name("lr", lr, names), _by_name("options", options, names)
     check_int("epochs", epochs, 1)
     check_int("batch_size", batch_size, 1)
     check_bool("drop_last", drop_last)
@@ -851,7 +852,19 @@ def compare(
     n_jobs = _n_jobs(jobs)
     if target_loss is not None:
         target_loss = check_positive("target_loss", target_loss)
+        if not tune:
+            raise ValueError(
+                "target_loss only applies with tune=True (the steps to reach it are a column of the tuned table); "
+                "leave it out, or tune"
+            )
     validation_fraction = check_range("validation_fraction", validation_fraction, 0, 1, low_open=True, high_open=True)
+    if tune:  # as train_test_split rounds it: up, and each side needs a sample
+        n, held = len(y), math.ceil(validation_fraction * len(y))
+        if held >= n:
+            raise ValueError(
+                f"validation_fraction = {validation_fraction} of {n} training samples leaves {held} for validation "
+                f"and {n - held} to train the trials on; give a smaller fraction, such as the default 0.2"
+            )
     seeds = _seed_list(seeds)
     path = None if results is None else check_results_path(results)
     if loss_fn is None:
@@ -1091,4 +1104,24 @@ def _seed_list(seeds) -> list[int]:
     seeds = [check_int(f"seeds[{i}]", seed, 0) for i, seed in enumerate(seeds)]
     if not seeds:
         raise ValueError("seeds must name at least one seed, got none")
+    repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+    if repeated:
+        raise ValueError(
+            f"seeds must differ, got {repeated} more than once in {seeds}: the same seed runs the same run "
+            "again, and the interval over them would mean nothing"
+        )
     return seeds
+
+
+def _by_name(what: str, given, names: list[str]) -> dict:
+    """``lr`` or ``options`` of ``compare``: a dict by optimizer name (None: empty). TypeError
+    for anything else, ValueError for a name that is not compared."""
+    example = "lr={'adam': 0.01}" if what == "lr" else "options={'adam': {'betas': (0.9, 0.99)}}"
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise TypeError(f"{what} must be a dict by optimizer name, e.g. {example}, got {given!r}")
+    stray = set(given) - set(names)
+    if stray:
+        raise ValueError(f"settings for {sorted(stray, key=str)}, which are not among the optimizers compared {names}")
+    return dict(given)

@@ -191,8 +191,16 @@ def test_bad_data_is_the_status_of_every_run(moons):
         ({"seeds": "012"}, TypeError, "seeds must be a list of seeds such as [0, 1, 2] (or range(3)), got '012'"),
         ({"seeds": None}, TypeError, "seeds must be a list of seeds"),
         ({"seeds": [True]}, TypeError, "seeds[0] must be an int, got True"),
+        ({"seeds": [0, 1, 0, 1]}, ValueError, "seeds must differ, got [0, 1] more than once in [0, 1, 0, 1]"),
+        ({"lr": 0.1}, TypeError, "lr must be a dict by optimizer name, e.g. lr={'adam': 0.01}, got 0.1"),
+        ({"options": [("sgd", {})]}, TypeError, "options must be a dict by optimizer name, e.g. options={'adam'"),
+        ({"lr": {"adam": 0.1}}, ValueError, "settings for ['adam'], which are not among the optimizers compared"),
+        ({"target_loss": 0.1}, ValueError, "target_loss only applies with tune=True"),
+        # 96 samples: ceil(0.995 * 96) = 96 for validation, none to train the trials on
+        ({"tune": True, "validation_fraction": 0.995}, ValueError,
+         "validation_fraction = 0.995 of 96 training samples leaves 96 for validation and 0 to train the trials on"),
     ],
-)
+)  # fmt: skip
 def test_bad_arguments_are_refused_before_training(moons, kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         mg.compare(Recorder, *moons, optimizers=["sgd"], verbose=False, **kwargs)
