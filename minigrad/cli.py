@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import tempfile
@@ -86,8 +87,10 @@ def _learning_rate(text: str) -> tuple[str, float]:
         lr = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. adam=0.01") from None
-    if not lr > 0:
-        raise argparse.ArgumentTypeError(f"the learning rate in {text!r} must be positive")
+    if not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} names no optimizer; write NAME=VALUE, e.g. adam=0.01")
+    if not (lr > 0 and math.isfinite(lr)):  # 1e400 reads as inf
+        raise argparse.ArgumentTypeError(f"the learning rate in {text!r} must be a finite positive number, got {lr}")
     return name.strip(), lr
 
 
