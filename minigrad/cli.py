@@ -382,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
             results = check_results_path(args.results)
         except ValueError as reason:
             parser.error(f"argument --results: {reason}")
+        if results == out.resolve():  # the figure, written last, would silently replace the JSON
+            parser.error(f"argument --results: {results} is also the figure's path (--out); give each its own file")
     args.results = results
     try:
         if args.problem is not None:

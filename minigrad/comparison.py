@@ -11,6 +11,7 @@ import functools
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -442,12 +443,20 @@ class Comparison(Mapping):
     def save_json(self, path, dataset: str | None = None) -> Path:
         """Write ``to_dict(dataset)`` as JSON to ``path`` in one step (a temporary file in the
         same folder, renamed over it: never half a file, and no temporary file left behind if
-        writing fails). Returns the path. ``OSError`` if it cannot be written;
-        ``check_results_path`` checks a path before any training."""
+        writing fails), with the permissions ``open(path, "w")`` would leave: an existing
+        file's, else those the umask allows. Returns the path. ``OSError`` if it cannot be
+        written; ``check_results_path`` checks a path before any training."""
         path = Path(path)
         text = json.dumps(self.to_dict(dataset), indent=2, allow_nan=False) + "\n"
+        if path.is_file():
+            mode = stat.S_IMODE(path.stat().st_mode)
+        else:
+            umask = os.umask(0)  # reading the umask means setting it; put it straight back
+            os.umask(umask)
+            mode = 0o666 & ~umask
         handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
         try:
+            os.fchmod(handle, mode)  # mkstemp makes it private, 0600
             with os.fdopen(handle, "w") as file:
                 file.write(text)
             os.replace(partial, path)

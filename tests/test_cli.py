@@ -81,6 +81,7 @@ def test_compare_other_data_and_options(tmp_path):
         (["compare", "--tune", "--results", "/no/such/folder/r.json"],
          "argument --results: the folder /no/such/folder does not exist"),
         (["compare", "--tune", "--results", "/"], "argument --results: / is a folder"),
+        (["compare", "--tune", "--results", "compare.png"], "compare.png is also the figure's path (--out)"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_one_line_reason(args, reason, capsys):

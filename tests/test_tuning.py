@@ -194,6 +194,22 @@ def test_the_json_has_the_issues_shape_and_round_trips(spirals, tmp_path):
                                                           "diverged": True, "status": "diverged"}  # fmt: skip
 
 
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_the_json_gets_the_permissions_a_new_file_would(tmp_path, umask, mode):
+    result = Comparison({"sgd": [Run("sgd", {"lr": 0.1}, 0, History(loss=[1.0]), None)]})
+    before = os.umask(umask)
+    try:
+        result.save_json(tmp_path / "new.json")
+        existing = tmp_path / "old.json"
+        existing.write_text("{}")
+        existing.chmod(0o640)
+        result.save_json(existing)  # replaced, it keeps its own permissions, as open(path, "w") would
+    finally:
+        os.umask(before)
+    assert oct((tmp_path / "new.json").stat().st_mode & 0o777) == oct(mode)
+    assert oct(existing.stat().st_mode & 0o777) == oct(0o640) and json.loads(existing.read_text())["optimizers"]
+
+
 def test_a_failed_write_leaves_no_file_behind(spirals, tmp_path, monkeypatch):
     result = Comparison({"sgd": [Run("sgd", {"lr": 0.1}, 0, History(loss=[1.0]), None)]})
 
