@@ -190,6 +190,10 @@ def _pickle_by_value(module, is_file: bool) -> None:
             continue
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _cores() -> int:
     """The cores this process may use: joblib's count, which heeds a container's CPU quota."""
     from joblib import cpu_count
@@ -290,7 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="runs trained at once, in worker processes; the results are the same for any number "
-        f"(default: 1; with --tune every core this process may use, here {_cores()}); for a Dask cluster, call "
+        f"(default: 1; with --tune every core this process may use, here {_cores()}; never more than there are "
+        "runs). More jobs than cores is slower, not faster: the processes take turns and each costs its start-up. "
+        "For a Dask cluster, call "
         "minigrad.compare inside joblib.parallel_config(backend='dask')",
     )
     compare.add_argument(
@@ -556,14 +562,15 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
     left_out = len(X_train) % args.batch_size if args.drop_last and args.batch_size <= len(X_train) else 0
     print(
         f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, {classes} classes; "
-        f"network {'-'.join(map(str, [*sizes, classes]))}; {args.epochs} epochs of batches of {args.batch_size}"
-        + (f" ({left_out} samples left out of each epoch: --drop-last)" if left_out else "")
+        f"network {'-'.join(map(str, [*sizes, classes]))}; {_plural(args.epochs, 'epoch')} of batches of "
+        f"{args.batch_size}" + (f" ({left_out} samples left out of each epoch: --drop-last)" if left_out else "")
     )
     if args.tune:
+        at_once = min(args.jobs, len(names) * max(args.budget, args.seeds))  # as compare caps it
         print(
-            f"tuning: {args.budget} learning rates per optimizer, chosen by the validation loss on 20% of the "
-            f"training data; then {args.seeds} seed{'s' if args.seeds > 1 else ''} at the chosen lr; "
-            f"{len(names) * (args.budget + args.seeds)} runs, {args.jobs} at a time"
+            f"tuning: {_plural(args.budget, 'learning rate')} per optimizer, chosen by the validation loss on 20% of "
+            f"the training data; then {_plural(args.seeds, 'seed')} at the chosen lr; "
+            f"{len(names) * (args.budget + args.seeds)} runs, {at_once} at a time"
         )
     result = compare(
         network,

@@ -706,6 +706,7 @@ def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], 
     configuration's) in any order, with ``bar`` counting finished runs."""
     results: list[Run | None] = [None] * len(jobs)
     interrupted = False
+    n_jobs = _workers(n_jobs, len(jobs))
     try:
         if n_jobs == 1:
             for index, job in enumerate(jobs):
@@ -724,6 +725,18 @@ def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], 
     except KeyboardInterrupt:  # between two runs (fit itself records one during a run)
         interrupted = True
     return results, interrupted
+
+
+def _workers(n_jobs, tasks: int):
+    """``n_jobs`` capped at ``tasks`` (-1: at the cores; None is left to the joblib
+    configuration): a worker process with no run to do only costs its start-up."""
+    if n_jobs is None:
+        return None
+    if n_jobs == -1:
+        from joblib import cpu_count
+
+        n_jobs = cpu_count()
+    return max(1, min(n_jobs, tasks))
 
 
 def _n_jobs(jobs):

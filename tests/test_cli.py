@@ -110,6 +110,7 @@ def test_compare_help_explains_every_flag(capsys):
     ]:
         assert flag in out
     assert "adagrad 0.05" in out  # the default learning rates are listed
+    assert "More jobs than cores is slower, not faster" in " ".join(out.split())
     assert "MODULE:NAME" in " ".join(out.split())  # and how to compare your own optimizer
 
 
@@ -129,7 +130,7 @@ def test_drop_last_reaches_every_run(tmp_path, monkeypatch, capsys):
     assert main([*argv, "--drop-last", "--quiet", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     # 1437 training digits in batches of 32: 44 whole ones, 29 samples left out
-    assert "1 epochs of batches of 32 (29 samples left out of each epoch: --drop-last)" in printed
+    assert "1 epoch of batches of 32 (29 samples left out of each epoch: --drop-last)" in printed
     assert [len(run.history.loss) for runs in results[0].runs.values() for run in runs] == [44, 44]
     assert out.stat().st_size > 10_000 and f"wrote {out.resolve()} (" in printed
 

@@ -146,6 +146,14 @@ def test_results_are_the_same_for_any_number_of_jobs(spirals):
     assert plain[1].runs["sgd"][0].model[0].weight.dtype == np.float64
 
 
+def test_jobs_are_capped_at_the_runs_to_do(monkeypatch):
+    from minigrad.comparison import _workers
+
+    monkeypatch.setattr("joblib.cpu_count", lambda: 4)
+    assert [_workers(64, 2), _workers(2, 64), _workers(-1, 3), _workers(-1, 10), _workers(3, 0)] == [2, 2, 3, 4, 1]
+    assert _workers(None, 5) is None  # a joblib configuration (Dask) decides
+
+
 def test_a_dask_cluster_gives_the_same_results(spirals):
     joblib = pytest.importorskip("joblib")
     distributed = pytest.importorskip("dask.distributed")
