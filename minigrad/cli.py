@@ -122,7 +122,8 @@ def _optimizer_entries(text: str) -> dict:
 
 def _import_entry(spec: str):
     """The object named by MODULE:NAME (MODULE importable from the current folder, as with
-    ``python -m``) or FILE.py:NAME; it must be a class or a function (a factory)."""
+    ``python -m``) or FILE.py:NAME (which may import the modules beside it, as with ``python
+    FILE.py``); it must be a class or a function (a factory)."""
     import importlib
     import importlib.util
 
@@ -136,6 +137,11 @@ def _import_entry(spec: str):
         raise ValueError(f"cannot import {spec}: there is no file {path.resolve()}")
     try:
         if is_file:
+            # its folder first on the path, as `python FILE.py` puts it, so that it can import its siblings;
+            # left there for the imports its code makes later, here and in worker processes (which copy sys.path)
+            folder = str(path.resolve().parent)
+            if folder not in sys.path:
+                sys.path.insert(0, folder)
             # registered as an import would (dataclasses and pickle look modules up), never over another module
             module_name = path.stem if path.stem not in sys.modules else f"_minigrad_file_{path.stem}"
             found = importlib.util.spec_from_file_location(module_name, path)

@@ -300,6 +300,24 @@ def test_a_learners_optimizer_from_a_file_or_a_module_found_in_the_working_folde
     assert rows == [["sgd", "0.1"], ["MyOptimizer", "0.5"], ["heavy_ball", "0.01"]]
 
 
+def test_a_learners_file_can_import_the_modules_beside_it(learner_folder, capsys):
+    (learner_folder / "sub").mkdir()
+    (learner_folder / "sub" / "learner_helper.py").write_text("SCALE = 0.5\n")
+    (learner_folder / "sub" / "learner_sign.py").write_text(
+        "from learner_helper import SCALE\n"
+        "from minigrad import optim\n\n\n"
+        "class SignOpt(optim.Optimizer):\n"
+        "    defaults = {'lr': 0.01}\n\n"
+        "    def update(self, p, g, state, group):\n"
+        "        p.data -= SCALE * group['lr'] * (g > 0)\n"
+    )  # fmt: skip
+    argv = ["compare", "--dataset", "moons", "--epochs", "1", "--quiet", "--out", "f.png"]
+    assert main([*argv, "--optimizers", "sub/learner_sign.py:SignOpt"]) == 0, capsys.readouterr().err
+    assert [line.split()[:2] for line in capsys.readouterr().out.splitlines() if line.startswith("SignOpt")][0] == [
+        "SignOpt", "0.01"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "optimizers, more, reason",
     [
