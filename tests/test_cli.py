@@ -318,6 +318,24 @@ def test_a_learners_file_can_import_the_modules_beside_it(learner_folder, capsys
     ]  # fmt: skip
 
 
+def test_an_exception_in_a_tuning_trial_is_printed_like_a_final_runs(learner_folder, capsys):
+    (learner_folder / "learner_later.py").write_text(
+        "from minigrad import optim\n\n\n"
+        "class Later(optim.Optimizer):\n"
+        "    defaults = {'lr': 0.1}\n\n"
+        "    def update(self, p, g, state, group):\n"
+        "        state['step'] = state.get('step', 0) + 1\n"
+        "        if group['lr'] > 0.2 and state['step'] > 4:\n"
+        "            raise RuntimeError('boom later')\n"
+        "        p.data -= group['lr'] * g\n"
+    )  # fmt: skip
+    argv = ["compare", "--dataset", "moons", "--epochs", "1", "--quiet", "--out", "f.png", "--tune", "--budget", "3",
+            "--seeds", "1", "--jobs", "1", "--optimizers", "learner_later:Later"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "\nLater (trial at lr 0.316): RuntimeError: boom later (in the optimizer step of step 5" in out, out
+
+
 @pytest.mark.parametrize(
     "optimizers, more, reason",
     [
