@@ -369,8 +369,9 @@ class Comparison(Mapping):
             window = _plural(settings.get("window"), "step")
             lines.append(
                 f"steps to target: first step at which the mean loss of the last {window} "
-                f"(one epoch) is <= {self.target_loss:.4g} (median over the finished runs; missed: not reached; "
-                "(k of n reached): only k of the n finished runs reached it)"
+                f"(one epoch) is <= {self.target_loss:.4g} ("
+                + ("median over the finished runs; (k of n reached): only k of the n reached it; " if several else "")
+                + "missed: not reached)"
             )
         return lines
 

@@ -247,6 +247,17 @@ def test_table_losses_fit_their_column(value, shown):
     assert _short(value) == shown and len(_short(-value)) <= 11
 
 
+def test_a_cell_shows_its_median_and_interval_in_one_format():
+    from minigrad.comparison import _shorts, _steps_cell
+
+    assert _shorts([142200.0, 84660.1422, 276300.0]) == ["1.422e+05", "8.466e+04", "2.763e+05"]
+    assert _shorts([0.0007891, 0.000549, 0.0296]) == ["0.0007891", "0.000549", "0.0296"]
+    assert _shorts([0.5, 0.25, 1.0]) == ["0.5000", "0.2500", "1.0000"]
+    row = {"steps_to_target": None, "reached": 1, "finished": 5}
+    assert _steps_cell(row) == "missed (1 of 5 reached)"
+    assert _steps_cell({**row, "steps_to_target": 120.0, "reached": 4}) == "120 (4 of 5 reached)"
+
+
 class LearnerSGD(optim.Optimizer):
     """Plain SGD as a learner writes it from the optimizer base."""
 

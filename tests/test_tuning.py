@@ -382,11 +382,14 @@ def test_a_trial_that_learned_nothing_is_chosen_only_if_none_learned(spirals):
     trials = [trial(1e-300, 1.0, False), trial(3e-300, 1.0, False)]
     runs = [Run("sgd", {"lr": 1e-300}, 0, History(loss=[1.0, 1.0], epochs=[{"train_loss": 1.0}]), None)]
     result = Comparison({"sgd": runs}, trials={"sgd": trials}, chosen={"sgd": _choose(trials)},
-                        grids={"sgd": [1e-300, 3e-300]}, settings={"seeds": [0], "budget": 2})  # fmt: skip
+                        grids={"sgd": [1e-300, 3e-300]}, target_loss=0.5,
+                        settings={"seeds": [0], "budget": 2, "window": 1})  # fmt: skip
     assert result.chosen["sgd"] == 1e-300 and result.learned_nothing("sgd") and result.at_edge("sgd") is None
     text = result.format_table()
     assert text.splitlines()[2].split()[1] == "1e-300!"
     assert "!sgd: no trial learned anything" in text and "smaller one may do better" not in text
+    assert "median" not in text and "seeds" not in text  # one seed: no medians, no seeds column
+    assert "steps to target: first step at which the mean loss of the last 1 step (one epoch) is <= 0.5 (missed" in text
     assert result.to_dict()["optimizers"]["sgd"]["chosen"] == {"lr": 1e-300, "at_edge": None, "learned": False}
 
 
