@@ -322,7 +322,9 @@ class Comparison(Mapping):
                 "median [lo, hi] over the seeds counted: [lo, hi] is a 95% bootstrap interval of the median, "
                 f"rough with {asked} seeds ([-]: one value, no interval)"
             )
-        if seeds_column:
+        if seeds_column and all(row["counted"] == row["seeds"] for row in rows):
+            lines.append(f"seeds: the runs the numbers are over, all {asked} asked for")
+        elif seeds_column:
             lines.append(
                 f"seeds: the runs the numbers are over, of the {_plural(asked, 'seed')} asked for; a run that broke "
                 "(status) counts only if every one did, a run stopped by Ctrl-C never"
