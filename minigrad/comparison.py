@@ -840,12 +840,13 @@ def compare(
 
     **Parallel runs**: ``jobs`` runs that many trainings at once in worker processes (joblib's
     default, loky; -1: one per core). Each run seeds itself and builds its own model and
-    optimizer, so the results are the same, bit for bit, for any ``jobs``. ``jobs=None``
+    optimizer, so the results are the same, bit for bit, for any ``jobs``; no more processes
+    than runs are started (more than cores is slower, not faster). ``jobs=None``
     (the default) means 1 (everything in this process), unless a joblib configuration is
     active, e.g. ``with joblib.parallel_config(backend="dask"):`` with a
-    ``dask.distributed.Client`` open (``pip install minigrad[distributed]``): then the runs go
-    to that backend, with its ``n_jobs``. The model function, the loss and the optimizer
-    entries must then be picklable by cloudpickle (lambdas and local functions are; a class
+    ``dask.distributed.Client`` open (``python -m pip install ".[distributed]"`` from a
+    clone): then the runs go to that backend, with its ``n_jobs``. The model function, the
+    loss and the optimizer entries must then be picklable by cloudpickle (lambdas and local functions are; a class
     from a module the workers cannot import needs
     ``cloudpickle.register_pickle_by_value(module)``, which the ``minigrad`` command does for
     modules it loads). With ``jobs`` > 1 and ``verbose``, one progress bar counts finished runs.
