@@ -593,7 +593,7 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         tune=args.tune,
         budget=args.budget,
         jobs=args.jobs,
-        target_loss=args.target_loss,
+        target_loss=args.target_loss if args.tune else None,  # a data --problem sets it, for tuned runs only
     )
     print()
     print(result.format_table())
