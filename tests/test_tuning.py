@@ -416,3 +416,20 @@ def test_rows_with_fewer_counted_seeds_than_asked_say_so():
     assert [(r["status"], r["counted"]) for r in runs] == [
         ("ok", True), ("ok", True), ("diverged", False), ("interrupted", False)
     ]  # fmt: skip
+
+
+def test_the_grid_edge_hint_gives_the_command_line_form_only_for_a_name_the_command_takes():
+    def trial(lr):
+        return Trial(lr, 0.5, Run("x", {"lr": lr}, 0, History(loss=[1.0]), None))
+
+    def run(name):
+        return Run(name, {"lr": 0.1}, 0, History(loss=[1.0, 0.5], epochs=[{"train_loss": 0.5}]), None)
+
+    names = ["optimizer 2", "mine"]
+    trials = {name: [trial(0.1), trial(0.316)] for name in names}
+    result = Comparison({name: [run(name)] for name in names}, trials=trials, chosen=dict.fromkeys(names, 0.1),
+                        settings={"seeds": [0], "budget": 2})  # fmt: skip
+    text = result.format_table()
+    assert "centre the grid there (lr={'optimizer 2': 0.1}) and tune again" in text
+    assert "centre the grid there (lr={'mine': 0.1}, or --lr mine=0.1 on the command line) and tune again" in text
+    assert "--lr optimizer 2" not in text
