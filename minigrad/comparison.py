@@ -391,8 +391,8 @@ class Comparison(Mapping):
         its ``status`` (``Trial.status``: "ok", "learned nothing", "diverged", "error", "bad
         data", "interrupted"; ``diverged`` is true only for "diverged") and, for "error", the
         ``error`` message; ``grid`` is every lr the optimizer was to try, ``chosen.learned``
-        false when no trial learned anything (``learned_nothing``; ``chosen.lr`` is None when
-        Ctrl-C came before the choice); each run says whether it was ``counted`` in the
+        false when no trial learned anything (``learned_nothing``; ``chosen.lr`` and
+        ``chosen.learned`` are None when Ctrl-C came before the choice); each run says whether it was ``counted`` in the
         medians (an interrupted one never is) and ``seeds_counted`` how many were."""
         from . import __version__
 
@@ -409,7 +409,7 @@ class Comparison(Mapping):
                 "chosen": {
                     "lr": self.chosen.get(name, None if self.tuned else row["lr"]),
                     "at_edge": self.at_edge(name),
-                    "learned": not self.learned_nothing(name),
+                    "learned": None if self.tuned and name not in self.chosen else not self.learned_nothing(name),
                 },
                 "runs": [
                     {

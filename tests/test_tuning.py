@@ -363,7 +363,8 @@ def test_ctrl_c_while_tuning_keeps_the_trials_marked_and_chooses_nothing(spirals
     written = json.loads((tmp_path / "r.json").read_text())["optimizers"]
     assert written["sgd"]["grid"] == lr_grid(0.1, 3) and written["adam"]["grid"] == lr_grid(3e-3, 3)
     assert written["sgd"]["trials"][1] == {"lr": 0.1, "val_loss": None, "diverged": False, "status": "interrupted"}
-    assert written["adam"]["trials"] == [] and written["sgd"]["chosen"]["lr"] is None
+    assert written["adam"]["trials"] == []
+    assert written["sgd"]["chosen"] == {"lr": None, "at_edge": None, "learned": None}
     text = result.format_table()
     assert [line.split()[-3:] for line in text.splitlines()[2:4]] == [["interrupted", "while", "tuning"]] * 2
     assert "interrupted while tuning (Ctrl-C): 1 of 6 trials had finished; no lr was chosen" in text
