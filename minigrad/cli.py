@@ -87,8 +87,10 @@ def _learning_rate(text: str) -> tuple[str, float]:
         lr = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. adam=0.01") from None
-    if not lr > 0:
-        raise argparse.ArgumentTypeError(f"the learning rate in {text!r} must be positive")
+    if not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} names no optimizer; write NAME=VALUE, e.g. adam=0.01")
+    if not (lr > 0 and math.isfinite(lr)):  # 1e400 reads as inf
+        raise argparse.ArgumentTypeError(f"the learning rate in {text!r} must be a finite positive number, got {lr}")
     return name.strip(), lr
 
 
@@ -120,7 +122,8 @@ def _optimizer_entries(text: str) -> dict:
 
 def _import_entry(spec: str):
     """The object named by MODULE:NAME (MODULE importable from the current folder, as with
-    ``python -m``) or FILE.py:NAME; it must be a class or a function (a factory)."""
+    ``python -m``) or FILE.py:NAME (which may import the modules beside it, as with ``python
+    FILE.py``); it must be a class or a function (a factory)."""
     import importlib
     import importlib.util
 
@@ -134,6 +137,11 @@ def _import_entry(spec: str):
         raise ValueError(f"cannot import {spec}: there is no file {path.resolve()}")
     try:
         if is_file:
+            # its folder first on the path, as `python FILE.py` puts it, so that it can import its siblings;
+            # left there for the imports its code makes later, here and in worker processes (which copy sys.path)
+            folder = str(path.resolve().parent)
+            if folder not in sys.path:
+                sys.path.insert(0, folder)
             # registered as an import would (dataclasses and pickle look modules up), never over another module
             module_name = path.stem if path.stem not in sys.modules else f"_minigrad_file_{path.stem}"
             found = importlib.util.spec_from_file_location(module_name, path)
@@ -186,6 +194,10 @@ def _pickle_by_value(module, is_file: bool) -> None:
             importlib.import_module(name).register_pickle_by_value(module)
         except ImportError:
             continue
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _cores() -> int:
@@ -288,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="runs trained at once, in worker processes; the results are the same for any number "
-        f"(default: 1; with --tune every core this process may use, here {_cores()}); for a Dask cluster, call "
+        f"(default: 1; with --tune every core this process may use, here {_cores()}; never more than there are "
+        "runs). More jobs than cores is slower, not faster: the processes take turns and each costs its start-up. "
+        "For a Dask cluster, call "
         "minigrad.compare inside joblib.parallel_config(backend='dask')",
     )
     compare.add_argument(
@@ -380,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
             results = check_results_path(args.results)
         except ValueError as reason:
             parser.error(f"argument --results: {reason}")
+        if results == out.resolve():  # the figure, written last, would silently replace the JSON
+            parser.error(f"argument --results: {results} is also the figure's path (--out); give each its own file")
     args.results = results
     try:
         if args.problem is not None:
@@ -557,14 +573,15 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
     left_out = len(X_train) % args.batch_size if args.drop_last and args.batch_size <= len(X_train) else 0
     print(
         f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, {classes} classes; "
-        f"network {'-'.join(map(str, [*sizes, classes]))}; {args.epochs} epochs of batches of {args.batch_size}"
-        + (f" ({left_out} samples left out of each epoch: --drop-last)" if left_out else "")
+        f"network {'-'.join(map(str, [*sizes, classes]))}; {_plural(args.epochs, 'epoch')} of batches of "
+        f"{args.batch_size}" + (f" ({left_out} samples left out of each epoch: --drop-last)" if left_out else "")
     )
     if args.tune:
+        at_once = min(args.jobs, len(names) * max(args.budget, args.seeds))  # as compare caps it
         print(
-            f"tuning: {args.budget} learning rates per optimizer, chosen by the validation loss on 20% of the "
-            f"training data; then {args.seeds} seed{'s' if args.seeds > 1 else ''} at the chosen lr; "
-            f"{len(names) * (args.budget + args.seeds)} runs, {args.jobs} at a time"
+            f"tuning: {_plural(args.budget, 'learning rate')} per optimizer, chosen by the validation loss on 20% of "
+            f"the training data; then {_plural(args.seeds, 'seed')} at the chosen lr; "
+            f"{len(names) * (args.budget + args.seeds)} runs, {at_once} at a time"
         )
     result = compare(
         network,
@@ -581,7 +598,7 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         tune=args.tune,
         budget=args.budget,
         jobs=args.jobs,
-        target_loss=args.target_loss,
+        target_loss=args.target_loss if args.tune else None,  # a data --problem sets it, for tuned runs only
     )
     print()
     print(result.format_table())
@@ -595,12 +612,14 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
             print(f"minigrad: error: could not write {args.results}: {error.strerror or error}", file=sys.stderr)
             return 1
         print(f"wrote {args.results}")
+    for name, trials in result.trials.items():  # a diverged trial is expected in a grid; an exception is not
+        for trial in trials:
+            if trial.status in ("error", "bad data"):
+                print(f"{name} (trial at lr {trial.lr:.3g}): {trial.run.history.stopped}")
     for name, runs in result.runs.items():
         for run in runs:
             if run.history.stopped:
                 print(f"{name}: {run.history.stopped}")
-    if result.interrupted:
-        print("interrupted (Ctrl-C): the table holds the runs that had finished")
     if not result.runs:
         print("no run finished: no figure written")
         return 130

@@ -11,6 +11,7 @@ import functools
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -81,6 +82,11 @@ class Run:
         return self.stop is not None and self.stop.kind in ("diverged", "bad_data", "error")
 
     @property
+    def interrupted(self) -> bool:
+        """Ctrl-C stopped the run before its last step: it is kept, but never counted."""
+        return self.stop is not None and self.stop.kind == "interrupted"
+
+    @property
     def failed(self) -> bool:
         """Broken, or ended with a higher training loss than its first step's: with ReLU
         units a too-large step often kills them instead of overflowing, and the loss stays
@@ -93,16 +99,32 @@ class Run:
 class Trial:
     """One tuning trial: ``run`` trained at learning rate ``lr`` on the training data less the
     validation split, with the first seed; ``val_loss`` is the loss on the validation split
-    after the last epoch, ``inf`` for a broken run (see ``Run.broken``) or a non-finite loss."""
+    after the last epoch, ``inf`` for a run that broke (see ``Run.broken``), was interrupted
+    or ended with a non-finite loss. ``learned`` is False when the trial learned nothing:
+    its validation loss is more than ``NOTHING_LOSS`` = 0.95 times its first step's training
+    loss, or its validation accuracy is no better than always answering the most common class."""
 
     lr: float
     val_loss: float
     run: Run
+    learned: bool = True
 
     @property
     def diverged(self) -> bool:
-        """The trial cannot be chosen: its run broke or its validation loss is not finite."""
+        """The trial has no finite validation loss (``status`` says why): it is never chosen."""
         return not math.isfinite(self.val_loss)
+
+    @property
+    def status(self) -> str:
+        """"ok"; "learned nothing" (see ``learned``); or why it has no validation loss:
+        "interrupted" (Ctrl-C stopped it), "error" (an exception in a step), "bad data",
+        "diverged" (its loss became, or ended, non-finite)."""
+        stop = self.run.stop
+        if stop is not None and stop.kind in ("interrupted", "error", "bad_data"):
+            return "bad data" if stop.kind == "bad_data" else stop.kind
+        if self.diverged:
+            return "diverged"
+        return "ok" if self.learned else "learned nothing"
 
 
 @dataclass
@@ -117,7 +139,14 @@ class Comparison(Mapping):
     (None for regression); ``accuracy_on`` says which data that is: "test" when
     ``validation_data`` was given, else "training" (None: found from the histories);
     ``settings`` records how it was run
-    (epochs, batch size, seeds, budget, ...) for ``to_dict``."""
+    (epochs, batch size, seeds, budget, ...) for ``to_dict``. ``names`` lists every optimizer
+    compared (the table has a row for each, even one with no finished run: Ctrl-C), ``grids``
+    the learning rates each was to try (``trials`` holds those that ran).
+
+    Ctrl-C keeps what was done: every run and trial that finished, and the one stopped in
+    this process (``jobs=1``), marked ``interrupted``; runs under way in worker processes are
+    lost. An interrupted run or trial is never counted in the table nor chosen, so the
+    table is the same for any ``jobs`` given the same finished runs."""
 
     runs: dict[str, list[Run]]  # optimizer name -> one run per seed
     interrupted: bool = False
@@ -127,8 +156,11 @@ class Comparison(Mapping):
     chance: float | None = None
     accuracy_on: str | None = None
     settings: dict = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    grids: dict[str, list[float]] = field(default_factory=dict)
 
     def __post_init__(self):
+        self.names = list(self.names) or list(self.runs)
         if self.accuracy_on is None:  # as fit measures it: on the validation data if it had any
             measured = [run.history.epochs[-1] for runs in self.runs.values() for run in runs if run.history.epochs]
             self.accuracy_on = "test" if any("val_accuracy" in epoch for epoch in measured) else "training"
@@ -145,15 +177,23 @@ class Comparison(Mapping):
     @property
     def tuned(self) -> bool:
         """Whether the learning rates were tuned (``compare(..., tune=True)``)."""
-        return bool(self.trials)
+        return bool(self.trials or self.grids)
+
+    def learned_nothing(self, name: str) -> bool:
+        """Whether no tuning trial of ``name`` learned anything (``Trial.status`` is not
+        "ok" for any): its chosen lr is then only the least bad of the grid. False for an
+        optimizer that was not tuned or had no lr chosen."""
+        trials = self.trials.get(name, [])
+        return name in self.chosen and not any(trial.status == "ok" for trial in trials)
 
     def at_edge(self, name: str) -> str | None:
         """"low" or "high" when the lr chosen for ``name`` is the smallest or largest of its
         grid (the best rate may then lie outside the grid, so the search was too narrow to
-        tell), else None; None for an optimizer that was not tuned."""
-        grid = [trial.lr for trial in self.trials.get(name, [])]
+        tell), else None; None for an optimizer that was not tuned, and when no trial learned
+        anything (``learned_nothing``: the whole grid is off, not its edge)."""
+        grid = self.grids.get(name) or [trial.lr for trial in self.trials.get(name, [])]
         chosen = self.chosen.get(name)
-        if len(grid) < 2 or chosen is None:
+        if len(grid) < 2 or chosen is None or self.learned_nothing(name):
             return None
         return "low" if chosen == min(grid) else "high" if chosen == max(grid) else None
 
@@ -161,42 +201,55 @@ class Comparison(Mapping):
         return {name: [run.history for run in runs] for name, runs in self.runs.items()}
 
     def table(self) -> list[dict]:
-        """One row per optimizer. Numbers are medians over the seeds whose run was not broken
-        (see ``Run.broken``), or over all seeds if every one was: ``final_loss`` of the final
+        """One row per optimizer in ``names``. Numbers are medians over the seeds whose run
+        finished (Ctrl-C did not stop it) and was not broken (see ``Run.broken``), or over
+        every finished run if each one broke; ``counted`` says how many runs that is, ``seeds``
+        how many seeds were asked for, ``finished`` how many runs finished: ``final_loss`` of the final
         training loss (the mean over the last epoch's batches), ``accuracy`` of the final
         accuracy (on ``accuracy_on`` data), each with ``final_loss_ci`` / ``accuracy_ci``, the
         95% bootstrap interval of that median (``median_interval``; None for one seed);
-        ``steps_to_target`` is the median over all seeds of ``steps_to_target`` (a missed
-        target counting as infinitely many steps; None if that median missed it),
-        ``reached`` how many seeds reached it; ``seconds`` the mean wall time of a run.
+        ``steps_to_target`` is the median over the finished runs of ``steps_to_target`` (a
+        missed target counting as infinitely many steps; None if that median missed it),
+        ``reached`` how many of them reached it; ``seconds`` the mean wall time of a finished
+        run (None if none finished).
         ``status`` is "ok", or what went wrong: "bad data", "error", "diverged", "loss went
         up" (the final training loss more than ``WENT_UP`` = 1.05 times the first step's),
         "interrupted", "learned nothing" (an accuracy no better than ``chance``, the share of
         the most common class, which always answering that class gets; or a final training
         loss more than ``NOTHING_LOSS`` = 0.95 times the first step's: within 5% of it); each
-        with "(k of n seeds)" when several seeds were run."""
+        with "(k of n seeds)" when several runs finished; "interrupted" when none finished,
+        "interrupted while tuning" when Ctrl-C came before an lr was chosen."""
         rows = []
-        for name, runs in self.runs.items():
-            healthy = [run for run in runs if not run.broken] or runs
-            accuracies = [run.history.final_accuracy for run in healthy if run.history.final_accuracy is not None]
-            loss, loss_low, loss_high = median_interval([run.history.final_loss for run in healthy])
+        for name in self.names:
+            runs = self.runs.get(name, [])
+            asked = len(self.settings["seeds"]) if "seeds" in self.settings else len(runs)
+            finished = [run for run in runs if not run.interrupted]
+            counted = [run for run in finished if not run.broken] or finished
+            accuracies = [run.history.final_accuracy for run in counted if run.history.final_accuracy is not None]
+            loss, loss_low, loss_high = median_interval([run.history.final_loss for run in counted])
             accuracy, low, high = median_interval(accuracies)
-            steps = [self._steps(run) for run in runs]
+            steps = [self._steps(run) for run in finished]
             reached = [s for s in steps if s is not None]
             middle = np.median([math.inf if s is None else s for s in steps]) if steps else math.inf
+            if finished:
+                status = _status(finished, self.chance)
+            else:
+                status = "interrupted while tuning" if self.tuned and name not in self.chosen else "interrupted"
             rows.append(
                 {
                     "optimizer": name,
-                    "lr": runs[0].options.get("lr"),
-                    "final_loss": loss,
+                    "lr": runs[0].options.get("lr") if runs else self.chosen.get(name),
+                    "final_loss": None if math.isnan(loss) else loss,
                     "final_loss_ci": None if loss_low is None else (loss_low, loss_high),
                     "accuracy": None if math.isnan(accuracy) else accuracy,
                     "accuracy_ci": None if low is None else (low, high),
                     "steps_to_target": float(middle) if math.isfinite(middle) else None,
                     "reached": len(reached),
-                    "seeds": len(runs),
-                    "seconds": float(np.mean([run.history.seconds for run in runs])),
-                    "status": _status(runs, self.chance),
+                    "seeds": asked,
+                    "finished": len(finished),
+                    "counted": len(counted),
+                    "seconds": float(np.mean([run.history.seconds for run in finished])) if finished else None,
+                    "status": status,
                 }
             )
         return rows
@@ -209,70 +262,118 @@ class Comparison(Mapping):
     def format_table(self) -> str:
         """The table as text, each column named: the lr (the chosen one, when tuned), the final
         training loss, the final accuracy (on the test data, or training data), with
-        ``median [lo, hi]`` over several seeds, steps to the target loss (when tuned), time
+        ``median [lo, hi]`` over several seeds, steps to the target loss (when tuned), the
+        seeds counted (with several seeds, or when fewer runs than seeds were counted), time
         and status; a legend below says what the numbers are."""
         rows = self.table()
         several = any(row["seeds"] > 1 for row in rows)
+        short = any(row["counted"] < row["seeds"] for row in rows)
         width = max([10, *(len(row["optimizer"]) for row in rows)])  # a learner's class name may be longer
 
         def spread(value, interval, show):
             if value is None or not math.isfinite(value):
                 return "-"
-            text = show(value)
-            if several:
-                text += " [-]" if interval is None else f" [{show(interval[0])}, {show(interval[1])}]"
-            return text
+            if not several:
+                return show([value])[0]
+            if interval is None:
+                return show([value])[0] + " [-]"
+            middle, low, high = show([value, *interval])
+            return f"{middle} [{low}, {high}]"
+
+        def mark(name):
+            return "!" if self.learned_nothing(name) else "*" if self.at_edge(name) else ""
 
         columns = {  # title -> one cell per row
             "chosen lr" if self.tuned else "lr": [
-                ("-" if row["lr"] is None else f"{row['lr']:.3g}") + ("*" if self.at_edge(row["optimizer"]) else "")
-                for row in rows
+                ("-" if row["lr"] is None else f"{row['lr']:.3g}") + mark(row["optimizer"]) for row in rows
             ],
-            "training loss": [spread(row["final_loss"], row["final_loss_ci"], _short) for row in rows],
+            "training loss": [spread(row["final_loss"], row["final_loss_ci"], _shorts) for row in rows],
             f"{self.accuracy_on} accuracy": [
-                spread(row["accuracy"], row["accuracy_ci"], lambda a: f"{a:.1%}") for row in rows
+                spread(row["accuracy"], row["accuracy_ci"], lambda values: [f"{a:.1%}" for a in values])
+                for row in rows
             ],
         }
         if self.tuned:
             columns["steps to target"] = [_steps_cell(row) for row in rows]
-        columns["time (s)"] = [f"{row['seconds']:.2f}" for row in rows]
+        if several or short:
+            columns["seeds"] = [
+                f"{row['counted']}" if row["counted"] == row["seeds"] else f"{row['counted']} of {row['seeds']}"
+                for row in rows
+            ]
+        columns["time (s)"] = ["-" if row["seconds"] is None else f"{row['seconds']:.2f}" for row in rows]
         widths = {title: max(len(title), 8, *(len(cell) for cell in cells)) for title, cells in columns.items()}
         header = "  ".join([f"{'optimizer':<{width}}", *(f"{t:>{w}}" for t, w in widths.items())]) + "  status"
         lines = [header, "-" * len(header)]
         for i, row in enumerate(rows):
             cells = [f"{cells[i]:>{widths[title]}}" for title, cells in columns.items()]
             lines.append("  ".join([f"{row['optimizer']:<{width}}", *cells]) + f"  {row['status']}")
-        return "\n".join(lines + self._legend(rows, several))
+        return "\n".join(lines + self._legend(rows, several, several or short))
 
-    def _legend(self, rows, several: bool) -> list[str]:
-        seeds, settings = max((row["seeds"] for row in rows), default=1), self.settings
+    def _legend(self, rows, several: bool, seeds_column: bool) -> list[str]:
+        settings = self.settings
+        asked = max((row["seeds"] for row in rows), default=1)
         on = "the held-out test data" if self.accuracy_on == "test" else "the training data"
-        lines = [f"training loss: mean over the last epoch's batches; accuracy: after the last epoch, on {on}"]
+        lines = [
+            f"training loss: mean over the last epoch's batches; accuracy: after the last epoch, on {on}; "
+            "time: mean wall time of one run"
+        ]
         if several:
             lines.append(
-                f"median [lo, hi] over {seeds} seeds: [lo, hi] is a 95% bootstrap interval of the median, "
-                "rough with so few seeds ([-]: one value, no interval)"
+                "median [lo, hi] over the seeds counted: [lo, hi] is a 95% bootstrap interval of the median, "
+                f"rough with {asked} seeds ([-]: one value, no interval)"
             )
-        if self.tuned:
-            first = settings.get("seeds", [0])[0]
+        if seeds_column and all(row["counted"] == row["seeds"] for row in rows):
+            lines.append(f"seeds: the runs the numbers are over, all {asked} asked for")
+        elif seeds_column:
             lines.append(
-                f"chosen lr: the lowest validation loss among {settings.get('budget')} learning rates per optimizer, "
-                f"trained on the training data less a validation split of {settings.get('validation_size')} samples "
-                f"(seed {first}); the runs above then trained on all the training data"
+                f"seeds: the runs the numbers are over, of the {_plural(asked, 'seed')} asked for; a run that broke "
+                "(status) counts only if every one did, a run stopped by Ctrl-C never"
             )
+        budget, first = settings.get("budget"), settings.get("seeds", [0])[0]
+        if self.tuned and self.chosen:
+            split = (
+                f"trained on the training data less a validation split of {settings.get('validation_size')} "
+                f"samples (seed {first}); the runs above then trained on all the training data"
+            )
+            if budget == 1:
+                lines.append(f"chosen lr: the only one tried (a budget of 1 learning rate: no tuning), {split}")
+            else:
+                lines.append(
+                    f"chosen lr: the lowest validation loss among {_plural(budget, 'learning rate')} per optimizer "
+                    f"(of the trials that learned something), {split}"
+                )
+        if self.tuned and not self.chosen:
+            done = sum(trial.status != "interrupted" for trials in self.trials.values() for trial in trials)
+            total = sum(len(grid) for grid in self.grids.values()) or done
+            lines.append(
+                f"interrupted while tuning (Ctrl-C): {done} of {total} trials had finished; no lr was chosen, "
+                "so no run trained on all the training data"
+            )
+        elif self.interrupted:
+            lines.append("interrupted (Ctrl-C): the numbers count only the runs that had finished")
         for name in self.chosen:
             edge = self.at_edge(name)
-            if edge:
+            if self.learned_nothing(name):
+                grid = self.grids.get(name) or [trial.lr for trial in self.trials[name]]
+                lines.append(
+                    f"!{name}: no trial learned anything (each ended with a validation loss above 0.95 times its "
+                    f"first step's loss, an accuracy at chance, or no loss at all), so {self.chosen[name]:.3g} is only "
+                    f"the least bad of {min(grid):.3g} .. {max(grid):.3g}, not a working rate"
+                )
+            elif edge:
                 side, beyond = ("smallest", "smaller") if edge == "low" else ("largest", "larger")
+                command = f", or --lr {name}={self.chosen[name]:.3g} on the command line" if name.isidentifier() else ""
                 lines.append(
                     f"*{name}: the chosen lr is the {side} of its grid, so a {beyond} one may do better; "
-                    f"centre the grid there (lr={{{name!r}: {self.chosen[name]:.3g}}}, or "
-                    f"--lr {name}={self.chosen[name]:.3g} on the command line) and tune again"
+                    f"centre the grid there (lr={{{name!r}: {self.chosen[name]:.3g}}}{command}) and tune again"
                 )
         if self.tuned and self.target_loss is not None:
+            window = _plural(settings.get("window"), "step")
             lines.append(
-                f"steps to target: first step at which the mean loss of the last {settings.get('window')} steps "
-                f"(one epoch) is <= {self.target_loss:.4g} (median over seeds; missed: not reached)"
+                f"steps to target: first step at which the mean loss of the last {window} "
+                f"(one epoch) is <= {self.target_loss:.4g} ("
+                + ("median over the finished runs; (k of n reached): only k of the n reached it; " if several else "")
+                + "missed: not reached)"
             )
         return lines
 
@@ -286,36 +387,45 @@ class Comparison(Mapping):
         ``epochs``, ``batch_size``, ``validation_fraction``, ``grid_rule``, ``accuracy_on``,
         ``interrupted``, ``minigrad_version``. Without tuning, ``budget`` is None, ``trials``
         empty and ``chosen`` the lr used. ``ci95`` is None with one seed. The accuracy is on
-        ``accuracy_on`` data (its key keeps the name ``test_accuracy``)."""
+        ``accuracy_on`` data (its key keeps the name ``test_accuracy``). Each trial also has
+        its ``status`` (``Trial.status``: "ok", "learned nothing", "diverged", "error", "bad
+        data", "interrupted"; ``diverged`` is true only for "diverged") and, for "error", the
+        ``error`` message; ``grid`` is every lr the optimizer was to try, ``chosen.learned``
+        false when no trial learned anything (``learned_nothing``; ``chosen.lr`` and
+        ``chosen.learned`` are None when Ctrl-C came before the choice); each run says whether it was ``counted`` in the
+        medians (an interrupted one never is) and ``seeds_counted`` how many were."""
         from . import __version__
 
         rows = {row["optimizer"]: row for row in self.table()}
         settings = self.settings
         optimizers = {}
-        nothing = {"lr": None, "accuracy": None, "accuracy_ci": None, "final_loss": None, "final_loss_ci": None,
-                   "steps_to_target": None, "reached": 0, "seeds": 0, "status": "interrupted"}  # fmt: skip
-        for name in dict.fromkeys([*self.trials, *self.runs]):  # interrupted while tuning: trials only
-            runs, row = self.runs.get(name, []), rows.get(name, nothing)
+        for name in self.names:
+            runs, row = self.runs.get(name, []), rows[name]
+            finished = [run for run in runs if not run.interrupted]
+            counted = [run for run in finished if not run.broken] or finished
             optimizers[name] = {
-                "trials": [
-                    {"lr": trial.lr, "val_loss": _finite(trial.val_loss), "diverged": trial.diverged}
-                    for trial in self.trials.get(name, [])
-                ],
-                "grid": [trial.lr for trial in self.trials.get(name, [])],
-                "chosen": {"lr": self.chosen.get(name, row["lr"]), "at_edge": self.at_edge(name)},
+                "trials": [_trial_dict(trial) for trial in self.trials.get(name, [])],
+                "grid": self.grids.get(name) or [trial.lr for trial in self.trials.get(name, [])],
+                "chosen": {
+                    "lr": self.chosen.get(name, None if self.tuned else row["lr"]),
+                    "at_edge": self.at_edge(name),
+                    "learned": None if self.tuned and name not in self.chosen else not self.learned_nothing(name),
+                },
                 "runs": [
                     {
                         "seed": run.seed,
                         "train_loss": _finite(run.history.final_loss),
                         "test_accuracy": _finite(run.history.final_accuracy),
-                        "steps_to_target": self._steps(run),
-                        "status": _status([run], self.chance),
+                        "steps_to_target": None if run.interrupted else self._steps(run),
+                        "status": "interrupted" if run.interrupted else _status([run], self.chance),
+                        "counted": any(run is other for other in counted),
                     }
                     for run in runs
                 ],
+                "seeds_counted": row["counted"],
                 "test_accuracy": {"median": _finite(row["accuracy"]), "ci95": _pair(row["accuracy_ci"])},
                 "train_loss": {"median": _finite(row["final_loss"]), "ci95": _pair(row["final_loss_ci"])},
-                "steps_to_target": {"median": row["steps_to_target"], "reached": row["reached"], "of": row["seeds"]},
+                "steps_to_target": {"median": row["steps_to_target"], "reached": row["reached"], "of": row["finished"]},
                 "status": row["status"],
             }
         return {
@@ -336,12 +446,20 @@ class Comparison(Mapping):
     def save_json(self, path, dataset: str | None = None) -> Path:
         """Write ``to_dict(dataset)`` as JSON to ``path`` in one step (a temporary file in the
         same folder, renamed over it: never half a file, and no temporary file left behind if
-        writing fails). Returns the path. ``OSError`` if it cannot be written;
-        ``check_results_path`` checks a path before any training."""
+        writing fails), with the permissions ``open(path, "w")`` would leave: an existing
+        file's, else those the umask allows. Returns the path. ``OSError`` if it cannot be
+        written; ``check_results_path`` checks a path before any training."""
         path = Path(path)
         text = json.dumps(self.to_dict(dataset), indent=2, allow_nan=False) + "\n"
+        if path.is_file():
+            mode = stat.S_IMODE(path.stat().st_mode)
+        else:
+            umask = os.umask(0)  # reading the umask means setting it; put it straight back
+            os.umask(umask)
+            mode = 0o666 & ~umask
         handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
         try:
+            os.fchmod(handle, mode)  # mkstemp makes it private, 0600
             with os.fdopen(handle, "w") as file:
                 file.write(text)
             os.replace(partial, path)
@@ -352,10 +470,24 @@ class Comparison(Mapping):
 
 
 def _steps_cell(row: dict) -> str:
+    if not row["finished"]:
+        return "-"
     steps = "missed" if row["steps_to_target"] is None else f"{row['steps_to_target']:g}"
-    if row["reached"] not in (0, row["seeds"]):
-        steps += f" ({row['reached']}/{row['seeds']} seeds)"
+    if row["reached"] not in (0, row["finished"]):
+        steps += f" ({row['reached']} of {row['finished']} reached)"
     return steps
+
+
+def _trial_dict(trial: Trial) -> dict:
+    entry = {"lr": trial.lr, "val_loss": _finite(trial.val_loss), "diverged": trial.status == "diverged",
+             "status": trial.status}  # fmt: skip
+    if trial.status == "error":
+        entry["error"] = trial.run.history.stopped
+    return entry
+
+
+def _plural(count, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _finite(value):
@@ -453,8 +585,9 @@ def steps_to_target(losses, target: float, window: int = 1) -> int | None:
     window = check_int("window", window, 1)
     if len(losses) < window:
         return None
-    sums = np.cumsum(np.concatenate([[0.0], losses]))
-    means = (sums[window:] - sums[:-window]) / window
+    # each window's own mean: a running sum's differences lose every digit after a 1e20 loss
+    with np.errstate(over="ignore", invalid="ignore"):  # a window holding inf or 1e308s has no finite mean
+        means = np.lib.stride_tricks.sliding_window_view(losses, window).mean(axis=1)
     hits = np.flatnonzero(means <= target)
     return int(hits[0]) + window if hits.size else None
 
@@ -462,7 +595,19 @@ def steps_to_target(losses, target: float, window: int = 1) -> int | None:
 def _short(number: float) -> str:
     """A loss for the table: 4 decimals, or 4 significant digits in exponent form when that
     would be too wide or show nothing (at most 11 characters, the column's width)."""
-    return f"{number:.4f}" if number == 0 or 1e-3 <= abs(number) < 1e5 else f"{number:.4g}"
+    return f"{number:.4f}" if _fixed(number) else f"{number:.4g}"
+
+
+def _shorts(numbers) -> list[str]:
+    """Losses for one cell (a median and its interval) in one format: ``_short``'s 4 decimals
+    if every one fits them, else 4 significant digits for all."""
+    if all(_fixed(number) for number in numbers):
+        return [_short(number) for number in numbers]
+    return [f"{number:.4g}" for number in numbers]
+
+
+def _fixed(number: float) -> bool:
+    return number == 0 or 1e-3 <= abs(number) < 1e5
 
 
 def _learned_nothing(run: Run, chance: float | None) -> bool:
@@ -564,6 +709,7 @@ def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], 
     configuration's) in any order, with ``bar`` counting finished runs."""
     results: list[Run | None] = [None] * len(jobs)
     interrupted = False
+    n_jobs = _workers(n_jobs, len(jobs))
     try:
         if n_jobs == 1:
             for index, job in enumerate(jobs):
@@ -582,6 +728,18 @@ def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], 
     except KeyboardInterrupt:  # between two runs (fit itself records one during a run)
         interrupted = True
     return results, interrupted
+
+
+def _workers(n_jobs, tasks: int):
+    """``n_jobs`` capped at ``tasks`` (-1: at the cores; None is left to the joblib
+    configuration): a worker process with no run to do only costs its start-up."""
+    if n_jobs is None:
+        return None
+    if n_jobs == -1:
+        from joblib import cpu_count
+
+        n_jobs = cpu_count()
+    return max(1, min(n_jobs, tasks))
 
 
 def _n_jobs(jobs):
@@ -647,7 +805,8 @@ def compare(
     ``{"mine": MyOptimizer, "heavy ball": lambda params: optim.SGD(params, lr=0.03, momentum=0.9)}``.
     Two entries with the same name are refused (``ValueError``): name them with a dict.
 
-    ``lr`` and ``options`` are dicts by optimizer name. For a name from ``OPTIMIZERS`` they
+    ``lr`` and ``options`` are dicts by optimizer name (``lr={"adam": 0.01}``; anything else
+    raises ``TypeError``). For a name from ``OPTIMIZERS`` they
     override its defaults there. For a class or a factory they are passed as keyword
     arguments, ``entry(params, lr=..., **options)``; with neither, it is called as
     ``entry(params)``, so a class's own ``defaults`` and a factory's settings apply. Each
@@ -681,12 +840,13 @@ def compare(
 
     **Parallel runs**: ``jobs`` runs that many trainings at once in worker processes (joblib's
     default, loky; -1: one per core). Each run seeds itself and builds its own model and
-    optimizer, so the results are the same, bit for bit, for any ``jobs``. ``jobs=None``
+    optimizer, so the results are the same, bit for bit, for any ``jobs``; no more processes
+    than runs are started (more than cores is slower, not faster). ``jobs=None``
     (the default) means 1 (everything in this process), unless a joblib configuration is
     active, e.g. ``with joblib.parallel_config(backend="dask"):`` with a
-    ``dask.distributed.Client`` open (``pip install minigrad[distributed]``): then the runs go
-    to that backend, with its ``n_jobs``. The model function, the loss and the optimizer
-    entries must then be picklable by cloudpickle (lambdas and local functions are; a class
+    ``dask.distributed.Client`` open (``python -m pip install ".[distributed]"`` from a
+    clone): then the runs go to that backend, with its ``n_jobs``. The model function, the
+    loss and the optimizer entries must then be picklable by cloudpickle (lambdas and local functions are; a class
     from a module the workers cannot import needs
     ``cloudpickle.register_pickle_by_value(module)``, which the ``minigrad`` command does for
     modules it loads). With ``jobs`` > 1 and ``verbose``, one progress bar counts finished runs.
@@ -698,18 +858,18 @@ def compare(
     A run that stops early (its loss became non-finite, its data holds nan or inf, an
     exception in a step) keeps its history, ``Run.stop`` says why, and the other runs go
     on. Ctrl-C stops the whole comparison: the runs finished so far are returned, with
-    ``Comparison.interrupted`` set. Wrong arguments raise ``TypeError``/``ValueError``
-    before any training, and so does an exception in a run's first step (the model, the
+    ``Comparison.interrupted`` set; the run under way here (``jobs=1``) is kept, marked
+    interrupted and never counted, those under way in worker processes are lost (see
+    ``Comparison``). Wrong arguments raise ``TypeError``/``ValueError`` before any training
+    (among them: repeated ``seeds``, ``target_loss`` without ``tune``, a
+    ``validation_fraction`` that leaves the trials no training sample), and so does an
+    exception in a run's first step (the model, the
     loss and the data do not fit together, for every optimizer alike; or a new
     optimizer's ``update`` fails, which the traceback shows).
     """
     entries = _optimizer_entries(optimizers)
     names = list(entries)
-    lr, options = dict(lr or {}), dict(options or {})
-    for given in (lr, options):
-        stray = set(given) - set(names)
-        if stray:
-            raise ValueError(f"settings for {sorted(stray)}, which are not among the optimizers compared {names}")
+    lr, options = _by_name("lr", lr, names), _by_name("options", options, names)
     check_int("epochs", epochs, 1)
     check_int("batch_size", batch_size, 1)
     check_bool("drop_last", drop_last)
@@ -718,7 +878,19 @@ def compare(
     n_jobs = _n_jobs(jobs)
     if target_loss is not None:
         target_loss = check_positive("target_loss", target_loss)
+        if not tune:
+            raise ValueError(
+                "target_loss only applies with tune=True (the steps to reach it are a column of the tuned table); "
+                "leave it out, or tune"
+            )
     validation_fraction = check_range("validation_fraction", validation_fraction, 0, 1, low_open=True, high_open=True)
+    if tune:  # as train_test_split rounds it: up, and each side needs a sample
+        n, held = len(y), math.ceil(validation_fraction * len(y))
+        if held >= n:
+            raise ValueError(
+                f"validation_fraction = {validation_fraction} of {n} training samples leaves {held} for validation "
+                f"and {n - held} to train the trials on; give a smaller fraction, such as the default 0.2"
+            )
     seeds = _seed_list(seeds)
     path = None if results is None else check_results_path(results)
     if loss_fn is None:
@@ -749,7 +921,7 @@ def compare(
     from .data import train_test_split
 
     on = "test" if validation_data is not None else "training"
-    comparison = Comparison({name: [] for name in names}, accuracy_on=on, settings={
+    comparison = Comparison({name: [] for name in names}, accuracy_on=on, names=names, settings={
         "epochs": epochs, "batch_size": batch_size, "seeds": seeds, "budget": budget if tune else None,
         "validation_fraction": validation_fraction if tune else None,
     })  # fmt: skip
@@ -765,7 +937,8 @@ def compare(
         if tune:
             X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=validation_fraction, seed=seeds[0])
             comparison.settings["validation_size"] = len(y_val)
-            grids = {name: lr_grid(centers[name], budget) for name in names}
+            grids = comparison.grids = {name: lr_grid(centers[name], budget) for name in names}
+            validation_chance = _chance(y_val)
             trial_jobs = [
                 job(name, seeds[0], {name: rate}, X_fit, y_fit, (X_val, y_val), f"{name} lr {rate:.3g} (trial)")
                 for name in names
@@ -775,7 +948,9 @@ def compare(
             for trial_job, run in zip(trial_jobs, done, strict=True):
                 if run is not None:
                     rate = trial_job.lr[trial_job.name]
-                    comparison.trials.setdefault(trial_job.name, []).append(Trial(rate, _val_loss(run), run))
+                    score = _val_loss(run)
+                    learned = _trial_learned(run, score, validation_chance)
+                    comparison.trials.setdefault(trial_job.name, []).append(Trial(rate, score, run, learned))
             if comparison.interrupted:
                 comparison.runs = {}
                 return _finish(comparison, path)
@@ -807,18 +982,34 @@ def _finish(comparison: Comparison, path: Path | None) -> Comparison:
 
 
 def _choose(trials: list[Trial]) -> float:
-    """The lr of the trial with the lowest validation loss; of equal losses (every trial
-    broken: all infinite) the smaller lr."""
-    return min(trials, key=lambda trial: (trial.val_loss, trial.lr)).lr
+    """The lr of the trial that learned something (``Trial.status`` "ok") with the lowest
+    validation loss; if none did, the lowest validation loss of all; of equal losses (every
+    trial broken: all infinite) the smaller lr. An interrupted trial is never chosen (the
+    caller chooses only when no trial was interrupted)."""
+    candidates = [trial for trial in trials if trial.status != "interrupted"]
+    return min(candidates, key=lambda trial: (trial.status != "ok", trial.val_loss, trial.lr)).lr
 
 
 def _val_loss(run: Run) -> float:
-    """A trial's score: its validation loss after the last epoch, inf if it broke or is not finite."""
+    """A trial's score: its validation loss after the last epoch, inf if it broke, was
+    interrupted (its last epoch is not the last one) or is not finite."""
     epochs = run.history.epochs
-    if run.broken or not epochs or "val_loss" not in epochs[-1]:
+    if run.broken or run.interrupted or not epochs or "val_loss" not in epochs[-1]:
         return math.inf
     loss = epochs[-1]["val_loss"]
     return loss if math.isfinite(loss) else math.inf
+
+
+def _trial_learned(run: Run, val_loss: float, chance: float | None) -> bool:
+    """Whether a trial learned something: a validation loss at most ``NOTHING_LOSS`` times
+    its first step's training loss, and a validation accuracy above ``chance``."""
+    history = run.history
+    if not math.isfinite(val_loss) or not history.loss:
+        return False
+    accuracy = history.epochs[-1].get("val_accuracy") if history.epochs else None
+    if chance is not None and accuracy is not None and accuracy <= chance:
+        return False
+    return val_loss <= NOTHING_LOSS * history.loss[0]
 
 
 _ENTRIES = "names from OPTIMIZERS, optim.Optimizer subclasses or factories (params -> optimizer)"
@@ -939,4 +1130,24 @@ def _seed_list(seeds) -> list[int]:
     seeds = [check_int(f"seeds[{i}]", seed, 0) for i, seed in enumerate(seeds)]
     if not seeds:
         raise ValueError("seeds must name at least one seed, got none")
+    repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+    if repeated:
+        raise ValueError(
+            f"seeds must differ, got {repeated} more than once in {seeds}: the same seed runs the same run "
+            "again, and the interval over them would mean nothing"
+        )
     return seeds
+
+
+def _by_name(what: str, given, names: list[str]) -> dict:
+    """``lr`` or ``options`` of ``compare``: a dict by optimizer name (None: empty). TypeError
+    for anything else, ValueError for a name that is not compared."""
+    example = "lr={'adam': 0.01}" if what == "lr" else "options={'adam': {'betas': (0.9, 0.99)}}"
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise TypeError(f"{what} must be a dict by optimizer name, e.g. {example}, got {given!r}")
+    stray = set(given) - set(names)
+    if stray:
+        raise ValueError(f"settings for {sorted(stray, key=str)}, which are not among the optimizers compared {names}")
+    return dict(given)

@@ -64,6 +64,10 @@ def test_compare_other_data_and_options(tmp_path):
         (["compare", "--dataset", "mnist"], "invalid choice: 'mnist' (choose from"),
         (["compare", "--lr", "adam"], "'adam' is not NAME=VALUE"),
         (["compare", "--lr", "adadelta=1"], "--lr names adadelta, which is not among --optimizers"),
+        (["compare", "--lr", "sgd=1e400"], "learning rate in 'sgd=1e400' must be a finite positive number, got inf"),
+        (["compare", "--lr", "sgd=nan"], "the learning rate in 'sgd=nan' must be a finite positive number, got nan"),
+        (["compare", "--lr", "sgd=0"], "the learning rate in 'sgd=0' must be a finite positive number, got 0.0"),
+        (["compare", "--lr", "=0.1"], "'=0.1' names no optimizer; write NAME=VALUE, e.g. adam=0.01"),
         (["compare", "--epochs", "0"], "argument --epochs: must be a whole number >= 1, got 0"),
         (["compare", "--hidden", "64,x"], "comma-separated list of layer sizes"),
         (["compare", "--seed", "-3"], "argument --seed: must be a whole number >= 0, got -3"),
@@ -77,6 +81,7 @@ def test_compare_other_data_and_options(tmp_path):
         (["compare", "--tune", "--results", "/no/such/folder/r.json"],
          "argument --results: the folder /no/such/folder does not exist"),
         (["compare", "--tune", "--results", "/"], "argument --results: / is a folder"),
+        (["compare", "--tune", "--results", "compare.png"], "compare.png is also the figure's path (--out)"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_one_line_reason(args, reason, capsys):
@@ -105,6 +110,7 @@ def test_compare_help_explains_every_flag(capsys):
     ]:
         assert flag in out
     assert "adagrad 0.05" in out  # the default learning rates are listed
+    assert "More jobs than cores is slower, not faster" in " ".join(out.split())
     assert "MODULE:NAME" in " ".join(out.split())  # and how to compare your own optimizer
 
 
@@ -124,7 +130,7 @@ def test_drop_last_reaches_every_run(tmp_path, monkeypatch, capsys):
     assert main([*argv, "--drop-last", "--quiet", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     # 1437 training digits in batches of 32: 44 whole ones, 29 samples left out
-    assert "1 epochs of batches of 32 (29 samples left out of each epoch: --drop-last)" in printed
+    assert "1 epoch of batches of 32 (29 samples left out of each epoch: --drop-last)" in printed
     assert [len(run.history.loss) for runs in results[0].runs.values() for run in runs] == [44, 44]
     assert out.stat().st_size > 10_000 and f"wrote {out.resolve()} (" in printed
 
@@ -292,6 +298,42 @@ def test_a_learners_optimizer_from_a_file_or_a_module_found_in_the_working_folde
     tables = [run.split("effective lr (factor")[0] for run in capsys.readouterr().out.split("\nwrote ")]
     rows = [line.split()[:2] for table in tables for line in table.splitlines() if set(line.split()[:1]) & names]
     assert rows == [["sgd", "0.1"], ["MyOptimizer", "0.5"], ["heavy_ball", "0.01"]]
+
+
+def test_a_learners_file_can_import_the_modules_beside_it(learner_folder, capsys):
+    (learner_folder / "sub").mkdir()
+    (learner_folder / "sub" / "learner_helper.py").write_text("SCALE = 0.5\n")
+    (learner_folder / "sub" / "learner_sign.py").write_text(
+        "from learner_helper import SCALE\n"
+        "from minigrad import optim\n\n\n"
+        "class SignOpt(optim.Optimizer):\n"
+        "    defaults = {'lr': 0.01}\n\n"
+        "    def update(self, p, g, state, group):\n"
+        "        p.data -= SCALE * group['lr'] * (g > 0)\n"
+    )  # fmt: skip
+    argv = ["compare", "--dataset", "moons", "--epochs", "1", "--quiet", "--out", "f.png"]
+    assert main([*argv, "--optimizers", "sub/learner_sign.py:SignOpt"]) == 0, capsys.readouterr().err
+    assert [line.split()[:2] for line in capsys.readouterr().out.splitlines() if line.startswith("SignOpt")][0] == [
+        "SignOpt", "0.01"
+    ]  # fmt: skip
+
+
+def test_an_exception_in_a_tuning_trial_is_printed_like_a_final_runs(learner_folder, capsys):
+    (learner_folder / "learner_later.py").write_text(
+        "from minigrad import optim\n\n\n"
+        "class Later(optim.Optimizer):\n"
+        "    defaults = {'lr': 0.1}\n\n"
+        "    def update(self, p, g, state, group):\n"
+        "        state['step'] = state.get('step', 0) + 1\n"
+        "        if group['lr'] > 0.2 and state['step'] > 4:\n"
+        "            raise RuntimeError('boom later')\n"
+        "        p.data -= group['lr'] * g\n"
+    )  # fmt: skip
+    argv = ["compare", "--dataset", "moons", "--epochs", "1", "--quiet", "--out", "f.png", "--tune", "--budget", "3",
+            "--seeds", "1", "--jobs", "1", "--optimizers", "learner_later:Later"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "\nLater (trial at lr 0.316): RuntimeError: boom later (in the optimizer step of step 5" in out, out
 
 
 @pytest.mark.parametrize(

@@ -157,7 +157,17 @@ def test_ctrl_c_stops_the_comparison_and_keeps_the_runs_so_far(moons):
     assert result.runs["sgd"][0].stop is None
     adam = result.runs["adam"][0]
     assert (adam.stop.kind, adam.stop.step, len(adam.history.loss)) == ("interrupted", 4, 4)
-    assert {row["optimizer"]: row["status"] for row in result.table()} == {"sgd": "ok", "adam": "interrupted"}
+    # every optimizer has a row; the interrupted run is kept but never counted, as a worker's would be lost
+    rows = {row["optimizer"]: row for row in result.table()}
+    assert {name: row["status"] for name, row in rows.items()} == {
+        "sgd": "ok",
+        "adam": "interrupted",
+        "rmsprop": "interrupted",
+    }
+    assert [(row["counted"], row["seeds"], row["final_loss"]) for row in rows.values()][1:] == [(0, 1, None)] * 2
+    text = result.format_table()
+    assert re.search(r"\nadam .* - +- +0 of 1 +- +interrupted\n", text), text
+    assert "interrupted (Ctrl-C): the numbers count only the runs that had finished" in text
 
 
 def test_bad_data_is_the_status_of_every_run(moons):
@@ -181,8 +191,16 @@ def test_bad_data_is_the_status_of_every_run(moons):
         ({"seeds": "012"}, TypeError, "seeds must be a list of seeds such as [0, 1, 2] (or range(3)), got '012'"),
         ({"seeds": None}, TypeError, "seeds must be a list of seeds"),
         ({"seeds": [True]}, TypeError, "seeds[0] must be an int, got True"),
+        ({"seeds": [0, 1, 0, 1]}, ValueError, "seeds must differ, got [0, 1] more than once in [0, 1, 0, 1]"),
+        ({"lr": 0.1}, TypeError, "lr must be a dict by optimizer name, e.g. lr={'adam': 0.01}, got 0.1"),
+        ({"options": [("sgd", {})]}, TypeError, "options must be a dict by optimizer name, e.g. options={'adam'"),
+        ({"lr": {"adam": 0.1}}, ValueError, "settings for ['adam'], which are not among the optimizers compared"),
+        ({"target_loss": 0.1}, ValueError, "target_loss only applies with tune=True"),
+        # 96 samples: ceil(0.995 * 96) = 96 for validation, none to train the trials on
+        ({"tune": True, "validation_fraction": 0.995}, ValueError,
+         "validation_fraction = 0.995 of 96 training samples leaves 96 for validation and 0 to train the trials on"),
     ],
-)
+)  # fmt: skip
 def test_bad_arguments_are_refused_before_training(moons, kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         mg.compare(Recorder, *moons, optimizers=["sgd"], verbose=False, **kwargs)
@@ -227,6 +245,17 @@ def test_table_losses_fit_their_column(value, shown):
     from minigrad.comparison import _short
 
     assert _short(value) == shown and len(_short(-value)) <= 11
+
+
+def test_a_cell_shows_its_median_and_interval_in_one_format():
+    from minigrad.comparison import _shorts, _steps_cell
+
+    assert _shorts([142200.0, 84660.1422, 276300.0]) == ["1.422e+05", "8.466e+04", "2.763e+05"]
+    assert _shorts([0.0007891, 0.000549, 0.0296]) == ["0.0007891", "0.000549", "0.0296"]
+    assert _shorts([0.5, 0.25, 1.0]) == ["0.5000", "0.2500", "1.0000"]
+    row = {"steps_to_target": None, "reached": 1, "finished": 5}
+    assert _steps_cell(row) == "missed (1 of 5 reached)"
+    assert _steps_cell({**row, "steps_to_target": 120.0, "reached": 4}) == "120 (4 of 5 reached)"
 
 
 class LearnerSGD(optim.Optimizer):

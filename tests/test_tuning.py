@@ -4,14 +4,15 @@ import json
 import math
 import os
 import re
+import signal
 
 import numpy as np
 import pytest
 
 import minigrad as mg
 from minigrad import data, nn, optim
-from minigrad.comparison import Comparison, Run, lr_grid, median_interval, steps_to_target
-from minigrad.train import History
+from minigrad.comparison import Comparison, Run, Trial, lr_grid, median_interval, steps_to_target
+from minigrad.train import History, StopReason
 
 
 def small_network():
@@ -81,6 +82,14 @@ def test_steps_to_target_counts_from_one_over_a_moving_window():
     assert steps_to_target(losses[:1], 10.0, window=2) is None  # fewer steps than the window
 
 
+def test_steps_to_target_is_not_fooled_by_a_huge_loss_spike():
+    # windows of two after a 1e20 spike: 5e19, 5e19, then 100 for ever; a running sum's
+    # differences would give 100 - 100 = 0 <= 0.5 once the spike had wiped out its digits
+    assert steps_to_target([1.0, 1e20, 100, 100, 100, 100], 0.5, 2) is None
+    assert steps_to_target([1.0, 1e36, 0.5, 0.25, 0.25], 0.375, 2) == 4  # (0.5 + 0.25) / 2, exactly
+    assert steps_to_target([1.0, 1e308, 1e308, 0.1, 0.1], 0.5, 2) == 5  # an overflowing window is no hit
+
+
 def test_tuning_chooses_the_lowest_validation_loss_and_never_looks_at_the_test_set(spirals):
     X_train, X_test, y_train, y_test = spirals
     poisoned = X_test.copy()
@@ -137,6 +146,14 @@ def test_results_are_the_same_for_any_number_of_jobs(spirals):
     assert plain[1].runs["sgd"][0].model[0].weight.dtype == np.float64
 
 
+def test_jobs_are_capped_at_the_runs_to_do(monkeypatch):
+    from minigrad.comparison import _workers
+
+    monkeypatch.setattr("joblib.cpu_count", lambda: 4)
+    assert [_workers(64, 2), _workers(2, 64), _workers(-1, 3), _workers(-1, 10), _workers(3, 0)] == [2, 2, 3, 4, 1]
+    assert _workers(None, 5) is None  # a joblib configuration (Dask) decides
+
+
 def test_a_dask_cluster_gives_the_same_results(spirals):
     joblib = pytest.importorskip("joblib")
     distributed = pytest.importorskip("dask.distributed")
@@ -163,8 +180,10 @@ def test_the_json_has_the_issues_shape_and_round_trips(spirals, tmp_path):
     assert written["target_loss"] == pytest.approx(0.1 * result.runs["sgd"][0].history.loss[0])
     for name in ["sgd", "adam"]:
         entry = written["optimizers"][name]
-        assert [set(trial) for trial in entry["trials"]] == [{"lr", "val_loss", "diverged"}] * 3
-        assert entry["chosen"] == {"lr": result.chosen[name], "at_edge": result.at_edge(name)}
+        assert [set(trial) for trial in entry["trials"]] == [{"lr", "val_loss", "diverged", "status"}] * 3
+        assert entry["grid"] == lr_grid(mg.comparison.OPTIMIZERS[name][1]["lr"], 3)
+        learned = any(trial.status == "ok" for trial in result.trials[name])
+        assert entry["chosen"] == {"lr": result.chosen[name], "at_edge": result.at_edge(name), "learned": learned}
         assert [set(run) >= {"seed", "train_loss", "test_accuracy", "steps_to_target"} for run in entry["runs"]] == [
             True, True
         ]  # fmt: skip
@@ -180,7 +199,23 @@ def test_the_json_has_the_issues_shape_and_round_trips(spirals, tmp_path):
     assert written["dataset"] == "spirals"
     assert written["optimizers"]["sgd"]["runs"][0]["train_loss"] is None
     assert written["optimizers"]["adam"]["trials"][0] == {"lr": result.trials["adam"][0].lr, "val_loss": None,
-                                                          "diverged": True}  # fmt: skip
+                                                          "diverged": True, "status": "diverged"}  # fmt: skip
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_the_json_gets_the_permissions_a_new_file_would(tmp_path, umask, mode):
+    result = Comparison({"sgd": [Run("sgd", {"lr": 0.1}, 0, History(loss=[1.0]), None)]})
+    before = os.umask(umask)
+    try:
+        result.save_json(tmp_path / "new.json")
+        existing = tmp_path / "old.json"
+        existing.write_text("{}")
+        existing.chmod(0o640)
+        result.save_json(existing)  # replaced, it keeps its own permissions, as open(path, "w") would
+    finally:
+        os.umask(before)
+    assert oct((tmp_path / "new.json").stat().st_mode & 0o777) == oct(mode)
+    assert oct(existing.stat().st_mode & 0o777) == oct(0o640) and json.loads(existing.read_text())["optimizers"]
 
 
 def test_a_failed_write_leaves_no_file_behind(spirals, tmp_path, monkeypatch):
@@ -249,7 +284,7 @@ def test_an_lr_of_1e_9_learned_nothing_and_several_seeds_show_a_spread(spirals):
     assert "training loss" in header and "test accuracy" in header
     adam = next(line for line in text.splitlines() if line.startswith("adam"))
     assert f"{accuracies[1]:.1%} [{low:.1%}, {high:.1%}]" in adam
-    assert "95% bootstrap interval of the median" in text and "over 3 seeds" in text
+    assert "95% bootstrap interval of the median" in text and "rough with 3 seeds" in text
 
 
 def test_the_tuned_figure_has_a_sensitivity_panel(spirals):
@@ -272,6 +307,8 @@ def test_the_tuned_figure_has_a_sensitivity_panel(spirals):
 
 def test_a_chosen_lr_at_the_end_of_its_grid_is_flagged(spirals):
     result = tuned(spirals, seeds=[0])
+    for trial in result.trials["sgd"] + result.trials["adam"]:
+        trial.learned = True  # three epochs learn little; an edge is flagged only when some trial learned
     grid = {name: [trial.lr for trial in trials] for name, trials in result.trials.items()}
     result.chosen = {"sgd": grid["sgd"][0], "adam": grid["adam"][1]}  # the smallest of sgd's, adam's middle one
     assert result.at_edge("sgd") == "low" and result.at_edge("adam") is None
@@ -282,5 +319,118 @@ def test_a_chosen_lr_at_the_end_of_its_grid_is_flagged(spirals):
     assert "*adam" not in text
     result.chosen["adam"] = grid["adam"][-1]
     assert result.at_edge("adam") == "high"
-    assert result.to_dict()["optimizers"]["adam"]["chosen"] == {"lr": grid["adam"][-1], "at_edge": "high"}
+    assert result.to_dict()["optimizers"]["adam"]["chosen"] == {"lr": grid["adam"][-1], "at_edge": "high",
+                                                                 "learned": True}  # fmt: skip
     assert result.to_dict()["optimizers"]["sgd"]["chosen"]["at_edge"] == "low"
+
+
+class BreaksWhenLarge(optim.Optimizer):
+    """Plain SGD whose update raises after a few steps when its lr is above 0.2."""
+
+    defaults = {"lr": 0.1}
+
+    def update(self, p, g, state, group):
+        state["step"] = state.get("step", 0) + 1
+        if group["lr"] > 0.2 and state["step"] > 4:
+            raise RuntimeError("boom later")
+        p.data -= group["lr"] * g
+
+
+def test_an_exception_in_a_trial_is_recorded_as_an_error_not_a_divergence(spirals, tmp_path):
+    result = tuned(spirals, optimizers={"later": BreaksWhenLarge}, seeds=[0], results=tmp_path / "r.json")
+    # the grid around 0.1 with budget 3: 0.0316, 0.1, 0.316; the last breaks at its fifth step
+    assert [trial.status for trial in result.trials["later"]][2] == "error"
+    broken = result.trials["later"][2]
+    assert broken.val_loss == math.inf and result.chosen["later"] != broken.lr
+    written = json.loads((tmp_path / "r.json").read_text())["optimizers"]["later"]["trials"][2]
+    assert (written["diverged"], written["status"], written["val_loss"]) == (False, "error", None)
+    assert written["error"].startswith("RuntimeError: boom later (in the optimizer step of step 5")
+
+
+def test_ctrl_c_while_tuning_keeps_the_trials_marked_and_chooses_nothing(spirals, tmp_path):
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(1)
+        if len(calls) == 17:  # in sgd's second trial: 72 samples, 3 steps and one validation loss per epoch
+            os.kill(os.getpid(), signal.SIGINT)
+        return nn.functional.cross_entropy(output, target)
+
+    result = tuned(spirals, loss_fn=loss_fn, results=tmp_path / "r.json", jobs=1)
+    assert result.interrupted and result.chosen == {} and result.runs == {}
+    assert [trial.status for trial in result.trials["sgd"]] == ["learned nothing", "interrupted"]
+    assert result.trials["sgd"][1].val_loss == math.inf  # its last epoch was not the last: no score
+    written = json.loads((tmp_path / "r.json").read_text())["optimizers"]
+    assert written["sgd"]["grid"] == lr_grid(0.1, 3) and written["adam"]["grid"] == lr_grid(3e-3, 3)
+    assert written["sgd"]["trials"][1] == {"lr": 0.1, "val_loss": None, "diverged": False, "status": "interrupted"}
+    assert written["adam"]["trials"] == []
+    assert written["sgd"]["chosen"] == {"lr": None, "at_edge": None, "learned": None}
+    text = result.format_table()
+    assert [line.split()[-3:] for line in text.splitlines()[2:4]] == [["interrupted", "while", "tuning"]] * 2
+    assert "interrupted while tuning (Ctrl-C): 1 of 6 trials had finished; no lr was chosen" in text
+    assert "chosen lr: the lowest" not in text
+
+
+def test_a_trial_that_learned_nothing_is_chosen_only_if_none_learned(spirals):
+    def trial(lr, val_loss, learned):
+        return Trial(lr, val_loss, Run("sgd", {"lr": lr}, 0, History(loss=[1.0]), None), learned)
+
+    from minigrad.comparison import _choose
+
+    assert _choose([trial(0.1, 0.5, False), trial(1.0, 0.7, True), trial(10.0, math.inf, False)]) == 1.0
+    assert _choose([trial(0.1, 0.9, False), trial(1.0, 0.8, False)]) == 1.0  # the least bad
+    # every trial tied and learned nothing (lr 1e-300): the smallest is chosen, flagged, with no "go further" hint
+    trials = [trial(1e-300, 1.0, False), trial(3e-300, 1.0, False)]
+    runs = [Run("sgd", {"lr": 1e-300}, 0, History(loss=[1.0, 1.0], epochs=[{"train_loss": 1.0}]), None)]
+    result = Comparison({"sgd": runs}, trials={"sgd": trials}, chosen={"sgd": _choose(trials)},
+                        grids={"sgd": [1e-300, 3e-300]}, target_loss=0.5,
+                        settings={"seeds": [0], "budget": 2, "window": 1})  # fmt: skip
+    assert result.chosen["sgd"] == 1e-300 and result.learned_nothing("sgd") and result.at_edge("sgd") is None
+    text = result.format_table()
+    assert text.splitlines()[2].split()[1] == "1e-300!"
+    assert "!sgd: no trial learned anything" in text and "smaller one may do better" not in text
+    assert "median" not in text and "seeds" not in text  # one seed: no medians, no seeds column
+    assert "steps to target: first step at which the mean loss of the last 1 step (one epoch) is <= 0.5 (missed" in text
+    assert result.to_dict()["optimizers"]["sgd"]["chosen"] == {"lr": 1e-300, "at_edge": None, "learned": False}
+
+
+def test_rows_with_fewer_counted_seeds_than_asked_say_so():
+    def run(seed, loss, stop=None):
+        history = History(loss=[2.0, loss], epochs=[{"train_loss": loss}], stop=stop)
+        return Run("sgd", {"lr": 0.1}, seed, history, None)
+
+    diverged = StopReason("diverged", "the loss became inf", step=2, epoch=1)
+    interrupted = StopReason("interrupted", "interrupted", step=2, epoch=1)
+    result = Comparison(
+        {"sgd": [run(0, 0.5), run(1, 0.25), run(2, math.inf, diverged), run(3, 0.75, interrupted)],
+         "adam": [run(0, 0.5), run(1, 0.5), run(2, 0.5), run(3, 0.5)]},
+        settings={"seeds": [0, 1, 2, 3]},
+    )  # fmt: skip
+    rows = {row["optimizer"]: row for row in result.table()}
+    assert (rows["sgd"]["counted"], rows["sgd"]["finished"], rows["sgd"]["seeds"]) == (2, 3, 4)
+    assert rows["sgd"]["final_loss"] == 0.375  # the median of 0.5 and 0.25: neither the broken nor the interrupted run
+    assert rows["sgd"]["status"] == "diverged (1 of 3 seeds)"
+    lines = result.format_table().splitlines()
+    assert re.search(r"^sgd .* 2 of 4 +\S+ +diverged", lines[2]) and re.search(r"^adam .* 4 +\S+ +ok$", lines[3])
+    assert "seeds: the runs the numbers are over, of the 4 seeds asked for" in "\n".join(lines)
+    runs = result.to_dict()["optimizers"]["sgd"]["runs"]
+    assert [(r["status"], r["counted"]) for r in runs] == [
+        ("ok", True), ("ok", True), ("diverged", False), ("interrupted", False)
+    ]  # fmt: skip
+
+
+def test_the_grid_edge_hint_gives_the_command_line_form_only_for_a_name_the_command_takes():
+    def trial(lr):
+        return Trial(lr, 0.5, Run("x", {"lr": lr}, 0, History(loss=[1.0]), None))
+
+    def run(name):
+        return Run(name, {"lr": 0.1}, 0, History(loss=[1.0, 0.5], epochs=[{"train_loss": 0.5}]), None)
+
+    names = ["optimizer 2", "mine"]
+    trials = {name: [trial(0.1), trial(0.316)] for name in names}
+    result = Comparison({name: [run(name)] for name in names}, trials=trials, chosen=dict.fromkeys(names, 0.1),
+                        settings={"seeds": [0], "budget": 2})  # fmt: skip
+    text = result.format_table()
+    assert "centre the grid there (lr={'optimizer 2': 0.1}) and tune again" in text
+    assert "centre the grid there (lr={'mine': 0.1}, or --lr mine=0.1 on the command line) and tune again" in text
+    assert "--lr optimizer 2" not in text
