@@ -503,22 +503,25 @@ class _StepSummarizer:
 
     ``snapshot()`` copies the weights just before the optimizer's step, calling the object
     after it records that step. Since this runs at every step, a step only copies what its
-    summaries need into a row of buffers (the weights before and after, in float64, where
-    the difference of two float32 numbers is exact but for extreme ratios; the gradients;
-    the rates), and ``flush()`` summarises the buffered steps together, appending to the
-    history: each step costs a few array copies instead of some thirty numpy calls on small
-    arrays. ``flush()`` runs when the buffers are full, at the end of each epoch and when
-    the run stops, so the history is complete whenever ``fit`` returns.
+    summaries need into a row of buffers (the weights after it, in float64, where the
+    difference of two float32 numbers is exact but for extreme ratios: the row before holds
+    the weights before it; the gradients; the rates), and ``flush()`` summarises the buffered
+    steps together, appending to the history: each step costs a few array copies instead of
+    some thirty numpy calls on small arrays. ``flush()`` runs when the buffers are full, at
+    the end of each epoch, when the weights changed between steps and when the run stops, so
+    the history is complete whenever ``fit`` returns.
 
     The values are exactly those of sorting each step's values: the rows are sorted
-    together, the coordinates that did not move set to nan, which sorts last (rows of more
-    than 1,536 values are partitioned one at a time, faster there). The rates of a whole
+    together, update sizes and rates in one call, the coordinates that did not move set to
+    nan, which sorts last (rows of more than 1,536 values are partitioned one at a time,
+    faster there). The rates of a whole
     parameter group come from ``Optimizer._group_state`` (its state as flat arrays) in a
     few array operations; when every coordinate has the same rate (SGD with one lr), that
     rate is the summary; an optimizer that overrides ``effective_lr()`` itself, or a group
     whose state cannot be seen as one, is summarised from what ``effective_lr()`` returns.
-    The copy of the weights after a step serves as the next step's snapshot while every
-    weight is the same array at the same version (forward and backward passes leave them
+    The copy of the weights after a step serves as the next step's snapshot (the buffered
+    steps' update sizes are differences of consecutive rows) while every weight is the same
+    array at the same version (forward and backward passes leave them
     alone; anything that changes them in place through minigrad bumps the version). Models
     of more than ``_EXACT_UP_TO`` (131,072) coordinates are summarised over a fixed random
     sample of ``_SAMPLE`` (16,384) of them, the same at every step."""
@@ -547,12 +550,15 @@ class _StepSummarizer:
         watched = total if self.sample is None else _SAMPLE
         rows = max(1, min(64, 2**16 // watched))  # steps buffered: at most 512 KB a buffer, to stay in cache
         self.no_grad = [np.zeros(size) for size in sizes]  # what a parameter without a gradient gives
-        self.before, self.after, self.rates = (np.empty((rows, watched)) for _ in range(3))
+        # row i: the weights before buffered step i, row i + 1 those after it
+        self.weights = np.empty((rows + 1, watched))
+        # per step, its update sizes ([0]) and rates ([1]): summarised together, as they share their coordinates
+        self.values = np.empty((2, rows, watched))
         # the gradients in their own dtype (a float64 one cast to float32 could become 0)
         self.grads = np.empty((rows, watched), np.result_type(*[p.data.dtype for p in self.params]))
         self.ready = [None] * rows  # per row: its rates' summary if already made (one rate, or effective_lr())
         self.row = 0  # the next row to fill
-        self.copied = None  # the weights' arrays, versions and row of ``after`` at the latest copy
+        self.copied = None  # the weights' arrays and versions when copied to ``weights[row]``
         self.views = None  # the weights' arrays and flat views of them (see _weights)
 
     def _pick(self, start: int, end: int):
@@ -588,9 +594,11 @@ class _StepSummarizer:
         arrays, versions, flat = self._weights()
         copied = self.copied
         if copied is not None and versions == copied[1] and all(map(operator.is_, arrays, copied[0])):
-            self.before[self.row] = self.after[copied[2]]  # unchanged since the last step's copy
-        else:
-            np.concatenate(flat, out=self.before[self.row])
+            return  # unchanged since the last step's copy, which is in weights[row]
+        if self.row:  # changed between steps: the buffered steps end here
+            self.flush()
+        np.concatenate(flat, out=self.weights[0])
+        self.copied = arrays, versions
 
     def __call__(self) -> None:
         """Record the step just taken (``snapshot()`` came before it)."""
@@ -600,8 +608,8 @@ class _StepSummarizer:
             grads = [zeros if g is None else g for g, zeros in zip(grads, self.no_grad, strict=True)]
         np.concatenate(self._watched(grads), out=self.grads[row])
         arrays, versions, flat = self._weights()
-        np.concatenate(flat, out=self.after[row])
-        self.copied = arrays, versions, row
+        np.concatenate(flat, out=self.weights[row + 1])
+        self.copied = arrays, versions
         self.ready[row] = self._rates(row)
         self.row += 1
         if self.row == len(self.ready):
@@ -618,14 +626,14 @@ class _StepSummarizer:
                 return LRSummary(rate, rate, rate)
         for index, (group, (start, end, local)) in enumerate(zip(optimizer.param_groups, self.groups, strict=True)):
             if self.lr_only:
-                self.rates[row, start:end] = group["lr"]
+                self.values[1, row, start:end] = group["lr"]
                 continue
             state = None if self.own_rates else optimizer._group_state(index)
             if state is None:
                 return self._from_effective_lr(row)
             if local is not None:  # a sample: the rates of its coordinates only
                 state = {key: value[local] if isinstance(value, np.ndarray) else value for key, value in state.items()}
-            self.rates[row, start:end] = optimizer.effective_lr_of(state, group)
+            self.values[1, row, start:end] = optimizer.effective_lr_of(state, group)
         return None
 
     def _from_effective_lr(self, row: int) -> LRSummary:
@@ -633,7 +641,8 @@ class _StepSummarizer:
         if self.sample is not None:
             rates = rates[self.sample]
         moved = self.grads[row] != 0
-        return _order_statistics(rates[moved] if moved.any() else rates.copy())
+        rates = rates[moved] if moved.any() else rates.copy()
+        return LRSummary._make(_order_statistics(rates, len(rates) - 1).tolist())
 
     def flush(self) -> None:
         """Summarise the buffered steps into the history."""
@@ -644,36 +653,47 @@ class _StepSummarizer:
         counts = np.count_nonzero(moved, axis=1)
         moved[counts == 0] = True  # a step in which nothing moved: all coordinates count
         counts[counts == 0] = moved.shape[1]
-        change = np.subtract(self.after[:rows], self.before[:rows], out=self.after[:rows])
-        sizes = _nearest_ranks(np.abs(change, out=change), moved, counts)
+        change = np.subtract(self.weights[1 : rows + 1], self.weights[:rows], out=self.values[0, :rows])
+        np.abs(change, out=change)
+        self.weights[0] = self.weights[rows]  # the weights before the next step
         rates = self.ready[:rows]
         pending = [i for i, ready in enumerate(rates) if ready is None]
-        if pending:
-            computed = iter(_nearest_ranks(self.rates[pending], moved[pending], counts[pending]))
-            rates = [next(computed) if ready is None else ready for ready in rates]
+        if len(pending) == rows:  # the rates of every step are in ``values``: both in one go
+            sizes, rates = _nearest_ranks(self.values[:, :rows], moved, counts)
+        else:
+            (sizes,) = _nearest_ranks(change[None], moved, counts)
+            if pending:
+                (computed,) = _nearest_ranks(self.values[1:, pending], moved[pending], counts[pending])
+                computed = iter(computed)
+                rates = [next(computed) if ready is None else ready for ready in rates]
         self.row = 0
-        self.copied = None  # the rows of ``after`` are reused
         self.history.effective_lr += rates
         self.history.update_size += sizes
 
 
-def _nearest_ranks(values: np.ndarray, moved: np.ndarray, counts: np.ndarray) -> list[LRSummary]:
-    """Per row of ``values`` (steps by coordinates), the median, 10th and 90th percentile
-    (nearest rank) of its values where ``moved``, ``counts`` of them; ``values`` is reordered."""
-    if values.shape[1] > 1536:  # partitioning a long row is faster than sorting it
-        return [_order_statistics(row[mask]) for row, mask in zip(values, moved, strict=True)]
-    values[~moved] = np.nan  # sorts after every number (and with any nan among the values)
-    values.sort(axis=1)
+def _nearest_ranks(values: np.ndarray, moved: np.ndarray, counts: np.ndarray) -> list[list[LRSummary]]:
+    """Per quantity in ``values`` (quantities by steps by coordinates), per step, the median,
+    10th and 90th percentile (nearest rank) of its values where ``moved`` (steps by
+    coordinates), ``counts`` of them (per step); ``values`` is reordered."""
     last = counts - 1
-    where = np.stack([last // 2, last // 10, last - last // 10], axis=1)
-    return [LRSummary(*picked) for picked in np.take_along_axis(values, where, axis=1).tolist()]
+    if values.shape[2] > 1536:  # partitioning a long row is faster than sorting it
+        picked = np.empty((len(values), len(last), 3))
+        for step, (mask, end) in enumerate(zip(moved, last.tolist(), strict=True)):
+            for quantity, row in enumerate(values[:, step]):  # row[mask]: 3x faster than values[:, step, mask]
+                picked[quantity, step] = _order_statistics(row[mask], end)
+    else:
+        values[:, ~moved] = np.nan  # sorts after every number (and with any nan among the values)
+        values.sort(axis=2)
+        where = np.stack([last // 2, last // 10, last - last // 10], axis=1)
+        picked = np.take_along_axis(values, where[None], axis=2)
+    return [list(map(LRSummary._make, quantity)) for quantity in picked.tolist()]
 
 
-def _order_statistics(rates: np.ndarray) -> LRSummary:
-    """Median, 10th and 90th percentile (nearest rank) of ``rates``, which it reorders."""
-    last = len(rates) - 1
+def _order_statistics(rates: np.ndarray, last: int) -> np.ndarray:
+    """Median, 10th and 90th percentile (nearest rank) of ``rates`` (``last`` + 1 values),
+    which it reorders."""
     middle, low, high = last // 2, last // 10, last - last // 10
-    if len(rates) <= 1536:  # sorting so few is faster than partitioning them (2x faster at 354)
+    if last < 1536:  # sorting so few is faster than partitioning them (2x faster at 354)
         rates.sort()
     else:
         # one kth at a time, each partition on what is left: np.partition given the three at
@@ -683,7 +703,7 @@ def _order_statistics(rates: np.ndarray) -> LRSummary:
             rates[:middle].partition(low)
         if high > middle:
             rates[middle + 1 :].partition(high - middle - 1)
-    return LRSummary(float(rates[middle]), float(rates[low]), float(rates[high]))
+    return rates[[middle, low, high]]
 
 
 def _count_correct(scores: np.ndarray, labels: np.ndarray) -> int:

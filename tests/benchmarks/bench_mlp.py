@@ -17,7 +17,7 @@ importing it cannot distort numpy's timings here), by the Python given with
 ``--torch-python``, or by this Python if it can import torch; otherwise its column says how
 to enable it. It gets the same weights and batch, and its best thread count. The batch-1
 step of the 1024-wide MLP is held to PyTorch's time; for that line numpy and minigrad also
-run at their best number of BLAS threads (set through OpenBLAS, when numpy uses it). Then:
+run at their best number of BLAS threads (set with threadpoolctl, from the ``test`` extra). Then:
 
 - each optimizer's step as a share of a 784-256-256-10 training step;
 - memory after 10,000 steps against after 100 (the graph of each step must be freed);
@@ -29,7 +29,7 @@ Each line ends with the target it is held to and whether it is met.
 from __future__ import annotations
 
 import argparse
-import ctypes
+import contextlib
 import gc
 import importlib.util
 import json
@@ -139,18 +139,14 @@ def torch_seconds(python: str, model, X, y, repeats: int, calls: int) -> tuple[f
     return result["seconds"], f"{result['torch']} at {result['threads']} thread(s)"
 
 
-def blas_thread_setter():
-    """The function that sets the number of threads of numpy's OpenBLAS (found as
-    threadpoolctl finds it, without needing it), or None."""
-    with open("/proc/self/maps") as maps:  # Linux; elsewhere the default thread count stays
-        paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
-    for path in paths:
-        library = ctypes.CDLL(path)
-        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-                     "openblas_set_num_threads64_", "openblas_set_num_threads"):  # fmt: skip
-            if hasattr(library, name):
-                return getattr(library, name)
-    return None
+def blas_thread_limits():
+    """A function of a thread count that returns threadpoolctl's context manager limiting
+    numpy's BLAS to that many threads, or None without threadpoolctl (the ``test`` extra)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return lambda threads: threadpool_limits(limits=threads, user_api="blas")
 
 
 def find_torch_python(given: str | None) -> str | None:
@@ -200,10 +196,7 @@ def verdict(ok: bool) -> str:
 
 
 def bench_steps(quick: bool, torch_python: str | None) -> list[bool]:
-    try:
-        set_blas_threads = blas_thread_setter()
-    except OSError:
-        set_blas_threads = None
+    blas_threads = blas_thread_limits()
     print("One training step (forward, cross-entropy, backward, SGD), float32, median per step")
     if torch_python is None:
         print("PyTorch not timed: this Python cannot import torch; pass --torch-python PATH (a Python that has torch)")
@@ -220,25 +213,25 @@ def bench_steps(quick: bool, torch_python: str | None) -> list[bool]:
         # the whole comparison is repeated on fresh allocations and the median ratio reported.
         # Held to PyTorch, which runs at its best thread count: so do numpy and minigrad (BLAS
         # threads that wait for a busy core can make a step several times slower)
-        counts = [None] if torch_target is None or set_blas_threads is None else range(1, (os.cpu_count() or 1) + 1)
+        counts = [None] if torch_target is None or blas_threads is None else range(1, (os.cpu_count() or 1) + 1)
         best = None
         for threads in counts:
-            if threads is not None:
-                set_blas_threads(threads)
             per_layout = []
-            for layout in range(3 if quick else 7):
-                X, y, model = make_problem(sizes, batch, seed=layout)
-                steps = {"numpy": numpy_step(model, X, y)[0], "minigrad": minigrad_step(model, X, y)}
-                per_layout.append(median_times(steps, repeats=repeats, calls=calls))
+            with contextlib.nullcontext() if threads is None else blas_threads(threads):
+                for layout in range(3 if quick else 7):
+                    X, y, model = make_problem(sizes, batch, seed=layout)
+                    steps = {"numpy": numpy_step(model, X, y)[0], "minigrad": minigrad_step(model, X, y)}
+                    per_layout.append(median_times(steps, repeats=repeats, calls=calls))
             times = {name: statistics.median(t[name] for t in per_layout) for name in per_layout[0]}
             ratio = statistics.median(t["minigrad"] / t["numpy"] for t in per_layout)
             if best is None or times["minigrad"] < best[0]["minigrad"]:
                 best = times, ratio, threads
-        if set_blas_threads is not None:
-            set_blas_threads(os.cpu_count() or 1)
         times, ratio, threads = best
         if threads is not None:
             notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: numpy and minigrad at {threads} BLAS thread(s)")
+        elif torch_target is not None:
+            notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: numpy and minigrad at numpy's default BLAS "
+                         "threads (install threadpoolctl to time each count)")
         torch_time = None
         if torch_python is not None:
             X, y, model = make_problem(sizes, batch, seed=0)
