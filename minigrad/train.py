@@ -57,6 +57,7 @@ _STEP_PHASES = {
     "loss": "loss",
     "backward": "backward pass",
     "optimizer": "optimizer step",
+    "summary": "effective learning rate summary (after the optimizer step)",
 }
 
 
@@ -78,14 +79,17 @@ class StopReason:
       exception in the very first step is raised by ``fit`` instead: nothing was trained,
       and it almost always means the model, the loss and the data do not fit together.
 
-    ``phase`` says where: ``"forward"``, ``"loss"``, ``"backward"`` or ``"optimizer"``
-    (inside step number ``step``, which is then not in the history: ``len(history.loss)
-    == step - 1``), ``"validation"`` (evaluating the validation data after step ``step``; that epoch is in
-    ``History.epochs``, without its ``val_*`` entries),
+    ``phase`` says where: ``"forward"``, ``"loss"``, ``"backward"``, ``"optimizer"`` or
+    ``"summary"`` (summarising the effective learning rate after the update, e.g. a new
+    optimizer's ``effective_lr_of`` failed) (inside step number ``step``, which is then not
+    in the history: ``len(history.loss) == step - 1``), ``"validation"`` (evaluating the
+    validation data after step ``step``; that epoch is in ``History.epochs``, without its
+    ``val_*`` entries),
     or ``None`` (between steps, after step ``step``: ``len(history.loss) == step``; 0 if no
     step was taken). ``epoch`` counts from 1 (0 for ``"bad_data"``).
 
-    Only the ``"optimizer"`` phase can leave a step partly applied: an exception raised by
+    In the ``"summary"`` phase the step's update was applied but the step is not in the
+    history. Only the ``"optimizer"`` phase can leave a step partly applied: an exception raised by
     ``optimizer.step()`` itself, or a second Ctrl-C while one is held, may come after some
     parameters were updated. Everything else stops between steps or before the update.
     """
@@ -257,6 +261,7 @@ def fit(
                         phase = "optimizer"
                         summarize.snapshot()
                         optimizer.step()
+                        phase = "summary"
                         summarize()  # the effective lr and update size, added to history in batches
                         history.loss.append(value)
                         step += 1
@@ -291,7 +296,8 @@ def fit(
                 guard.holding = True
                 if step == 0 and phase in _STEP_PHASES:
                     if hasattr(exc, "add_note"):  # Python 3.11+
-                        exc.add_note(f"(raised in the {_STEP_PHASES[phase]} of fit's first step: nothing was trained)")
+                        done = "its update was applied" if phase == "summary" else "nothing was trained"
+                        exc.add_note(f"(raised in the {_STEP_PHASES[phase]} of fit's first step: {done})")
                     raise
                 hint = _small_batch_hint(phase, batch_rows, loader)
                 history.stop = _error(exc, step, epoch, phase, hint)
@@ -411,6 +417,8 @@ def _consequence(phase: str | None, completed: int) -> str:
     kept = f"the {completed} completed step{'s are' if completed != 1 else ' is'} kept"
     if phase == "optimizer":
         return f"{kept}, but that step's update may be partly applied to the weights"
+    if phase == "summary":
+        return f"{kept}, but that step's update was applied to the weights and is not in the history"
     if phase in _STEP_PHASES:
         return f"{kept}; that step was not applied"
     return kept
@@ -620,13 +628,13 @@ class _StepSummarizer:
         coordinate has the same rate or they come from ``effective_lr()``."""
         optimizer = self.optimizer
         if self.lr_only:  # the base's effective_lr_of: each group's lr, stepped or not
-            rates = {float(group["lr"]) for group in optimizer.param_groups}
+            rates = {float(optimizer.effective_lr_of(None, group)) for group in optimizer.param_groups}
             if len(rates) == 1:
                 rate = rates.pop()
                 return LRSummary(rate, rate, rate)
         for index, (group, (start, end, local)) in enumerate(zip(optimizer.param_groups, self.groups, strict=True)):
             if self.lr_only:
-                self.values[1, row, start:end] = group["lr"]
+                self.values[1, row, start:end] = optimizer.effective_lr_of(None, group)
                 continue
             state = None if self.own_rates else optimizer._group_state(index)
             if state is None:

@@ -704,3 +704,22 @@ def test_model_and_loss_fn_must_be_callable(moons, name):
     arguments[name] = "nope"
     with pytest.raises(TypeError, match=f"{name} must be callable, got 'nope'"):
         fit(*arguments.values(), *moons, verbose=False)
+
+
+def test_an_optimizer_without_lr_that_keeps_the_base_effective_lr_of_is_told_to_define_it():
+    class StepSize(optim.Optimizer):
+        defaults = {"step_size": 0.1}
+
+        def update(self, param, grad, state, group):
+            param.data -= group["step_size"] * grad
+
+    model = nn.Linear(2, 2)
+    X, y = np.ones((4, 2), np.float32), np.array([0, 1, 0, 1])
+    no_lr = r"StepSize has no 'lr' hyper-parameter \(its defaults: \['step_size'\]\)"
+    with pytest.raises(TypeError, match=no_lr) as caught:
+        fit(model, StepSize(model.parameters()), nn.CrossEntropyLoss(), X, y, epochs=1, batch_size=2, verbose=False)
+    assert "define effective_lr_of(self, state, group)" in str(caught.value)
+    assert sys.version_info < (3, 11) or caught.value.__notes__ == [
+        "(raised in the effective learning rate summary (after the optimizer step) of fit's first step: "
+        "its update was applied)"
+    ]

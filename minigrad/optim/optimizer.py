@@ -250,7 +250,14 @@ class Optimizer:
         ``elementwise_rates = False``. The default, ``group["lr"]``, fits rules of the form
         ``theta -= lr * direction``; override it when the factor depends on the state. An
         optimizer without an ``lr`` hyper-parameter must override it. No PyTorch equivalent
-        (PyTorch reports no effective learning rate)."""
+        (PyTorch reports no effective learning rate). ``TypeError`` if the group has no
+        ``lr``."""
+        if "lr" not in group:
+            raise TypeError(
+                f"{type(self).__name__} has no 'lr' hyper-parameter (its defaults: {sorted(type(self).defaults)}), "
+                "so the optimizer base cannot tell the factor its update multiplies the direction by; define "
+                "effective_lr_of(self, state, group) to return it (see help(optim.Optimizer))"
+            )
         return group["lr"]
 
     # True where effective_lr_of computes each coordinate's rate from that coordinate's state
