@@ -368,6 +368,8 @@ def test_bad_arguments_raise_clear_errors():
         problems.run("moons", "sgd")
     with pytest.raises(ValueError, match=r"settings for \['adam'\], which are not among the optimizers"):
         problems.compare(rosenbrock, ["sgd"], lr={"adam": 0.1})
+    with pytest.raises(TypeError, match=r"lr must be a dict by optimizer name, e.g. lr=\{'adam': 0.01\}, got 0.1"):
+        problems.compare(rosenbrock, ["sgd"], lr=0.1)
     with pytest.raises(TypeError, match="problem must be a name from problems.PROBLEMS or a Problem"):
         problems.compare(42)
     with pytest.raises(TypeError, match="the data problem moons takes no arguments, got \\['noise'\\]"):

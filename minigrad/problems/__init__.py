@@ -312,7 +312,7 @@ def compare(
     Every optimizer is built before the first step: TypeError/ValueError for a bad entry,
     setting or argument, as ``mg.compare`` raises them.
     """
-    from ..comparison import OPTIMIZERS, _build_optimizer, _optimizer_entries
+    from ..comparison import OPTIMIZERS, _build_optimizer, _by_name, _optimizer_entries
 
     problem = _problem(problem)
     seed = check_int("seed", seed, 0)
@@ -329,13 +329,7 @@ def compare(
             seeds=[seed], validation_data=(X_test, y_test), verbose=verbose,
         )  # fmt: skip
     entries = _optimizer_entries(optimizers)
-    lr, options = dict(lr or {}), dict(options or {})
-    for given in (lr, options):
-        stray = set(given) - set(entries)
-        if stray:
-            raise ValueError(
-                f"settings for {sorted(stray)}, which are not among the optimizers compared {list(entries)}"
-            )
+    lr, options = _by_name("lr", lr, list(entries)), _by_name("options", options, list(entries))
     steps = problem.steps if steps is None else check_int("steps", steps, 1)
     calls = {}
     for name, entry in entries.items():  # built once before any step, so a bad entry costs no run
