@@ -331,7 +331,7 @@ ax_ci.set_xticks(range(len(NAMES)), [f"{name}\nlr {best[name]:g}" for name in NA
 ax_ci.set(ylabel="test accuracy (%)", title=f"Mean and 95% interval, {len(FINAL_SEEDS)} fresh seeds")
 plot.loss_curves(final, ax=ax_loss)
 plot.effective_lr_curves(final, ax=ax_lr)
-ax_loss.set_title(f"Training loss, mean and range of {len(FINAL_SEEDS)} seeds")
+ax_loss.set_title(f"Training loss, median and range of {len(FINAL_SEEDS)} seeds")
 ax_lr.set_title("Effective lr, first seed (median, 10-90%)")
 for ax in (ax_loss, ax_lr):
     ax.get_legend().remove()
