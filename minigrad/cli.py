@@ -21,6 +21,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -527,7 +528,6 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
                  report=None) -> int:  # fmt: skip
     """Train, print the table (and ``report(result)``'s lines after it, if given), write the
     JSON and the figure; the exit code."""
-    import time
 
     from . import nn
     from .comparison import _build_optimizer, compare
@@ -631,13 +631,18 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
     reported = any(run.failed for runs in result.runs.values() for run in runs)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore") if reported else contextlib.nullcontext():
         figure = comparison_figure(result, X, y)
+    return _write_figure(figure, out, file_format, started, result.interrupted)
+
+
+def _write_figure(figure, out: Path, file_format: str, started: float, interrupted: bool) -> int:
+    """Save the figure and say where, with the time since ``started``; the exit code."""
     try:  # checked before training, but the disk may have filled up or the folder gone since
         figure.savefig(out, dpi=110, format=file_format)
     except OSError as error:
         print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
         return 1
     print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
-    return 130 if result.interrupted else 0
+    return 130 if interrupted else 0
 
 
 def _print_rates(result) -> None:
@@ -695,7 +700,6 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
     each optimizer on the problem's loss from its start, prints the table and writes the
     paths (2-D) and the loss curves. ``given`` names the options the command line gave
     (``_given``): those that the problem sets or ignores are refused, not overridden."""
-    import time
 
     from . import problems
     from .comparison import _build_optimizer
@@ -745,14 +749,7 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
     if not result.runs:
         print("no run finished: no figure written")
         return 130
-    figure = result.figure()
-    try:
-        figure.savefig(out, dpi=110, format=file_format)
-    except OSError as error:
-        print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
-        return 1
-    print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
-    return 130 if result.interrupted else 0
+    return _write_figure(result.figure(), out, file_format, started, result.interrupted)
 
 
 def _run_data_problem(problem, args, entries: dict, rates: dict[str, float], out: Path, file_format: str,
