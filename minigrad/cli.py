@@ -524,13 +524,32 @@ def _available_memory() -> int | None:
     return min(found)
 
 
+def _build_learners(parser, entries: dict, params, rates: dict) -> dict[str, dict]:
+    """Build each of the learner's optimizers (the entries that are not names) once on
+    ``params()``, so that one that cannot be built is a bad argument (exit 2, its reason
+    naming it) before any training; their settings by name."""
+    from .comparison import _build_optimizer
+
+    built = {}
+    for name, entry in entries.items():
+        if isinstance(entry, str):
+            continue
+        try:
+            _, built[name] = _build_optimizer(name, entry, params(), rates)
+        except (TypeError, ValueError) as reason:  # the message names the optimizer
+            parser.error(str(reason))
+        except Exception as reason:  # the learner's code may raise anything; it is refused all the same
+            parser.error(f"optimizer {name!r} could not be built: {type(reason).__name__}: {reason}")
+    return built
+
+
 def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_format: str, parser,
                  report=None) -> int:  # fmt: skip
     """Train, print the table (and ``report(result)``'s lines after it, if given), write the
     JSON and the figure; the exit code."""
 
     from . import nn
-    from .comparison import _build_optimizer, compare
+    from .comparison import compare
     from .data import train_test_split
     from .rng import manual_seed
     from .tensor import get_default_dtype
@@ -555,20 +574,12 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         return nn.Sequential(*layers, nn.Linear(sizes[-1], classes))
 
     probe = network()  # each optimizer is built once on it, so a learner's that cannot be is a bad argument
-    for name, entry in entries.items():
-        if isinstance(entry, str):
-            continue
-        try:
-            _, settings = _build_optimizer(name, entry, probe.parameters(), rates)
-            center = settings.get("lr")
-            if args.tune and (isinstance(center, bool) or not isinstance(center, (int, float)) or not center > 0):
-                parser.error(f"--tune needs a learning rate to center the grid on, and optimizer {name!r} has no lr")
-            if args.tune:  # the trials pass each lr as a keyword
-                _build_optimizer(name, entry, probe.parameters(), {name: center})
-        except (TypeError, ValueError) as reason:  # the message names the optimizer
-            parser.error(str(reason))
-        except Exception as reason:  # the learner's code may raise anything; it is refused all the same
-            parser.error(f"optimizer {name!r} could not be built: {type(reason).__name__}: {reason}")
+    for name, settings in _build_learners(parser, entries, probe.parameters, rates).items():
+        center = settings.get("lr")
+        if args.tune and (isinstance(center, bool) or not isinstance(center, (int, float)) or not center > 0):
+            parser.error(f"--tune needs a learning rate to center the grid on, and optimizer {name!r} has no lr")
+        if args.tune:  # the trials pass each lr as a keyword
+            _build_learners(parser, {name: entries[name]}, probe.parameters, {name: center})
     manual_seed(args.seed)
     left_out = len(X_train) % args.batch_size if args.drop_last and args.batch_size <= len(X_train) else 0
     print(
@@ -702,7 +713,6 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
     (``_given``): those that the problem sets or ignores are refused, not overridden."""
 
     from . import problems
-    from .comparison import _build_optimizer
     from .tensor import Tensor
 
     problem = problems.get(args.problem)
@@ -729,15 +739,7 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
     if args.seeds > 1:
         parser.error(f"--seeds repeats training on data; {problem.name} runs once, its noise from --seed")
     started = time.perf_counter()
-    for name, entry in entries.items():  # a learner's optimizer that cannot be built is a bad argument
-        if isinstance(entry, str):
-            continue
-        try:
-            _build_optimizer(name, entry, [Tensor(problem.start.copy(), requires_grad=True)], rates)
-        except (TypeError, ValueError) as reason:
-            parser.error(str(reason))
-        except Exception as reason:
-            parser.error(f"optimizer {name!r} could not be built: {type(reason).__name__}: {reason}")
+    _build_learners(parser, entries, lambda: [Tensor(problem.start.copy(), requires_grad=True)], rates)
     steps = args.steps or problem.steps
     noise = f"; its noise from seed {args.seed}" if problem.stochastic else ""
     print(f"problem {problem.name}: {problem.title}; {problem.dim} parameters, {steps} steps from "
