@@ -35,8 +35,9 @@ import numpy as np
 
 # this checkout's minigrad, even when another one is installed
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench_mlp import make_problem  # noqa: E402  (beside this script: the same data and MLP)
+
 import minigrad as mg  # noqa: E402
-from minigrad import nn  # noqa: E402
 from minigrad.comparison import OPTIMIZERS  # noqa: E402
 from minigrad.data import DataLoader  # noqa: E402
 from minigrad.nn import functional as F  # noqa: E402
@@ -50,16 +51,6 @@ MODELS = [  # (layer sizes, samples, batch size, epochs): float32 MLPs with ReLU
 ]
 SEED = 0
 
-
-def make_problem(sizes, samples):
-    rng = np.random.default_rng(SEED)
-    X = rng.normal(size=(samples, sizes[0])).astype(np.float32)
-    y = rng.integers(0, sizes[-1], size=samples)
-    mg.manual_seed(SEED)
-    layers = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-    return X, y, nn.Sequential(*layers[:-1])
 
 
 def with_fit(model, optimizer, X, y, batch, epochs) -> list[float]:
@@ -105,7 +96,7 @@ def run(loop: str, template, name: str, X, y, batch, epochs) -> tuple[float, lis
 
 def bench(sizes, samples, batch, epochs, name, rounds) -> tuple[float, float, float]:
     """Median seconds of fit and of the hand-written loop, and the median ratio over rounds."""
-    X, y, template = make_problem(sizes, samples)
+    X, y, template = make_problem(sizes, samples, seed=SEED)
     losses = {loop: run(loop, template, name, X, y, batch, epochs)[1] for loop in LOOPS}
     if losses["fit"] != losses["hand-written"]:
         raise AssertionError(f"{sizes} {name}: fit and the hand-written loop record different losses")
