@@ -37,6 +37,7 @@ __all__ = [
     "update_size_curves",
     "decision_boundary",
     "optimizer_paths",
+    "draw_paths",
     "step_curves",
     "mark_step",
     "mark_point",
@@ -535,7 +536,15 @@ def optimizer_paths(
             optimizer.step()
             trail.append(point.data.copy())
         paths[label] = np.array(trail)
+    return draw_paths(fn, paths, start, bounds, ax, levels, resolution), paths
 
+
+def draw_paths(fn: Callable[[Tensor], Tensor], paths: Mapping[str, np.ndarray], start, bounds=None, ax=None,
+               levels: int = 30, resolution: int = 150):  # fmt: skip
+    """Draw ``paths`` ({label: array of shape (steps + 1, 2)}, e.g. from ``optimizer_paths``
+    or recorded by ``problems.run``) from ``start`` over the contour lines of ``fn`` (see
+    ``optimizer_paths``), within ``bounds`` (default: around the finite points). Returns the
+    Axes."""
     ax = _axes(ax, figsize=(6, 5))
     every = np.concatenate([p[np.all(np.isfinite(p), axis=1)] for p in paths.values()])
     if bounds is None:
@@ -551,7 +560,7 @@ def optimizer_paths(
     ax.set_xlim(*bounds[0])
     ax.set_ylim(*bounds[1])
     ax.legend()
-    return ax, paths
+    return ax
 
 
 def _surface(fn, gx: np.ndarray, gy: np.ndarray) -> np.ndarray:

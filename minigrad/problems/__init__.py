@@ -158,9 +158,7 @@ class ProblemComparison:
 
     problem: Problem
     runs: dict[str, ProblemRun]
-    # name -> (class or factory, keyword arguments): how each optimizer was built, so that
-    # plot.optimizer_paths can run it again to draw its path (the same steps: 2-D problems
-    # are deterministic)
+    # name -> (class or factory, keyword arguments): how each optimizer was built
     calls: dict[str, tuple[Callable, dict]]
     interrupted: bool = False
 
@@ -210,12 +208,12 @@ class ProblemComparison:
 
     def figure(self):
         """A matplotlib Figure: for a 2-D problem the paths over the loss's contour lines
-        (``plot.optimizer_paths``, the optima marked +, each end circled) beside the loss
+        (``plot.draw_paths`` of the recorded paths, the optima marked +, each end circled) beside the loss
         curves; otherwise the loss curves alone. The curves show the loss minus the
         optimum's (log scale), with the target as a dashed line."""
         from matplotlib.figure import Figure
 
-        from ..plot import _colors, _for_log, _log_floor, _noted, optimizer_paths, paths_legend
+        from ..plot import _colors, _for_log, _log_floor, _noted, draw_paths, paths_legend
 
         problem = self.problem
         colors = _colors(self.runs)
@@ -223,7 +221,7 @@ class ProblemComparison:
         fig = Figure(figsize=(12, 5.2) if two_d else (7, 4.5), layout="constrained")
         if two_d:
             paths_ax, curves_ax = fig.subplots(1, 2, width_ratios=[1.1, 1])
-            self._draw_paths(paths_ax, colors, optimizer_paths, paths_legend)
+            self._draw_paths(paths_ax, colors, draw_paths, paths_legend)
         else:
             curves_ax = fig.add_subplot()
         target_gap = problem.target_loss - problem.optimum_loss
@@ -249,27 +247,15 @@ class ProblemComparison:
         curves_ax.legend(fontsize=8)
         return fig
 
-    def _draw_paths(self, ax, colors, optimizer_paths, paths_legend) -> None:
+    def _draw_paths(self, ax, colors, draw_paths, paths_legend) -> None:
         problem = self.problem
         steps = max(len(run.path) for run in self.runs.values()) - 1
-        # a run that raised would raise again: drawn from its record below instead
-        rerun = {name: call for name, call in self.calls.items() if name in self.runs and self.runs[name].error is None}
-        if rerun:
-            optimizer_paths(lambda p: problem._expression(p[0], p[1]), rerun, problem.start, steps=steps,
-                            bounds=problem.bounds, ax=ax, levels=25)  # fmt: skip
-        else:  # every run raised: the contours as optimizer_paths draws them, and the start
-            gx, gy = np.meshgrid(np.linspace(*problem.bounds[0], 150), np.linspace(*problem.bounds[1], 150))
-            surface = problem.surface(gx, gy)
-            ax.contour(gx, gy, np.log1p(surface - surface.min()), levels=25, cmap="Greys", linewidths=0.6)
-            ax.plot(*problem.start, "k*", ms=10)
-            ax.set_xlim(*problem.bounds[0])
-            ax.set_ylim(*problem.bounds[1])
+        draw_paths(lambda p: problem._expression(p[0], p[1]), {name: run.path for name, run in self.runs.items()},
+                   problem.start, bounds=problem.bounds, ax=ax, levels=25)  # fmt: skip
         for line in ax.get_lines():
             if line.get_label() in colors:
                 line.set_color(colors[line.get_label()])
         for name, run in self.runs.items():
-            if run.error is not None:
-                ax.plot(run.path[:, 0], run.path[:, 1], ".-", color=colors[name], label=name, ms=3)
             if not run.diverged:
                 ax.plot(*run.path[-1], "o", ms=9, mfc="none", mec=colors[name], mew=1.5)
         ax.plot(problem.optima[:, 0], problem.optima[:, 1], "k+", ms=12, mew=1.5)
