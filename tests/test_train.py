@@ -151,13 +151,18 @@ def nearest_rank(rates, masks):
     """The definition, by sorting: of the rates of the coordinates whose gradient is not 0
     (all of them if there are none), the ones at index last // 2, last // 10 and
     last - last // 10 in ascending order, last being their count less one. A parameter
-    without a gradient was never stepped: it reports its group's lr, 0.5."""
+    without a gradient was never stepped: it reports its group's lr, 0.5. Of more than
+    1,024 coordinates, only those of numpy's default_rng(0).choice(count, 1024,
+    replace=False) count."""
     every, moved = [], []
     for r, mask in zip(rates, masks, strict=True):
         shape = np.shape(mask) if mask is not None else np.shape(r)
         r = r if mask is not None else 0.5
         every += [float(v) for v in np.broadcast_to(r, shape).ravel()]
         moved += [mask is not None and m != 0 for m in np.broadcast_to(mask if mask is not None else 0, shape).ravel()]
+    if len(every) > 1024:
+        sample = np.random.default_rng(0).choice(len(every), 1024, replace=False)
+        every, moved = [every[i] for i in sample], [moved[i] for i in sample]
     chosen = sorted(v for v, m in zip(every, moved, strict=True) if m) if any(moved) else sorted(every)
     last = len(chosen) - 1
     return chosen[last // 2], chosen[last // 10], chosen[last - last // 10]
@@ -170,7 +175,7 @@ def test_effective_lr_summary_is_the_nearest_rank_of_the_rates_that_moved_worked
     assert (summary.median, summary.low, summary.high) == (0.2, 0.1, 0.5)
 
 
-@pytest.mark.parametrize("size", [7, 300, 9000])  # 9000: past the size where the summary stops sorting
+@pytest.mark.parametrize("size", [7, 300, 9000])  # 9000: past the size where the summary watches a sample
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("optimizer_class", [PresetRates, ReportsAllRates])
 def test_effective_lr_summary_is_the_nearest_rank_of_the_rates_that_moved(size, seed, optimizer_class):
@@ -291,18 +296,20 @@ def test_update_size_counts_every_coordinate_when_none_got_a_gradient():
 
 
 @pytest.mark.parametrize("optimizer_class", [optim.SGD, optim.Adam])
-def test_models_above_2_17_coordinates_are_summarised_over_a_fixed_sample(optimizer_class):
-    # 400 * 400 + 400 = 160,400 coordinates: over 131,072, so a fixed sample of 16,384 is watched,
-    # the same at every step: numpy's default_rng(0).choice(160_400, 16_384, replace=False), sorted
+@pytest.mark.parametrize("width", [40, 260])  # 260: too large to copy whole every step, gathered per parameter
+def test_models_above_1024_coordinates_are_summarised_over_a_fixed_sample(optimizer_class, width):
+    # 1,640 or 67,860 coordinates: over 1,024, so a fixed sample of 1,024 is watched, the same
+    # at every step: numpy's default_rng(0).choice(count, 1_024, replace=False), sorted
+    count = width * width + width
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(8, 400)).astype(np.float32)
-    X[:, :50] = 0  # a eighth of the weights get no gradient
-    y = rng.normal(size=(8, 400)).astype(np.float32)
-    sample = np.sort(np.random.default_rng(0).choice(160_400, 16_384, replace=False))
+    X = rng.normal(size=(8, width)).astype(np.float32)
+    X[:, : width // 8] = 0  # an eighth of the weights get no gradient
+    y = rng.normal(size=(8, width)).astype(np.float32)
+    sample = np.sort(np.random.default_rng(0).choice(count, 1_024, replace=False))
 
     def model():
         mg.manual_seed(0)
-        return nn.Linear(400, 400)
+        return nn.Linear(width, width)
 
     by_hand = model()
     optimizer = optimizer_class(by_hand.parameters(), lr=0.01)
