@@ -517,9 +517,8 @@ class _StepSummarizer:
 
     ``snapshot()`` copies the weights just before the optimizer's step, calling the object
     after it records that step. Since this runs at every step, a step only copies what its
-    summaries need into a row of buffers (the weights after it, in float64, where the
-    difference of two float32 numbers is exact but for extreme ratios: the row before holds
-    the weights before it; the gradients; the rates), and ``flush()`` summarises the buffered
+    summaries need into a row of buffers (its gradients and the weights after it, in one
+    call: the row before holds the weights before it; the rates), and ``flush()`` summarises the buffered
     steps together, appending to the history: each step costs a few array copies instead of
     some thirty numpy calls on small arrays. ``flush()`` runs when the buffers are full, at
     the end of each epoch, when the weights changed between steps and when the run stops, so
@@ -551,8 +550,10 @@ class _StepSummarizer:
         # per parameter: its watched coordinates (a slice for all of them), and where they go in a row
         self.watched = [self._pick(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
         self.starts = [self._position(a) for a in starts]
+        # the gradients and weights in their own dtype (a float64 gradient cast to float32 could become 0)
+        dtype = np.result_type(*[p.data.dtype for p in self.params])
         # a sample is gathered from a copy of all coordinates if that copy is at most 512 KB
-        self.scratch = np.empty(total) if self.sample is not None and total <= 2**16 else None
+        self.scratch = np.empty((2, total), dtype) if self.sample is not None and total <= 2**15 else None
         # per group: where its coordinates are among the watched ones, and which of its own they are
         self.groups = []
         first = 0
@@ -564,15 +565,14 @@ class _StepSummarizer:
         watched = min(total, _WATCHED)
         rows = 64  # steps buffered: each buffer at most 512 KB, to stay in cache
         self.no_grad = [np.zeros(size) for size in sizes]  # what a parameter without a gradient gives
-        # row i: the weights before buffered step i, row i + 1 those after it
-        self.weights = np.empty((rows + 1, watched))
+        # copies[i + 1]: buffered step i's gradients ([0]) and the weights after it ([1]), copied in
+        # one call; copies[0, 1]: the weights before the first buffered step
+        self.copies = np.empty((rows + 1, 2, watched), dtype)
         # per step, its update sizes ([0]) and rates ([1]): summarised together, as they share their coordinates
         self.values = np.empty((2, rows, watched))
-        # the gradients in their own dtype (a float64 one cast to float32 could become 0)
-        self.grads = np.empty((rows, watched), np.result_type(*[p.data.dtype for p in self.params]))
         self.ready = [None] * rows  # per row: its rates' summary if already made (one rate, or effective_lr())
         self.row = 0  # the next row to fill
-        self.copied = None  # the weights' arrays and versions when copied to ``weights[row]``
+        self.copied = None  # the weights' arrays and versions when copied to ``copies[row, 1]``
 
     def _pick(self, start: int, end: int):
         """The watched coordinates among [start, end), counted from start."""
@@ -585,25 +585,30 @@ class _StepSummarizer:
         return int(coordinate) if self.sample is None else int(np.searchsorted(self.sample, coordinate))
 
     def _copy(self, arrays: list, out: np.ndarray) -> None:
-        """The watched coordinates of ``arrays`` (one per parameter) into the row ``out``."""
+        """The watched coordinates of ``arrays`` (one per parameter, or the gradients' then
+        the weights': one per parameter twice over) into the rows of ``out``."""
         if self.sample is None:  # 1-D pieces: np.concatenate takes half the time it takes with axis=None
-            np.concatenate([a.ravel() for a in arrays], out=out)
-        elif self.scratch is not None:  # two calls instead of two per parameter
-            np.concatenate([a.ravel() for a in arrays], out=self.scratch)
-            out[:] = self.scratch[self.sample]  # faster than np.take(..., out=out)
+            np.concatenate([a.ravel() for a in arrays], out=out.reshape(-1))
+        elif self.scratch is not None:  # two calls instead of one per array
+            whole = self.scratch[: len(out)]
+            np.concatenate([a.ravel() for a in arrays], out=whole.reshape(-1))
+            out[...] = whole[:, self.sample]
         else:  # too large to copy whole at every step
-            for a, watched, start, end in zip(arrays, self.watched, self.starts[:-1], self.starts[1:], strict=True):
-                out[start:end] = a.reshape(-1)[watched]
+            per_row = len(self.params)
+            for row, first in zip(out, range(0, len(arrays), per_row), strict=True):
+                for a, watched, start, end in zip(arrays[first : first + per_row], self.watched, self.starts[:-1],
+                                                  self.starts[1:], strict=True):  # fmt: skip
+                    row[start:end] = a.reshape(-1)[watched]
 
     def snapshot(self) -> None:
         arrays = [p.data for p in self.params]
         versions = [p._versions[0] for p in self.params]
         copied = self.copied
         if copied is not None and versions == copied[1] and all(map(operator.is_, arrays, copied[0])):
-            return  # unchanged since the last step's copy, which is in weights[row]
+            return  # unchanged since the last step's copy, which is in copies[row, 1]
         if self.row:  # changed between steps: the buffered steps end here
             self.flush()
-        self._copy(arrays, self.weights[0])
+        self._copy(arrays, self.copies[0, 1:])
         self.copied = arrays, versions
 
     def __call__(self) -> None:
@@ -612,9 +617,8 @@ class _StepSummarizer:
         grads = [p.grad for p in self.params]
         if type(None) in map(type, grads):
             grads = [zeros if g is None else g for g, zeros in zip(grads, self.no_grad, strict=True)]
-        self._copy(grads, self.grads[row])
         arrays = [p.data for p in self.params]
-        self._copy(arrays, self.weights[row + 1])
+        self._copy(grads + arrays, self.copies[row + 1])
         self.copied = arrays, [p._versions[0] for p in self.params]
         self.ready[row] = self._rates(row)
         self.row += 1
@@ -646,7 +650,7 @@ class _StepSummarizer:
         rates = np.asarray(self.optimizer.effective_lr(), dtype=np.float64)
         if self.sample is not None:
             rates = rates[self.sample]
-        moved = self.grads[row] != 0
+        moved = self.copies[row + 1, 0] != 0
         rates = rates[moved] if moved.any() else rates.copy()
         return LRSummary._make(_order_statistics(rates, len(rates) - 1).tolist())
 
@@ -655,13 +659,15 @@ class _StepSummarizer:
         rows = self.row
         if rows == 0:
             return
-        moved = self.grads[:rows] != 0
+        moved = self.copies[1 : rows + 1, 0] != 0
         counts = np.count_nonzero(moved, axis=1)
         moved[counts == 0] = True  # a step in which nothing moved: all coordinates count
         counts[counts == 0] = moved.shape[1]
-        change = np.subtract(self.weights[1 : rows + 1], self.weights[:rows], out=self.values[0, :rows])
+        # in float64: the difference of two float32 numbers is exact there, but for extreme ratios
+        after, before = self.copies[1 : rows + 1, 1], self.copies[:rows, 1]
+        change = np.subtract(after, before, out=self.values[0, :rows], dtype=np.float64)
         np.abs(change, out=change)
-        self.weights[0] = self.weights[rows]  # the weights before the next step
+        self.copies[0, 1] = self.copies[rows, 1]  # the weights before the next step
         rates = self.ready[:rows]
         pending = [i for i, ready in enumerate(rates) if ready is None]
         if len(pending) == rows:  # the rates of every step are in ``values``: both in one go
