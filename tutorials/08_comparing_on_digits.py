@@ -236,7 +236,7 @@ assert n_nan == 0, "too large a learning rate should break these networks withou
 killed = max(mean[name][-1] for name in dying)
 assert accuracy["adagrad"][-1].min() >= FAILED and mean["adagrad"][-1] >= killed + 0.05, "AdaGrad should do better"
 if not QUICK:  # a short run can stop while RMSprop's network still learns a little
-    assert accuracy["rmsprop"][-1].max() <= 0.3, "RMSprop's networks should end near chance at the largest lr"
+    assert accuracy["rmsprop"][-1].max() <= 0.35, "RMSprop's networks should score low at the largest lr"
     assert mean["adagrad"][-1] >= mean["rmsprop"][-1] + 0.2, "AdaGrad should do far better than RMSprop"
 
 # %% [markdown]
@@ -255,8 +255,8 @@ if not QUICK:  # a short run can stop while RMSprop's network still learns a lit
 # SGD's, momentum's and Adam's networks are dead, on every seed: at least 48 of their 64
 # units output 0 for every image (`DEAD` in the config), they score below 20%, and they
 # predict only one or a few digits for every image, near chance. RMSprop's are nearly
-# so: most units dead and a score near chance, though a seed can keep a few units alive
-# and still tell a few digits apart. (A short run, `MINIGRAD_QUICK=1`, can stop while
+# so: most units dead and a low score, though a seed can keep a few units alive and
+# still tell a few digits apart. (A short run, `MINIGRAD_QUICK=1`, can stop while
 # SGD's and RMSprop's networks are still dying, with more units alive and more digits
 # predicted.) Yet no loss became `nan` (the count above). In this ReLU network, a
 # too-large learning rate did not show up as an overflow, but as a network that quietly
@@ -467,8 +467,9 @@ assert median["adagrad"][0] >= 10 * chosen["adagrad"], "AdaGrad's first factor s
 # code tuned for the processor it finds, and code that adds the terms in another order
 # rounds differently. Far from an edge, that moves an accuracy by a point or so; at an
 # edge, a single run can land on either side, and a trial's validation loss can swap
-# places with its neighbour's. That is why every claim above is about several seeds, with
-# margins, never about the fate of one run at an edge.
+# places with its neighbour's. That is why every claim above has a margin and, wherever a
+# run could sit near an edge, is about several seeds: never about the fate of one run at an
+# edge.
 #
 # ## What to take away
 #
