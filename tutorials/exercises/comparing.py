@@ -5,23 +5,24 @@ and raises AssertionError with a hint when your function disagrees."""
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 import minigrad as mg
 from minigrad import nn
 
-T95 = {2: 12.71, 3: 4.30, 4: 3.18, 5: 2.78, 6: 2.57, 8: 2.36, 10: 2.26}  # Student's t, 97.5% quantile, by n
-
 
 def check_confidence_interval(confidence_interval, trials: int = 4000, seed: int = 0) -> None:
-    """Exercise 1: ``confidence_interval(scores) -> (mean, half_width)`` for an array of n
-    scores (n a key of T95). Checked on a hand-worked example, then by simulation: of many
-    intervals from normal samples, about 95% must contain the true mean."""
+    """Exercise 1: ``confidence_interval(scores) -> (mean, half_width)`` for an array of n >= 2
+    scores. Checked on a hand-worked example (Student's t quantile from scipy.stats), then by
+    simulation: of many intervals from normal samples, about 95% must contain the true mean."""
     mean, half = confidence_interval(np.array([0.90, 0.92, 0.94]))
-    expected = 4.30 * 0.02 / np.sqrt(3)  # s = 0.02 (with n - 1 = 2 in the denominator), t = 4.30
+    t = stats.t.ppf(0.975, 2)  # 4.30: Student's t, 97.5% quantile, n - 1 = 2 degrees of freedom
+    expected = t * 0.02 / np.sqrt(3)  # s = 0.02 (with n - 1 = 2 in the denominator)
     if not np.isclose(mean, 0.92) or not np.isclose(half, expected, rtol=0.01):
         raise AssertionError(
             f"for scores [0.90, 0.92, 0.94] you give mean {mean:.4f} and half-width {half:.4f}; expected 0.9200 and "
-            f"{expected:.4f}. Hint: s is the standard deviation with n - 1 (np.std(..., ddof=1)), t = T95[n]."
+            f"{expected:.4f}. Hint: s is the standard deviation with n - 1 (np.std(..., ddof=1)), "
+            "t = scipy.stats.t.ppf(0.975, n - 1)."
         )
     rng = np.random.default_rng(seed)
     for n in (3, 5):
@@ -33,9 +34,9 @@ def check_confidence_interval(confidence_interval, trials: int = 4000, seed: int
         coverage = hits / trials
         if not 0.93 <= coverage <= 0.97:
             hint = (
-                "too narrow: use Student's t for n - 1 degrees of freedom (T95[n]), not 1.96"
+                "too narrow: use Student's t for n - 1 degrees of freedom (scipy.stats.t.ppf(0.975, n - 1)), not 1.96"
                 if coverage < 0.93
-                else "too wide: divide s by sqrt(n), and use T95[n] for the n you were given"
+                else "too wide: divide s by sqrt(n), and use t for the n you were given"
             )
             raise AssertionError(
                 f"with n = {n} scores, your intervals contain the true mean in {coverage:.1%} of {trials} simulated "
