@@ -1213,7 +1213,9 @@ class Tensor:
         out = np.maximum(a, 0)
 
         def backward(g):
-            return (_select(g, ~(a <= 0)),)  # a nan input passes its gradient on, as in PyTorch
+            # out is nonzero exactly where a > 0 or a is nan (a nan input passes its gradient on,
+            # as in PyTorch), so its bool cast is the mask ~(a <= 0), in one pass instead of two
+            return (_select(g, out.astype(bool)),)
 
         return _node(out, (self,), backward, "relu")
 
@@ -2155,24 +2157,9 @@ class Tensor:
             taken = {id(grad)}
 
         grads = {self: grad}
-        # A leaf keeps the array it is handed only if nothing else can hold it: not a view,
-        # not the caller's array (``taken`` starts with it), not an array already given to
-        # another leaf. Otherwise an in-place update of one .grad (accumulation, clipping)
-        # would change another.
-        for node in reversed(_topological_order(self)):
+        for node in _topological_order(self):
             g = grads.pop(node, None)
             if g is None:
-                continue
-            if node._backward is None:
-                if type(g) is not np.ndarray:  # numpy scalar from 0-d arithmetic
-                    g = np.array(g, dtype=node.data.dtype)
-                if node.grad is not None:
-                    node.grad += g
-                elif g.base is None and id(g) not in taken:
-                    taken.add(id(g))
-                    node.grad = g
-                else:
-                    node.grad = g.copy()
                 continue
             # each closure returns one gradient per parent, None for a parent that needs none
             for parent, pg in zip(node._parents, node._backward(g)):  # noqa: B905 (hot loop)
@@ -2183,6 +2170,23 @@ class Tensor:
                     pg = pg.astype(dtype)
                 previous = grads.get(parent)
                 grads[parent] = pg if previous is None else previous + pg
+        # What is left are the leaves' gradients (and those of inputs that need none, which a
+        # closure may compute anyway). A leaf keeps the array it is handed only if nothing
+        # else can hold it: not a view, not the caller's array (``taken`` starts with it), not
+        # an array already given to another leaf. Otherwise an in-place update of one .grad
+        # (accumulation, clipping) would change another.
+        for leaf, g in grads.items():
+            if not leaf.requires_grad:
+                continue
+            if type(g) is not np.ndarray:  # numpy scalar from 0-d arithmetic
+                g = np.array(g, dtype=leaf.data.dtype)
+            if leaf.grad is not None:
+                leaf.grad += g
+            elif g.base is None and id(g) not in taken:
+                taken.add(id(g))
+                leaf.grad = g
+            else:
+                leaf.grad = g.copy()
 
 
 def _check_unchanged(node: Tensor) -> None:
@@ -2205,14 +2209,16 @@ def _check_unchanged(node: Tensor) -> None:
 
 
 def _topological_order(root: Tensor) -> list:
-    """Every tensor ``root`` depends on through grad-requiring edges, each after its parents.
+    """The tensors computed by ops that ``root`` depends on through grad-requiring edges, root
+    first and each before its parents: the order in which backward() calls their closures.
+    Leaves are left out (they only collect gradients), so a root that is a leaf gives [].
 
     An explicit stack instead of recursion, so a graph 100,000 ops deep is fine. Each
     node's inputs are checked on the way, before any gradient is computed, so a refused
     backward leaves every .grad as it was.
     """
     order, visited = [], set()
-    stack = [(root, False)]
+    stack = [(root, False)] if root._backward is not None else []
     while stack:
         node, parents_done = stack.pop()
         if parents_done:
@@ -2222,11 +2228,12 @@ def _topological_order(root: Tensor) -> list:
             continue
         visited.add(node)
         stack.append((node, True))
-        if node._parents and node._recorded_at != _changes:  # changed in place since node was recorded?
+        if node._recorded_at != _changes:  # changed in place since node was recorded?
             _check_unchanged(node)
         for parent in node._parents:
-            if parent.requires_grad and parent not in visited:
+            if parent._backward is not None and parent not in visited:
                 stack.append((parent, False))
+    order.reverse()
     return order
 
 

@@ -123,3 +123,33 @@ def test_unbroadcast_equals_summing_each_broadcast_copy(data):
     result = unbroadcast(grad, small)
     assert result.shape == small
     np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_a_leaf_receives_the_sum_of_its_gradients_then_adds_it_to_its_grad():
+    # existing + (g1 + g2), PyTorch's order, which rounds differently from (existing + g1) + g2:
+    # in float32, 1 + 4e-8 rounds back to 1, while 1 + 8e-8 is the next float up
+    x = mg.Tensor([0.0], requires_grad=True)
+    x.grad = np.array([1.0], np.float32)
+    (x * np.float32(4e-8) + x * np.float32(4e-8)).sum().backward()
+    assert x.grad[0] == np.float32(1) + np.float32(8e-8) > 1
+
+
+def test_a_refused_closure_leaves_every_grad_as_it_was():
+    # a closure that raises (here, standing in for a numpy error) stops backward before any
+    # leaf is touched, also a leaf whose gradient was ready before the failing closure ran
+    w, b = mg.Tensor([1.0, 2.0], requires_grad=True), mg.Tensor([1.0], requires_grad=True)
+    w.grad = np.array([5.0, 5.0], np.float32)
+    y = b.sum() + (w * 3).sum()
+    inner = y._parents[1]._backward
+
+    def failing(g):
+        raise FloatingPointError("overflow")
+
+    y._parents[1]._backward = failing
+    with pytest.raises(FloatingPointError):
+        y.backward()
+    np.testing.assert_array_equal(w.grad, [5.0, 5.0])
+    assert b.grad is None
+    y._parents[1]._backward = inner
+    y.backward()
+    np.testing.assert_array_equal(w.grad, [8.0, 8.0])

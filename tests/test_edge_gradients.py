@@ -143,3 +143,13 @@ def test_0d_results_and_gradients_are_arrays_that_accumulate(name, second, value
 def test_max_selects_its_gradient_and_a_nan_wins():
     np.testing.assert_array_equal(grad_of(lambda x: x.max(), [1.0, 3.0], np.inf), [0.0, np.inf])
     np.testing.assert_array_equal(grad_of(lambda x: x.max(), [1.0, np.nan, 3.0]), [0.0, 1.0, 0.0])
+
+
+def test_relu_passes_the_gradient_exactly_where_the_input_is_not_at_most_0():
+    # the mask is ~(a <= 0): nan passes, -0 and 0 do not; a dropped negative gradient is -0,
+    # as the product g * mask gives it (np.where would give +0)
+    a = np.array([-1.0, -0.0, 0.0, 2.0, np.nan, np.inf, -np.inf], np.float32)
+    g = np.array([-1.0, -2.0, 3.0, -4.0, 5.0, 6.0, -7.0], np.float32)
+    x = mg.Tensor(a, requires_grad=True)
+    x.relu().backward(g)
+    assert x.grad.tobytes() == (g * ~(a <= 0)).tobytes()

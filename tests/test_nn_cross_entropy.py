@@ -241,3 +241,32 @@ class TestArgumentChecks:
     def test_ignore_index_does_not_apply_to_probabilities(self):
         with pytest.raises(ValueError, match="ignore_index=0 does not apply to class-probability targets"):
             F.cross_entropy(t([[0.0, 1.0]]), np.array([[0.5, 0.5]]), ignore_index=0)
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("label_dtype", [np.int64, np.int32, np.uint8, np.uint64])
+def test_class_indices_pick_each_rows_target_in_any_memory_order(label_dtype, label_smoothing):
+    # the loss and gradient as [rows, labels] indexing computes them, to the bit, whatever the
+    # label dtype and whether the logits are rows of a C-ordered or a transposed array
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(4, 7)).astype(np.float32).T  # (7, 4), Fortran-ordered
+    labels = np.array([3, 0, 0, 2, 1, 3, 2], label_dtype)
+    rows = np.arange(7)
+    top = logits.argmax(axis=1)
+    shifted = logits - logits[rows, top][:, None]
+    others = np.exp(shifted)
+    others[rows, top] = 0.0
+    log_p = shifted - np.log1p(others.sum(axis=1, keepdims=True))
+    losses = -log_p[rows, labels]
+    if label_smoothing:
+        losses = (1 - label_smoothing) * losses + -log_p.sum(axis=1) * (label_smoothing / 4)
+    grad = np.exp(log_p)
+    grad[rows, labels] = np.expm1(log_p[rows, labels])
+    if label_smoothing:
+        grad[rows, labels] += label_smoothing
+        grad -= label_smoothing / 4
+    for x in (mg.Tensor(logits, requires_grad=True), mg.Tensor(np.ascontiguousarray(logits), requires_grad=True)):
+        loss = F.cross_entropy(x, labels, label_smoothing=label_smoothing)
+        loss.backward()
+        assert loss.data.tobytes() == (losses.sum() / 7).tobytes()
+        assert x.grad.tobytes() == (grad * (np.float32(1) / 7)).tobytes()

@@ -239,15 +239,16 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     out = _matmul_2d(x, w.T) if x.ndim == 2 else x @ w.T
     if bias is not None:
         out += bias.data
+    rows_x = x if x.ndim == 2 else x.reshape(-1, n_in)
 
     def backward(g):
-        rows_g, rows_x = g.reshape(-1, n_out), x.reshape(-1, n_in)
+        rows_g = g if g.ndim == 2 else g.reshape(-1, n_out)
         grads = (
             (_matmul_2d(g, w) if g.ndim == 2 else g @ w) if input.requires_grad else None,
             _matmul_2d(rows_g.T, rows_x) if weight.requires_grad else None,
         )
-        if bias is not None:
-            grads += (rows_g.sum(axis=0) if bias.requires_grad else None,)
+        if bias is not None:  # np.add.reduce: rows_g.sum(axis=0) without numpy's Python-level wrapper
+            grads += (np.add.reduce(rows_g, axis=0) if bias.requires_grad else None,)
         return grads
 
     parents = (input, weight) if bias is None else (input, weight, bias)
@@ -442,9 +443,12 @@ def cross_entropy(
     labels, kept = _class_targets(input, target, "cross_entropy", ignore_index)
     a = input.data
     n, classes = a.shape
-    rows = np.arange(n)
-    log_p = _log_softmax_rows(a, rows)
-    picked = log_p[rows, labels]
+    # where each row starts in the flattened (N, C) array (the step of 0 classes would be an error),
+    # and each target's place there: take(at) and put(at) index as [rows, labels] does, faster
+    starts = np.arange(0, n * classes, max(classes, 1))
+    at = starts + labels.astype(np.intp, copy=False)
+    log_p = _log_softmax_rows(a, starts)
+    picked = log_p.take(at)
     losses = -picked
     if eps:  # PyTorch's order: (1 - eps) * nll + smooth * (eps / C)
         losses = (1 - eps) * losses + -log_p.sum(axis=1) * (eps / classes)
@@ -454,9 +458,9 @@ def cross_entropy(
 
     def backward(g):
         grad = np.exp(log_p)
-        grad[rows, labels] = np.expm1(picked)  # p - 1 without cancellation
+        grad.put(at, np.expm1(picked))  # p - 1 without cancellation
         if eps:  # p - (1 - eps) one_hot - eps / C
-            grad[rows, labels] += eps
+            grad.put(at, grad.take(at) + eps)
             grad -= eps / classes
         if kept is not None:
             grad[~kept] = 0
@@ -478,7 +482,7 @@ def _cross_entropy_with_probabilities(input: Tensor, target, reduction: str, ign
         raise ValueError(f"cross_entropy: ignore_index={ignore_index} does not apply to class-probability targets")
     x, t, parents = _same_shape_target(input, target, "cross_entropy")
     n, classes = x.shape
-    log_p = _log_softmax_rows(x, np.arange(n))
+    log_p = _log_softmax_rows(x, np.arange(0, n * classes, max(classes, 1)))
     q = t * (1 - eps) + eps / classes if eps else t
     losses = -(log_p * q).sum(axis=1)
 
@@ -493,15 +497,17 @@ def _cross_entropy_with_probabilities(input: Tensor, target, reduction: str, ign
     return _node(_reduce_classes(losses, reduction, n), parents, backward, "cross_entropy")
 
 
-def _log_softmax_rows(a: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _log_softmax_rows(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """log softmax of each row of ``a`` (N, C), exact where log(1 + r) would round r away:
     with m the row's largest entry and r the sum of exp(x_j - m) over the others,
-    log-sum-exp is m + log1p(r). ``rows`` is np.arange(N)."""
-    top = a.argmax(axis=1)  # each row's largest logit (the first if several tie)
-    shifted = a - a[rows, top][:, None]  # finite for any finite logits; 0 at the max
+    log-sum-exp is m + log1p(r). ``starts`` is np.arange(0, N * C, C), where each row
+    starts in the flattened array (take and put index it, faster than [rows, columns])."""
+    top = starts + a.argmax(axis=1)  # each row's largest logit (the first if several tie)
+    shifted = a - a.take(top)[:, None]  # finite for any finite logits; 0 at the max
     others = np.exp(shifted)
-    others[rows, top] = 0.0  # exp(0) = 1 is the "1" of log1p
-    return shifted - np.log1p(others.sum(axis=1, keepdims=True))
+    others.put(top, 0.0)  # exp(0) = 1 is the "1" of log1p
+    # np.add.reduce: others.sum(...) without numpy's Python-level wrapper
+    return shifted - np.log1p(np.add.reduce(others, axis=1, keepdims=True))
 
 
 def _reduce_classes(losses: np.ndarray, reduction: str, count: int) -> np.ndarray:
@@ -509,7 +515,7 @@ def _reduce_classes(losses: np.ndarray, reduction: str, count: int) -> np.ndarra
     (nan when there are none, as in PyTorch)."""
     if reduction == "none":
         return losses
-    total = losses.sum()
+    total = np.add.reduce(losses, axis=None)  # losses.sum() without numpy's Python-level wrapper
     if reduction == "sum":
         return total
     return total / count if count else np.full((), np.nan, losses.dtype)
