@@ -553,7 +553,10 @@ class _StepSummarizer:
         # the gradients and weights in their own dtype (a float64 gradient cast to float32 could become 0)
         dtype = np.result_type(*[p.data.dtype for p in self.params])
         # a sample is gathered from a copy of all coordinates if that copy is at most 512 KB
-        self.scratch = np.empty((2, total), dtype) if self.sample is not None and total <= 2**15 else None
+        self.scratch = None
+        if self.sample is not None and total <= 2**15:
+            self.scratch = np.empty(2 * total, dtype)
+            self.flat_sample = self.sample + [[0], [total]]  # the sample in the gradients', then the weights'
         # per group: where its coordinates are among the watched ones, and which of its own they are
         self.groups = []
         first = 0
@@ -590,9 +593,9 @@ class _StepSummarizer:
         if self.sample is None:  # 1-D pieces: np.concatenate takes half the time it takes with axis=None
             np.concatenate([a.ravel() for a in arrays], out=out.reshape(-1))
         elif self.scratch is not None:  # two calls instead of one per array
-            whole = self.scratch[: len(out)]
-            np.concatenate([a.ravel() for a in arrays], out=whole.reshape(-1))
-            out[...] = whole[:, self.sample]
+            whole = self.scratch[: len(out) * len(self.scratch) // 2]
+            np.concatenate([a.ravel() for a in arrays], out=whole)
+            out[...] = whole[self.flat_sample[: len(out)]]  # 1-D indexing: 2-D [:, sample] is 7x slower
         else:  # too large to copy whole at every step
             per_row = len(self.params)
             for row, first in zip(out, range(0, len(arrays), per_row), strict=True):
