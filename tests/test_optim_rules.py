@@ -281,23 +281,28 @@ def bits(array):
     return np.ascontiguousarray(array).view(f"u{array.itemsize}")
 
 
-class PlainSGD(optim.SGD):
-    """SGD with its update as the one numpy expression, a temporary as large as theta."""
-
-    def _subtract_scaled(self, theta, lr, g):
-        theta -= lr * g
+def plain_subtract(self, theta, lr, g):
+    """The update as the one numpy expression, through a temporary as large as theta."""
+    theta -= lr * g
 
 
-SGD_CASES = [{}, {"lr": 0.1, "momentum": 0.9}, {"lr": 0.3, "momentum": 0.5, "nesterov": True},
-             {"lr": 3e-3, "weight_decay": 0.1, "momentum": 0.5, "dampening": 0.2}]  # fmt: skip
+CHUNKED_CASES = [
+    (optim.SGD, {}),
+    (optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+    (optim.SGD, {"lr": 0.3, "momentum": 0.5, "nesterov": True}),
+    (optim.SGD, {"lr": 3e-3, "weight_decay": 0.1, "momentum": 0.5, "dampening": 0.2}),
+    (optim.RMSprop, {"momentum": 0.9, "centered": True}),
+    (optim.Adadelta, {"weight_decay": 0.05}),
+]
 
 
-@pytest.mark.parametrize("options", SGD_CASES, ids=str)
+@pytest.mark.parametrize("cls, options", CHUNKED_CASES, ids=[case_id((c, o, None)) for c, o in CHUNKED_CASES])
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
-def test_sgd_steps_on_large_parameters_have_the_bits_of_theta_minus_lr_times_g(options, dtype):
-    """A large parameter is updated in chunks through a scratch buffer: every element must
-    still get exactly the two roundings of ``theta -= lr * g`` (the product in the parameter's
-    dtype), at chunk boundaries and in a last partial chunk too, special values included. The
+def test_steps_on_large_parameters_have_the_bits_of_theta_minus_lr_times_direction(cls, options, dtype):
+    """A large parameter's theta -= lr * direction (SGD's, RMSprop's with momentum,
+    Adadelta's) is done in chunks through a scratch buffer: every element must still get
+    exactly the two roundings of the plain expression (the product in the parameter's dtype),
+    at chunk boundaries and in a last partial chunk too, special values included. The
     gradient must keep its value (it is the user's .grad)."""
     chunk = optimizer_module._CHUNK_BYTES // np.dtype(dtype).itemsize
     rng = np.random.default_rng(7)
@@ -312,7 +317,8 @@ def test_sgd_steps_on_large_parameters_have_the_bits_of_theta_minus_lr_times_g(o
             g.flat[[0, 5, min(chunk, g.size) - 1, -1]] = [tiny, -0.0, huge, np.nan]
             g.flat[[1, -2]] = [np.inf, -np.inf]
     twins = [mg.Tensor(p.data.copy(), requires_grad=True) for p in params]
-    optimizer, plain = optim.SGD(params, **options), PlainSGD(twins, **options)
+    plain_cls = type(f"Plain{cls.__name__}", (cls,), {"_subtract_scaled": plain_subtract})
+    optimizer, plain = cls(params, **options), plain_cls(twins, **options)
     with np.errstate(all="ignore"):
         for step in range(3):
             given = [g[step].copy() for g in grads]
