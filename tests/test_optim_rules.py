@@ -305,16 +305,17 @@ def test_steps_on_large_parameters_have_the_bits_of_theta_minus_lr_times_directi
     at chunk boundaries and in a last partial chunk too, special values included. The
     gradient must keep its value (it is the user's .grad)."""
     chunk = optimizer_module._CHUNK_BYTES // np.dtype(dtype).itemsize
+    large = optimizer_module._CHUNKED_FROM_BYTES // np.dtype(dtype).itemsize  # a whole number of chunks
     rng = np.random.default_rng(7)
-    sizes = [chunk - 1, chunk, chunk + 1, 3 * chunk + 5]
-    params = [mg.Tensor(rng.normal(size=n).astype(dtype), requires_grad=True) for n in sizes[:3]]
-    params.append(mg.Tensor(rng.normal(size=(3, chunk + 1, 1)).astype(dtype) + 2, requires_grad=True))
+    sizes = [large - 1, large, large + 1]  # the plain expression, whole chunks, a last chunk of one
+    params = [mg.Tensor(rng.normal(size=n).astype(dtype), requires_grad=True) for n in sizes]
+    params.append(mg.Tensor(rng.normal(size=(3, large // 3 + 5, 1)).astype(dtype) + 2, requires_grad=True))
     grads = [[(rng.normal(size=p.shape) * s).astype(dtype) for s in (1e-3, 1.0, 30.0)] for p in params]
     # subnormal, signed zero, overflowing and non-finite gradients land in both chunks and tails
     for sequence in grads:
         for g in sequence:
             tiny, huge = np.finfo(dtype).smallest_subnormal, np.finfo(dtype).max
-            g.flat[[0, 5, min(chunk, g.size) - 1, -1]] = [tiny, -0.0, huge, np.nan]
+            g.flat[[0, 5, chunk - 1, chunk, -1]] = [tiny, -0.0, huge, -huge, np.nan]
             g.flat[[1, -2]] = [np.inf, -np.inf]
     twins = [mg.Tensor(p.data.copy(), requires_grad=True) for p in params]
     plain_cls = type(f"Plain{cls.__name__}", (cls,), {"_subtract_scaled": plain_subtract})
@@ -344,7 +345,7 @@ def test_steps_on_large_parameters_have_the_bits_of_theta_minus_lr_times_directi
     ids=["parameter-not-c-order", "grad-not-c-order", "float64-grad", "overlapping"],
 )
 def test_sgd_on_arrays_it_cannot_chunk_is_the_plain_expression(parameter_and_grad):
-    memory = np.random.default_rng(3).normal(size=4 * (optimizer_module._CHUNK_BYTES // 4 + 3) + 1)
+    memory = np.random.default_rng(3).normal(size=4 * (optimizer_module._CHUNKED_FROM_BYTES // 16 + 3) + 1)
     memory = memory.astype(np.float32)
     copy = memory.copy()
     p = mg.Tensor(np.zeros(parameter_and_grad(memory)[0].shape, np.float32), requires_grad=True)
@@ -359,7 +360,7 @@ def test_sgd_with_a_float64_lr_set_on_a_float32_group_is_the_plain_expression():
     """A numpy float64 lr (set by hand into param_groups) makes ``lr * g`` float64, so the
     difference is taken in float64 too: no chunked float32 arithmetic may replace that."""
     rng = np.random.default_rng(4)
-    theta = rng.normal(size=3 * optimizer_module._CHUNK_BYTES // 4).astype(np.float32)
+    theta = rng.normal(size=optimizer_module._CHUNKED_FROM_BYTES // 4 + 3).astype(np.float32)
     p = mg.Tensor(theta.copy(), requires_grad=True)
     p.grad = rng.normal(size=theta.shape).astype(np.float32)
     optimizer = optim.SGD([p])

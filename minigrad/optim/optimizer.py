@@ -28,8 +28,12 @@ from ..tensor import Tensor, no_grad
 __all__ = ["Optimizer", "check_betas"]
 
 # The scratch chunk of _subtract_scaled: small enough to stay in a core's L2 cache beside the
-# two streams it works on (512 KiB on the machine measured; 64-512 KiB chunks all gained)
+# two streams it works on (512 KiB on the machine measured; 64-512 KiB chunks all gained).
+# Parameters below _CHUNKED_FROM_BYTES take the plain expression: theta, g and a temporary
+# as large then still fit in the last-level cache (8 MiB there), where the chunks' extra
+# numpy calls cost more than they save (a 0.8 MB weight: 90 us against 71)
 _CHUNK_BYTES = 1 << 18
+_CHUNKED_FROM_BYTES = 1 << 21
 
 
 def check_betas(name: str, value) -> tuple[float, float]:
@@ -232,16 +236,15 @@ class Optimizer:
         rounded to theta's dtype, then the difference), but on a large parameter one chunk at
         a time through a small scratch buffer that stays in the core's cache, instead of
         through a temporary as large as theta: the update then streams theta and g from
-        memory once each (on a 4 MB weight about a fifth of the time saved).
+        memory once each (on a 4 MB weight about a fifth of the update's time saved).
 
         Only where the chunks give the very same operations: theta C-contiguous (the chunks
         are views of it), g too (flattening it would copy it), of theta's dtype, the two not
         sharing memory (a chunk would read what an earlier one wrote), and lr a Python float
         (a weak scalar, so the product is in theta's dtype as ``lr * g`` would be). Anything
         else takes the plain expression."""
-        chunk = _CHUNK_BYTES // theta.itemsize
         if (
-            theta.size <= chunk
+            theta.nbytes < _CHUNKED_FROM_BYTES
             or type(lr) is not float
             or type(g) is not np.ndarray
             or g.dtype != theta.dtype
@@ -250,6 +253,7 @@ class Optimizer:
         ):
             theta -= lr * g
             return
+        chunk = _CHUNK_BYTES // theta.itemsize
         scratch = self._scratch.get(theta.dtype)
         if scratch is None:
             scratch = self._scratch[theta.dtype] = np.empty(chunk, theta.dtype)
