@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import minigrad as mg
 from minigrad import optim
+from minigrad.optim import optimizer as optimizer_module
 
 from .strategies import shapes
 
@@ -273,6 +274,100 @@ def test_parameters_without_gradients_are_left_alone():
     optimizer.step()
     np.testing.assert_array_equal(b.data, [1.0, 1.0])
     assert b not in optimizer.state
+
+
+def bits(array):
+    """The array's bit patterns: equal bits, not merely equal values (-0.0, NaN payloads)."""
+    return np.ascontiguousarray(array).view(f"u{array.itemsize}")
+
+
+def plain_subtract(self, theta, lr, g):
+    """The update as the one numpy expression, through a temporary as large as theta."""
+    theta -= lr * g
+
+
+CHUNKED_CASES = [
+    (optim.SGD, {}),
+    (optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+    (optim.SGD, {"lr": 0.3, "momentum": 0.5, "nesterov": True}),
+    (optim.SGD, {"lr": 3e-3, "weight_decay": 0.1, "momentum": 0.5, "dampening": 0.2}),
+    (optim.RMSprop, {"momentum": 0.9, "centered": True}),
+    (optim.Adadelta, {"weight_decay": 0.05}),
+]
+
+
+@pytest.mark.parametrize("cls, options", CHUNKED_CASES, ids=[case_id((c, o, None)) for c, o in CHUNKED_CASES])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_steps_on_large_parameters_have_the_bits_of_theta_minus_lr_times_direction(cls, options, dtype):
+    """A large parameter's theta -= lr * direction (SGD's, RMSprop's with momentum,
+    Adadelta's) is done in chunks through a scratch buffer: every element must still get
+    exactly the two roundings of the plain expression (the product in the parameter's dtype),
+    at chunk boundaries and in a last partial chunk too, special values included. The
+    gradient must keep its value (it is the user's .grad)."""
+    chunk = optimizer_module._CHUNK_BYTES // np.dtype(dtype).itemsize
+    large = optimizer_module._CHUNKED_FROM_BYTES // np.dtype(dtype).itemsize  # a whole number of chunks
+    rng = np.random.default_rng(7)
+    sizes = [large - 1, large, large + 1]  # the plain expression, whole chunks, a last chunk of one
+    params = [mg.Tensor(rng.normal(size=n).astype(dtype), requires_grad=True) for n in sizes]
+    params.append(mg.Tensor(rng.normal(size=(3, large // 3 + 5, 1)).astype(dtype) + 2, requires_grad=True))
+    grads = [[(rng.normal(size=p.shape) * s).astype(dtype) for s in (1e-3, 1.0, 30.0)] for p in params]
+    # subnormal, signed zero, overflowing and non-finite gradients land in both chunks and tails
+    for sequence in grads:
+        for g in sequence:
+            tiny, huge = np.finfo(dtype).smallest_subnormal, np.finfo(dtype).max
+            g.flat[[0, 5, chunk - 1, chunk, -1]] = [tiny, -0.0, huge, -huge, np.nan]
+            g.flat[[1, -2]] = [np.inf, -np.inf]
+    twins = [mg.Tensor(p.data.copy(), requires_grad=True) for p in params]
+    plain_cls = type(f"Plain{cls.__name__}", (cls,), {"_subtract_scaled": plain_subtract})
+    optimizer, plain = cls(params, **options), plain_cls(twins, **options)
+    with np.errstate(all="ignore"):
+        for step in range(3):
+            given = [g[step].copy() for g in grads]
+            for p, twin, g in zip(params, twins, given, strict=True):
+                p.grad, twin.grad = g, g.copy()
+            optimizer.step()
+            plain.step()
+            for p, twin, g, sequence in zip(params, twins, given, grads, strict=True):
+                assert p.data.dtype == dtype
+                np.testing.assert_array_equal(bits(p.data), bits(twin.data), err_msg=f"step {step + 1}, {p.shape}")
+                np.testing.assert_array_equal(bits(p.grad), bits(sequence[step]))
+                assert p.grad is g
+
+
+@pytest.mark.parametrize(
+    "parameter_and_grad",
+    [
+        lambda memory: (memory[1:].reshape(-1, 4).T, memory[1:].reshape(4, -1) * 3),  # a parameter not C-contiguous
+        lambda memory: (memory[1:].reshape(4, -1), np.asfortranarray(memory[1:].reshape(4, -1)[::-1])),  # nor its grad
+        lambda memory: (memory[1:].reshape(4, -1), memory[1:].reshape(4, -1) * np.float64(1.1)),  # a float64 grad
+        lambda memory: (memory[1:].reshape(4, -1), memory[:-1].reshape(4, -1)),  # a grad one element behind, in theta
+    ],
+    ids=["parameter-not-c-order", "grad-not-c-order", "float64-grad", "overlapping"],
+)
+def test_sgd_on_arrays_it_cannot_chunk_is_the_plain_expression(parameter_and_grad):
+    memory = np.random.default_rng(3).normal(size=4 * (optimizer_module._CHUNKED_FROM_BYTES // 16 + 3) + 1)
+    memory = memory.astype(np.float32)
+    copy = memory.copy()
+    p = mg.Tensor(np.zeros(parameter_and_grad(memory)[0].shape, np.float32), requires_grad=True)
+    p.data, p.grad = parameter_and_grad(memory)
+    plain, g = parameter_and_grad(copy)
+    plain -= 0.25 * g
+    optim.SGD([p], lr=0.25).step()
+    np.testing.assert_array_equal(bits(p.data), bits(plain))
+
+
+def test_sgd_with_a_float64_lr_set_on_a_float32_group_is_the_plain_expression():
+    """A numpy float64 lr (set by hand into param_groups) makes ``lr * g`` float64, so the
+    difference is taken in float64 too: no chunked float32 arithmetic may replace that."""
+    rng = np.random.default_rng(4)
+    theta = rng.normal(size=optimizer_module._CHUNKED_FROM_BYTES // 4 + 3).astype(np.float32)
+    p = mg.Tensor(theta.copy(), requires_grad=True)
+    p.grad = rng.normal(size=theta.shape).astype(np.float32)
+    optimizer = optim.SGD([p])
+    optimizer.param_groups[0]["lr"] = lr = np.float64(0.1)
+    optimizer.step()
+    theta -= lr * p.grad
+    np.testing.assert_array_equal(bits(p.data), bits(theta))
 
 
 # --------------------------------------------------------------------- one table, same problems

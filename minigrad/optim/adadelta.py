@@ -62,7 +62,7 @@ class Adadelta(Optimizer):
         delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
         u *= rho
         u += (1 - rho) * delta * delta
-        theta -= group["lr"] * delta
+        self._subtract_scaled(theta, group["lr"], delta)
 
     elementwise_rates = True  # effective_lr_of: each coordinate from its own state
 

@@ -27,6 +27,14 @@ from ..tensor import Tensor, no_grad
 
 __all__ = ["Optimizer", "check_betas"]
 
+# The scratch chunk of _subtract_scaled: small enough to stay in a core's L2 cache beside the
+# two streams it works on (512 KiB on the machine measured; 64-512 KiB chunks all gained).
+# Parameters below _CHUNKED_FROM_BYTES take the plain expression: theta, g and a temporary
+# as large then still fit in the last-level cache (8 MiB there), where the chunks' extra
+# numpy calls cost more than they save (a 0.8 MB weight: 90 us against 71)
+_CHUNK_BYTES = 1 << 18
+_CHUNKED_FROM_BYTES = 1 << 21
+
 
 def check_betas(name: str, value) -> tuple[float, float]:
     """Adam's (beta1, beta2): a pair of decay rates, each in [0, 1). ``name`` may carry a
@@ -104,6 +112,7 @@ class Optimizer:
         self.defaults = {**defaults, **self._check(defaults, "")}
         self.state: dict = {}  # parameter -> its state dict
         self._flat: dict = {}  # group index -> (its state as flat arrays, views): see _group_state
+        self._scratch: dict = {}  # dtype -> a chunk-sized buffer for _subtract_scaled
         self.param_groups: list[dict] = []
         if isinstance(params, Tensor):
             raise TypeError(
@@ -221,6 +230,39 @@ class Optimizer:
         scalar when p is 0-d, and arithmetic on 0-d arrays gives numpy scalars: state made
         from g must be made an array explicitly (np.array)."""
         raise NotImplementedError
+
+    def _subtract_scaled(self, theta: np.ndarray, lr: float, g) -> None:
+        """``theta -= lr * g`` in place, with the same two roundings per element (the product
+        rounded to theta's dtype, then the difference), but on a large parameter one chunk at
+        a time through a small scratch buffer that stays in the core's cache, instead of
+        through a temporary as large as theta: the update then streams theta and g from
+        memory once each (on a 4 MB weight about a fifth of the update's time saved).
+
+        Only where the chunks give the very same operations: theta C-contiguous (the chunks
+        are views of it), g too (flattening it would copy it), of theta's dtype, the two not
+        sharing memory (a chunk would read what an earlier one wrote), and lr a Python float
+        (a weak scalar, so the product is in theta's dtype as ``lr * g`` would be). Anything
+        else takes the plain expression."""
+        if (
+            theta.nbytes < _CHUNKED_FROM_BYTES
+            or type(lr) is not float
+            or type(g) is not np.ndarray
+            or g.dtype != theta.dtype
+            or not (theta.flags.c_contiguous and g.flags.c_contiguous)
+            or np.may_share_memory(theta, g)
+        ):
+            theta -= lr * g
+            return
+        chunk = _CHUNK_BYTES // theta.itemsize
+        scratch = self._scratch.get(theta.dtype)
+        if scratch is None:
+            scratch = self._scratch[theta.dtype] = np.empty(chunk, theta.dtype)
+        flat_theta, flat_g = theta.reshape(-1), g.reshape(-1)
+        for start in range(0, theta.size, chunk):
+            part = flat_theta[start : start + chunk]
+            product = scratch[: part.size]
+            np.multiply(lr, flat_g[start : start + chunk], out=product)
+            np.subtract(part, product, out=part)
 
     # ----------------------------------------------------------------- effective learning rate
     def effective_lr(self) -> np.ndarray:

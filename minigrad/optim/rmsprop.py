@@ -113,7 +113,7 @@ class RMSprop(Optimizer):
             b = state["momentum_buffer"]
             b *= group["momentum"]
             b += g / d
-            theta -= group["lr"] * b
+            self._subtract_scaled(theta, group["lr"], b)
         else:
             theta -= group["lr"] * g / d
 

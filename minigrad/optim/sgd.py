@@ -71,4 +71,4 @@ class SGD(Optimizer):
                 b *= momentum
                 b += (1 - group["dampening"]) * g
             g = g + momentum * b if group["nesterov"] else b
-        theta -= lr * g
+        self._subtract_scaled(theta, lr, g)

@@ -17,7 +17,9 @@ importing it cannot distort numpy's timings here), by the Python given with
 ``--torch-python``, or by this Python if it can import torch; otherwise its column says how
 to enable it. It gets the same weights and batch, and its best thread count. The batch-1
 step of the 1024-wide MLP is held to PyTorch's time; for that line numpy and minigrad also
-run at their best number of BLAS threads (set with threadpoolctl, from the ``test`` extra). Then:
+run at their best number of BLAS threads (set with threadpoolctl, from the ``test`` extra),
+and minigrad and PyTorch take turns over five rounds (three with --quick), the median of the
+rounds' ratios reported. Then:
 
 - each optimizer's step as a share of a 784-256-256-10 training step;
 - memory after 10,000 steps against after 100 (the graph of each step must be freed);
@@ -139,6 +141,32 @@ def torch_seconds(python: str, model, X, y, repeats: int, calls: int) -> tuple[f
     return result["seconds"], f"{result['torch']} at {result['threads']} thread(s)"
 
 
+def alternate_with_torch(torch_python, sizes, batch, threads, blas_threads, repeats, calls, rounds):
+    """PyTorch's median seconds per step, minigrad's median ratio to it and a note, over
+    ``rounds`` rounds that each time minigrad (at ``threads`` BLAS threads, None: numpy's
+    default) and then PyTorch on the same weights. On a shared machine the load changes
+    within seconds: a ratio of two times taken a minute apart says more about that than
+    about the steps."""
+    X, y, model = make_problem(sizes, batch, seed=0)
+    step = minigrad_step(make_problem(sizes, batch, seed=0)[2], X, y)  # a twin: torch gets untrained weights
+    minigrad_times, torch_times, ratios, torch_threads = [], [], [], []
+    for _ in range(rounds):
+        with contextlib.nullcontext() if threads is None else blas_threads(threads):
+            minigrad_time = median_times({"minigrad": step}, repeats=repeats, calls=calls)["minigrad"]
+        torch_time, note = torch_seconds(torch_python, model, X, y, repeats, calls)
+        if torch_time is None:
+            return None, None, note
+        minigrad_times.append(minigrad_time)
+        torch_times.append(torch_time)
+        ratios.append(minigrad_time / torch_time)
+        torch_threads.append(note.rsplit(" at ", 1)[-1].split()[0])
+    mine, theirs = statistics.median(minigrad_times), statistics.median(torch_times)
+    note = (f"PyTorch {note.split(' at ')[0]} at {'/'.join(torch_threads)} thread(s); minigrad / PyTorch is the "
+            f"median of {rounds} rounds taking turns, {min(ratios):.2f}x to {max(ratios):.2f}x (medians: minigrad "
+            f"{mine * 1e6:.0f}us, PyTorch {theirs * 1e6:.0f}us)")  # fmt: skip
+    return theirs, statistics.median(ratios), note
+
+
 def blas_thread_limits():
     """A function of a thread count that returns threadpoolctl's context manager limiting
     numpy's BLAS to that many threads, or None without threadpoolctl (the ``test`` extra)."""
@@ -232,12 +260,16 @@ def bench_steps(quick: bool, torch_python: str | None) -> list[bool]:
         elif torch_target is not None:
             notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: numpy and minigrad at numpy's default BLAS "
                          "threads (install threadpoolctl to time each count)")
-        torch_time = None
-        if torch_python is not None:
+        torch_time = versus_torch = None
+        if torch_python is not None and torch_target is not None:
+            torch_time, versus_torch, note = alternate_with_torch(torch_python, sizes, batch, threads, blas_threads,
+                                                                  repeats, calls, rounds=3 if quick else 5)  # fmt: skip
+            notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: {note}")
+        elif torch_python is not None:
             X, y, model = make_problem(sizes, batch, seed=0)
             torch_time, note = torch_seconds(torch_python, model, X, y, repeats, calls)
             notes.append(f"{'-'.join(map(str, sizes))} batch {batch}: PyTorch {note}")
-        versus_torch = times["minigrad"] / torch_time if torch_time else None
+            versus_torch = times["minigrad"] / torch_time if torch_time else None
         targets = []
         if numpy_target is not None:
             ok = ratio <= numpy_target
