@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 05 · RMSprop: AdaGrad with a memory that fades
+# # 06 · RMSprop: AdaGrad with a memory that fades
 #
 # AdaGrad (tutorial 04) gives every weight its own learning rate by dividing its gradient by
 # the root of the *sum* of all the squared gradients that weight has seen. The sum only
@@ -21,10 +21,10 @@
 # 4. change the gradient's scale in the middle of training: AdaGrad stalls, RMSprop recovers;
 # 5. train a small network on the spirals with both.
 #
-# Tutorial 06 takes up the details on which write-ups and libraries disagree: where eps
+# Tutorial 07 takes up the details on which write-ups and libraries disagree: where eps
 # goes, what "momentum" means, and the centered variant.
 #
-# Run it as a script (`python tutorials/05_rmsprop.py`) or open it as a notebook in
+# Run it as a script (`python tutorials/06_rmsprop.py`) or open it as a notebook in
 # Jupyter (jupytext) or VS Code.
 
 # %%
@@ -169,7 +169,7 @@ for (gaps, steps), color in [(responses[0.9], RMSPROP), (responses[0.99], OTHER)
     plot.mark_point(ax_r, steps, gaps[steps - 1], f"{steps} steps", color=color, offset=(8, 18))
 ax_r.set(xlim=(0, 400), ylim=(0, 1.02), xlabel="steps after g^2 jumps from 1 to 100",
          title="How fast the average adapts to a new gradient size")  # fmt: skip
-plot.show(fig, "05_moving_average", dpi=DPI)
+plot.show(fig, "06_moving_average", dpi=DPI)
 
 # %% [markdown]
 # Both measurements land on the rule of thumb: the gap closes to `1/e` in about
@@ -223,7 +223,7 @@ plot.mark_point(ax, 1, eff["RMSprop, alpha 0.99"][0], f"first step: {first[0.99]
                 color=OTHER, offset=(40, -30))  # fmt: skip
 ax.set_title(f"Constant gradient g = {G}, lr = {LR}:\nAdaGrad keeps decaying, RMSprop levels off at lr / |g|")
 ax.legend(fontsize=8, loc="lower left")
-plot.show(fig, "05_effective_lr_constant", dpi=DPI)
+plot.show(fig, "06_effective_lr_constant", dpi=DPI)
 
 # %% [markdown]
 # Measured and formula agree to rounding. After the thousand steps AdaGrad's effective lr
@@ -233,7 +233,7 @@ plot.show(fig, "05_effective_lr_constant", dpi=DPI)
 #
 # Notice the start too. Because `v` starts at zero, RMSprop's first steps are *larger*
 # than `lr / |g|`, by `1 / sqrt(1 - alpha)` (about 3.2 times for 0.9, 10 times for 0.99),
-# and the excess fades as `alpha^t` vanishes. Adam (tutorial 07) divides this bias out;
+# and the excess fades as `alpha^t` vanishes. Adam (tutorial 08) divides this bias out;
 # RMSprop does not.
 
 # %% [markdown]
@@ -336,7 +336,7 @@ ax_d.set(ylim=(-0.03, 1.32), xlabel="", title=f"The gradient scale drops 100x af
 ax_d.legend(loc="center right", bbox_to_anchor=(1.0, 0.35), fontsize=8)
 ax_e.set_ylim(1e-8, 1e10)
 ax_e.legend(loc="upper left", fontsize=8, ncols=2)
-plot.show(fig, "05_scale_change", dpi=DPI)
+plot.show(fig, "06_scale_change", dpi=DPI)
 
 # %% [markdown]
 # At the shift AdaGrad's sum is still full of the large phase-1 gradients, so its
@@ -364,7 +364,7 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 #   stability limit `2 / 1 = 2` (the dash-dot line). There is no bounce this time: by the
 #   time it passes the limit, `x` sits on the minimum to rounding (the printout has the
 #   largest distance from then on), so the effective lr multiplies a gradient that is
-#   (almost) zero and nothing moves. It shows the ceiling that eps sets; tutorial 06 looks
+#   (almost) zero and nothing moves. It shows the ceiling that eps sets; tutorial 07 looks
 #   at eps closely.
 
 # %% [markdown]
@@ -420,7 +420,7 @@ for column, name in enumerate(result.runs):
     plot.decision_boundary(run.model, X_train, y_train, ax=fig.add_subplot(grid[1, column]),
                            title=f"{name}: test accuracy {run.history.final_accuracy:.1%}")  # fmt: skip
 fig.suptitle(f"AdaGrad vs RMSprop on the spirals, {SPIRAL_EPOCHS} epochs (below: decision regions, training points)")
-plot.show(fig, "05_spirals", dpi=DPI)
+plot.show(fig, "06_spirals", dpi=DPI)
 
 # %% [markdown]
 # Real training shows the same picture as the toy problems. AdaGrad's median effective lr
@@ -452,7 +452,7 @@ plot.show(fig, "05_spirals", dpi=DPI)
 #   while AdaGrad's keeps falling like `1 / sqrt(t)`.
 # - When the gradient scale changes, RMSprop adapts within its window; AdaGrad carries the
 #   old scale for ever and can stall.
-# - Next, tutorial 06: the conventions on which RMSprop's write-ups and libraries disagree.
+# - Next, tutorial 07: the conventions on which RMSprop's write-ups and libraries disagree.
 
 # %% [markdown]
 # ## Exercises
