@@ -698,8 +698,8 @@ def test_a_gradient_that_is_not_an_array_is_refused_before_any_update():
     np.testing.assert_array_equal(p.data, np.ones(2))
 
 
-def test_rmsprop_defaults_are_hintons_with_eps_after_the_root():
-    """lr 1e-3 and decay 0.9 from Hinton's lecture (PyTorch: 1e-2, 0.99); eps 1e-8 after the root."""
+def test_rmsprop_defaults_are_the_lectures_decay_and_keras_lr_with_eps_after_the_root():
+    """Decay 0.9 from Hinton's lecture and lr 1e-3 from Keras (PyTorch: 1e-2, 0.99); eps 1e-8 after the root."""
     defaults = optim.RMSprop([mg.Tensor([0.0], requires_grad=True)]).defaults
     assert (defaults["lr"], defaults["alpha"], defaults["eps"], defaults["momentum"]) == (1e-3, 0.9, 1e-8, 0.0)
     assert defaults["centered"] is False and defaults["eps_inside_sqrt"] is False

@@ -383,10 +383,14 @@ plot.show(fig, "07_momentum_lr_change", dpi=DPI)
 # | momentum | 0 (lr outside the buffer) | 0 (lr outside) | 0 (lr inside) |
 # | centered | False | False | False |
 #
-# minigrad follows Hinton's lecture, lr 1e-3 and decay 0.9; pass `lr=1e-2, alpha=0.99` to
-# get PyTorch's. The decay is the one to watch: 0.99 means a memory of about 100 steps
-# instead of 10, and a first step 10 times `lr / |g|` rather than about 3 times (tutorial 06,
-# sections 2 and 3).
+# Where minigrad's come from: the decay 0.9 is the one in Hinton's lecture (slide 6e
+# updates the mean square as `0.9 * MeanSquare + 0.1 * (dE/dw)^2`); the lecture gives no
+# learning rate. The lr of 1e-3 is Keras's default (`keras.optimizers.RMSprop(learning_rate=
+# 0.001, rho=0.9)`, whose docstring advises leaving every argument except the learning rate
+# at its default), often quoted as Hinton's. Pass `lr=1e-2, alpha=0.99` to get PyTorch's.
+# The decay is the one to watch: 0.99 means a window of about 100 steps instead of 10 (a
+# half-life of 69 steps instead of 6.6), and a first step 10 times `lr / |g|` rather than
+# about 3 times (tutorial 06, sections 2 and 3).
 
 # %%
 defaults = optim.RMSprop([weight()]).defaults
