@@ -7,7 +7,9 @@
 #
 # RMSprop, from Geoffrey Hinton's 2012 lecture course (Neural Networks for Machine
 # Learning, lecture 6e), changes one line: it keeps a *moving average* of the squared
-# gradients instead of their sum. In the form PyTorch's `torch.optim.RMSprop` uses:
+# gradients instead of their sum. (Tutorial 05 showed the lecture's reason for it: Rprop,
+# which steps by the gradient's sign alone, goes wrong on mini-batches.) In the form
+# PyTorch's `torch.optim.RMSprop` uses:
 #
 #     v <- alpha * v + (1 - alpha) * g^2          (v starts at 0)
 #     theta <- theta - lr * g / (sqrt(v) + eps)
