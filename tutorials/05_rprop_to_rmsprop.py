@@ -295,7 +295,7 @@ for alpha, (positions, rates) in rms.items():
           f"last pass's steps in lr: small {last[0]:.3f}..{last[-2]:.3f}, big {last[-1]:.2f}")  # fmt: skip
 print(f"drift per pass in units of lr: sign rule -8, RMSprop {drift[0.9]:+.3f} (alpha 0.9) and "
       f"{drift[0.99]:+.3f} (alpha 0.99): {8 / abs(drift[0.9]):.0f} and {8 / abs(drift[0.99]):.0f} times smaller")
-assert abs(drift[0.9]) < 8 / 5 and abs(drift[0.99]) < abs(drift[0.9]) / 5, "RMSprop's mini-batches did not cancel"
+assert abs(drift[0.9]) < 8 / 10 and abs(drift[0.99]) < 0.1, "RMSprop's mini-batches did not (nearly) cancel"
 settled = rms[0.99][1][-len(CYCLE) :] * np.abs(CYCLE) / LR
 assert np.allclose(settled[:-1], 1 / 3, rtol=0.1) and abs(settled[-1] / 3 - 1) < 0.1, "steps not lr / 3 and 3 lr"
 assert all(first_pass[a] < -5 for a in rms), "the start from v = 0 did not push the weight down in the first pass"
