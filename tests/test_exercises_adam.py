@@ -1,4 +1,4 @@
-"""The exercises of tutorial 07 (Adam): each worked solution passes its checker, and each
+"""The exercises of tutorial 08 (Adam): each worked solution passes its checker, and each
 checker rejects a plausible wrong answer with a message that says what is wrong."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""The exercises of tutorial 08 (comparing optimizers): each worked solution passes its
+"""The exercises of tutorial 09 (comparing optimizers): each worked solution passes its
 checker, and each checker rejects a plausible wrong answer with a message that says what is
 wrong."""
 

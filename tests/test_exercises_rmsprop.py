@@ -1,4 +1,4 @@
-"""Tutorial 05's exercises: each worked solution passes its checker, and each checker turns
+"""Tutorial 06's exercises: each worked solution passes its checker, and each checker turns
 down a plausible wrong answer with a message that says what is wrong."""
 
 import numpy as np
@@ -23,7 +23,7 @@ def test_the_rule_written_in_the_tutorial_passes_check_update_rule(modules):
 
     from minigrad import optim
 
-    def rmsprop_step(theta, grad, state, lr, alpha, eps):  # as in tutorials/05_rmsprop.py, section 1
+    def rmsprop_step(theta, grad, state, lr, alpha, eps):  # as in tutorials/06_rmsprop.py, section 1
         state["v"] = alpha * state.get("v", 0.0) + (1 - alpha) * grad**2
         return theta - lr * grad / (np.sqrt(state["v"]) + eps)
 

@@ -1,4 +1,4 @@
-"""Tutorial 06's exercises: each worked solution passes its checker, and each checker turns
+"""Tutorial 07's exercises: each worked solution passes its checker, and each checker turns
 down a plausible wrong answer with a message that says what is wrong."""
 
 import numpy as np
@@ -23,7 +23,7 @@ def test_the_centered_rule_written_in_the_tutorial_passes_check_update_rule(modu
 
     from minigrad import optim
 
-    def centered_step(theta, grad, state, lr, alpha, eps, centered=True):  # as in tutorials/06, section 1
+    def centered_step(theta, grad, state, lr, alpha, eps, centered=True):  # as in tutorials/07, section 1
         state["v"] = alpha * state.get("v", 0.0) + (1 - alpha) * grad**2
         state["m"] = alpha * state.get("m", 0.0) + (1 - alpha) * grad
         return theta - lr * grad / (np.sqrt(state["v"] - state["m"] ** 2) + eps)

@@ -9,7 +9,7 @@ import pytest
 import minigrad as mg
 from minigrad import nn, optim
 
-ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta]
+ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop]
 
 
 def param(*values):
@@ -103,6 +103,22 @@ class TestValidation:
             (optim.Adam, {"amsgrad": None}, TypeError, r"^amsgrad must be True or False, got None$"),
             (optim.AdamW, {"weight_decay": -0.01}, ValueError, r"^weight_decay must be >= 0, got -0.01$"),
             (optim.Adadelta, {"rho": 1.5}, ValueError, r"^rho must be in \[0, 1\), got 1.5$"),
+            (optim.Rprop, {"etas": (1.0, 1.2)}, ValueError, r"^etas\[0\] must be in \(0, 1\), got 1.0$"),
+            (optim.Rprop, {"etas": (0.0, 1.2)}, ValueError, r"^etas\[0\] must be in \(0, 1\), got 0.0$"),
+            (optim.Rprop, {"etas": (0.5, 1.0)}, ValueError, r"^etas\[1\] must be > 1, got 1.0$"),
+            (optim.Rprop, {"etas": (0.5, "2")}, TypeError, r"^etas\[1\] must be a number, got '2'$"),
+            (optim.Rprop, {"etas": 0.5}, TypeError, r"^etas must be a pair \(etaminus, etaplus\), got 0.5$"),
+            (optim.Rprop, {"etas": (0.5, 1.2, 2)}, ValueError, r"^etas must be a pair \(etaminus, etaplus\), got \("),
+            (optim.Rprop, {"step_sizes": (-1e-6, 50)}, ValueError, r"^step_sizes\[0\] must be >= 0, got -1e-06$"),
+            (optim.Rprop, {"step_sizes": (0, float("inf"))}, ValueError, r"^step_sizes\[1\] must be finite, got inf$"),
+            (
+                optim.Rprop,
+                {"step_sizes": (1.0, 0.5)},
+                ValueError,
+                r"^step_sizes must be \(min, max\) with min <= max, got \(1.0, 0.5\)$",
+            ),
+            (optim.Rprop, {"step_sizes": None}, TypeError, r"^step_sizes must be a pair \(min, max\), got None$"),
+            (optim.Rprop, {"lr": -0.01}, ValueError, r"^lr must be >= 0, got -0.01$"),
         ],
     )
     def test_bad_hyper_parameters_name_the_value(self, cls, options, error, message):
@@ -214,6 +230,7 @@ def test_a_step_bumps_the_version_of_each_updated_parameter_once(cls):
         (optim.Adam, {"amsgrad": True, "betas": (0.8, 0.95)}),
         (optim.AdamW, {}),
         (optim.Adadelta, {"rho": 0.95}),
+        (optim.Rprop, {"etas": (0.4, 1.3), "step_sizes": (1e-4, 0.05)}),
     ],
 )
 def test_resuming_from_a_saved_state_is_bit_exact(cls, options, through_a_file, tmp_path):
@@ -626,7 +643,7 @@ def per_parameter_rates(optimizer):
     ])  # fmt: skip
 
 
-@pytest.mark.parametrize("cls", [optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta])
+@pytest.mark.parametrize("cls", [optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop])
 def test_effective_lr_of_a_whole_group_at_once_is_that_of_each_parameter_bit_for_bit(cls):
     """effective_lr() computes a group's rates on its state as flat arrays (each parameter's
     entries become views into them): the same bits, and the state stays live through steps,
@@ -698,8 +715,8 @@ def test_a_gradient_that_is_not_an_array_is_refused_before_any_update():
     np.testing.assert_array_equal(p.data, np.ones(2))
 
 
-def test_rmsprop_defaults_are_hintons_with_eps_after_the_root():
-    """lr 1e-3 and decay 0.9 from Hinton's lecture (PyTorch: 1e-2, 0.99); eps 1e-8 after the root."""
+def test_rmsprop_defaults_are_the_lectures_decay_and_keras_lr_with_eps_after_the_root():
+    """Decay 0.9 from Hinton's lecture and lr 1e-3 from Keras (PyTorch: 1e-2, 0.99); eps 1e-8 after the root."""
     defaults = optim.RMSprop([mg.Tensor([0.0], requires_grad=True)]).defaults
     assert (defaults["lr"], defaults["alpha"], defaults["eps"], defaults["momentum"]) == (1e-3, 0.9, 1e-8, 0.0)
     assert defaults["centered"] is False and defaults["eps_inside_sqrt"] is False
@@ -722,3 +739,13 @@ def test_rmsprop_momentum_keeps_lr_outside_the_buffer():
     expected_buffer = 0.9 * buffer + 1.0 / (np.sqrt(v) + 1e-8)
     np.testing.assert_allclose(optimizer.state[p]["momentum_buffer"], expected_buffer, rtol=1e-12)
     np.testing.assert_allclose(before - p.item(), 0.001 * expected_buffer[0], rtol=1e-12)
+
+
+def test_rprop_pairs_out_of_range_name_their_group():
+    with pytest.raises(ValueError, match=r"^etas\[1\] in parameter group 1 must be > 1, got 0.9$"):
+        optim.Rprop([{"params": [param(1.0)]}, {"params": [param(2.0)], "etas": (0.5, 0.9)}])
+    state_dict = trained(optim.Rprop, 1).state_dict()
+    state_dict["param_groups"][1]["step_sizes"] = (0.1, 0.01)
+    message = r"^step_sizes in parameter group 1 of the state must be \(min, max\) with min <= max, got \(0.1, 0.01\)$"
+    with pytest.raises(ValueError, match=message):
+        trained(optim.Rprop, 0).load_state_dict(state_dict)

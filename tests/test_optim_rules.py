@@ -102,6 +102,23 @@ def adadelta_reference(theta, grads, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0
         yield theta
 
 
+def rprop_reference(theta, grads, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)):
+    """Riedmiller & Braun's sign rule in PyTorch's form: no weight-backtracking, a flipped
+    gradient counts as 0; every step size clipped to [min, max] at every step."""
+    etaminus, etaplus = etas
+    smallest, largest = step_sizes
+    delta = np.full(np.shape(theta), lr)
+    previous = np.zeros(np.shape(theta))
+    for g in grads:
+        agreement = previous * g
+        delta = np.where(agreement > 0, delta * etaplus, np.where(agreement < 0, delta * etaminus, delta))
+        delta = np.minimum(np.maximum(delta, smallest), largest)
+        g = np.where(agreement < 0, 0.0, g)
+        theta = theta - np.sign(g) * delta
+        previous = g
+        yield theta
+
+
 # (optimizer, options, reference): each rule under several option sets
 CASES = [
     (optim.SGD, {}, sgd_reference),
@@ -124,6 +141,9 @@ CASES = [
     (optim.AdamW, {"lr": 0.01, "weight_decay": 0.3, "amsgrad": True}, adamw_reference),
     (optim.Adadelta, {}, adadelta_reference),
     (optim.Adadelta, {"lr": 0.5, "rho": 0.95, "eps": 1e-4, "weight_decay": 0.05}, adadelta_reference),
+    (optim.Rprop, {}, rprop_reference),
+    (optim.Rprop, {"lr": 0.3, "etas": (0.3, 1.7), "step_sizes": (0.05, 0.2)}, rprop_reference),
+    (optim.Rprop, {"lr": 100.0, "etas": (0.9, 1.01)}, rprop_reference),
 ]
 
 
@@ -188,6 +208,14 @@ def rmsprop_options(draw):
             "eps_inside_sqrt": draw(st.booleans())}  # fmt: skip
 
 
+@st.composite
+def rprop_options(draw):
+    """Step sizes from 0 up; lr may lie outside them (the first step then clips it)."""
+    smallest = draw(st.sampled_from([0.0, 1e-6]) | st.floats(0.0, 0.1))
+    return {"lr": draw(st.floats(0.0, 1.0)), "etas": (draw(st.floats(0.01, 0.99)), draw(st.floats(1.01, 3.0))),
+            "step_sizes": (smallest, draw(st.floats(smallest, 50.0)))}  # fmt: skip
+
+
 OPTIONS = {
     optim.SGD: (sgd_options(), sgd_reference),
     optim.Adagrad: (
@@ -210,6 +238,7 @@ OPTIONS = {
         st.fixed_dictionaries({"lr": st.floats(0.0, 2.0), "rho": decays, "eps": small_eps, "weight_decay": rates}),
         adadelta_reference,
     ),
+    optim.Rprop: (rprop_options(), rprop_reference),
 }  # fmt: skip
 
 
@@ -390,6 +419,7 @@ TUNED = [
     (optim.Adam, {"lr": 0.05}, {"lr": 0.05}),
     (optim.AdamW, {"lr": 0.05, "weight_decay": 0.0}, {"lr": 0.05, "weight_decay": 0.0}),
     (optim.Adadelta, {"lr": 10.0}, {"lr": 10.0}),
+    (optim.Rprop, {}, {}),
 ]
 PROBLEMS = [(quadratic, [1.0, 1.0], 500, 0.02), (rosenbrock, [-1.0, 1.0], 2000, 0.7)]
 
@@ -417,9 +447,65 @@ def test_every_optimizer_descends_the_same_problems(cls, bowl_options, valley_op
         (optim.Adam, "d <- sqrt(v) / sqrt(1 - beta2^t) + eps"),
         (optim.AdamW, "theta <- theta * (1 - lr * weight_decay)"),
         (optim.Adadelta, "theta <- theta - lr * delta"),
+        (optim.Rprop, "theta <- theta - sign(g) * step_size"),
     ],
 )
 def test_help_on_each_optimizer_class_shows_its_update_rule(cls, rule_line):
     """help(optim.X) prints the class docstring, so the rule must live there."""
     assert rule_line in cls.__doc__
     assert f"torch.optim.{cls.__name__}" in cls.__doc__
+
+
+def test_rprop_worked_example_of_each_sign_case():
+    """Four coordinates, lr 0.1, etas (0.5, 1.2), step sizes in [0.04, 0.13], by hand.
+    Step 1: no previous gradient, so every step size stays 0.1 and each coordinate moves
+    0.1 against its sign (the zero gradient of the third does not move it).
+    Step 2: same sign on the 1st and 4th (0.1 * 1.2 = 0.12); a flip on the 2nd (0.1 * 0.5 =
+    0.05, and it waits: no move, prev 0); the 3rd had prev 0 (kept 0.1, moves now).
+    Step 3: the 2nd's prev is 0 (kept 0.05, moves); the 3rd's gradient is 0 (kept, no move);
+    the 1st and 4th grow to 0.144, clipped to the maximum 0.13.
+    Step 4: flips on the 1st (0.065) and 2nd (0.025, clipped up to the minimum 0.04): both
+    wait; the 3rd's prev is 0 (kept 0.1); the 4th stays at the maximum."""
+    p = mg.Tensor(np.ones(4), requires_grad=True)
+    optimizer = optim.Rprop([p], lr=0.1, etas=(0.5, 1.2), step_sizes=(0.04, 0.13))
+    steps = [  # gradient, then theta, step_size and prev after the step
+        ([2.0, -3.0, 0.0, 1.0], [0.9, 1.1, 1.0, 0.9], [0.1, 0.1, 0.1, 0.1], [2.0, -3.0, 0.0, 1.0]),
+        ([1.0, 5.0, 4.0, 1.0], [0.78, 1.1, 0.9, 0.78], [0.12, 0.05, 0.1, 0.12], [1.0, 0.0, 4.0, 1.0]),
+        ([1.0, 5.0, 0.0, 1.0], [0.65, 1.05, 0.9, 0.65], [0.13, 0.05, 0.1, 0.13], [1.0, 5.0, 0.0, 1.0]),
+        ([-1.0, -2.0, -1.0, 1.0], [0.65, 1.05, 1.0, 0.52], [0.065, 0.04, 0.1, 0.13], [0.0, 0.0, -1.0, 1.0]),
+    ]
+    for t, (g, theta, step_size, prev) in enumerate(steps, start=1):
+        p.grad = np.array(g)
+        optimizer.step()
+        state = optimizer.state[p]
+        np.testing.assert_allclose(p.data, theta, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_allclose(state["step_size"], step_size, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_array_equal(state["prev"], prev)
+        np.testing.assert_array_equal(optimizer.effective_lr(), state["step_size"])
+        assert state["step"] == t
+
+
+def test_rprop_moves_every_coordinate_by_its_step_size_whatever_the_gradient_size():
+    """Only the sign counts: gradients 1e-8 and 1e8 take the same step."""
+    p = mg.Tensor(np.zeros(3), requires_grad=True)
+    optimizer = optim.Rprop([p], lr=0.25)
+    for _ in range(3):
+        p.grad = np.array([1e-8, -1e8, 3.0])
+        optimizer.step()
+    np.testing.assert_allclose(p.data, np.array([-1, 1, -1]) * 0.25 * (1 + 1.2 + 1.2**2), rtol=1e-12)
+
+
+def test_rprop_on_mini_batches_drifts_where_the_full_gradient_is_zero():
+    """Hinton's lecture 6e: a gradient of +0.1 on nine mini-batches and -0.9 on the tenth sums
+    to 0 over the epoch, yet Rprop steps against each sign: the weight drifts down, while
+    SGD on the same batches comes back to where it started."""
+    rprop_weight = mg.Tensor(np.zeros(1), requires_grad=True)
+    sgd_weight = mg.Tensor(np.zeros(1), requires_grad=True)
+    rprop, sgd = optim.Rprop([rprop_weight], lr=0.01), optim.SGD([sgd_weight], lr=0.01)
+    for _ in range(5):  # epochs
+        for g in [0.1] * 9 + [-0.9]:
+            rprop_weight.grad, sgd_weight.grad = np.array([g]), np.array([g])
+            rprop.step()
+            sgd.step()
+    assert rprop_weight.item() < -0.5
+    assert abs(sgd_weight.item()) < 1e-12

@@ -258,7 +258,7 @@ plot.show(fig, "03_loss_curves", dpi=90)
 # `theta <- theta - v`. At a constant `lr`, `v` is `lr * b` on every step, so the two forms
 # take the same steps and no step-for-step check at a constant `lr` can tell them apart. They
 # part only when `lr` changes mid-run: PyTorch's new `lr` scales the whole buffer at once,
-# while a velocity built at the old `lr` fades out gradually. Tutorial 06 shows it for RMSprop.
+# while a velocity built at the old `lr` fades out gradually. Tutorial 07 shows it for RMSprop.
 #
 # Write it yourself first; here is one way. Keep `b` in `state` between calls.
 

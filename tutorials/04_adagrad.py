@@ -513,7 +513,8 @@ assert keras_share < 0.9, "after 1000 small gradients the start of 0.1 should st
 #
 # So: can we keep dividing by the size of a coordinate's gradients, but measure that size
 # from the *recent* gradients only, so that the effective learning rate stops falling when
-# the gradients stop changing? That is what RMSprop, the next tutorial, does.
+# the gradients stop changing? That is what RMSprop does: tutorial 05 shows where it came
+# from (Rprop, and why Rprop fails on mini-batches), and tutorial 06 takes it apart.
 #
 # ## What to take away
 #

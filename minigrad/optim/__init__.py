@@ -7,6 +7,7 @@ from .adam import Adam
 from .adamw import AdamW
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adagrad", "Rprop", "RMSprop", "Adam", "AdamW", "Adadelta", "lr_scheduler"]

@@ -24,9 +24,11 @@ class RMSprop(Optimizer):
         theta <- theta - lr * b                           if momentum > 0
         theta <- theta - lr * g / d                       otherwise
 
-    The average forgets: a squared gradient from k steps ago weighs alpha^k, so v reflects
-    roughly the last 1 / (1 - alpha) steps (10 for alpha = 0.9). With a constant gradient g
-    the effective learning rate lr / d tends to lr / |g|.
+    The average forgets: a squared gradient from k steps ago weighs (1 - alpha) alpha^k, and
+    these weights sum to 1 (to 1 - alpha^t after t steps from v = 0). Their mean age is
+    alpha / (1 - alpha) steps, so v reflects roughly the last 1 / (1 - alpha) steps (10 for
+    alpha = 0.9, 100 for 0.99); a weight halves every ln 0.5 / ln alpha steps (6.6 for 0.9,
+    69 for 0.99). With a constant gradient g the effective learning rate lr / d tends to lr / |g|.
 
     Conventions differ between libraries, and both are here:
     - eps: PyTorch adds it after the square root, Keras and TensorFlow inside it
@@ -38,10 +40,14 @@ class RMSprop(Optimizer):
     (2012); the centered form from Graves, "Generating Sequences With Recurrent Neural
     Networks" (2013).
 
-    Defaults   minigrad (Hinton's lecture)   PyTorch   Keras
-    lr         0.001                         0.01      0.001
-    alpha      0.9                           0.99      0.9 (rho)
+    Defaults   minigrad                      PyTorch   Keras
+    lr         0.001 (Keras's default)       0.01      0.001
+    alpha      0.9 (the lecture's decay)     0.99      0.9 (rho)
     eps        1e-8, outside the sqrt        1e-8      1e-7, inside the sqrt
+
+    The lecture gives the decay, MeanSquare <- 0.9 MeanSquare + 0.1 g^2, and no learning rate;
+    lr = 0.001 is Keras's default (``keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9)``,
+    whose docstring advises leaving every argument but the learning rate at its default).
 
     Arguments and ``state_dict`` follow ``torch.optim.RMSprop``; for ``params``, parameter groups
     and the errors bad hyper-parameters raise, see ``Optimizer``.

@@ -1,4 +1,4 @@
-"""Checkers for the exercises of tutorial 07 (Adam). Each takes your function, compares it
+"""Checkers for the exercises of tutorial 08 (Adam). Each takes your function, compares it
 with something computed independently, prints what it verified, and raises AssertionError
 with a hint when your function disagrees."""
 

@@ -1,4 +1,4 @@
-"""Checkers for the exercises of tutorial 08 (comparing optimizers on the digits). Each takes
+"""Checkers for the exercises of tutorial 09 (comparing optimizers on the digits). Each takes
 your function, compares it with something computed independently, prints what it verified,
 and raises AssertionError with a hint when your function disagrees."""
 

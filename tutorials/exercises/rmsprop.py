@@ -1,4 +1,4 @@
-"""Checkers for the exercises of tutorial 05 (RMSprop). Each runs your function against
+"""Checkers for the exercises of tutorial 06 (RMSprop). Each runs your function against
 minigrad's `optim.RMSprop`, prints what it verified, and raises AssertionError with a hint
 when something is off."""
 

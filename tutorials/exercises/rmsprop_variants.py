@@ -1,4 +1,4 @@
-"""Checkers for the exercises of tutorial 06 (RMSprop's variants). Each runs your function
+"""Checkers for the exercises of tutorial 07 (RMSprop's variants). Each runs your function
 against minigrad's `optim.RMSprop`, prints what it verified, and raises AssertionError with
 a hint when something is off."""
 

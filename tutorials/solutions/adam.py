@@ -1,4 +1,4 @@
-"""Worked solutions for the exercises of tutorial 07 (Adam). From tutorials/, run
+"""Worked solutions for the exercises of tutorial 08 (Adam). From tutorials/, run
 ``python -m solutions.adam`` to check them with their checkers."""
 
 import numpy as np

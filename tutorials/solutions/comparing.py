@@ -1,4 +1,4 @@
-"""Worked solutions for the exercises of tutorial 08 (comparing optimizers). From tutorials/,
+"""Worked solutions for the exercises of tutorial 09 (comparing optimizers). From tutorials/,
 run ``python -m solutions.comparing`` to check them with their checkers."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Worked solutions to the exercises of tutorial 05 (RMSprop). Run from tutorials/:
+"""Worked solutions to the exercises of tutorial 06 (RMSprop). Run from tutorials/:
 
     python -m solutions.rmsprop
 """

@@ -1,4 +1,4 @@
-"""Worked solutions to the exercises of tutorial 06 (RMSprop's variants). Run from tutorials/:
+"""Worked solutions to the exercises of tutorial 07 (RMSprop's variants). Run from tutorials/:
 
     python -m solutions.rmsprop_variants
 """

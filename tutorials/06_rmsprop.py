@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 05 · RMSprop: AdaGrad with a memory that fades
+# # 06 · RMSprop: AdaGrad with a memory that fades
 #
 # AdaGrad (tutorial 04) gives every weight its own learning rate by dividing its gradient by
 # the root of the *sum* of all the squared gradients that weight has seen. The sum only
@@ -7,7 +7,9 @@
 #
 # RMSprop, from Geoffrey Hinton's 2012 lecture course (Neural Networks for Machine
 # Learning, lecture 6e), changes one line: it keeps a *moving average* of the squared
-# gradients instead of their sum. In the form PyTorch's `torch.optim.RMSprop` uses:
+# gradients instead of their sum. (Tutorial 05 showed the lecture's reason for it: Rprop,
+# which steps by the gradient's sign alone, goes wrong on mini-batches.) In the form
+# PyTorch's `torch.optim.RMSprop` uses:
 #
 #     v <- alpha * v + (1 - alpha) * g^2          (v starts at 0)
 #     theta <- theta - lr * g / (sqrt(v) + eps)
@@ -21,10 +23,10 @@
 # 4. change the gradient's scale in the middle of training: AdaGrad stalls, RMSprop recovers;
 # 5. train a small network on the spirals with both.
 #
-# Tutorial 06 takes up the details on which write-ups and libraries disagree: where eps
+# Tutorial 07 takes up the details on which write-ups and libraries disagree: where eps
 # goes, what "momentum" means, and the centered variant.
 #
-# Run it as a script (`python tutorials/05_rmsprop.py`) or open it as a notebook in
+# Run it as a script (`python tutorials/06_rmsprop.py`) or open it as a notebook in
 # Jupyter (jupytext) or VS Code.
 
 # %%
@@ -74,7 +76,7 @@ def rmsprop_step(theta, grad, state, lr, alpha, eps):
     return theta - lr * grad / (np.sqrt(v) + eps)
 
 
-# PyTorch's defaults (lr 0.01, alpha 0.99), then minigrad's (lr 0.001, alpha 0.9, Hinton's)
+# PyTorch's defaults (lr 0.01, alpha 0.99), then minigrad's (alpha 0.9 from Hinton's lecture, lr 0.001 from Keras)
 check_update_rule(rmsprop_step, optim.RMSprop, {"lr": 0.01, "alpha": 0.99, "eps": 1e-8})
 check_update_rule(rmsprop_step, optim.RMSprop, {"lr": 0.001, "alpha": 0.9, "eps": 1e-8})
 
@@ -90,17 +92,28 @@ check_update_rule(rmsprop_step, optim.RMSprop, {"lr": 0.001, "alpha": 0.9, "eps"
 #     v_t = (1 - alpha) * (g_t^2 + alpha * g_{t-1}^2 + alpha^2 * g_{t-2}^2 + ...)
 #
 # so a squared gradient from `k` steps ago counts with weight `(1 - alpha) * alpha^k`: the
-# weights fall geometrically. A rule of thumb says the average remembers about
-# `1 / (1 - alpha)` steps (10 for `alpha = 0.9`, 100 for `0.99`), because for alpha near 1,
-# `alpha^(1 / (1 - alpha))` is close to `1/e`: that is how long an old gradient's weight
-# takes to shrink by a factor e.
+# weights fall geometrically, and over a long run they add up to 1 (`1 - alpha^t` after `t`
+# steps), so `v` is a true weighted average. Three numbers describe how long it remembers:
 #
-# We check it twice: the share of the total weight held by the last `1 / (1 - alpha)`
-# steps, and a measurement on the real optimizer, where `optimizer.state[p]["square_avg"]`
-# is `v`. Feed a gradient of 1 until `v` has settled, switch to 10 (so `g^2` jumps from 1
-# to 100), and count the steps until the gap between `v` and its new level has shrunk by
-# a factor e. For contrast, AdaGrad's *mean* square `sum / t` after the same jump: its
-# memory never fades, so its answer depends on how long it has been running.
+# - the **window**, about `1 / (1 - alpha)` steps (10 for `alpha = 0.9`, 100 for `0.99`):
+#   for alpha near 1, `alpha^(1 / (1 - alpha))` is close to `1/e`, so that is how long an
+#   old gradient's weight takes to shrink by a factor e;
+# - the **mean age** of the weights, `sum_k k (1 - alpha) alpha^k = alpha / (1 - alpha)`
+#   steps (9 and 99): the window minus one, since the newest gradient has age 0;
+# - the **half-life**, `ln 0.5 / ln alpha` steps (6.6 for 0.9, 69 for 0.99): how long a
+#   weight takes to halve. It is shorter than the window, by a factor of about `ln 2`.
+#
+# Some popular texts get this wrong. The RMSProp section of *Dive into Deep Learning*
+# (d2l), for one, calls `1 / gamma` (its name for our `1 / alpha`) the half-life of an
+# observation: about 1.1 steps for 0.9, when a weight in fact takes 6.6 steps to halve;
+# `1 / alpha` is the factor by which a weight shrinks in *one* step, not a time.
+#
+# We check the numbers twice: from the weights themselves, and by a measurement on the
+# real optimizer, where `optimizer.state[p]["square_avg"]` is `v`. Feed a gradient of 1
+# until `v` has settled, switch to 10 (so `g^2` jumps from 1 to 100), and count the steps
+# until the gap between `v` and its new level has halved, and until it has shrunk by a
+# factor e. For contrast, AdaGrad's *mean* square `sum / t` after the same jump: its memory
+# never fades, so its answer depends on how long it has been running.
 
 # %%
 ALPHAS = (0.9, 0.99)
@@ -108,7 +121,7 @@ ALPHAS = (0.9, 0.99)
 
 def jump_response(make_optimizer, mean_square, history, horizon, before=1.0, after=10.0):
     """Feed `before` for `history` steps, then `after`; return the gap (after^2 - mean square)
-    as a fraction of the gap at the jump, after each step, and the first step it is <= 1/e."""
+    as a fraction of the gap at the jump, after each step, and the first steps it is <= 1/e and <= 1/2."""
     p = weight()
     optimizer = make_optimizer(p)
     for _ in range(history):
@@ -119,20 +132,28 @@ def jump_response(make_optimizer, mean_square, history, horizon, before=1.0, aft
         feed(optimizer, p, after)
         gaps.append((after**2 - mean_square(optimizer.state[p])) / (after**2 - at_jump))
     gaps = np.array(gaps)
-    return gaps, int(np.argmax(gaps <= 1 / math.e)) + 1
+    return gaps, int(np.argmax(gaps <= 1 / math.e)) + 1, int(np.argmax(gaps <= 0.5)) + 1
 
 
 responses = {}
 for alpha in ALPHAS:
     window = round(1 / (1 - alpha))
+    k = np.arange(20 * window)  # ages of the weights; older ones add less than alpha^(20 window) < 1e-8
+    weights = (1 - alpha) * alpha**k
     share = 1 - alpha**window  # the weights (1 - alpha) alpha^k for k < window, summed
+    mean_age, half_life = np.sum(k * weights) / np.sum(weights), math.log(0.5) / math.log(alpha)
     responses[alpha] = jump_response(
         lambda p, alpha=alpha: optim.RMSprop([p], alpha=alpha), lambda s: s["square_avg"][0],
         history=10 * window, horizon=5 * window,
     )  # fmt: skip
-    steps = responses[alpha][1]
-    print(f"alpha = {alpha}: the last {window} steps hold {share:.1%} of the weight; "
-          f"after the jump, v closed all but 1/e of the gap in {steps} steps")  # fmt: skip
+    _, steps, halved = responses[alpha]
+    print(f"alpha = {alpha}: weights sum to {np.sum(weights):.6f}, mean age {mean_age:.2f} steps, "
+          f"half-life {half_life:.2f} steps (d2l's 1/alpha: {1 / alpha:.2f}); the last {window} steps hold "
+          f"{share:.1%} of the weight")  # fmt: skip
+    print(f"    after the jump, v closed half the gap in {halved} steps and all but 1/e of it in {steps} steps")
+    assert abs(np.sum(weights) - 1) < 1e-6 and abs(mean_age - alpha / (1 - alpha)) < 1e-4, "not a weighted average"
+    assert halved == math.ceil(half_life), "the gap did not halve in ln 0.5 / ln alpha steps"
+    assert halved > 5 / alpha, "the half-life came out close to 1 / alpha after all"
     assert abs(steps - window) <= 1 and 0.6 < share < 0.7, "the window is not about 1 / (1 - alpha)"
 
 adagrad_forget = {}
@@ -165,17 +186,19 @@ plot.step_curves(
     colors={f"RMSprop, alpha = {alpha}": c for alpha, c in zip(ALPHAS, (RMSPROP, OTHER), strict=True)},
     references={"1/e of the gap left": 1 / math.e},
 )  # fmt: skip
-for (gaps, steps), color in [(responses[0.9], RMSPROP), (responses[0.99], OTHER), (adagrad_forget[200], ADAGRAD)]:
+for (gaps, steps, _), color in [(responses[0.9], RMSPROP), (responses[0.99], OTHER), (adagrad_forget[200], ADAGRAD)]:
     plot.mark_point(ax_r, steps, gaps[steps - 1], f"{steps} steps", color=color, offset=(8, 18))
 ax_r.set(xlim=(0, 400), ylim=(0, 1.02), xlabel="steps after g^2 jumps from 1 to 100",
          title="How fast the average adapts to a new gradient size")  # fmt: skip
-plot.show(fig, "05_moving_average", dpi=DPI)
+plot.show(fig, "06_moving_average", dpi=DPI)
 
 # %% [markdown]
-# Both measurements land on the rule of thumb: the gap closes to `1/e` in about
-# `1 / (1 - alpha)` steps, and those steps hold close to `1 - 1/e` (about two thirds) of
-# the weight. AdaGrad's mean square needs several times as long as even `alpha = 0.99`,
-# and after twice the history, about twice as long again: its memory is its whole past.
+# Both measurements land on the formulas: the weights add up to 1 with a mean age of
+# `alpha / (1 - alpha)` steps; the gap halves in `ln 0.5 / ln alpha` steps (rounded up: 7
+# and 69), not in d2l's `1 / alpha`; it closes to `1/e` in about `1 / (1 - alpha)` steps,
+# and those steps hold close to `1 - 1/e` (about two thirds) of the weight. AdaGrad's mean
+# square needs several times as long as even `alpha = 0.99`, and after twice the history,
+# about twice as long again: its memory is its whole past.
 
 # %% [markdown]
 # ## 3. The effective learning rate with a constant gradient
@@ -223,7 +246,7 @@ plot.mark_point(ax, 1, eff["RMSprop, alpha 0.99"][0], f"first step: {first[0.99]
                 color=OTHER, offset=(40, -30))  # fmt: skip
 ax.set_title(f"Constant gradient g = {G}, lr = {LR}:\nAdaGrad keeps decaying, RMSprop levels off at lr / |g|")
 ax.legend(fontsize=8, loc="lower left")
-plot.show(fig, "05_effective_lr_constant", dpi=DPI)
+plot.show(fig, "06_effective_lr_constant", dpi=DPI)
 
 # %% [markdown]
 # Measured and formula agree to rounding. After the thousand steps AdaGrad's effective lr
@@ -233,7 +256,7 @@ plot.show(fig, "05_effective_lr_constant", dpi=DPI)
 #
 # Notice the start too. Because `v` starts at zero, RMSprop's first steps are *larger*
 # than `lr / |g|`, by `1 / sqrt(1 - alpha)` (about 3.2 times for 0.9, 10 times for 0.99),
-# and the excess fades as `alpha^t` vanishes. Adam (tutorial 07) divides this bias out;
+# and the excess fades as `alpha^t` vanishes. Adam (tutorial 08) divides this bias out;
 # RMSprop does not.
 
 # %% [markdown]
@@ -336,7 +359,7 @@ ax_d.set(ylim=(-0.03, 1.32), xlabel="", title=f"The gradient scale drops 100x af
 ax_d.legend(loc="center right", bbox_to_anchor=(1.0, 0.35), fontsize=8)
 ax_e.set_ylim(1e-8, 1e10)
 ax_e.legend(loc="upper left", fontsize=8, ncols=2)
-plot.show(fig, "05_scale_change", dpi=DPI)
+plot.show(fig, "06_scale_change", dpi=DPI)
 
 # %% [markdown]
 # At the shift AdaGrad's sum is still full of the large phase-1 gradients, so its
@@ -364,7 +387,7 @@ plot.show(fig, "05_scale_change", dpi=DPI)
 #   stability limit `2 / 1 = 2` (the dash-dot line). There is no bounce this time: by the
 #   time it passes the limit, `x` sits on the minimum to rounding (the printout has the
 #   largest distance from then on), so the effective lr multiplies a gradient that is
-#   (almost) zero and nothing moves. It shows the ceiling that eps sets; tutorial 06 looks
+#   (almost) zero and nothing moves. It shows the ceiling that eps sets; tutorial 07 looks
 #   at eps closely.
 
 # %% [markdown]
@@ -420,7 +443,7 @@ for column, name in enumerate(result.runs):
     plot.decision_boundary(run.model, X_train, y_train, ax=fig.add_subplot(grid[1, column]),
                            title=f"{name}: test accuracy {run.history.final_accuracy:.1%}")  # fmt: skip
 fig.suptitle(f"AdaGrad vs RMSprop on the spirals, {SPIRAL_EPOCHS} epochs (below: decision regions, training points)")
-plot.show(fig, "05_spirals", dpi=DPI)
+plot.show(fig, "06_spirals", dpi=DPI)
 
 # %% [markdown]
 # Real training shows the same picture as the toy problems. AdaGrad's median effective lr
@@ -446,13 +469,14 @@ plot.show(fig, "05_spirals", dpi=DPI)
 #
 # ## What to take away
 #
-# - RMSprop is AdaGrad with the sum of squared gradients replaced by a moving average. Its
-#   memory is about `1 / (1 - alpha)` steps: 10 for 0.9, 100 for 0.99.
+# - RMSprop is AdaGrad with the sum of squared gradients replaced by a moving average whose
+#   weights sum to 1. Its window is about `1 / (1 - alpha)` steps (10 for 0.9, 100 for
+#   0.99) and a weight halves every `ln 0.5 / ln alpha` steps (6.6 and 69).
 # - With a steady gradient RMSprop's effective lr settles at `lr / |g|` (its step at `lr`),
 #   while AdaGrad's keeps falling like `1 / sqrt(t)`.
 # - When the gradient scale changes, RMSprop adapts within its window; AdaGrad carries the
 #   old scale for ever and can stall.
-# - Next, tutorial 06: the conventions on which RMSprop's write-ups and libraries disagree.
+# - Next, tutorial 07: the conventions on which RMSprop's write-ups and libraries disagree.
 
 # %% [markdown]
 # ## Exercises

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 08 · Comparing optimizers on real data: the digits
+# # 09 · Comparing optimizers on real data: the digits
 #
 # The earlier tutorials studied each optimizer on toy problems small enough to follow step
 # by step. Here all five meet a real, if small, dataset: 1,797 handwritten digits, 8x8
@@ -20,7 +20,7 @@
 # network per optimizer, from the same initial weights, on the same batches in the same
 # order, so the update rule is the only thing that differs between two runs.
 #
-# Run it as a script (`python tutorials/08_comparing_on_digits.py`, about two minutes) or
+# Run it as a script (`python tutorials/09_comparing_on_digits.py`, about two minutes) or
 # open it as a notebook in Jupyter (jupytext) or VS Code.
 
 # %%
@@ -84,7 +84,7 @@ ax.imshow(examples, cmap="Greys")
 ax.set_xticks(np.arange(10) * 10 + 4.5, [str(d) for d in range(10)])
 ax.set_yticks([])
 ax.tick_params(length=0, labeltop=True, labelbottom=False)
-plot.show(fig, "08_digits", dpi=DPI)
+plot.show(fig, "09_digits", dpi=DPI)
 
 
 # %% [markdown]
@@ -164,7 +164,7 @@ print(f"{n_nan} of {n_runs} runs had a loss that became nan or inf")
 #   far better. The second line below pairs momentum at `lr` with SGD at `10 lr`: how close
 #   do they come, and why can the factor 10 only be an upper bound?
 # - **RMSprop and Adam learn at the smallest learning rate**, where the other three barely
-#   move: they divide by the gradient's own size (tutorials 05 and 07), so even tiny
+#   move: they divide by the gradient's own size (tutorials 06 and 08), so even tiny
 #   gradients give steps of about `lr`.
 
 # %%
@@ -246,8 +246,8 @@ if not QUICK:  # a short run can stop while RMSprop's network still learns a lit
 # The loss of the three adaptive optimizers, AdaGrad, RMSprop and Adam, soared to a
 # hundred times its start or more (the highest loss printed), at least ten times as high
 # as SGD's and momentum's. Their first step does not depend on the size of the gradient:
-# it is `lr` for AdaGrad (tutorial 04) and Adam (tutorial 07), and `1 / sqrt(1 - alpha)
-# = 3.16 lr` for RMSprop with `alpha = 0.9` (tutorial 05), as the first line printed
+# it is `lr` for AdaGrad (tutorial 04) and Adam (tutorial 08), and `1 / sqrt(1 - alpha)
+# = 3.16 lr` for RMSprop with `alpha = 0.9` (tutorial 06), as the first line printed
 # shows. So with `lr = 3` nearly every weight that has a gradient moves by 3 or more at
 # once, however small its gradient. SGD and momentum move each weight by `lr` times its
 # gradient, which is small for most weights here.
@@ -285,7 +285,7 @@ ax_acc.set(xscale="log", xlabel="learning rate", ylabel="validation accuracy (%)
 ax_dead.set(xscale="log", xlabel="learning rate", ylabel=f"dead hidden units (of {HIDDEN})", ylim=(0, HIDDEN + 2),
             title=f"Dead hidden units after {EPOCHS} epochs,\nmean of {len(SWEEP_SEEDS)} seed(s)")  # fmt: skip
 fig.legend(*ax_acc.get_legend_handles_labels(), loc="upper center", ncol=7, fontsize=9)
-plot.show(fig, "08_lr_sweep", dpi=DPI)
+plot.show(fig, "09_lr_sweep", dpi=DPI)
 
 # %% [markdown]
 # ## Step 2: tuned the same way, compared on fresh seeds and the test set
@@ -412,7 +412,7 @@ plot.update_size_curves(final, ax=ax_size)
 ax_loss.get_legend().remove()
 ax_size.get_legend().remove()
 ax_lr.legend(fontsize=7)
-plot.show(fig, "08_comparison", dpi=DPI)
+plot.show(fig, "09_comparison", dpi=DPI)
 
 steps_per_epoch = len(final["sgd"].loss) // EPOCHS
 chosen = final.chosen
@@ -459,7 +459,7 @@ assert median["adagrad"][0] >= 10 * chosen["adagrad"], "AdaGrad's first factor s
 #   gradients fill their moving averages; afterwards they follow the size of the recent
 #   gradients. Adam's `v` averages over about 1,000 steps (`beta2 = 0.999`), RMSprop's over
 #   about 10 (`alpha = 0.9`), so Adam's follows more slowly. At step 1, Adam's is large
-#   because it is the factor in front of the *uncorrected* `m` (tutorial 07).
+#   because it is the factor in front of the *uncorrected* `m` (tutorial 08).
 #
 # A note on edges. Close to the edge of a good range, training is chaotic: change the last
 # bit of a single number and, a few hundred steps later, the run has taken another path.

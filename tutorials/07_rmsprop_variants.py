@@ -1,7 +1,7 @@
 # %% [markdown]
-# # 06 · RMSprop's variants: centered, eps, and "momentum"
+# # 07 · RMSprop's variants: centered, eps, and "momentum"
 #
-# Tutorial 05 wrote RMSprop as PyTorch does:
+# Tutorial 06 wrote RMSprop as PyTorch does:
 #
 #     v <- alpha * v + (1 - alpha) * g^2
 #     theta <- theta - lr * g / (sqrt(v) + eps)
@@ -19,7 +19,7 @@
 #    when the learning rate changes;
 # 4. compare the defaults of minigrad, PyTorch and Keras.
 #
-# Run it as a script (`python tutorials/06_rmsprop_variants.py`) or open it as a notebook
+# Run it as a script (`python tutorials/07_rmsprop_variants.py`) or open it as a notebook
 # in Jupyter (jupytext) or VS Code.
 
 # %%
@@ -125,7 +125,7 @@ for ax, stream_name in zip(fig.subplots(1, 2, sharey=True), streams, strict=True
     plot.step_curves(curves, ax=ax, ylabel="effective lr (lr = 1e-3)", colors=colors)
     ax.set_title(f"gradient = {stream_name}\ncentered / plain = {ratios[stream_name]:.1f}x (median, steps 100+)")
     ax.legend(fontsize=8, loc="upper right")
-plot.show(fig, "06_centered", dpi=DPI)
+plot.show(fig, "07_centered", dpi=DPI)
 
 # %% [markdown]
 # With the consistent gradient the centered variant's effective lr is about as many times
@@ -241,7 +241,7 @@ ax_l.set(yscale="log", ylim=(1e-2, 1e11), ylabel="effective lr / lr  =  1 / divi
 ax_l.legend(fontsize=7, loc="upper right")
 ax_s.set(ylim=(-0.03, 1.08), ylabel="step size / lr", title="Step taken: the same for ordinary gradients")
 ax_s.legend(fontsize=7, loc="center right")
-plot.show(fig, "06_eps", dpi=DPI)
+plot.show(fig, "07_eps", dpi=DPI)
 
 # %% [markdown]
 # For gradients of 1e-3 or more the two forms agree to within a percent, and the curves
@@ -253,7 +253,7 @@ plot.show(fig, "06_eps", dpi=DPI)
 # So the choice matters for weights whose gradients are tiny but not zero: at `|g| = 1e-5`
 # the outside form still takes a full step of `lr`, the inside form a small fraction of it.
 # It also sets the ceiling on the effective lr when a gradient vanishes, which is the
-# climb at the end of tutorial 05's phase 2. Neither form is "right"; they are different
+# climb at the end of tutorial 06's phase 2. Neither form is "right"; they are different
 # algorithms for small gradients, and code ported between libraries should keep track of
 # which one it uses.
 
@@ -267,7 +267,7 @@ plot.show(fig, "06_eps", dpi=DPI)
 #    the *scale* of the step; it builds up no velocity. (Its decay rate is `alpha` in
 #    PyTorch, `rho` in Keras and `decay` in optax.)
 # 2. **Adam's first moment.** Texts comparing Adam with RMSprop say Adam "adds momentum",
-#    meaning its moving average of the gradient itself (tutorial 07).
+#    meaning its moving average of the gradient itself (tutorial 08).
 # 3. **The `momentum` option** of `torch.optim.RMSprop`, Keras' RMSprop and minigrad's: a
 #    separate velocity buffer `b` on top of the scaled gradient.
 #
@@ -360,7 +360,7 @@ plot.mark_point(ax, CUT_AT + 1, keras_steps[CUT_AT], f"{jump:.1f}x larger step:\
                 color=KERAS, offset=(25, 10))  # fmt: skip
 ax.set(ylim=(5e-4, 0.5), title="RMSprop with momentum 0.9, constant gradient: same steps until the lr changes")
 ax.legend(fontsize=8, loc="lower left")
-plot.show(fig, "06_momentum_lr_change", dpi=DPI)
+plot.show(fig, "07_momentum_lr_change", dpi=DPI)
 
 # %% [markdown]
 # Before the cut the two momentum forms agree to rounding error, and the velocity makes
@@ -383,10 +383,14 @@ plot.show(fig, "06_momentum_lr_change", dpi=DPI)
 # | momentum | 0 (lr outside the buffer) | 0 (lr outside) | 0 (lr inside) |
 # | centered | False | False | False |
 #
-# minigrad follows Hinton's lecture, lr 1e-3 and decay 0.9; pass `lr=1e-2, alpha=0.99` to
-# get PyTorch's. The decay is the one to watch: 0.99 means a memory of about 100 steps
-# instead of 10, and a first step 10 times `lr / |g|` rather than about 3 times (tutorial 05,
-# sections 2 and 3).
+# Where minigrad's come from: the decay 0.9 is the one in Hinton's lecture (slide 6e
+# updates the mean square as `0.9 * MeanSquare + 0.1 * (dE/dw)^2`); the lecture gives no
+# learning rate. The lr of 1e-3 is Keras's default (`keras.optimizers.RMSprop(learning_rate=
+# 0.001, rho=0.9)`, whose docstring advises leaving every argument except the learning rate
+# at its default), often quoted as Hinton's. Pass `lr=1e-2, alpha=0.99` to get PyTorch's.
+# The decay is the one to watch: 0.99 means a window of about 100 steps instead of 10 (a
+# half-life of 69 steps instead of 6.6), and a first step 10 times `lr / |g|` rather than
+# about 3 times (tutorial 06, sections 2 and 3).
 
 # %%
 defaults = optim.RMSprop([weight()]).defaults

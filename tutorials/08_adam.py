@@ -1,10 +1,10 @@
 # %% [markdown]
-# # 07 · Adam, and why it corrects its moving averages for starting at zero
+# # 08 · Adam, and why it corrects its moving averages for starting at zero
 #
 # Adam keeps two moving averages per weight. The first, `m`, averages the gradients: it is
 # momentum's smoothed direction (tutorial 03). The second, `v`, averages the *squared*
-# gradients: it is RMSprop's estimate of how large the gradient usually is (tutorials 05
-# and 06). Each step moves a weight by about `lr * m / sqrt(v)`, a smoothed direction
+# gradients: it is RMSprop's estimate of how large the gradient usually is (tutorials 06
+# and 07). Each step moves a weight by about `lr * m / sqrt(v)`, a smoothed direction
 # measured in units of the gradient's own size. The third ingredient, the *bias
 # correction*, is what this tutorial is about: both averages start at zero, which makes
 # them too small at first, and Adam divides that out.
@@ -17,7 +17,7 @@
 # 4. see that Adam with `beta1 = 0` is RMSprop with a corrected `v`;
 # 5. compare Adam's `weight_decay` (L2) with AdamW's decoupled decay.
 #
-# Run it as a script (`python tutorials/07_adam.py`) or open it as a notebook in Jupyter
+# Run it as a script (`python tutorials/08_adam.py`) or open it as a notebook in Jupyter
 # (jupytext) or VS Code.
 
 # %%
@@ -256,7 +256,7 @@ ax_factors.axhline(1, color="grey", lw=0.8, label="1 (no correction needed)")
 ax_factors.set(xlabel="step t", ylabel="factor", ylim=(0.8, 120),
                title=f"Correction factors (beta1 = {beta1}, beta2 = {beta2})")  # fmt: skip
 ax_factors.legend(fontsize=8)
-plot.show(fig, "07_bias_correction", dpi=DPI)
+plot.show(fig, "08_bias_correction", dpi=DPI)
 gap = np.abs(ratio / formula - 1).max()
 print(f"measured ratio vs (1 - beta1^t) / sqrt(1 - beta2^t): largest relative gap {gap:.1e}")
 assert gap < 1e-4, "the uncorrected step should be lr * (1 - beta1^t) / sqrt(1 - beta2^t)"
@@ -396,18 +396,18 @@ ax_net.axhline(np.log(10), color="grey", lw=0.8, ls=":", label="ln 10 (uniform g
 ax_net.set(yscale="log", xlabel="step", ylabel="training loss (per batch)")
 ax_net.set_title(f"Digits, 64-64-64-10 network, lr = {NET_LR}, seed {NET_SEEDS[0]}")
 ax_net.legend(fontsize=8, loc="lower left")
-plot.show(fig, "07_no_correction_in_practice", dpi=DPI)
+plot.show(fig, "08_no_correction_in_practice", dpi=DPI)
 
 # %% [markdown]
 # ## 4. Adam with beta1 = 0 is RMSprop with a corrected v
 #
 # Set `beta1 = 0`. Then `m = g` (no averaging) and `1 - beta1^t = 1`, so Adam's step is
-# `lr * g / (sqrt(v / (1 - beta2^t)) + eps)`. RMSprop (tutorial 05) with `alpha = beta2`
+# `lr * g / (sqrt(v / (1 - beta2^t)) + eps)`. RMSprop (tutorial 06) with `alpha = beta2`
 # keeps the very same `v` and steps `lr * g / (sqrt(v) + eps)`. If both see the same
 # gradients, then apart from `eps`, Adam's step is RMSprop's times `sqrt(1 - beta2^t)`. That
 # factor is the bias correction, and it tends to 1. With `beta2 = 0.9`, RMSprop's default
 # decay in minigrad, it starts at `sqrt(0.1)`: RMSprop's first steps are about three times
-# Adam's. (Tutorial 06 shows why `eps` placement matters, and that is why both get
+# Adam's. (Tutorial 07 shows why `eps` placement matters, and that is why both get
 # `eps = 0` here: they add it at different places.)
 
 # %%
