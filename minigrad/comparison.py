@@ -47,6 +47,7 @@ OPTIMIZERS: dict[str, tuple[type, dict]] = {
     "adam": (optim.Adam, {"lr": 3e-3}),
     "adamw": (optim.AdamW, {"lr": 3e-3}),
     "adadelta": (optim.Adadelta, {"lr": 1.0}),
+    "nadam": (optim.NAdam, {"lr": 3e-3}),
 }
 
 # a run "learned nothing" when its accuracy is no better than always answering the most common

@@ -58,6 +58,7 @@ COLORS = {
     "adam": "#9467bd",
     "adamw": "#8c564b",
     "adadelta": "#ff7f0e",
+    "nadam": "#393b79",
 }
 
 

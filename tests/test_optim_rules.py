@@ -102,6 +102,29 @@ def adadelta_reference(theta, grads, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0
         yield theta
 
 
+def nadam_reference(
+    theta, grads, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
+    decoupled_weight_decay=False,
+):  # fmt: skip
+    """Dozat (2016), Algorithm 2, with the momentum schedule and conventions of PyTorch's
+    documented NAdam algorithm: mu_t = beta1 (1 - 0.5 * 0.96^(t psi)), the products of the
+    mu_i taken afresh at each step."""
+    beta1, beta2 = betas
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    mus = [beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay)) for t in range(1, len(grads) + 2)]
+    for t, g in enumerate(grads, start=1):
+        if decoupled_weight_decay:
+            theta = theta - lr * weight_decay * theta
+        else:
+            g = g + weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_bar = mus[t] * m / (1 - np.prod(mus[: t + 1])) + (1 - mus[t - 1]) * g / (1 - np.prod(mus[:t]))
+        v_hat = v / (1 - beta2**t)
+        theta = theta - lr * m_bar / (np.sqrt(v_hat) + eps)
+        yield theta
+
+
 # (optimizer, options, reference): each rule under several option sets
 CASES = [
     (optim.SGD, {}, sgd_reference),
@@ -124,6 +147,9 @@ CASES = [
     (optim.AdamW, {"lr": 0.01, "weight_decay": 0.3, "amsgrad": True}, adamw_reference),
     (optim.Adadelta, {}, adadelta_reference),
     (optim.Adadelta, {"lr": 0.5, "rho": 0.95, "eps": 1e-4, "weight_decay": 0.05}, adadelta_reference),
+    (optim.NAdam, {}, nadam_reference),
+    (optim.NAdam, {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.1, "momentum_decay": 0.5}, nadam_reference),
+    (optim.NAdam, {"weight_decay": 0.2, "decoupled_weight_decay": True, "eps": 1e-4}, nadam_reference),
 ]
 
 
@@ -210,6 +236,12 @@ OPTIONS = {
         st.fixed_dictionaries({"lr": st.floats(0.0, 2.0), "rho": decays, "eps": small_eps, "weight_decay": rates}),
         adadelta_reference,
     ),
+    optim.NAdam: (
+        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
+                               "weight_decay": rates, "momentum_decay": st.floats(0.0, 1.0),
+                               "decoupled_weight_decay": st.booleans()}),
+        nadam_reference,
+    ),
 }  # fmt: skip
 
 
@@ -251,7 +283,9 @@ def test_float32_parameters_and_state_stay_float32(cls, options, reference, shap
         optimizer.step()
     assert p.dtype == np.float32 and isinstance(p.data, np.ndarray)
     for name, value in optimizer.state[p].items():
-        if name != "step":  # every other entry is an array updated in place, never a numpy scalar
+        if name in cls.scalar_state:  # a number for the whole parameter (NAdam's mu_product)
+            assert type(value) is float, name
+        elif name != "step":  # every other entry is an array updated in place, never a numpy scalar
             assert isinstance(value, np.ndarray) and value.dtype == np.float32 and value.shape == shape, name
 
 
@@ -390,6 +424,7 @@ TUNED = [
     (optim.Adam, {"lr": 0.05}, {"lr": 0.05}),
     (optim.AdamW, {"lr": 0.05, "weight_decay": 0.0}, {"lr": 0.05, "weight_decay": 0.0}),
     (optim.Adadelta, {"lr": 10.0}, {"lr": 10.0}),
+    (optim.NAdam, {"lr": 0.05}, {"lr": 0.05}),
 ]
 PROBLEMS = [(quadratic, [1.0, 1.0], 500, 0.02), (rosenbrock, [-1.0, 1.0], 2000, 0.7)]
 
@@ -417,9 +452,36 @@ def test_every_optimizer_descends_the_same_problems(cls, bowl_options, valley_op
         (optim.Adam, "d <- sqrt(v) / sqrt(1 - beta2^t) + eps"),
         (optim.AdamW, "theta <- theta * (1 - lr * weight_decay)"),
         (optim.Adadelta, "theta <- theta - lr * delta"),
+        (optim.NAdam, "mu_t <- beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))"),
     ],
 )
 def test_help_on_each_optimizer_class_shows_its_update_rule(cls, rule_line):
     """help(optim.X) prints the class docstring, so the rule must live there."""
     assert rule_line in cls.__doc__
     assert f"torch.optim.{cls.__name__}" in cls.__doc__
+
+
+# --------------------------------------------------------------------- worked examples by hand
+def test_nadam_momentum_schedule_and_first_step_by_hand():
+    """mu_t = 0.9 (1 - 0.5 * 0.96^(0.004 t)): 0.96^0.004 = exp(0.004 ln 0.96) = 0.999836725,
+    so mu_1 = 0.9 * 0.500081637 = 0.450073474 and (0.96^0.008 = 0.999673477) mu_2 =
+    0.9 * 0.500163261 = 0.450146935: the momentum starts at about beta1 / 2. One step from
+    theta = 0 with g = 2 and lr = 2e-3: m = 0.2, v = 0.004, d = sqrt(0.004 / 0.001) + 1e-8,
+    and m_bar = (1 - mu_1) * 2 / (1 - mu_1) + mu_2 * 0.2 / (1 - mu_1 mu_2)
+              = 2 + 0.0900293870 / 0.797400805 = 2.112903557,
+    so theta = -2e-3 * 2.112903557 / (2 + 1e-8) = -2.112903546e-3, and effective_lr() is
+    2e-3 / (2 + 1e-8) = 9.99999995e-4."""
+    p = mg.Tensor(np.array(0.0), requires_grad=True)
+    optimizer = optim.NAdam([p])
+    p.grad = np.array(2.0)
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[p]["mu_product"], 0.450073474, rtol=1e-9)
+    np.testing.assert_allclose(p.data, -2.112903546e-3, rtol=1e-9)
+    np.testing.assert_allclose(optimizer.effective_lr(), [9.99999995e-4], rtol=1e-9)
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[p]["mu_product"], 0.450073474 * 0.450146935, rtol=1e-9)
+    # far along, mu_t approaches beta1: 0.96^(0.004 * 1e5) = 0.96^400 = 8.1e-8, mu = 0.9 (1 - 4.05e-8)
+    mu = optimizer.state[p]["mu_product"]
+    optimizer.state[p]["step"] = 10**5 - 1
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[p]["mu_product"] / mu, 0.9 * (1 - 0.5 * 8.10015288e-8), rtol=1e-15)
