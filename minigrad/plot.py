@@ -59,6 +59,7 @@ COLORS = {
     "adamw": "#8c564b",
     "adadelta": "#ff7f0e",
     "nadam": "#393b79",
+    "radam": "#7b4173",
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 import minigrad as mg
 from minigrad import nn, optim
 
-ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.NAdam]
+ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.NAdam, optim.RAdam]
 
 
 def param(*values):
@@ -215,6 +215,7 @@ def test_a_step_bumps_the_version_of_each_updated_parameter_once(cls):
         (optim.AdamW, {}),
         (optim.Adadelta, {"rho": 0.95}),
         (optim.NAdam, {"weight_decay": 0.1, "momentum_decay": 0.3}),
+        (optim.RAdam, {"betas": (0.8, 0.9), "weight_decay": 0.1, "decoupled_weight_decay": True}),
     ],
 )
 def test_resuming_from_a_saved_state_is_bit_exact(cls, options, through_a_file, tmp_path):
