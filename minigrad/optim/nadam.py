@@ -44,7 +44,10 @@ class NAdam(Optimizer):
     lr                0.002           0.002           0.001
     betas             (0.9, 0.999)    (0.9, 0.999)    (0.9, 0.999)
     eps               1e-8            1e-8            1e-7
-    momentum_decay    0.004           0.004           -
+    momentum_decay    0.004           0.004           - (not an option)
+
+    Keras's old Nadam (Keras 2.0) took lr 0.002, eps 1e-8 and schedule_decay = 0.004, this
+    momentum_decay; ``tf.keras.optimizers.Nadam`` has the defaults above.
 
     State: "step" (an int), "mu_product" (a Python float, kept in float64 for any parameter
     dtype; PyTorch keeps it as a tensor of its default dtype, float32 unless changed, so its
