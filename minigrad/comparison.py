@@ -48,6 +48,8 @@ OPTIMIZERS: dict[str, tuple[type, dict]] = {
     "adamw": (optim.AdamW, {"lr": 3e-3}),
     "adadelta": (optim.Adadelta, {"lr": 1.0}),
     "rprop": (optim.Rprop, {"lr": 1e-2}),
+    "nadam": (optim.NAdam, {"lr": 3e-3}),
+    "radam": (optim.RAdam, {"lr": 3e-3}),
 }
 
 # a run "learned nothing" when its accuracy is no better than always answering the most common

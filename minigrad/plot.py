@@ -59,6 +59,8 @@ COLORS = {
     "adamw": "#8c564b",
     "adadelta": "#ff7f0e",
     "rprop": "#e6ab02",
+    "nadam": "#393b79",
+    "radam": "#7b4173",
 }
 
 

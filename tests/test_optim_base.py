@@ -9,7 +9,8 @@ import pytest
 import minigrad as mg
 from minigrad import nn, optim
 
-ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop]
+ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop, optim.NAdam,
+       optim.RAdam]  # fmt: skip
 
 
 def param(*values):
@@ -231,6 +232,8 @@ def test_a_step_bumps_the_version_of_each_updated_parameter_once(cls):
         (optim.AdamW, {}),
         (optim.Adadelta, {"rho": 0.95}),
         (optim.Rprop, {"etas": (0.4, 1.3), "step_sizes": (1e-4, 0.05)}),
+        (optim.NAdam, {"weight_decay": 0.1, "momentum_decay": 0.3}),
+        (optim.RAdam, {"betas": (0.8, 0.9), "weight_decay": 0.1, "decoupled_weight_decay": True}),
     ],
 )
 def test_resuming_from_a_saved_state_is_bit_exact(cls, options, through_a_file, tmp_path):
@@ -534,6 +537,37 @@ class TestLoadStateDict:
         state_dict["state"][0] = trained(optim.RMSprop, 1).state_dict()["state"][0]
         message = r"^the state of parameter 0 does not fit Adadelta .*: unexpected \['step', 'square_avg'\]|acc_delta"
         self.load_and_check_unchanged(adadelta, state_dict, ValueError, message)
+
+    @pytest.mark.parametrize(
+        "value, error, message",
+        [
+            (np.zeros(3), TypeError, r"^state 'mu_product' of parameter 2 must be a number, got array"),
+            ("0.5", TypeError, r"^state 'mu_product' of parameter 2 must be a number, got '0.5'$"),
+            (1.5, ValueError, r"^state 'mu_product' of parameter 2 must be in \[0, 1\], got 1.5$"),
+            (np.nan, ValueError, r"^state 'mu_product' of parameter 2 must be finite, got nan$"),
+        ],
+        ids=["array", "string", "above 1", "nan"],
+    )
+    def test_a_scalar_state_entry_is_checked(self, value, error, message):
+        """NAdam's mu_product is one number per parameter, not an array shaped like it."""
+        state_dict = copy.deepcopy(trained(optim.NAdam, 1).state_dict())
+        state_dict["state"][2]["mu_product"] = value
+        self.load_and_check_unchanged(trained(optim.NAdam, 0), state_dict, error, message)
+
+    def test_a_scalar_state_entry_loads_as_the_same_python_float(self):
+        """From a float32 0-d array (PyTorch's tensor) or a float64 one (mg.load's), mu_product
+        comes back as the Python float of exactly that value, never rounded to the dtype."""
+        source = trained(optim.NAdam, 1)
+        state_dict = copy.deepcopy(source.state_dict())
+        saved = state_dict["state"][2]["mu_product"]
+        state_dict["state"][1]["mu_product"] = np.array(saved, dtype=np.float32)
+        state_dict["state"][2]["mu_product"] = np.array(saved)
+        target = trained(optim.NAdam, 0)
+        target.load_state_dict(state_dict)
+        params = [p for group in target.param_groups for p in group["params"]]
+        restored = [target.state[p]["mu_product"] for p in params[1:]]
+        assert [type(value) for value in restored] == [float, float]
+        assert restored == [float(np.float32(saved)), saved]
 
     def test_options_that_contradict_each_other_are_refused(self):
         state_dict = trained(optim.SGD, 1, momentum=0.9, nesterov=True).state_dict()

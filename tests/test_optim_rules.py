@@ -119,6 +119,54 @@ def rprop_reference(theta, grads, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50
         yield theta
 
 
+def nadam_reference(
+    theta, grads, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
+    decoupled_weight_decay=False,
+):  # fmt: skip
+    """Dozat (2016), Algorithm 2, with the momentum schedule and conventions of PyTorch's
+    documented NAdam algorithm: mu_t = beta1 (1 - 0.5 * 0.96^(t psi)), the products of the
+    mu_i taken afresh at each step."""
+    beta1, beta2 = betas
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    mus = [beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay)) for t in range(1, len(grads) + 2)]
+    for t, g in enumerate(grads, start=1):
+        if decoupled_weight_decay:
+            theta = theta - lr * weight_decay * theta
+        else:
+            g = g + weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_bar = mus[t] * m / (1 - np.prod(mus[: t + 1])) + (1 - mus[t - 1]) * g / (1 - np.prod(mus[:t]))
+        v_hat = v / (1 - beta2**t)
+        theta = theta - lr * m_bar / (np.sqrt(v_hat) + eps)
+        yield theta
+
+
+def radam_reference(theta, grads, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                    decoupled_weight_decay=False):  # fmt: skip
+    """Liu et al. (2020), Algorithm 2, as PyTorch documents RAdam: the adaptive step once the
+    approximated SMA length rho_t exceeds 5, eps added to sqrt(v)."""
+    beta1, beta2 = betas
+    rho_inf = 2 / (1 - beta2) - 1
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    for t, g in enumerate(grads, start=1):
+        if decoupled_weight_decay:
+            theta = theta - lr * weight_decay * theta
+        else:
+            g = g + weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+        if rho_t > 5:
+            l_t = np.sqrt(1 - beta2**t) / (np.sqrt(v) + eps)
+            r_t = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            theta = theta - lr * m_hat * r_t * l_t
+        else:
+            theta = theta - lr * m_hat
+        yield theta
+
+
 # (optimizer, options, reference): each rule under several option sets
 CASES = [
     (optim.SGD, {}, sgd_reference),
@@ -144,6 +192,12 @@ CASES = [
     (optim.Rprop, {}, rprop_reference),
     (optim.Rprop, {"lr": 0.3, "etas": (0.3, 1.7), "step_sizes": (0.05, 0.2)}, rprop_reference),
     (optim.Rprop, {"lr": 100.0, "etas": (0.9, 1.01)}, rprop_reference),
+    (optim.NAdam, {}, nadam_reference),
+    (optim.NAdam, {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.1, "momentum_decay": 0.5}, nadam_reference),
+    (optim.NAdam, {"weight_decay": 0.2, "decoupled_weight_decay": True, "eps": 1e-4}, nadam_reference),
+    (optim.RAdam, {}, radam_reference),
+    (optim.RAdam, {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.1}, radam_reference),
+    (optim.RAdam, {"betas": (0.8, 0.6), "weight_decay": 0.2, "decoupled_weight_decay": True}, radam_reference),
 ]
 
 
@@ -239,6 +293,17 @@ OPTIONS = {
         adadelta_reference,
     ),
     optim.Rprop: (rprop_options(), rprop_reference),
+    optim.NAdam: (
+        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
+                               "weight_decay": rates, "momentum_decay": st.floats(0.0, 1.0),
+                               "decoupled_weight_decay": st.booleans()}),
+        nadam_reference,
+    ),
+    optim.RAdam: (
+        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.0, 0.999)), "eps": small_eps,
+                               "weight_decay": rates, "decoupled_weight_decay": st.booleans()}),
+        radam_reference,
+    ),
 }  # fmt: skip
 
 
@@ -280,7 +345,9 @@ def test_float32_parameters_and_state_stay_float32(cls, options, reference, shap
         optimizer.step()
     assert p.dtype == np.float32 and isinstance(p.data, np.ndarray)
     for name, value in optimizer.state[p].items():
-        if name != "step":  # every other entry is an array updated in place, never a numpy scalar
+        if name in cls.scalar_state:  # a number for the whole parameter (NAdam's mu_product)
+            assert type(value) is float, name
+        elif name != "step":  # every other entry is an array updated in place, never a numpy scalar
             assert isinstance(value, np.ndarray) and value.dtype == np.float32 and value.shape == shape, name
 
 
@@ -420,6 +487,8 @@ TUNED = [
     (optim.AdamW, {"lr": 0.05, "weight_decay": 0.0}, {"lr": 0.05, "weight_decay": 0.0}),
     (optim.Adadelta, {"lr": 10.0}, {"lr": 10.0}),
     (optim.Rprop, {}, {}),
+    (optim.NAdam, {"lr": 0.05}, {"lr": 0.05}),
+    (optim.RAdam, {"lr": 0.05}, {"lr": 3e-3}),  # its first five steps are SGD's: 0.02 diverges in the valley
 ]
 PROBLEMS = [(quadratic, [1.0, 1.0], 500, 0.02), (rosenbrock, [-1.0, 1.0], 2000, 0.7)]
 
@@ -448,6 +517,8 @@ def test_every_optimizer_descends_the_same_problems(cls, bowl_options, valley_op
         (optim.AdamW, "theta <- theta * (1 - lr * weight_decay)"),
         (optim.Adadelta, "theta <- theta - lr * delta"),
         (optim.Rprop, "theta <- theta - sign(g) * step_size"),
+        (optim.NAdam, "mu_t <- beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))"),
+        (optim.RAdam, "rho_t <- rho_inf - 2 t beta2^t / (1 - beta2^t)"),
     ],
 )
 def test_help_on_each_optimizer_class_shows_its_update_rule(cls, rule_line):
@@ -509,3 +580,67 @@ def test_rprop_on_mini_batches_drifts_where_the_full_gradient_is_zero():
             sgd.step()
     assert rprop_weight.item() < -0.5
     assert abs(sgd_weight.item()) < 1e-12
+
+
+# --------------------------------------------------------------------- worked examples by hand
+def test_nadam_momentum_schedule_and_first_step_by_hand():
+    """mu_t = 0.9 (1 - 0.5 * 0.96^(0.004 t)): 0.96^0.004 = exp(0.004 ln 0.96) = 0.999836725,
+    so mu_1 = 0.9 * 0.500081637 = 0.450073474 and (0.96^0.008 = 0.999673477) mu_2 =
+    0.9 * 0.500163261 = 0.450146935: the momentum starts at about beta1 / 2. One step from
+    theta = 0 with g = 2 and lr = 2e-3: m = 0.2, v = 0.004, d = sqrt(0.004 / 0.001) + 1e-8,
+    and m_bar = (1 - mu_1) * 2 / (1 - mu_1) + mu_2 * 0.2 / (1 - mu_1 mu_2)
+              = 2 + 0.0900293870 / 0.797400805 = 2.112903557,
+    so theta = -2e-3 * 2.112903557 / (2 + 1e-8) = -2.112903546e-3, and effective_lr() is
+    2e-3 / (2 + 1e-8) = 9.99999995e-4."""
+    p = mg.Tensor(np.array(0.0), requires_grad=True)
+    optimizer = optim.NAdam([p])
+    p.grad = np.array(2.0)
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[p]["mu_product"], 0.450073474, rtol=1e-9)
+    np.testing.assert_allclose(p.data, -2.112903546e-3, rtol=1e-9)
+    np.testing.assert_allclose(optimizer.effective_lr(), [9.99999995e-4], rtol=1e-9)
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[p]["mu_product"], 0.450073474 * 0.450146935, rtol=1e-9)
+    # far along, mu_t approaches beta1: 0.96^(0.004 * 1e5) = 0.96^400 = 8.1e-8, mu = 0.9 (1 - 4.05e-8)
+    mu = optimizer.state[p]["mu_product"]
+    optimizer.state[p]["step"] = 10**5 - 1
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[p]["mu_product"] / mu, 0.9 * (1 - 0.5 * 8.10015288e-8), rtol=1e-15)
+
+
+def test_radam_takes_five_momentum_steps_then_a_rectified_one_by_hand():
+    """beta2 = 0.999: rho_inf = 2 / 0.001 - 1 = 1999 and rho_t = 1999 - 2 t 0.999^t / (1 - 0.999^t):
+    rho_1 = 1999 - 1998 = 1; rho_5 = 1999 - 10 * 0.995009990 / 0.00499000999 = 4.996 <= 5;
+    rho_6 = 1999 - 12 * 0.994014980 / 0.00598501999 = 5.99416375 > 5. With a constant gradient
+    g = 0.5, m / (1 - 0.9^t) = g, so the first five steps move theta by lr * g = 0.05 each
+    (lr = 0.1): 1 -> 0.75. At step 6, v = (1 - 0.999^6) g^2, so with eps = 0 the adaptive factor
+    sqrt(1 - 0.999^6) / sqrt(v) = 1 / g, and theta moves by lr * r_6 with
+    r_6 = sqrt(1.99416375 * 3.99416375 * 1999 / (1995 * 1997 * 5.99416375))
+        = sqrt(15922.0681 / 23880838.3) = 0.0258211128.
+    effective_lr(): lr / (1 - 0.9^5) = 0.1 / 0.40951 = 0.244194281 after step 5, then
+    lr r_6 / (1 - 0.9^6) / g = 0.1 * 0.0258211128 / 0.468559 * 2 = 0.0110214990."""
+    p = mg.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    optimizer = optim.RAdam([p], lr=0.1, eps=0.0)
+    for step in range(1, 6):
+        p.grad = np.array([0.5, -0.5])
+        optimizer.step()
+        np.testing.assert_allclose(p.data, [1.0 - 0.05 * step, 2.0 + 0.05 * step], rtol=1e-14)
+    np.testing.assert_allclose(optimizer.effective_lr(), [0.244194281] * 2, rtol=1e-9)
+    p.grad = np.array([0.5, -0.5])
+    optimizer.step()
+    np.testing.assert_allclose(p.data, [0.75 - 0.00258211128, 2.25 + 0.00258211128], rtol=1e-11)
+    np.testing.assert_allclose(optimizer.effective_lr(), [0.0110214990] * 2, rtol=1e-8)
+
+
+@pytest.mark.parametrize("beta2", [0.0, 0.5, 2 / 3])
+def test_radam_never_adapts_when_v_cannot_average_more_than_five_gradients(beta2):
+    """rho_inf = 2 / (1 - beta2) - 1 <= 5 for beta2 <= 2/3: rho_t < rho_inf never passes 5, and
+    every step is lr * m / (1 - beta1^t), SGD with (bias-corrected) momentum."""
+    p = mg.Tensor(np.array([0.0]), requires_grad=True)
+    optimizer = optim.RAdam([p], lr=0.1, betas=(0.0, beta2))
+    for g in [3.0, -1.0, 0.25] * 10:
+        before = p.data.copy()
+        p.grad = np.array([g])
+        optimizer.step()
+        np.testing.assert_allclose(before - p.data, [0.1 * g], rtol=1e-12)
+        assert optimizer.effective_lr()[0] == 0.1

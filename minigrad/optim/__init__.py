@@ -5,9 +5,23 @@ from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "Rprop", "RMSprop", "Adam", "AdamW", "Adadelta", "lr_scheduler"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "Rprop",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "Adadelta",
+    "NAdam",
+    "RAdam",
+    "lr_scheduler",
+]

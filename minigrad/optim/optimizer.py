@@ -9,6 +9,8 @@ A subclass defines a few small things:
     checks                          which range each hyper-parameter must lie in (checks.py)
     state_keys                      (optional) the names its per-parameter state may hold, if
                                     more than init_state gives (SGD adds its buffer later)
+    scalar_state                    (optional) the state entries that are one number, not an
+                                    array, and the check each must pass (NAdam's mu_product)
     check_options(options, where)   (optional) checks that tie several options together
     init_state(p, group)            the state a parameter starts with (moving averages...)
     update(p, g, state, group)      one step of its rule, in place on p.data
@@ -77,7 +79,10 @@ class Optimizer:
       is right for rules of the form ``theta -= lr * direction``.
     - Optional: ``check_options(options, where)`` for checks that tie several options
       together; ``state_keys`` when ``update`` adds state entries that ``init_state`` did
-      not make; ``elementwise_rates = False`` when ``effective_lr_of`` mixes coordinates.
+      not make; ``elementwise_rates = False`` when ``effective_lr_of`` mixes coordinates;
+      ``scalar_state`` (``{name: check}``) for state entries that are a single Python number
+      rather than an array (besides ``"step"``, always a count), so that ``load_state_dict``
+      restores them as exactly that number.
 
     Example, a plain AdaGrad::
 
@@ -106,6 +111,7 @@ class Optimizer:
     defaults: dict = {}
     checks: dict = {}
     state_keys: tuple | None = None  # None: the names init_state gives
+    scalar_state: dict = {}  # state entry -> its check, for numbers that are not arrays ("step" aside)
 
     def __init__(self, params, **hyper_parameters):
         defaults = {**type(self).defaults, **hyper_parameters}
@@ -449,7 +455,10 @@ class Optimizer:
                     + (f": unexpected {unknown} (a state saved from another optimizer?)" if unknown else "")
                     + (f"{';' if unknown else ':'} missing {lacking}" if lacking else "")
                 )
-            state[p] = {entry: _state_value(entry, value, index, p) for entry, value in entries.items()}
+            state[p] = {
+                entry: _state_value(entry, value, index, p, self.scalar_state.get(entry))
+                for entry, value in entries.items()
+            }
         return groups, state
 
     def __repr__(self):
@@ -525,9 +534,11 @@ def _state_index(key) -> int:
     return check_int(f"parameter index {key!r} in the state", key)
 
 
-def _state_value(entry: str, value, index: int, p: Tensor):
-    """A copy of one saved state entry: "step" is a count (an int), every other entry an array
-    shaped like its parameter, in the parameter's dtype (as PyTorch casts it)."""
+def _state_value(entry: str, value, index: int, p: Tensor, scalar_check=None):
+    """A copy of one saved state entry: "step" is a count (an int); an entry with a
+    ``scalar_check`` one number (a Python float, exactly the saved value, whatever the
+    parameter's dtype: NAdam's mu_product); every other entry an array shaped like its
+    parameter, in the parameter's dtype (as PyTorch casts it)."""
     array = np.asarray(value)
     if entry == "step":
         if array.shape != () or array.dtype.kind not in "iuf":
@@ -535,6 +546,10 @@ def _state_value(entry: str, value, index: int, p: Tensor):
         if not (np.isfinite(array) and array >= 0 and array == np.floor(array)):
             raise ValueError(f"state 'step' of parameter {index} must be a whole number >= 0, got {value!r}")
         return int(array)
+    if scalar_check is not None:
+        if array.shape != () or array.dtype.kind not in "iuf":
+            raise TypeError(f"state {entry!r} of parameter {index} must be a number, got {value!r}")
+        return scalar_check(f"state {entry!r} of parameter {index}", array.item())
     if array.dtype.kind not in "iuf":
         raise TypeError(f"state {entry!r} of parameter {index} must be an array of numbers, got {value!r}")
     if array.shape != p.shape:
