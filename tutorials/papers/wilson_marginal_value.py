@@ -80,6 +80,7 @@ for draw in range(DRAWS):
     X, y = make_data(N, rng)
     while y.sum() <= 0:  # the construction's majority of positive labels
         X, y = make_data(N, rng)
+    assert np.array_equal(X @ np.sign(X.T @ y), 4 * y)  # Lemma 3.1's condition, X sign(X^T y) = c y with c = 4
     X_test = np.zeros((N_TEST, D))
     y_test = np.where(rng.random(N_TEST) < P, 1.0, -1.0)
     X_test[:, 0], X_test[:, 1:3] = y_test, 1.0
