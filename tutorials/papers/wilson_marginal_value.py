@@ -6,7 +6,8 @@ optimizer decides which fit you get. The paper builds a linearly separable binar
 which gradient descent and SGD reach zero test error, while AdaGrad, RMSprop and Adam reach a
 test error arbitrarily close to one half.
 
-The construction (section 3.3), reproduced exactly: labels y_i = +1 with probability p > 1/2,
+The construction (section 3.3, as we read it; the script checks on every data set the
+condition Lemma 3.1 needs, so the adaptive methods' limit below is exact): labels y_i = +1 with probability p > 1/2,
 else -1; each example x_i has x_i1 = y_i (the one feature that matters), x_i2 = x_i3 = 1 (a
 constant "bias" pair), and features of its own that no other example has: one if y_i = +1,
 five if y_i = -1 (columns 4 + 5(i-1) ... 4 + 5(i-1) + 2(1 - y_i)). Loss: the squared error

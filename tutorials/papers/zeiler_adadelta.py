@@ -8,8 +8,8 @@ The paper's setup: MNIST, a network of two tanh hidden layers (500 and 300 units
 softmax, minibatches of 100, 6 epochs; its tables give the test error of SGD, momentum and
 AdaGrad at several learning rates (1e0 down to 1e-4) and of ADADELTA over rho in
 {0.9, 0.95, 0.99} and eps in {1e-2, 1e-4, 1e-6, 1e-8}, where ADADELTA's errors stay close
-together and SGD's range from good to failing. We do not quote the tables' figures: the
-paper's text was not at hand to check them against.
+together and SGD's range from good to failing. That setup is from our reading of the paper;
+its text was not at hand to check it against, so we do not quote the tables' figures.
 
 What we run: the 8x8 digits (1,257 training and 540 test images) with a 64-50-10 tanh network,
 batches of 32, 15 epochs (4 in quick mode), two seeds of the initial weights and batch order;
