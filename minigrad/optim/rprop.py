@@ -63,7 +63,11 @@ class Rprop(Optimizer):
     gradient is 0), but Rprop steps against the sign each time: nine steps one way, one the
     other, so the weight drifts. Hinton's lecture 6e ("Neural Networks for Machine
     Learning", 2012) gives this argument and RMSprop as the mini-batch fix: divide the
-    gradient by a moving average of its size instead of taking its sign.
+    gradient by a moving average of its size instead of taking its sign. The signs of
+    mini-batch gradients also flip from batch to batch, so most step sizes collapse to
+    step_size_min (``minigrad compare --optimizers rprop``, batches of 32: the median step
+    size is 1e-6 after about 100 steps); on full batches (``--batch-size`` the whole
+    training set) Rprop fits the toy problems fast.
 
     ``effective_lr()``: the factor on the direction sign(g), the per-coordinate
     ``step_size`` after the step (a coordinate whose sign flipped did not move in that step;
