@@ -48,6 +48,7 @@ OPTIMIZERS: dict[str, tuple[type, dict]] = {
     "adamw": (optim.AdamW, {"lr": 3e-3}),
     "adadelta": (optim.Adadelta, {"lr": 1.0}),
     "rprop": (optim.Rprop, {"lr": 1e-2}),
+    "adamax": (optim.Adamax, {"lr": 1e-2}),
 }
 
 # a run "learned nothing" when its accuracy is no better than always answering the most common

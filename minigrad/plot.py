@@ -59,6 +59,7 @@ COLORS = {
     "adamw": "#8c564b",
     "adadelta": "#ff7f0e",
     "rprop": "#e6ab02",
+    "adamax": "#e7298a",
 }
 
 

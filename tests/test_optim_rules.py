@@ -119,6 +119,19 @@ def rprop_reference(theta, grads, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50
         yield theta
 
 
+def adamax_reference(theta, grads, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    """Kingma & Ba's section 7.1, u_t = max(beta2 u_{t-1}, |g_t|), with PyTorch's eps added to
+    |g_t| inside the max."""
+    beta1, beta2 = betas
+    m, u = np.zeros(np.shape(theta)), np.zeros(np.shape(theta))
+    for t, g in enumerate(grads, start=1):
+        g = g + weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        u = np.maximum(beta2 * u, np.abs(g) + eps)
+        theta = theta - (lr / (1 - beta1**t)) * m / u
+        yield theta
+
+
 # (optimizer, options, reference): each rule under several option sets
 CASES = [
     (optim.SGD, {}, sgd_reference),
@@ -144,6 +157,9 @@ CASES = [
     (optim.Rprop, {}, rprop_reference),
     (optim.Rprop, {"lr": 0.3, "etas": (0.3, 1.7), "step_sizes": (0.05, 0.2)}, rprop_reference),
     (optim.Rprop, {"lr": 100.0, "etas": (0.9, 1.01)}, rprop_reference),
+    (optim.Adamax, {}, adamax_reference),
+    (optim.Adamax, {"lr": 0.1, "betas": (0.3, 0.5), "eps": 1e-3}, adamax_reference),
+    (optim.Adamax, {"betas": (0.0, 0.9), "weight_decay": 0.2}, adamax_reference),
 ]
 
 
@@ -239,6 +255,11 @@ OPTIONS = {
         adadelta_reference,
     ),
     optim.Rprop: (rprop_options(), rprop_reference),
+    optim.Adamax: (
+        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
+                               "weight_decay": rates}),
+        adamax_reference,
+    ),
 }  # fmt: skip
 
 
@@ -420,6 +441,7 @@ TUNED = [
     (optim.AdamW, {"lr": 0.05, "weight_decay": 0.0}, {"lr": 0.05, "weight_decay": 0.0}),
     (optim.Adadelta, {"lr": 10.0}, {"lr": 10.0}),
     (optim.Rprop, {}, {}),
+    (optim.Adamax, {"lr": 0.05}, {"lr": 0.05}),
 ]
 PROBLEMS = [(quadratic, [1.0, 1.0], 500, 0.02), (rosenbrock, [-1.0, 1.0], 2000, 0.7)]
 
@@ -448,6 +470,7 @@ def test_every_optimizer_descends_the_same_problems(cls, bowl_options, valley_op
         (optim.AdamW, "theta <- theta * (1 - lr * weight_decay)"),
         (optim.Adadelta, "theta <- theta - lr * delta"),
         (optim.Rprop, "theta <- theta - sign(g) * step_size"),
+        (optim.Adamax, "u <- max(beta2 * u, |g| + eps)"),
     ],
 )
 def test_help_on_each_optimizer_class_shows_its_update_rule(cls, rule_line):
@@ -509,3 +532,31 @@ def test_rprop_on_mini_batches_drifts_where_the_full_gradient_is_zero():
             sgd.step()
     assert rprop_weight.item() < -0.5
     assert abs(sgd_weight.item()) < 1e-12
+
+
+def test_adamax_worked_example_of_the_max_norm():
+    """lr 0.1, betas (0.5, 0.5), eps 0.01, by hand. Step 1: u = |g| + eps; a zero gradient
+    leaves u = eps, m = 0, and no move. Step 2: the 1st coordinate's decayed u (2.01 / 2)
+    beats |g| + eps = 0.51; the 2nd's 0.005 falls below eps, and the max with |0| + eps holds
+    it at eps; the 3rd takes the new, larger |g| + eps. Step 3, all gradients 0: every u
+    halves, but never below eps, and m keeps the coordinates moving."""
+    p = mg.Tensor(np.zeros(3), requires_grad=True)
+    optimizer = optim.Adamax([p], lr=0.1, betas=(0.5, 0.5), eps=0.01)
+    clr = [0.1 / 0.5, 0.1 / 0.75, 0.1 / 0.875]  # lr / (1 - beta1^t)
+    steps = [  # gradient, then m, u and theta after the step
+        ([2.0, 0.0, -1.0], [1.0, 0.0, -0.5], [2.01, 0.01, 1.01], [-clr[0] * 1 / 2.01, 0.0, clr[0] * 0.5 / 1.01]),
+        ([0.5, 0.0, -4.0], [0.75, 0.0, -2.25], [1.005, 0.01, 4.01],
+         [-clr[0] / 2.01 - clr[1] * 0.75 / 1.005, 0.0, clr[0] * 0.5 / 1.01 + clr[1] * 2.25 / 4.01]),
+        ([0.0, 0.0, 0.0], [0.375, 0.0, -1.125], [0.5025, 0.01, 2.005],
+         [-clr[0] / 2.01 - clr[1] * 0.75 / 1.005 - clr[2] * 0.375 / 0.5025, 0.0,
+          clr[0] * 0.5 / 1.01 + clr[1] * 2.25 / 4.01 + clr[2] * 1.125 / 2.005]),
+    ]  # fmt: skip
+    for t, (g, m, u, theta) in enumerate(steps, start=1):
+        p.grad = np.array(g)
+        optimizer.step()
+        state = optimizer.state[p]
+        np.testing.assert_allclose(state["exp_avg"], m, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_allclose(state["exp_inf"], u, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_allclose(p.data, theta, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_allclose(optimizer.effective_lr(), np.array([clr[t - 1]] * 3) / u, rtol=1e-12)
+        assert state["step"] == t
