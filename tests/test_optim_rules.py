@@ -560,3 +560,20 @@ def test_adamax_worked_example_of_the_max_norm():
         np.testing.assert_allclose(p.data, theta, rtol=1e-12, err_msg=f"step {t}")
         np.testing.assert_allclose(optimizer.effective_lr(), np.array([clr[t - 1]] * 3) / u, rtol=1e-12)
         assert state["step"] == t
+
+
+def test_rprop_reads_lr_only_at_a_parameters_first_step():
+    """lr is each step size's start: changing it later (as a scheduler would) leaves a
+    stepped parameter's step sizes alone, and a parameter stepped first afterwards starts
+    from the new lr."""
+    a, b = mg.Tensor(np.zeros(2), requires_grad=True), mg.Tensor(np.zeros(2), requires_grad=True)
+    optimizer = optim.Rprop([a, b], lr=0.1)
+    a.grad = np.array([1.0, -1.0])
+    optimizer.step()
+    optimizer.param_groups[0]["lr"] = 0.01
+    a.grad, b.grad = np.array([1.0, -1.0]), np.array([1.0, -1.0])
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[a]["step_size"], [0.12, 0.12], rtol=1e-12)
+    np.testing.assert_allclose(a.data, [-0.22, 0.22], rtol=1e-12)
+    np.testing.assert_array_equal(optimizer.state[b]["step_size"], [0.01, 0.01])
+    np.testing.assert_array_equal(b.data, [-0.01, 0.01])

@@ -42,8 +42,8 @@ class Adamax(Optimizer):
 
     Arguments and ``state_dict`` (``step``, ``exp_avg``, ``exp_inf``) follow
     ``torch.optim.Adamax``; for ``params`` and parameter groups see ``Optimizer``. Errors:
-    ``betas`` not a pair of numbers: ``TypeError``; a beta outside [0, 1), a negative lr,
-    eps or weight_decay: ``ValueError``.
+    ``betas`` not a tuple or list, or holding a non-number: ``TypeError``; not two values, a
+    beta outside [0, 1), a negative lr, eps or weight_decay: ``ValueError``.
     """
 
     defaults = {"lr": 2e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0}

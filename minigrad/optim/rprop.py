@@ -90,8 +90,9 @@ class Rprop(Optimizer):
 
     Arguments and ``state_dict`` (``step``, ``prev``, ``step_size``) follow
     ``torch.optim.Rprop``; for ``params`` and parameter groups see ``Optimizer``. Errors:
-    ``etas`` or ``step_sizes`` not a pair of numbers: ``TypeError``; etas not 0 < etaminus
-    < 1 < etaplus, step_sizes not 0 <= min <= max, a negative lr: ``ValueError``.
+    ``etas`` or ``step_sizes`` not a tuple or list, or holding a non-number: ``TypeError``;
+    not two values, etas not 0 < etaminus < 1 < etaplus, step_sizes not 0 <= min <= max
+    (each finite), a negative lr: ``ValueError``.
     """
 
     defaults = {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0)}
