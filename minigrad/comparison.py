@@ -50,6 +50,7 @@ OPTIMIZERS: dict[str, tuple[type, dict]] = {
     "rprop": (optim.Rprop, {"lr": 1e-2}),
     "nadam": (optim.NAdam, {"lr": 3e-3}),
     "radam": (optim.RAdam, {"lr": 3e-3}),
+    "adamax": (optim.Adamax, {"lr": 1e-2}),
 }
 
 # a run "learned nothing" when its accuracy is no better than always answering the most common

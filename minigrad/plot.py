@@ -61,6 +61,7 @@ COLORS = {
     "rprop": "#e6ab02",
     "nadam": "#393b79",
     "radam": "#7b4173",
+    "adamax": "#e7298a",
 }
 
 

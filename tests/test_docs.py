@@ -75,7 +75,8 @@ def test_the_api_reference_documents_the_public_api(site):
         return (site / "api" / name / "index.html").read_text()
 
     optim = page("optim")
-    for name in ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "NAdam", "RAdam"]:
+    names = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "Rprop", "Adamax", "NAdam", "RAdam"]
+    for name in names:
         assert f'id="minigrad.optim.{name}"' in optim, name
     assert "square_avg" in optim or "moving average of g^2" in optim  # RMSprop's rule is shown
     assert '<table>' in optim  # the defaults tables render as tables

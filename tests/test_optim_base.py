@@ -9,8 +9,8 @@ import pytest
 import minigrad as mg
 from minigrad import nn, optim
 
-ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop, optim.NAdam,
-       optim.RAdam]  # fmt: skip
+ALL = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop, optim.Adamax,
+       optim.NAdam, optim.RAdam]  # fmt: skip
 
 
 def param(*values):
@@ -120,6 +120,9 @@ class TestValidation:
             ),
             (optim.Rprop, {"step_sizes": None}, TypeError, r"^step_sizes must be a pair \(min, max\), got None$"),
             (optim.Rprop, {"lr": -0.01}, ValueError, r"^lr must be >= 0, got -0.01$"),
+            (optim.Adamax, {"betas": (0.9, 1.0)}, ValueError, r"^betas\[1\] must be in \[0, 1\), got 1.0$"),
+            (optim.Adamax, {"eps": -1e-8}, ValueError, r"^eps must be >= 0, got -1e-08$"),
+            (optim.Adamax, {"weight_decay": "0"}, TypeError, r"^weight_decay must be a number, got '0'$"),
         ],
     )
     def test_bad_hyper_parameters_name_the_value(self, cls, options, error, message):
@@ -234,6 +237,7 @@ def test_a_step_bumps_the_version_of_each_updated_parameter_once(cls):
         (optim.Rprop, {"etas": (0.4, 1.3), "step_sizes": (1e-4, 0.05)}),
         (optim.NAdam, {"weight_decay": 0.1, "momentum_decay": 0.3}),
         (optim.RAdam, {"betas": (0.8, 0.9), "weight_decay": 0.1, "decoupled_weight_decay": True}),
+        (optim.Adamax, {"betas": (0.8, 0.95), "weight_decay": 0.1}),
     ],
 )
 def test_resuming_from_a_saved_state_is_bit_exact(cls, options, through_a_file, tmp_path):
@@ -677,7 +681,9 @@ def per_parameter_rates(optimizer):
     ])  # fmt: skip
 
 
-@pytest.mark.parametrize("cls", [optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop])
+@pytest.mark.parametrize(
+    "cls", [optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.Adadelta, optim.Rprop, optim.Adamax]
+)
 def test_effective_lr_of_a_whole_group_at_once_is_that_of_each_parameter_bit_for_bit(cls):
     """effective_lr() computes a group's rates on its state as flat arrays (each parameter's
     entries become views into them): the same bits, and the state stays live through steps,

@@ -167,6 +167,19 @@ def radam_reference(theta, grads, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_
         yield theta
 
 
+def adamax_reference(theta, grads, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    """Kingma & Ba's section 7.1, u_t = max(beta2 u_{t-1}, |g_t|), with PyTorch's eps added to
+    |g_t| inside the max."""
+    beta1, beta2 = betas
+    m, u = np.zeros(np.shape(theta)), np.zeros(np.shape(theta))
+    for t, g in enumerate(grads, start=1):
+        g = g + weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        u = np.maximum(beta2 * u, np.abs(g) + eps)
+        theta = theta - (lr / (1 - beta1**t)) * m / u
+        yield theta
+
+
 # (optimizer, options, reference): each rule under several option sets
 CASES = [
     (optim.SGD, {}, sgd_reference),
@@ -198,6 +211,9 @@ CASES = [
     (optim.RAdam, {}, radam_reference),
     (optim.RAdam, {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.1}, radam_reference),
     (optim.RAdam, {"betas": (0.8, 0.6), "weight_decay": 0.2, "decoupled_weight_decay": True}, radam_reference),
+    (optim.Adamax, {}, adamax_reference),
+    (optim.Adamax, {"lr": 0.1, "betas": (0.3, 0.5), "eps": 1e-3}, adamax_reference),
+    (optim.Adamax, {"betas": (0.0, 0.9), "weight_decay": 0.2}, adamax_reference),
 ]
 
 
@@ -303,6 +319,11 @@ OPTIONS = {
         st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.0, 0.999)), "eps": small_eps,
                                "weight_decay": rates, "decoupled_weight_decay": st.booleans()}),
         radam_reference,
+    ),
+    optim.Adamax: (
+        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
+                               "weight_decay": rates}),
+        adamax_reference,
     ),
 }  # fmt: skip
 
@@ -489,6 +510,7 @@ TUNED = [
     (optim.Rprop, {}, {}),
     (optim.NAdam, {"lr": 0.05}, {"lr": 0.05}),
     (optim.RAdam, {"lr": 0.05}, {"lr": 3e-3}),  # its first five steps are SGD's: 0.02 diverges in the valley
+    (optim.Adamax, {"lr": 0.05}, {"lr": 0.05}),
 ]
 PROBLEMS = [(quadratic, [1.0, 1.0], 500, 0.02), (rosenbrock, [-1.0, 1.0], 2000, 0.7)]
 
@@ -519,6 +541,7 @@ def test_every_optimizer_descends_the_same_problems(cls, bowl_options, valley_op
         (optim.Rprop, "theta <- theta - sign(g) * step_size"),
         (optim.NAdam, "mu_t <- beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))"),
         (optim.RAdam, "rho_t <- rho_inf - 2 t beta2^t / (1 - beta2^t)"),
+        (optim.Adamax, "u <- max(beta2 * u, |g| + eps)"),
     ],
 )
 def test_help_on_each_optimizer_class_shows_its_update_rule(cls, rule_line):
@@ -644,3 +667,48 @@ def test_radam_never_adapts_when_v_cannot_average_more_than_five_gradients(beta2
         optimizer.step()
         np.testing.assert_allclose(before - p.data, [0.1 * g], rtol=1e-12)
         assert optimizer.effective_lr()[0] == 0.1
+
+
+def test_adamax_worked_example_of_the_max_norm():
+    """lr 0.1, betas (0.5, 0.5), eps 0.01, by hand. Step 1: u = |g| + eps; a zero gradient
+    leaves u = eps, m = 0, and no move. Step 2: the 1st coordinate's decayed u (2.01 / 2)
+    beats |g| + eps = 0.51; the 2nd's 0.005 falls below eps, and the max with |0| + eps holds
+    it at eps; the 3rd takes the new, larger |g| + eps. Step 3, all gradients 0: every u
+    halves, but never below eps, and m keeps the coordinates moving."""
+    p = mg.Tensor(np.zeros(3), requires_grad=True)
+    optimizer = optim.Adamax([p], lr=0.1, betas=(0.5, 0.5), eps=0.01)
+    clr = [0.1 / 0.5, 0.1 / 0.75, 0.1 / 0.875]  # lr / (1 - beta1^t)
+    steps = [  # gradient, then m, u and theta after the step
+        ([2.0, 0.0, -1.0], [1.0, 0.0, -0.5], [2.01, 0.01, 1.01], [-clr[0] * 1 / 2.01, 0.0, clr[0] * 0.5 / 1.01]),
+        ([0.5, 0.0, -4.0], [0.75, 0.0, -2.25], [1.005, 0.01, 4.01],
+         [-clr[0] / 2.01 - clr[1] * 0.75 / 1.005, 0.0, clr[0] * 0.5 / 1.01 + clr[1] * 2.25 / 4.01]),
+        ([0.0, 0.0, 0.0], [0.375, 0.0, -1.125], [0.5025, 0.01, 2.005],
+         [-clr[0] / 2.01 - clr[1] * 0.75 / 1.005 - clr[2] * 0.375 / 0.5025, 0.0,
+          clr[0] * 0.5 / 1.01 + clr[1] * 2.25 / 4.01 + clr[2] * 1.125 / 2.005]),
+    ]  # fmt: skip
+    for t, (g, m, u, theta) in enumerate(steps, start=1):
+        p.grad = np.array(g)
+        optimizer.step()
+        state = optimizer.state[p]
+        np.testing.assert_allclose(state["exp_avg"], m, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_allclose(state["exp_inf"], u, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_allclose(p.data, theta, rtol=1e-12, err_msg=f"step {t}")
+        np.testing.assert_allclose(optimizer.effective_lr(), np.array([clr[t - 1]] * 3) / u, rtol=1e-12)
+        assert state["step"] == t
+
+
+def test_rprop_reads_lr_only_at_a_parameters_first_step():
+    """lr is each step size's start: changing it later (as a scheduler would) leaves a
+    stepped parameter's step sizes alone, and a parameter stepped first afterwards starts
+    from the new lr."""
+    a, b = mg.Tensor(np.zeros(2), requires_grad=True), mg.Tensor(np.zeros(2), requires_grad=True)
+    optimizer = optim.Rprop([a, b], lr=0.1)
+    a.grad = np.array([1.0, -1.0])
+    optimizer.step()
+    optimizer.param_groups[0]["lr"] = 0.01
+    a.grad, b.grad = np.array([1.0, -1.0]), np.array([1.0, -1.0])
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[a]["step_size"], [0.12, 0.12], rtol=1e-12)
+    np.testing.assert_allclose(a.data, [-0.22, 0.22], rtol=1e-12)
+    np.testing.assert_array_equal(optimizer.state[b]["step_size"], [0.01, 0.01])
+    np.testing.assert_array_equal(b.data, [-0.01, 0.01])

@@ -4,6 +4,7 @@ from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
 from .adamw import AdamW
 from .nadam import NAdam
 from .optimizer import Optimizer
@@ -19,6 +20,7 @@ __all__ = [
     "Rprop",
     "RMSprop",
     "Adam",
+    "Adamax",
     "AdamW",
     "Adadelta",
     "NAdam",

@@ -63,7 +63,11 @@ class Rprop(Optimizer):
     gradient is 0), but Rprop steps against the sign each time: nine steps one way, one the
     other, so the weight drifts. Hinton's lecture 6e ("Neural Networks for Machine
     Learning", 2012) gives this argument and RMSprop as the mini-batch fix: divide the
-    gradient by a moving average of its size instead of taking its sign.
+    gradient by a moving average of its size instead of taking its sign. The signs of
+    mini-batch gradients also flip from batch to batch, so most step sizes collapse to
+    step_size_min (``minigrad compare --optimizers rprop``, batches of 32: the median step
+    size is 1e-6 after about 100 steps); on full batches (``--batch-size`` the whole
+    training set) Rprop fits the toy problems fast.
 
     ``effective_lr()``: the factor on the direction sign(g), the per-coordinate
     ``step_size`` after the step (a coordinate whose sign flipped did not move in that step;
@@ -86,8 +90,9 @@ class Rprop(Optimizer):
 
     Arguments and ``state_dict`` (``step``, ``prev``, ``step_size``) follow
     ``torch.optim.Rprop``; for ``params`` and parameter groups see ``Optimizer``. Errors:
-    ``etas`` or ``step_sizes`` not a pair of numbers: ``TypeError``; etas not 0 < etaminus
-    < 1 < etaplus, step_sizes not 0 <= min <= max, a negative lr: ``ValueError``.
+    ``etas`` or ``step_sizes`` not a tuple or list, or holding a non-number: ``TypeError``;
+    not two values, etas not 0 < etaminus < 1 < etaplus, step_sizes not 0 <= min <= max
+    (each finite), a negative lr: ``ValueError``.
     """
 
     defaults = {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0)}
