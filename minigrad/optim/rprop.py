@@ -60,8 +60,10 @@ class Rprop(Optimizer):
 
     Rprop is a full-batch method: on mini-batches it breaks. A weight whose gradient is +0.1
     on nine mini-batches and -0.9 on the tenth should, over the epoch, go nowhere (the full
-    gradient is 0), but Rprop steps against the sign each time: nine steps one way, one the
-    other, so the weight drifts. Hinton's lecture 6e ("Neural Networks for Machine
+    gradient is 0). A rule that steps against each sign takes nine steps one way and one the
+    other, so the weight drifts; this Rprop does worse: the step after a flip is skipped, so
+    it takes nine steps one way and none the other, and its step size grows from pass to
+    pass (tutorial 05 measures both). Hinton's lecture 6e ("Neural Networks for Machine
     Learning", 2012) gives this argument and RMSprop as the mini-batch fix: divide the
     gradient by a moving average of its size instead of taking its sign. The signs of
     mini-batch gradients also flip from batch to batch, so most step sizes collapse to
