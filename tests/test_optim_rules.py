@@ -589,10 +589,28 @@ def test_rprop_moves_every_coordinate_by_its_step_size_whatever_the_gradient_siz
     np.testing.assert_allclose(p.data, np.array([-1, 1, -1]) * 0.25 * (1 + 1.2 + 1.2**2), rtol=1e-12)
 
 
+def test_rprop_takes_a_nan_gradient_as_no_sign_and_an_inf_one_as_positive_as_pytorch_does():
+    """torch.sign(nan) is 0 on the CPU, so PyTorch's Rprop neither moves a coordinate whose
+    gradient is nan nor changes its step size, and moves an inf one by its step size. From
+    [1, 2, 3] with lr 0.1 and gradient [nan, inf, 1]: [1.0, 1.9, 2.9]. Then gradient 1
+    everywhere: the products with prev are [nan, inf, 1], signs [0, 1, 1], step sizes
+    [0.1, 0.12, 0.12], so [0.9, 1.78, 2.78]."""
+    p = mg.Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    optimizer = optim.Rprop([p], lr=0.1)
+    p.grad = np.array([np.nan, np.inf, 1.0])
+    optimizer.step()
+    np.testing.assert_allclose(p.data, [1.0, 1.9, 2.9], rtol=1e-15)
+    p.grad = np.ones(3)
+    optimizer.step()
+    np.testing.assert_allclose(optimizer.state[p]["step_size"], [0.1, 0.12, 0.12], rtol=1e-15)
+    np.testing.assert_allclose(p.data, [0.9, 1.78, 2.78], rtol=1e-15)
+
+
 def test_rprop_on_mini_batches_drifts_where_the_full_gradient_is_zero():
     """Hinton's lecture 6e: a gradient of +0.1 on nine mini-batches and -0.9 on the tenth sums
-    to 0 over the epoch, yet Rprop steps against each sign: the weight drifts down, while
-    SGD on the same batches comes back to where it started."""
+    to 0 over the epoch, yet Rprop steps against each sign (and skips the step after each
+    flip): the weight drifts down, while SGD on the same batches comes back to where it
+    started."""
     rprop_weight = mg.Tensor(np.zeros(1), requires_grad=True)
     sgd_weight = mg.Tensor(np.zeros(1), requires_grad=True)
     rprop, sgd = optim.Rprop([rprop_weight], lr=0.01), optim.SGD([sgd_weight], lr=0.01)

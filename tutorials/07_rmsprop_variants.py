@@ -389,8 +389,8 @@ plot.show(fig, "07_momentum_lr_change", dpi=DPI)
 # 0.001, rho=0.9)`, whose docstring advises leaving every argument except the learning rate
 # at its default), often quoted as Hinton's. Pass `lr=1e-2, alpha=0.99` to get PyTorch's.
 # The decay is the one to watch: 0.99 means a window of about 100 steps instead of 10 (a
-# half-life of 69 steps instead of 6.6), and a first step 10 times `lr / |g|` rather than
-# about 3 times (tutorial 06, sections 2 and 3).
+# half-life of 69 steps instead of 6.6), and a first step of 10 `lr` rather than about 3 `lr`
+# (a factor of 10 `lr / |g|` on the gradient instead of about 3; tutorial 06, sections 2 and 3).
 
 # %%
 defaults = optim.RMSprop([weight()]).defaults

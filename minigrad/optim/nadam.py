@@ -107,15 +107,15 @@ class NAdam(Optimizer):
 
     def update(self, p, g, state, group):
         theta, m, v = p.data, state["exp_avg"], state["exp_avg_sq"]
-        lr, (beta1, beta2), psi = group["lr"], group["betas"], group["momentum_decay"]
+        lr, (beta1, beta2), momentum_decay = group["lr"], group["betas"], group["momentum_decay"]
         state["step"] = t = state["step"] + 1
         if group["weight_decay"] != 0:
             if group["decoupled_weight_decay"]:
                 theta *= 1 - lr * group["weight_decay"]
             else:
                 g = g + group["weight_decay"] * theta
-        mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi))
-        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
+        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
         state["mu_product"] = mu_product = state["mu_product"] * mu
         m += (1 - beta1) * (g - m)
         v *= beta2

@@ -36,6 +36,12 @@ def check_step_sizes(name: str, value) -> tuple[float, float]:
     return low, high
 
 
+def _sign(x):
+    """np.sign, but 0 where x is nan, as torch.sign gives on the CPU: a nan gradient keeps its
+    coordinate's step size and does not move it, an inf one moves it by its step size."""
+    return np.where(np.isnan(x), 0, np.sign(x))
+
+
 class Rprop(Optimizer):
     """Rprop (resilient backpropagation): each coordinate moves by a step size of its own
     against the sign of its gradient; the gradient's size is ignored. The step size grows
@@ -113,16 +119,16 @@ class Rprop(Optimizer):
         state["step"] += 1
         # the factor in step_size's dtype, as PyTorch holds it (float32(1.2) on a float32
         # model); an array even for a 0-d parameter, whose product is a numpy scalar
-        factor = np.array(np.sign(g * prev), dtype=step_size.dtype)
+        factor = np.array(_sign(g * prev), dtype=step_size.dtype)
         flipped = factor < 0
         factor[factor > 0] = etaplus
         factor[flipped] = etaminus
-        factor[factor == 0] = 1  # NaN stays NaN, as in PyTorch
+        factor[factor == 0] = 1
         step_size *= factor
         np.clip(step_size, *group["step_sizes"], out=step_size)
         prev[...] = g
         prev[flipped] = 0
-        theta -= np.sign(prev) * step_size
+        theta -= _sign(prev) * step_size
 
     elementwise_rates = True  # effective_lr_of: each coordinate from its own state
 
