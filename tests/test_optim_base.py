@@ -388,6 +388,12 @@ CORRUPTIONS = [
         r"from another optimizer\?\)$",
     ),
     (
+        setitem(["param_groups", 1, "foreach"], None),
+        ValueError,
+        r"^parameter group 1 of the state does not fit Adam: unexpected option\(s\) \['foreach'\] \(PyTorch's "
+        r"options, which minigrad does not have: delete them from the state's param_groups",
+    ),
+    (
         delete("param_groups", 1, "eps"),
         ValueError,
         r"^parameter group 1 of the state does not fit Adam: missing option\(s",

@@ -418,9 +418,15 @@ class Optimizer:
             unknown = sorted(set(options) - set(self.defaults) - {"initial_lr"})
             lacking = sorted(set(self.defaults) - set(options))
             if unknown or lacking:
+                why = "a state saved from another optimizer?"
+                if set(unknown) <= _PYTORCH_SWITCHES:
+                    why = (
+                        "PyTorch's options, which minigrad does not have: delete them from the state's param_groups "
+                        "(for maximize=True, minimise the negated loss instead)"
+                    )
                 raise ValueError(
                     f"parameter group {i} of the state does not fit {name}"
-                    + (f": unexpected option(s) {unknown} (a state saved from another optimizer?)" if unknown else "")
+                    + (f": unexpected option(s) {unknown} ({why})" if unknown else "")
                     + (f"{';' if unknown else ':'} missing option(s) {lacking}" if lacking else "")
                 )
             options.update(self._check(options, f" in parameter group {i} of the state"))
@@ -517,6 +523,12 @@ class _FlatState:
                 return None
             state[key] = values[0]
         return state
+
+
+# options of a PyTorch optimizer's param_groups that minigrad has no use for (how the rule is
+# computed: kernels, devices, autograd through the step; or maximize): a state dict saved by
+# PyTorch has them
+_PYTORCH_SWITCHES = {"foreach", "fused", "capturable", "differentiable", "maximize"}
 
 
 def _elementwise_rates(cls) -> bool:
