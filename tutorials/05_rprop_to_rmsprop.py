@@ -177,7 +177,9 @@ ax_loss.set_title("Loss on f = 0.5 (0.01 x^2 + 100 y^2)")
 ax_loss.legend(fontsize=8, loc="center right")
 plot.step_curves({"x (curvature 0.01)": rprop_sizes[:, 0], "y (curvature 100)": rprop_sizes[:, 1]}, ax=ax_size,
                  ylabel="Rprop's step size", colors={"x (curvature 0.01)": RPROP, "y (curvature 100)": OTHER},
+                 styles={"x (curvature 0.01)": {"lw": 4, "alpha": 0.6}, "y (curvature 100)": {"ls": "--"}},
                  references={"step_size_min": 1e-6})  # fmt: skip
+# x drawn wide underneath, y dashed on top: until step 22 the two are one line
 flip = int(np.argmax(np.diff(rprop_sizes[:, 0]) < 0)) + 1  # the last step before x's first flip
 plot.mark_point(ax_size, flip, rprop_sizes[flip - 1, 0],
                 "x 1.2 per step until\nthe minimum is jumped,\nthen halved at each flip", color=RPROP, offset=(40, -12))
