@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 __all__ = [
+    "check_pair",
     "check_bool",
     "check_int",
     "check_number",
@@ -90,6 +91,20 @@ def check_probability(name: str, value) -> float:
 def check_decay(name: str, value) -> float:
     """Decay rates and momentum: [0, 1). At 1 a moving average would never take in anything new."""
     return check_range(name, value, 0, 1, high_open=True)
+
+
+def check_pair(name: str, value, what: str, check_first, check_second) -> tuple:
+    """A pair of options such as Adam's betas: a tuple or list of two (else TypeError or
+    ValueError, "must be a pair (``what``)"), its items checked by ``check_first`` and
+    ``check_second`` under the names ``name[0]`` and ``name[1]``. ``name`` may carry a suffix
+    ("betas in parameter group 1"): the index goes after its first word."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be a pair ({what}), got {value!r}")
+    if len(value) != 2:
+        raise ValueError(f"{name} must be a pair ({what}), got {value!r}")
+    head, _, tail = name.partition(" ")
+    first, second = (f"{head}[{i}] {tail}".rstrip() for i in range(2))
+    return check_first(first, value[0]), check_second(second, value[1])
 
 
 def check_choice(name: str, value, choices) -> str:

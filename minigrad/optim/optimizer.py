@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..checks import check_bool, check_decay, check_int, check_non_negative
+from ..checks import check_bool, check_decay, check_int, check_non_negative, check_pair
 from ..tensor import Tensor, no_grad
 
 __all__ = ["Optimizer", "check_betas"]
@@ -39,14 +39,8 @@ _CHUNKED_FROM_BYTES = 1 << 21
 
 
 def check_betas(name: str, value) -> tuple[float, float]:
-    """Adam's (beta1, beta2): a pair of decay rates, each in [0, 1). ``name`` may carry a
-    suffix ("betas in parameter group 1"); the index goes after the first word."""
-    if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{name} must be a pair (beta1, beta2), got {value!r}")
-    if len(value) != 2:
-        raise ValueError(f"{name} must be a pair (beta1, beta2), got {value!r}")
-    head, _, tail = name.partition(" ")
-    return tuple(check_decay(f"{head}[{i}] {tail}".rstrip(), beta) for i, beta in enumerate(value))
+    """Adam's (beta1, beta2): a pair of decay rates, each in [0, 1)."""
+    return check_pair(name, value, "beta1, beta2", check_decay, check_decay)
 
 
 class Optimizer:

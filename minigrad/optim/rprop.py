@@ -5,32 +5,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_non_negative, check_range
+from ..checks import check_non_negative, check_pair, check_range
 from .optimizer import Optimizer
 
 
 def check_etas(name: str, value) -> tuple[float, float]:
     """Rprop's (etaminus, etaplus): 0 < etaminus < 1 < etaplus, so a flip of sign shrinks the
-    step and a kept sign grows it. ``name`` may carry a suffix, as in ``check_betas``."""
-    if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{name} must be a pair (etaminus, etaplus), got {value!r}")
-    if len(value) != 2:
-        raise ValueError(f"{name} must be a pair (etaminus, etaplus), got {value!r}")
-    head, _, tail = name.partition(" ")
-    return (
-        check_range(f"{head}[0] {tail}".rstrip(), value[0], 0, 1, low_open=True, high_open=True),
-        check_range(f"{head}[1] {tail}".rstrip(), value[1], 1, low_open=True),
+    step and a kept sign grows it."""
+    return check_pair(
+        name,
+        value,
+        "etaminus, etaplus",
+        lambda item, eta: check_range(item, eta, 0, 1, low_open=True, high_open=True),
+        lambda item, eta: check_range(item, eta, 1, low_open=True),
     )
 
 
 def check_step_sizes(name: str, value) -> tuple[float, float]:
     """Rprop's (step_size_min, step_size_max): 0 <= min <= max."""
-    if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{name} must be a pair (min, max), got {value!r}")
-    if len(value) != 2:
-        raise ValueError(f"{name} must be a pair (min, max), got {value!r}")
-    head, _, tail = name.partition(" ")
-    low, high = (check_non_negative(f"{head}[{i}] {tail}".rstrip(), size) for i, size in enumerate(value))
+    low, high = check_pair(name, value, "min, max", check_non_negative, check_non_negative)
     if low > high:
         raise ValueError(f"{name} must be (min, max) with min <= max, got {value!r}")
     return low, high
