@@ -124,11 +124,16 @@ def nadam_reference(
     decoupled_weight_decay=False,
 ):  # fmt: skip
     """Dozat (2016), Algorithm 2, with the momentum schedule and conventions of PyTorch's
-    documented NAdam algorithm: mu_t = beta1 (1 - 0.5 * 0.96^(t psi)), the products of the
-    mu_i taken afresh at each step."""
+    documented NAdam algorithm: mu_t = beta1 (1 - 0.5 * 0.96^(t psi)). The product mu_1 ...
+    mu_t is kept, as PyTorch keeps it, in its scalar dtype for optimizer state (float32 unless
+    the default dtype is float64), each factor and product rounded to it."""
     beta1, beta2 = betas
     m, v = np.zeros_like(theta), np.zeros_like(theta)
     mus = [beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay)) for t in range(1, len(grads) + 2)]
+    scalar = np.float64 if mg.get_default_dtype() == np.float64 else np.float32
+    products = [1.0]  # products[t] = mu_1 ... mu_t
+    for mu in mus:
+        products.append(float(scalar(products[-1]) * scalar(mu)))
     for t, g in enumerate(grads, start=1):
         if decoupled_weight_decay:
             theta = theta - lr * weight_decay * theta
@@ -136,7 +141,7 @@ def nadam_reference(
             g = g + weight_decay * theta
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g**2
-        m_bar = mus[t] * m / (1 - np.prod(mus[: t + 1])) + (1 - mus[t - 1]) * g / (1 - np.prod(mus[:t]))
+        m_bar = mus[t] * m / (1 - products[t] * mus[t]) + (1 - mus[t - 1]) * g / (1 - products[t])
         v_hat = v / (1 - beta2**t)
         theta = theta - lr * m_bar / (np.sqrt(v_hat) + eps)
         yield theta
@@ -638,7 +643,9 @@ def test_nadam_momentum_schedule_and_first_step_by_hand():
     and m_bar = (1 - mu_1) * 2 / (1 - mu_1) + mu_2 * 0.2 / (1 - mu_1 mu_2)
               = 2 + 0.0900293870 / 0.797400805 = 2.112903557,
     so theta = -2e-3 * 2.112903557 / (2 + 1e-8) = -2.112903546e-3, and effective_lr() is
-    2e-3 / (2 + 1e-8) = 9.99999995e-4."""
+    2e-3 / (2 + 1e-8) = 9.99999995e-4. In float64 (the default dtype): the products are
+    PyTorch's scalar dtype's."""
+    mg.set_default_dtype(mg.float64)
     p = mg.Tensor(np.array(0.0), requires_grad=True)
     optimizer = optim.NAdam([p])
     p.grad = np.array(2.0)
@@ -653,6 +660,27 @@ def test_nadam_momentum_schedule_and_first_step_by_hand():
     optimizer.state[p]["step"] = 10**5 - 1
     optimizer.step()
     np.testing.assert_allclose(optimizer.state[p]["mu_product"] / mu, 0.9 * (1 - 0.5 * 8.10015288e-8), rtol=1e-15)
+
+
+def test_nadam_rounds_mu_product_to_pytorchs_scalar_dtype():
+    """PyTorch keeps mu_product in a float32 tensor unless the default dtype is float64, for
+    parameters of any dtype: a float64 parameter's product is then rounded to float32 at
+    every step (mu_1 = 0.450073474 becomes the float32 0.45007348), and its update uses it."""
+    steps = {}
+    for default in (mg.float32, mg.float64):
+        mg.set_default_dtype(default)
+        p = mg.Tensor(np.array([0.0]), requires_grad=True)
+        optimizer = optim.NAdam([p])
+        for _ in range(3):
+            p.grad = np.array([2.0])
+            optimizer.step()
+        steps[default] = optimizer.state[p]["mu_product"], p.data[0]
+    (product32, theta32), (product64, theta64) = steps[mg.float32], steps[mg.float64]
+    assert type(product32) is float and float(np.float32(product32)) == product32
+    assert float(np.float32(product64)) != product64
+    np.testing.assert_allclose(product32, product64, rtol=1e-7)
+    assert theta32 != theta64  # the rounding reaches the update (at about 1e-9 of it)
+    np.testing.assert_allclose(theta32, theta64, rtol=1e-7)
 
 
 def test_radam_takes_five_momentum_steps_then_a_rectified_one_by_hand():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import check_bool, check_non_negative, check_probability
+from ..tensor import get_default_dtype
 from .optimizer import Optimizer, check_betas
 
 
@@ -49,9 +50,12 @@ class NAdam(Optimizer):
     Keras's old Nadam (Keras 2.0) took lr 0.002, eps 1e-8 and schedule_decay = 0.004, this
     momentum_decay; ``tf.keras.optimizers.Nadam`` has the defaults above.
 
-    State: "step" (an int), "mu_product" (a Python float, kept in float64 for any parameter
-    dtype; PyTorch keeps it as a tensor of its default dtype, float32 unless changed, so its
-    steps differ from these by that rounding), "exp_avg" (m), "exp_avg_sq" (v).
+    State: "step" (an int), "mu_product" (a Python float), "exp_avg" (m), "exp_avg_sq" (v).
+    PyTorch keeps mu_product in a 0-d tensor of its scalar dtype (float64 if the default
+    dtype is float64, else float32, whatever the parameter's dtype), so each product
+    mu_product * mu_t is rounded to that dtype; minigrad rounds it the same way, by
+    ``mg.get_default_dtype()``, so that its float64 steps are PyTorch's to float64
+    round-off (in float64 throughout they would differ by about 1e-10 of the step).
 
     Arguments and ``state_dict`` follow ``torch.optim.NAdam`` (without maximize, foreach,
     capturable and differentiable); for ``params``, parameter groups and the errors bad
@@ -116,7 +120,7 @@ class NAdam(Optimizer):
                 g = g + group["weight_decay"] * theta
         mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
         mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
-        state["mu_product"] = mu_product = state["mu_product"] * mu
+        state["mu_product"] = mu_product = _scalar_product(state["mu_product"], mu)
         m += (1 - beta1) * (g - m)
         v *= beta2
         v += (1 - beta2) * g * g
@@ -132,3 +136,10 @@ class NAdam(Optimizer):
 
     def effective_lr_of(self, state, group):
         return group["lr"] / self._denominator(state, group)
+
+
+def _scalar_product(a: float, b: float) -> float:
+    """a * b in PyTorch's scalar dtype for optimizer state (``_get_scalar_dtype``: float64
+    when the default dtype is float64, else float32), both factors first rounded to it."""
+    scalar = np.float64 if get_default_dtype() == np.float64 else np.float32
+    return float(scalar(a) * scalar(b))

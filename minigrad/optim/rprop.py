@@ -112,7 +112,8 @@ class Rprop(Optimizer):
         state["step"] += 1
         # the factor in step_size's dtype, as PyTorch holds it (float32(1.2) on a float32
         # model); an array even for a 0-d parameter, whose product is a numpy scalar
-        factor = np.array(_sign(g * prev), dtype=step_size.dtype)
+        with np.errstate(invalid="ignore"):  # inf * 0 is nan: no sign, as torch.sign gives for nan
+            factor = np.array(_sign(g * prev), dtype=step_size.dtype)
         flipped = factor < 0
         factor[factor > 0] = etaplus
         factor[flipped] = etaminus
