@@ -664,8 +664,9 @@ class _StepSummarizer:
             return
         moved = self.copies[1 : rows + 1, 0] != 0
         counts = np.count_nonzero(moved, axis=1)
-        moved[counts == 0] = True  # a step in which nothing moved: all coordinates count
-        counts[counts == 0] = moved.shape[1]
+        if not counts.all():
+            moved[counts == 0] = True  # a step in which nothing moved: all coordinates count
+            counts[counts == 0] = moved.shape[1]
         # in float64: the difference of two float32 numbers is exact there, but for extreme ratios
         after, before = self.copies[1 : rows + 1, 1], self.copies[:rows, 1]
         change = np.subtract(after, before, out=self.values[0, :rows], dtype=np.float64)
@@ -690,11 +691,12 @@ def _nearest_ranks(values: np.ndarray, moved: np.ndarray, counts: np.ndarray) ->
     """Per quantity in ``values`` (quantities by steps by coordinates), per step, the median,
     10th and 90th percentile (nearest rank) of its values where ``moved`` (steps by
     coordinates), ``counts`` of them (per step); ``values`` is reordered."""
-    last = counts - 1
-    values[:, ~moved] = np.nan  # sorts after every number (and with any nan among the values)
+    last = counts[:, None] - 1
+    if len(last) and last.min() < moved.shape[1] - 1:
+        np.copyto(values, np.nan, where=~moved)  # sorts after every number (and with any nan among the values)
     values.sort(axis=2)
-    where = np.stack([last // 2, last // 10, last - last // 10], axis=1)
-    picked = np.take_along_axis(values, where[None], axis=2)
+    rows = np.arange(len(last))[:, None]
+    picked = values[:, rows, np.concatenate([last // 2, last // 10, last - last // 10], axis=1)]
     return [list(map(LRSummary._make, quantity)) for quantity in picked.tolist()]
 
 
