@@ -30,6 +30,17 @@ ALPHAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999)
 BETA1S = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
 BETA2S = (0.9, 0.95, 0.99, 0.995, 0.999, 0.9999)
 MOMENTA = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
+# what each control does, shown when the pointer rests on it
+TIPS = {
+    "problem": "the 2-D test problem; choosing one also sets steps to its own",
+    "steps": "how many steps each optimizer takes from the start (the star)",
+    "lr_scale": "multiplies each optimizer's learning rate for this problem (the legend shows each lr)",
+    "eps": "added to the denominator of the adaptive methods; large, it turns them into SGD with lr / eps",
+    "alpha": "RMSprop's decay of the average of g^2: it remembers about 1 / (1 - alpha) steps",
+    "beta1": "Adam's decay of the average of g (its momentum)",
+    "beta2": "Adam's decay of the average of g^2",
+    "momentum": "the heavy-ball coefficient of 'momentum' (plain 'sgd' stays plain)",
+}
 # the lr multiplier and eps run on log scales, in decades
 LR_SCALE_DECADES = (-2.0, 2.0)
 EPS_DECADES = (-12.0, 0.0)
@@ -168,10 +179,12 @@ class Explorer:
                 for name in self._entries
             },
         }
-        for control in self.controls.values():
-            if isinstance(control, dict):
-                continue
+        for key, tip in TIPS.items():
+            control = self.controls[key]
             control.style = style
+            control.tooltip = tip
+            # the four decay sliders share a row, the others go two to a row: long enough to aim with
+            control.layout.width = "24%" if key in ("alpha", "beta1", "beta2", "momentum") else "48%"
         self.controls["problem"].observe(self._problem_changed, names="value")
         for name in ("steps", "lr_scale", "eps", "alpha", "beta1", "beta2", "momentum"):
             self.controls[name].observe(self._changed, names="value")
@@ -375,11 +388,11 @@ class Explorer:
             lines["loss"].set_data(np.arange(len(gap)), gap)
             drawn_losses.append(gap)
             reached = run.steps_to_target
-            outcome = (
-                run.status
-                if run.diverged or run.error
-                else ("target missed" if reached is None else f"target at step {reached}")
-            )
+            outcome = {
+                "reached target": f"target at step {reached}",
+                "reached, ended above": f"target at step {reached}, ended above",
+                "missed target": "target missed",
+            }.get(run.status, run.status)
             lr = run.options.get("lr")
             said = f"{name}, lr {lr:.3g}" if isinstance(lr, (int, float)) else name
             lines["loss"].set_label(_noted(f"{said}: {outcome}", notes))
@@ -398,11 +411,14 @@ class Explorer:
             loc="lower left",
         )
         target = self._target.get_ydata()[:1]
-        for ax, curves in ((self.loss_ax, [*drawn_losses, target]), (self.rate_ax, drawn_rates)):
+        # a loss that blew up would squash the others into a flat line: the axis stops at a thousand
+        # times the start's, and a curve above it leaves through the top (its legend says diverged)
+        top = 1e3 * max((gap[0] for gap in drawn_losses), default=np.inf)
+        for ax, curves, ceiling in ((self.loss_ax, [*drawn_losses, target], top), (self.rate_ax, drawn_rates, np.inf)):
             values = np.concatenate([np.ravel(curve) for curve in curves]) if curves else np.array([])
             values = values[np.isfinite(values) & (values > 0)]
             if values.size:  # a factor of 2 beyond the extremes, so that a constant rate is a line inside
-                ax.set_ylim(values.min() / 2, values.max() * 2)
+                ax.set_ylim(values.min() / 2, min(values.max() * 2, ceiling))
         self.loss_ax.set_xlim(0, max(steps, 1))
         self._render()
 

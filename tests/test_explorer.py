@@ -239,3 +239,12 @@ def test_without_ipywidgets_explore_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now raises ImportError
     with pytest.raises(ImportError, match=r'pip install "minigrad\[notebook\]"'):
         mg.explore()
+
+
+def test_a_diverged_run_is_named_in_the_legend_and_does_not_squash_the_loss_axis(explorer):
+    explorer.controls["lr_scale"].value = 100.0  # SGD at lr 0.1 on Rosenbrock: overflows in a few steps
+    assert explorer.runs["sgd"].diverged
+    assert "sgd, lr 0.1: diverged" in explorer.lines["sgd"]["loss"].get_label()
+    start = problems.get("rosenbrock").value((-1.2, 1.0))
+    assert explorer.loss_ax.get_ylim()[1] == pytest.approx(1e3 * start)
+    assert not explorer.lines["sgd"]["end"].get_visible()  # no end to circle
