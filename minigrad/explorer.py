@@ -281,6 +281,8 @@ class Explorer:
             if name in self.runs and self._keys.get(name) == key:
                 continue
             self.runs.pop(name, None)
+            # a notebook shows this at once, while the run (seconds on Rosenbrock) goes on
+            self.status.value = f"running {html.escape(name)} for {steps} steps..."
             try:
                 self.runs[name] = self._run(
                     self.problem, self._entries[name], lr=lr, steps=steps, name=name, options=options
