@@ -123,8 +123,10 @@ class Explorer:
     of one checkbox per optimizer name), ``figure`` (the matplotlib Figure: ``paths_ax``,
     ``loss_ax``, ``rate_ax``), ``lines`` (``{name: {"path", "end", "loss", "rate_x",
     "rate_y"}}``: each optimizer's Line2D objects), ``runs`` (``{name: ProblemRun}`` of the
-    shown optimizers), ``problem`` (the Problem shown) and ``timings`` (seconds the last
-    change took: ``"run"`` the optimizers, ``"draw"`` the figure and its PNG).
+    shown optimizers), ``problem`` (the Problem shown), ``image`` (the ipywidgets.Image
+    showing the figure as PNG), ``status`` (the HTML line below it) and ``timings``
+    (seconds the last change took: ``"run"`` the optimizers, ``"draw"`` the figure and its
+    PNG). Built by ``explore``, which checks the arguments. No PyTorch equivalent.
     """
 
     def __init__(self, problem, optimizers, steps, lr_scale, alpha, betas, eps, momentum):
