@@ -20,6 +20,7 @@ from .creation import *  # noqa: F403  (its __all__, spliced into this module's 
 from .device import accelerator, backends, cuda, device
 from .dtypes import *  # noqa: F403
 from .dtypes import bool, float, int  # noqa: F401  (attributes only, kept out of __all__; see dtypes.py)
+from .explorer import explore
 from .functions import *  # noqa: F403  (abs, sum, max, min, pow, round, all, any too: attributes only)
 from .gradcheck import gradcheck
 from .rng import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
@@ -42,6 +43,7 @@ __all__ = [
     "train",
     "utils",
     "compare",
+    "explore",
     "device",
     "cuda",
     "accelerator",

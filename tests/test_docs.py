@@ -88,6 +88,7 @@ def test_the_api_reference_documents_the_public_api(site):
     assert 'id="minigrad.plot.show"' in page("plot")
     assert "Additions to the contract" in page("contract")
     assert 'id="minigrad.problems.QuadraticDeep"' in page("problems")
+    assert 'id="minigrad.explorer.explore"' in page("explore")
 
 
 def load_hooks():
