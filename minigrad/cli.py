@@ -416,7 +416,7 @@ def _add_race(commands, problem_names: list[str], optimizers) -> argparse.Argume
         "--dpi",
         type=_positive_int,
         default=72,
-        help="pixels per inch of a 12 x 4.6 inch frame (default: %(default)s, 864 x 331 pixels)",
+        help="pixels per inch of a frame of about 12 x 4.6 inches (default: %(default)s, 864 x 332 pixels)",
     )
     return race
 

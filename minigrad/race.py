@@ -100,6 +100,19 @@ class _Pixels(Artist):
         gc.restore()
 
 
+def _inches_for_video(inches: float, dpi: int) -> float:
+    """A length close to ``inches`` that is a whole, even number of pixels at ``dpi``, as
+    matplotlib's video and HTML writers (h264) check it: else they would resize the figure,
+    away from the background drawn once for every frame. (For the few ``dpi`` with no such
+    length near, ``inches``: those writers then trim a pixel or two.)"""
+    target = 2 * round(inches * dpi / 2)
+    for pixels in sorted(range(max(2, target - 20), target + 21, 2), key=lambda pixels: abs(pixels - target)):
+        length = pixels / dpi
+        if int(length * dpi) == pixels and animation.adjusted_figsize(length, length, dpi, 2)[0] == length:
+            return length
+    return inches
+
+
 def _sqrt_ticks(last: int) -> list[int]:
     """Round steps from 0 to ``last`` for a square-root axis, spaced evenly enough on it
     that their labels do not run into each other."""
@@ -143,7 +156,8 @@ class Race:
         problem, runs = self.comparison.problem, self.comparison.runs
         colors = plot._colors(runs)
         last = int(self.steps[-1])
-        fig = Figure(figsize=(12, 4.6), dpi=self.dpi, layout="constrained", facecolor="white")
+        figsize = (_inches_for_video(12, self.dpi), _inches_for_video(4.6, self.dpi))
+        fig = Figure(figsize=figsize, dpi=self.dpi, layout="constrained", facecolor="white")
         grid = fig.add_gridspec(2, 2, width_ratios=[1, 1.2])
         paths_ax = fig.add_subplot(grid[:, 0])
         loss_ax = fig.add_subplot(grid[0, 1])

@@ -22,6 +22,12 @@ ENV = {**os.environ, "PYTHONPATH": str(Path(mg.__file__).resolve().parents[1])}
 SMALL = ["--problem", "saddle", "--optimizers", "sgd,adam", "--steps", "12", "--frames", "5", "--dpi", "20"]
 
 
+@pytest.fixture(scope="module")
+def small_race():
+    """The race of SMALL, built once (laying out a figure's text takes a second or two)."""
+    return plot.race("saddle", ["sgd", "adam"], steps=12, frames=5, dpi=20)
+
+
 def frames_of(path: Path) -> list[np.ndarray]:
     with Image.open(path) as gif:
         frames = []
@@ -46,12 +52,12 @@ def test_the_default_race_writes_a_gif_in_which_every_optimizers_marker_moves(tm
                             text=True, timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stderr
     written = (tmp_path / "race.gif").resolve()
-    assert f"wrote {written} (100 frames of steps 0 to 2000, 864 x 331 pixels, " in result.stdout
+    assert f"wrote {written} (100 frames of steps 0 to 2000, 864 x 332 pixels, " in result.stdout
     assert [line.split()[0] for line in result.stdout.splitlines() if line.endswith("target")] == list(RACE_OPTIMIZERS)
     assert os.listdir(tmp_path) == ["race.gif"]  # nothing else, no temporary file
     frames = frames_of(written)
     assert len(frames) == 100
-    assert all(frame.shape == (331, 864, 3) for frame in frames)
+    assert all(frame.shape == (332, 864, 3) for frame in frames)
     first, last = frames[0], frames[-1]
     # at step 0 every marker is on the start: the one drawn on top shows where that is
     start = marker_pixels(first, RACE_OPTIMIZERS[-1]).mean(axis=0)
@@ -63,16 +69,17 @@ def test_the_default_race_writes_a_gif_in_which_every_optimizers_marker_moves(tm
         assert moved > 40, f"{name}'s marker moved {moved:.0f} pixels from the start in 2000 steps"
 
 
-def test_a_small_race_as_a_gif_and_as_a_page_with_a_javascript_player(tmp_path, capsys):
+def test_a_small_race_as_a_gif_and_as_a_page_with_a_javascript_player(small_race, tmp_path, capsys):
     assert main(["race", *SMALL, "--out", str(tmp_path / "r.gif")]) == 0
     out = capsys.readouterr().out
     assert f"wrote {tmp_path / 'r.gif'} (5 frames of steps 0 to 12, 240 x 92 pixels, " in out
     assert "right: the loss and the effective learning rate per coordinate (the factor on the update direction" in out
     assert len(frames_of(tmp_path / "r.gif")) == 5
-    assert main(["race", *SMALL, "--out", str(tmp_path / "r.html")]) == 0
+    assert small_race.save(tmp_path / "r.html") == tmp_path / "r.html"
     page = (tmp_path / "r.html").read_text()
     assert "<script" in page and "animation" in page.lower()
     assert page.count('"data:image/jpeg;base64,') == 5  # one frame each
+    assert small_race.size == (240, 92)  # the player's writer kept the figure's size (it trims odd ones for video)
     assert sorted(os.listdir(tmp_path)) == ["r.gif", "r.html"]
 
 
@@ -120,16 +127,10 @@ def test_race_help_names_every_option(capsys):
     assert "rosenbrock, beale, himmelblau, saddle, rotated_quadratic (default: rosenbrock)" in text
 
 
-class Interrupted(Exception):
-    pass
-
-
-@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
-def test_an_interrupted_or_failed_write_leaves_no_file_and_the_old_one_whole(stop, tmp_path, monkeypatch, capsys):
+def fail_after_three_frames(monkeypatch, stop) -> list:
     from minigrad.race import _GifWriter
 
-    grab = _GifWriter.grab_frame
-    grabbed = []
+    grab, grabbed = _GifWriter.grab_frame, []
 
     def failing(self, **options):
         grab(self, **options)
@@ -138,13 +139,23 @@ def test_an_interrupted_or_failed_write_leaves_no_file_and_the_old_one_whole(sto
             raise stop("disk full" if stop is OSError else None)
 
     monkeypatch.setattr(_GifWriter, "grab_frame", failing)
+    return grabbed
+
+
+def test_ctrl_c_while_writing_leaves_no_file_and_the_old_one_whole(tmp_path, monkeypatch, capsys):
+    grabbed = fail_after_three_frames(monkeypatch, KeyboardInterrupt)
     (tmp_path / "r.gif").write_bytes(b"the old race")
-    code = main(["race", *SMALL, "--out", str(tmp_path / "r.gif")])
-    assert code == (130 if stop is KeyboardInterrupt else 1)
-    err = capsys.readouterr().err
-    assert "interrupted: no animation written" in err if stop is KeyboardInterrupt else "could not write" in err
+    assert main(["race", *SMALL, "--out", str(tmp_path / "r.gif")]) == 130
+    assert "interrupted: no animation written" in capsys.readouterr().err
     assert os.listdir(tmp_path) == ["r.gif"] and (tmp_path / "r.gif").read_bytes() == b"the old race"
     assert len(grabbed) == 3
+
+
+def test_a_failed_write_raises_and_leaves_no_file(small_race, tmp_path, monkeypatch):
+    grabbed = fail_after_three_frames(monkeypatch, OSError)
+    with pytest.raises(OSError, match="disk full"):
+        small_race.save(tmp_path / "r.gif")
+    assert os.listdir(tmp_path) == [] and len(grabbed) == 3
 
 
 def test_plot_race_returns_a_race_that_shows_itself_and_names_a_diverged_run():
@@ -169,13 +180,13 @@ def test_frame_steps_every_step_when_few_else_denser_at_the_start():
     assert np.all(np.diff(np.diff(steps)) >= -1)  # the gaps only grow (up to rounding)
 
 
-def test_bad_races_are_refused_naming_the_problem(tmp_path, monkeypatch):
+def test_bad_races_are_refused_naming_the_problem(small_race, tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=r"^noisy_quadratic has 100 parameters and no contours to draw; a race runs on "
                                          r"a 2-D problem: rosenbrock, beale, himmelblau, saddle, rotated_quadratic$"):
         plot.race("noisy_quadratic")  # fmt: skip
     with pytest.raises(ValueError, match="frames must be at least 2, got 1"):
         plot.race(frames=1)
-    race = plot.race("saddle", ["sgd"], steps=3, dpi=20)
+    race = small_race
     with pytest.raises(ValueError, match=re.escape("cannot write a race to 'r.png' (.png); end the name with .gif, "
                                                    ".mp4 or .html")):  # fmt: skip
         race.save(tmp_path / "r.png")
