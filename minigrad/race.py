@@ -10,7 +10,6 @@ Pillow, ``.mp4`` with ffmpeg, ``.html`` as matplotlib's JavaScript player.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -135,11 +134,16 @@ class Race:
     drawn last) and ``size`` (width, height) of a frame in pixels. ``save(path)`` writes the
     animation; in a notebook a Race shows itself as a JavaScript player
     (``_repr_html_``, the same as ``to_jshtml()``).
+
+    ``Race(comparison, frames=100, fps=10, dpi=72)`` animates a ``ProblemComparison`` of a
+    2-D problem that is already run; TypeError for anything else, ValueError for a problem
+    that is not 2-D, ``frames`` below 2, ``fps`` or ``dpi`` below 1.
     """
 
     def __init__(self, comparison: ProblemComparison, frames: int = 100, fps: int = 10, dpi: int = 72):
         if not isinstance(comparison, ProblemComparison):
             raise TypeError(f"comparison must be a problems.ProblemComparison, got {type(comparison).__name__}")
+        _two_d(comparison.problem)
         self.comparison = comparison
         self.fps, self.dpi = check_int("fps", fps, 1), check_int("dpi", dpi, 1)
         last = max(len(run.losses) for run in comparison.runs.values()) - 1
@@ -281,7 +285,7 @@ class Race:
             stop, end, stopped = self._ends[name]
             if step >= stop and stopped:
                 point, marker = end, "X"
-            else:  # outside the drawn region, at its edge
+            else:  # a point outside the drawn region is shown at its edge
                 point, marker = np.clip(path[min(step, stop)], *self._region), "o"
             self._markers[name].set_data([point[0]], [point[1]])
             self._markers[name].set_marker(marker)
@@ -291,8 +295,6 @@ class Race:
         for cursor in self._cursors:
             cursor.set_xdata([step, step])
         self._title.set_text(f"{self.comparison.problem.name}: step {step} of {int(self.steps[-1])}")
-        return [*self._trails.values(), *self._markers.values(), *(c[0] for c in self._curves), *self._cursors,
-                self._title]  # fmt: skip
 
     def animation(self) -> animation.FuncAnimation:
         """A new matplotlib ``FuncAnimation`` of the frames (``steps``), for matplotlib's own
@@ -302,7 +304,7 @@ class Race:
                                        interval=1000 / self.fps, blit=False, repeat=True)  # fmt: skip
 
     def to_jshtml(self) -> str:
-        """The animation as HTML with matplotlib's JavaScript player (every frame a PNG
+        """The animation as HTML with matplotlib's JavaScript player (every frame a JPEG
         inside it), as shown in a notebook; made once, then kept."""
         if self._html is None:
             # JPEG frames: a third of PNG's size, for a player that a notebook holds whole
@@ -373,7 +375,7 @@ def check_format(path) -> str:
         import matplotlib
 
         program = matplotlib.rcParams["animation.ffmpeg_path"]
-        where = "on the PATH" if shutil.which(program) is None and os.sep not in program else "at that path"
+        where = "at that path" if os.sep in program else "on the PATH"
         raise RuntimeError(f"writing .mp4 needs ffmpeg, and {program!r} was not found {where}; install ffmpeg, "
                            "or write a .gif or .html")  # fmt: skip
     return suffix
