@@ -7,6 +7,8 @@ same start on the same batches, prints a table and writes a figure:
     minigrad compare --optimizers sgd,mymodule:MyOptimizer   # your own, from mymodule.py here
     minigrad compare --tune --results results.json    # tuned lrs, 5 seeds, confidence intervals
     minigrad compare --problem rosenbrock --out rosenbrock.png   # a test problem (minigrad.problems)
+    minigrad race                                     # an animation: five optimizers on Rosenbrock's valley
+    minigrad race --problem saddle --optimizers sgd,adam --lr adam=0.01 --out saddle.html
 
 Everything that can be checked before training is: bad arguments, an ``--out`` path that
 cannot be written, a network too big for the memory, each exit 2 with one line saying
@@ -351,9 +353,72 @@ def build_parser() -> argparse.ArgumentParser:
         help="steps on a parameter --problem (default: the problem's own); --epochs, --batch-size, "
         "--hidden and --dataset apply to data only",
     )
+    race = _add_race(commands, problem_names(), OPTIMIZERS)
     parser.set_defaults(command_parser=parser)
     compare.set_defaults(command_parser=compare)  # errors found after parsing point to this command's help
+    race.set_defaults(command_parser=race)
     return parser
+
+
+def _add_race(commands, problem_names: list[str], optimizers) -> argparse.ArgumentParser:
+    """The ``race`` command's parser."""
+    from .race import RACE_OPTIMIZERS, two_d_problems
+
+    race = commands.add_parser(
+        "race",
+        help="animate optimizers racing over a 2-D problem's contours (GIF, MP4 or HTML)",
+        description="Run each optimizer from the start of a 2-D test problem (minigrad.problems) and write an "
+        "animation of the race, all optimizers at the same step in each frame: left, each one's path growing over "
+        "the problem's contour lines, a marker at the point it has reached (an X where a run diverged or "
+        "stopped); right, the loss of each (log scale) and its effective learning rate per coordinate (the factor "
+        "its update direction is multiplied by; x solid, y dashed), with a cursor at the frame's step. Prints the "
+        "table of minigrad compare --problem, then where it wrote the animation. The frames show step 0, the last "
+        "step, and steps between them that lie densest at the start, where the optimizers move most.",
+    )
+    race.add_argument(
+        "--problem",
+        choices=problem_names,
+        default="rosenbrock",
+        metavar="NAME",
+        help=f"a 2-D problem: {', '.join(two_d_problems())} (default: %(default)s)",
+    )
+    race.add_argument(
+        "--optimizers",
+        default=",".join(RACE_OPTIMIZERS),
+        help=f"comma-separated, from: {', '.join(optimizers)}; or your own as MODULE:NAME or FILE.py:NAME, as for "
+        "minigrad compare (default: %(default)s)",
+    )
+    race.add_argument(
+        "--steps", type=_positive_int, default=None, help="steps of each optimizer (default: the problem's own)"
+    )
+    race.add_argument(
+        "--lr",
+        type=_learning_rate,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="learning rate for one of the optimizers raced, e.g. --lr adam=0.01; repeat for others "
+        "(default: the problem's lr for each, which `minigrad compare --problem NAME` prints)",
+    )
+    race.add_argument(
+        "--out",
+        default="race.gif",
+        help="where to write the animation: .gif, .mp4 (needs ffmpeg) or .html (a page with a player that steps "
+        "through the frames) (default: %(default)s)",
+    )
+    race.add_argument(
+        "--frames", type=_whole_number(2), default=100, help="frames in the animation (default: %(default)s)"
+    )
+    race.add_argument(
+        "--fps", type=_positive_int, default=10, help="frames per second when played (default: %(default)s)"
+    )
+    race.add_argument(
+        "--dpi",
+        type=_positive_int,
+        default=72,
+        help="pixels per inch of a frame of about 12 x 4.6 inches (default: %(default)s, 864 x 332 pixels)",
+    )
+    return race
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         if len(matches) != 1:
             parser.error(f"--lr names {given}, which is not among --optimizers {','.join(names)}")
         rates[matches[0]] = lr
+    if args.command == "race":
+        return _run_race(args, entries, rates, parser)
     try:
         out, file_format = _figure_path(args.out)
     except ValueError as reason:
@@ -413,17 +480,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"out of memory with --hidden {','.join(map(str, args.hidden))}; use smaller layers")
 
 
-def _figure_path(text: str) -> tuple[Path, str]:
+def _figure_path(text: str, formats: list[str] | None = None, example: str = "compare.png") -> tuple[Path, str]:
     """The absolute path the figure will be written to, and its format, checked before any
-    training: a known extension (no extension: .png is added, as matplotlib would), not a
-    folder, in a folder that exists and can be written. ValueError with the reason."""
+    training: a known extension (``formats``, by default every figure format matplotlib
+    writes here; no extension: .png is added, as matplotlib would), not a folder, in a
+    folder that exists and can be written. ValueError with the reason, naming ``example``
+    where it suggests a file name."""
     if not text.strip():
-        raise ValueError("give a file name, e.g. --out compare.png")
+        raise ValueError(f"give a file name, e.g. --out {example}")
     path = Path(text).expanduser()
     if text.endswith(("/", os.sep)) or path.is_dir():
-        raise ValueError(f"{text} is a folder; give a file name in it, e.g. --out {path / 'compare.png'}")
+        raise ValueError(f"{text} is a folder; give a file name in it, e.g. --out {path / example}")
     _refuse_special_file(path)
-    formats = _figure_formats()
+    formats = _figure_formats() if formats is None else formats
     file_format = path.suffix[1:].lower()
     if not file_format:  # a plain file name (an existing special file was refused above)
         file_format = "png"
@@ -752,6 +821,48 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
         print("no run finished: no figure written")
         return 130
     return _write_figure(result.figure(), out, file_format, started, result.interrupted)
+
+
+def _run_race(args, entries: dict, rates: dict[str, float], parser) -> int:
+    """``minigrad race``: check the arguments, run the optimizers, print the table, write the
+    animation and say what it shows; the exit code."""
+    from . import problems
+    from .race import FORMATS, check_format, run_race, two_d_problems
+    from .tensor import Tensor
+
+    started = time.perf_counter()
+    try:
+        check_format(args.out)
+        out, _ = _figure_path(args.out, [suffix[1:] for suffix in FORMATS], example="race.gif")
+    except (ValueError, RuntimeError) as reason:  # RuntimeError: .mp4 without ffmpeg
+        parser.error(f"argument --out: {reason}")
+    problem = problems.get(args.problem)
+    if args.problem not in two_d_problems():
+        what = "a data problem" if isinstance(problem, problems.DataProblem) else f"{problem.dim}-D"
+        parser.error(f"--problem {args.problem} is {what}; a race runs on a 2-D problem: "
+                     f"{', '.join(two_d_problems())}")  # fmt: skip
+    _build_learners(parser, entries, lambda: [Tensor(problem.start.copy(), requires_grad=True)], rates)
+    steps = args.steps or problem.steps
+    print(f"race on {problem.name}: {problem.title}; {_plural(steps, 'step')} from "
+          f"{np.array2string(problem.start, precision=3)}")  # fmt: skip
+    try:
+        race = run_race(problem, entries, steps, rates, None, 0, args.frames, args.fps, args.dpi)
+        print()
+        print(race.comparison.format_table())
+        race.save(out)
+    except KeyboardInterrupt:
+        print("\ninterrupted: no animation written", file=sys.stderr)
+        return 130
+    except OSError as error:
+        print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    width, height = race.size
+    print(f"wrote {out} ({len(race.steps)} frames of steps 0 to {race.steps[-1]}, {width} x {height} pixels, "
+          f"{out.stat().st_size / 1e6:.2f} MB; {time.perf_counter() - started:.1f} s in all)")  # fmt: skip
+    print("left: each optimizer's path over the contour lines, its marker at the frame's step (X: the run "
+          "diverged or stopped there); right: the loss and the effective learning rate per coordinate (the factor "
+          "on the update direction; x solid, y dashed), a cursor at that step")  # fmt: skip
+    return 0
 
 
 def _run_data_problem(problem, args, entries: dict, rates: dict[str, float], out: Path, file_format: str,

@@ -48,6 +48,7 @@ __all__ = [
     "comparison_figure",
     "COLORS",
     "CLASS_COLORS",
+    "race",
 ]
 
 COLORS = {
@@ -803,3 +804,52 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     if comparison.tuned:
         lr_sensitivity(comparison, fig.add_subplot(grid[rows - 1, :]))
     return fig
+
+
+def race(problem="rosenbrock", optimizers: Iterable | Mapping = ("sgd", "momentum", "adagrad", "rmsprop", "adam"),
+         steps: int | None = None, lr: Mapping[str, float] | None = None, options: Mapping[str, dict] | None = None,
+         seed: int = 0, frames: int = 100, fps: int = 10, dpi: int = 72):  # fmt: skip
+    """Race optimizers on a 2-D problem: run each from the problem's start
+    (``problems.compare``) and animate the runs side by side, frame by frame at the same
+    step (``minigrad race`` on the command line).
+
+    Left, each optimizer's path growing over the problem's contour lines (of log(1 + loss -
+    least loss on the grid)), with a marker in its colour (``COLORS``; a learner's optimizer
+    gets a free colour) at the point it has reached; the start is a star, the optima +.
+    Each marker is a little smaller than the one before it and drawn above it, so markers
+    on the same point show as rings. A run that diverged (its loss or a coordinate became
+    inf or nan) or that an exception stopped keeps its marker, turned into an X, at its
+    last finite point (held inside the drawn region, so that it stays in view), and its
+    legend entry says so and at which step. Right, above: the loss per optimizer (log
+    scale; the loss minus the optimum's where that is not 0); below: each optimizer's
+    effective learning rate per coordinate (``ProblemRun.effective_lr``: the factor its
+    update direction is multiplied by; x solid, y dashed; log scale). Both show the whole
+    run faintly and the steps so far solid, against the step on a square-root scale (the
+    frames' own spacing), with a cursor at the frame's step; the title gives that step.
+
+    ``problem`` is a name from ``problems.PROBLEMS`` or a ``Problem`` with two parameters
+    and ``bounds``. ``optimizers``, ``lr`` and ``options`` are what ``problems.compare``
+    takes (names from ``OPTIMIZERS``, Optimizer subclasses, factories, or ``{name:
+    entry}``; ``lr`` and ``options`` dicts by name), ``steps`` defaults to the problem's
+    (Rosenbrock's: 2000) and a name's lr to the problem's for it; ``seed`` fixes a
+    stochastic problem's noise. ``frames`` is how many frames show the steps (every step if
+    there are fewer): step 0, the last step, and between them steps one apart at first and
+    further apart later (``race.frame_steps``), as optimizers move most at first. ``fps``
+    is frames per second when played; ``dpi`` the frames' pixels per inch (a frame is
+    about 12 x 4.6 inches, a whole even number of pixels each way, as video needs: 864 x
+    332 pixels at the default 72).
+
+    Returns a ``race.Race``: a notebook shows it inline as a JavaScript player;
+    ``save(path)`` writes ``.gif``, ``.mp4`` (with ffmpeg) or ``.html``, and ``comparison``
+    holds the runs. With the defaults (Rosenbrock, five optimizers, 2000 steps, 100
+    frames, 10 s when played) the runs and a GIF take about 9 s of CPU time and the GIF is
+    0.31 MB; the ``.html`` page (JPEG frames) is about 7 MB: fewer ``frames`` make a
+    lighter notebook. Raises TypeError/ValueError for a bad argument before any step:
+    ``problems.compare``'s (an unknown problem or optimizer names the choices), a problem
+    that is not 2-D (naming those that are), ``frames`` below 2, ``fps`` or ``dpi`` below
+    1; KeyboardInterrupt when Ctrl-C stops the runs. No PyTorch equivalent (the animation
+    is matplotlib's ``FuncAnimation``).
+    """
+    from .race import run_race
+
+    return run_race(problem, optimizers, steps, lr, options, seed, frames, fps, dpi)

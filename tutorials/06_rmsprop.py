@@ -21,6 +21,7 @@
 # 2. measure how long the average remembers (its window of about `1 / (1 - alpha)` steps);
 # 3. see the effective learning rate level off where AdaGrad's keeps falling;
 # 4. change the gradient's scale in the middle of training: AdaGrad stalls, RMSprop recovers;
+#    then watch the two race on Rosenbrock's valley, where the scale changes by itself;
 # 5. train a small network on the spirals with both.
 #
 # Tutorial 07 takes up the details on which write-ups and libraries disagree: where eps
@@ -389,6 +390,49 @@ plot.show(fig, "06_scale_change", dpi=DPI)
 #   largest distance from then on), so the effective lr multiplies a gradient that is
 #   (almost) zero and nothing moves. It shows the ceiling that eps sets; tutorial 07 looks
 #   at eps closely.
+
+# %% [markdown]
+# ### The same on a landscape: a race on Rosenbrock's valley
+#
+# Rosenbrock's valley changes the gradient's scale by itself. From the start `(-1.2, 1)`
+# the way down the valley's steep wall has large gradients (the printout below has the
+# first), and the curved floor that leads to the minimum at `(1, 1)` is nearly flat. Below,
+# AdaGrad and RMSprop race there with the same `lr = 0.01`, every frame at the same step:
+# left, each one's path over the contour lines, a marker where it has got to; right, the
+# loss and each one's effective learning rate per coordinate (x solid, y dashed), against
+# the step on a square-root scale (the frames' own spacing, so the first steps spread out).
+#
+# ![AdaGrad and RMSprop racing on Rosenbrock's valley with the same lr](figures/06_race.gif)
+#
+# Watch the lower right panel. AdaGrad's sum keeps the wall's large gradients for ever, so
+# its effective lr falls in the first steps and stays down, and its marker stops near the
+# start. RMSprop's average forgets them within its window, so its effective lr climbs as
+# the gradients shrink, and its marker walks down the valley floor towards the minimum.
+# The GIF was made in `tutorials/` with `minigrad race --optimizers adagrad,rmsprop --lr
+# adagrad=0.01 --lr rmsprop=0.01 --steps 1000 --out figures/06_race.gif`; in Jupyter the
+# cell below plays the same race with a player that also steps frame by frame (change the
+# learning rates and run it again), and checks what this paragraph says.
+
+# %%
+RACE_LR, RACE_STEPS = 0.01, 1000
+race = plot.race("rosenbrock", ["adagrad", "rmsprop"], lr={"adagrad": RACE_LR, "rmsprop": RACE_LR},
+                 steps=RACE_STEPS, frames=20 if QUICK else 100)  # fmt: skip
+runs, rosenbrock = race.comparison.runs, race.comparison.problem
+start = mg.Tensor(rosenbrock.start.copy(), requires_grad=True)
+rosenbrock.loss(start).backward()
+print(f"the gradient at the start {rosenbrock.start}: {start.grad.round(1)}")
+travelled = {}
+for name, run in runs.items():
+    travelled[name] = float(np.linalg.norm(run.path[-1] - run.path[0]))
+    first, last = run.effective_lr[0], run.effective_lr[-1]
+    print(f"{name:>8}: after {RACE_STEPS} steps {travelled[name]:.2f} from the start, loss {run.final_loss:.3g}; "
+          f"effective lr (x, y) {first[0]:.2g}, {first[1]:.2g} at step 1 -> {last[0]:.2g}, {last[1]:.2g}")
+adagrad_run, rmsprop_run = runs["adagrad"], runs["rmsprop"]
+assert np.all(adagrad_run.effective_lr[-1] < adagrad_run.effective_lr[0] / 3)  # falls in both coordinates
+assert np.all(rmsprop_run.effective_lr[-1] > 5 * rmsprop_run.effective_lr[0])  # climbs in both coordinates
+assert travelled["rmsprop"] > 5 * travelled["adagrad"]  # AdaGrad stops near the start
+assert adagrad_run.final_loss > 100 * rmsprop_run.final_loss
+race  # noqa: B018 (a cell's last value: in Jupyter the animation shows here, with a player)
 
 # %% [markdown]
 # ## 5. On a real network
