@@ -39,7 +39,7 @@ the same update, on other draws, -0.91 after 2,000,000 steps with alpha 2 and wi
 alike. So (c) asserts the direction and a median below -0.5, not arrival at -1; (b),
 deterministic, shows AMSGrad at the optimum.
 
-Runs in about 40 s (3 s with MINIGRAD_QUICK=1) on two cores: 37 s (2 s) of CPU time.
+Runs in about 35 s (2.6 s with MINIGRAD_QUICK=1) on two cores (wall time, nearly all of it CPU).
 """
 
 import os
