@@ -1043,13 +1043,13 @@ def _nothing_learned(trials: list[Trial], chance: float | None) -> str:
     ratios = [t.val_loss / t.run.history.loss[0] for t in trials if t.run.history.loss and not t.diverged]
     ratios = [r for r in ratios if math.isfinite(r)]
     best_loss = f"{min(ratios):.3g} times" if ratios else "none finite"
-    text = f"no validation loss fell to {NOTHING_LOSS:g} times the first step's loss (lowest: {best_loss})"
+    text = f"none got its validation loss to {NOTHING_LOSS:g} times the first step's loss (lowest: {best_loss})"
     accuracies = [a for a in (_val_accuracy(t.run) for t in trials if not t.diverged) if a is not None]
     if chance is not None and accuracies:
         clear = chance + CLEARLY_LEARNED * (1 - chance)
         text += (
-            f" and no validation accuracy reached {clear:.1%}, halfway from chance ({chance:.1%}, always "
-            f"answering the most common class) to 100% (best: {max(accuracies):.1%})"
+            f" with a validation accuracy above chance ({chance:.1%}, always answering the most common class), "
+            f"nor its validation accuracy to {clear:.1%}, halfway from chance to 100% (best: {max(accuracies):.1%})"
         )
     return text
 

@@ -424,10 +424,10 @@ def test_the_mark_of_an_optimizer_that_learned_nothing_says_what_its_trials_meas
     assert result.learned_nothing("rprop")
     legend = [line for line in result.format_table().splitlines() if line.startswith("!rprop")]
     assert legend == [
-        "!rprop: no trial learned anything on the validation split: no validation loss fell to 0.95 times the first "
-        "step's loss (lowest: 7 times) and no validation accuracy reached 55.0%, halfway from chance (10.0%, always "
-        "answering the most common class) to 100% (best: 30.0%); so 0.01 is only the least bad of 0.01 .. 0.1, not a "
-        "working rate"
+        "!rprop: no trial learned anything on the validation split: none got its validation loss to 0.95 times the "
+        "first step's loss (lowest: 7 times) with a validation accuracy above chance (10.0%, always answering the most "
+        "common class), nor its validation accuracy to 55.0%, halfway from chance to 100% (best: 30.0%); so 0.01 is "
+        "only the least bad of 0.01 .. 0.1, not a working rate"
     ]
 
 
