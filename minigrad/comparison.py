@@ -58,6 +58,10 @@ OPTIMIZERS: dict[str, tuple[type, dict]] = {
 # NOTHING_LOSS times it); above WENT_UP times it, the loss went up
 NOTHING_LOSS = 0.95
 WENT_UP = 1.05
+# a tuning trial of a classifier also learned when its validation accuracy got at least this share
+# of the way from chance to 100%, whatever its loss: a few confident wrong answers can keep the
+# cross-entropy above its start while most answers are right (Rprop's sign steps do this)
+CLEARLY_LEARNED = 0.5
 
 
 @dataclass
@@ -104,9 +108,12 @@ class Trial:
     """One tuning trial: ``run`` trained at learning rate ``lr`` on the training data less the
     validation split, with the first seed; ``val_loss`` is the loss on the validation split
     after the last epoch, ``inf`` for a run that broke (see ``Run.broken``), was interrupted
-    or ended with a non-finite loss. ``learned`` is False when the trial learned nothing:
-    its validation loss is more than ``NOTHING_LOSS`` = 0.95 times its first step's training
-    loss, or its validation accuracy is no better than always answering the most common class."""
+    or ended with a non-finite loss. ``learned`` is False when the trial learned nothing: it
+    has no finite validation loss, or neither (a) its validation loss is at most
+    ``NOTHING_LOSS`` = 0.95 times its first step's training loss with a validation accuracy
+    above chance (always answering the most common class), nor (b) its validation accuracy
+    is at least ``CLEARLY_LEARNED`` = half of the way from chance to 100% (a classifier that
+    answers most samples right learned, even when confident wrong answers keep its loss high)."""
 
     lr: float
     val_loss: float
@@ -359,10 +366,11 @@ class Comparison(Mapping):
             edge = self.at_edge(name)
             if self.learned_nothing(name):
                 grid = self.grids.get(name) or [trial.lr for trial in self.trials[name]]
+                measured = _nothing_learned(self.trials[name], settings.get("validation_chance"))
                 lines.append(
-                    f"!{name}: no trial learned anything (each ended with a validation loss above 0.95 times its "
-                    f"first step's loss, an accuracy at chance, or no loss at all), so {self.chosen[name]:.3g} is only "
-                    f"the least bad of {min(grid):.3g} .. {max(grid):.3g}, not a working rate"
+                    f"!{name}: no trial learned anything on the validation split: {measured}; so "
+                    f"{self.chosen[name]:.3g} is only the least bad of {min(grid):.3g} .. {max(grid):.3g}, "
+                    "not a working rate"
                 )
             elif edge:
                 side, beyond = ("smallest", "smaller") if edge == "low" else ("largest", "larger")
@@ -942,7 +950,7 @@ def compare(
             X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=validation_fraction, seed=seeds[0])
             comparison.settings["validation_size"] = len(y_val)
             grids = comparison.grids = {name: lr_grid(centers[name], budget) for name in names}
-            validation_chance = _chance(y_val)
+            validation_chance = comparison.settings["validation_chance"] = _chance(y_val)
             trial_jobs = [
                 job(name, seeds[0], {name: rate}, X_fit, y_fit, (X_val, y_val), f"{name} lr {rate:.3g} (trial)")
                 for name in names
@@ -1005,15 +1013,45 @@ def _val_loss(run: Run) -> float:
 
 
 def _trial_learned(run: Run, val_loss: float, chance: float | None) -> bool:
-    """Whether a trial learned something: a validation loss at most ``NOTHING_LOSS`` times
-    its first step's training loss, and a validation accuracy above ``chance``."""
+    """Whether a trial learned something (see ``Trial``): a finite validation loss, and either
+    one at most ``NOTHING_LOSS`` times its first step's training loss with a validation
+    accuracy above ``chance``, or a validation accuracy ``CLEARLY_LEARNED`` of the way from
+    ``chance`` to 1."""
     history = run.history
     if not math.isfinite(val_loss) or not history.loss:
         return False
-    accuracy = history.epochs[-1].get("val_accuracy") if history.epochs else None
-    if chance is not None and accuracy is not None and accuracy <= chance:
-        return False
+    accuracy = _val_accuracy(run)
+    if chance is not None and accuracy is not None:
+        if accuracy >= chance + CLEARLY_LEARNED * (1 - chance):
+            return True
+        if accuracy <= chance:
+            return False
     return val_loss <= NOTHING_LOSS * history.loss[0]
+
+
+def _val_accuracy(run: Run) -> float | None:
+    """The validation accuracy after the last epoch, None if it was not measured or not finite."""
+    epochs = run.history.epochs
+    accuracy = epochs[-1].get("val_accuracy") if epochs else None
+    return accuracy if accuracy is not None and math.isfinite(accuracy) else None
+
+
+def _nothing_learned(trials: list[Trial], chance: float | None) -> str:
+    """What the trials of an optimizer that learned nothing measured, for the table's legend:
+    the lowest validation loss as a multiple of the first step's training loss, and (for a
+    classifier) the best validation accuracy against chance and the accuracy that counts."""
+    ratios = [t.val_loss / t.run.history.loss[0] for t in trials if t.run.history.loss and not t.diverged]
+    ratios = [r for r in ratios if math.isfinite(r)]
+    best_loss = f"{min(ratios):.3g} times" if ratios else "none finite"
+    text = f"none got its validation loss to {NOTHING_LOSS:g} times the first step's loss (lowest: {best_loss})"
+    accuracies = [a for a in (_val_accuracy(t.run) for t in trials if not t.diverged) if a is not None]
+    if chance is not None and accuracies:
+        clear = chance + CLEARLY_LEARNED * (1 - chance)
+        text += (
+            f" with a validation accuracy above chance ({chance:.1%}, always answering the most common class), "
+            f"nor its validation accuracy to {clear:.1%}, halfway from chance to 100% (best: {max(accuracies):.1%})"
+        )
+    return text
 
 
 _ENTRIES = "names from OPTIMIZERS, optim.Optimizer subclasses or factories (params -> optimizer)"

@@ -42,5 +42,8 @@ def test_script_runs_in_quick_mode_and_its_claim_holds(script, tmp_path):
     )
     assert result.returncode == 0, f"{script.name} failed:\n{result.stdout}\n{result.stderr}"
     assert "paper" in result.stdout and "minigrad" in result.stdout, result.stdout
+    # each "paper" line says where in the paper its result is, or that the paper could not be read
+    claims = [line for line in result.stdout.splitlines() if line.strip().startswith("paper")]
+    assert claims and all(re.search(r"section|figure|not read", line) for line in claims), claims
     assert "claim holds" in result.stdout, result.stdout
     assert list(tmp_path.iterdir()) == [], "the script wrote files"

@@ -394,6 +394,43 @@ def test_a_trial_that_learned_nothing_is_chosen_only_if_none_learned(spirals):
     assert result.to_dict()["optimizers"]["sgd"]["chosen"] == {"lr": 1e-300, "at_edge": None, "learned": False}
 
 
+def test_a_classifier_trial_right_on_most_samples_learned_even_with_a_high_loss():
+    from minigrad.comparison import _trial_learned
+
+    def run(val_loss, accuracy):
+        epoch = {"train_loss": 1.0, "val_loss": val_loss}
+        if accuracy is not None:
+            epoch["val_accuracy"] = accuracy
+        return Run("rprop", {"lr": 0.01}, 0, History(loss=[2.0, 1.0], epochs=[epoch]), None)
+
+    # chance 0.1 (ten classes): halfway to 100% is 0.55
+    assert _trial_learned(run(16.0, 0.90), 16.0, 0.1)  # 8 times the first loss, but 90% right: learned
+    assert not _trial_learned(run(16.0, 0.50), 16.0, 0.1)  # a high loss and under halfway: nothing
+    assert _trial_learned(run(1.8, 0.50), 1.8, 0.1)  # the loss fell 10% and the accuracy is above chance
+    assert not _trial_learned(run(1.0, 0.10), 1.0, 0.1)  # the loss fell, the accuracy stayed at chance
+    assert not _trial_learned(run(math.inf, 0.90), math.inf, 0.1)  # no finite loss: nothing
+    assert _trial_learned(run(1.8, None), 1.8, None) and not _trial_learned(run(1.95, None), 1.95, None)  # regression
+
+
+def test_the_mark_of_an_optimizer_that_learned_nothing_says_what_its_trials_measured():
+    def trial(lr, val_loss, accuracy):
+        epochs = [{"train_loss": 1.0, "val_loss": val_loss, "val_accuracy": accuracy}]
+        return Trial(lr, val_loss, Run("rprop", {"lr": lr}, 0, History(loss=[2.0, 1.0], epochs=epochs), None), False)
+
+    trials = [trial(0.01, 14.0, 0.30), trial(0.1, math.inf, 0.9)]  # the diverged trial's accuracy is not counted
+    runs = [Run("rprop", {"lr": 0.01}, 0, History(loss=[2.0, 1.0], epochs=[{"train_loss": 1.0}]), None)]
+    result = Comparison({"rprop": runs}, trials={"rprop": trials}, chosen={"rprop": 0.01}, grids={"rprop": [0.01, 0.1]},
+                        settings={"seeds": [0], "budget": 2, "window": 1, "validation_chance": 0.1})  # fmt: skip
+    assert result.learned_nothing("rprop")
+    legend = [line for line in result.format_table().splitlines() if line.startswith("!rprop")]
+    assert legend == [
+        "!rprop: no trial learned anything on the validation split: none got its validation loss to 0.95 times the "
+        "first step's loss (lowest: 7 times) with a validation accuracy above chance (10.0%, always answering the most "
+        "common class), nor its validation accuracy to 55.0%, halfway from chance to 100% (best: 30.0%); so 0.01 is "
+        "only the least bad of 0.01 .. 0.1, not a working rate"
+    ]
+
+
 def test_rows_with_fewer_counted_seeds_than_asked_say_so():
     def run(seed, loss, stop=None):
         history = History(loss=[2.0, loss], epochs=[{"train_loss": loss}], stop=stop)
