@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import textwrap
 import time
 from collections.abc import Iterable, Mapping
 
@@ -49,6 +50,10 @@ EPS_DECADES = (-12, 0)
 # steps (Adam on Rosenbrock), so beyond this a notebook would stall on each move of a control; it
 # holds three times the largest own step count of PROBLEMS_2D (Rosenbrock's 2000)
 STEPS_MAX = 10_000
+# the characters of a 10-point title that fit across the paths panel and across the loss panel
+# (at the figure's fixed size, with room to spare for wide letters): a longer one, such as the
+# saddle's target, is wrapped rather than cut off at the figure's edge
+PATHS_TITLE, LOSS_TITLE = 72, 64
 
 
 def explore(
@@ -404,7 +409,8 @@ class Explorer:
         sign = "+" if problem.optimum_loss < 0 else "-"
         self.loss_ax.set_ylabel(f"loss {sign} {abs(problem.optimum_loss):.4g}" if shifted else "loss")
         self.loss_ax.set_title(
-            f"loss{' above the optimum' if shifted else ''}; dashed: target ({problem.target})", fontsize=10
+            _wrapped(f"loss{' above the optimum' if shifted else ''}; dashed: target ({problem.target})", LOSS_TITLE),
+            fontsize=10,
         )
         gap = problem.target_loss - problem.optimum_loss
         self._target.set_ydata([gap, gap])
@@ -447,7 +453,7 @@ class Explorer:
                 lines[key].set_data(steps, values)
                 drawn_rates.append(values)
         steps = self.controls["steps"].value
-        self.paths_ax.set_title(f"{problem.title}\n{steps} steps from the star", fontsize=10)
+        self.paths_ax.set_title(f"{_wrapped(problem.title, PATHS_TITLE)}\n{steps} steps from the star", fontsize=10)
         shown = [lines["loss"] for name, lines in self.lines.items() if name in self.runs]
         self.loss_ax.legend(
             handles=[*shown, self._target],
@@ -505,6 +511,11 @@ def _stops(widgets, name: str, stops: tuple, value: float):
     value = next((stop for stop in stops if math.isclose(stop, value, rel_tol=1e-6)), value)
     options = [(f"{option:g}", option) for option in sorted({*stops, value})]
     return widgets.SelectionSlider(options=options, value=value, description=name, continuous_update=False)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters, at spaces."""
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def _steps_max(problem, steps: int) -> int:

@@ -313,3 +313,18 @@ def test_numpy_arguments_are_plain_floats_and_shown_short():
     labels = [label for label, _ in explorer.controls["alpha"].options]
     assert labels == ["0", "0.5", "0.8", "0.9", "0.95", "0.99", "0.995", "0.999", "0.9999"]
     assert [label for label, _ in explorer.controls["beta1"].options][:4] == ["0", "0.5", "0.8", "0.9"]
+
+
+@pytest.mark.parametrize("name", PROBLEMS_2D)
+def test_every_title_and_label_fits_in_the_figure(name):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    explorer = mg.explore(name, ["sgd", "adam"], steps=STEPS)
+    canvas = FigureCanvasAgg(explorer.figure)
+    canvas.draw()  # places the axis labels
+    renderer = canvas.get_renderer()
+    width, height = explorer.figure.bbox.width, explorer.figure.bbox.height
+    for ax in (explorer.paths_ax, explorer.loss_ax, explorer.rate_ax):
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            box = text.get_window_extent(renderer)
+            assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height, text.get_text()
