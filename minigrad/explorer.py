@@ -106,7 +106,9 @@ def explore(
 
     A control that no shown optimizer takes is greyed out. A factory (``lambda params:
     ...``) keeps its own settings: no control applies to it. Sliders act when released.
-    Below the figure, a line gives each shown optimizer's settings, the time the last
+    The loss and effective-rate panels count steps on a square-root scale, as ``minigrad
+    race`` does, so that the first steps, where the optimizers part ways, are not pressed
+    into the left edge of a long run. Below the figure, a line gives each shown optimizer's settings, the time the last
     change took (running and drawing) and an optimizer's error if one failed: one failing
     in its first step is not drawn; one failing later is drawn up to there, and the line
     says ``"name: step 4 raised RuntimeError: boom"``, as ``minigrad race`` does. A
@@ -252,7 +254,10 @@ class Explorer:
             # whose parser took a third of a redraw whenever the axis range changed
             ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
             ax.yaxis.set_minor_locator(NullLocator())  # a log axis's minor ticks took a quarter of a redraw
-        self.rate_ax.set_xlabel("step")
+        # as in minigrad race: the first steps, where the optimizers part ways, get room, and a long
+        # run's later steps, where little changes, are pressed together
+        self.loss_ax.set_xscale("function", functions=(np.sqrt, np.square))
+        self.rate_ax.set_xlabel("step (square-root scale)")
         self.rate_ax.set_ylabel("effective lr")
         self.rate_ax.set_title("effective learning rate: x solid, y dashed", fontsize=10)
 
@@ -417,6 +422,7 @@ class Explorer:
 
     def _redraw(self) -> None:
         from .plot import _for_log, _log_floor, _noted
+        from .race import _sqrt_ticks
 
         problem = self.problem
         gaps = {name: run.losses - problem.optimum_loss for name, run in self.runs.items()}
@@ -470,7 +476,8 @@ class Explorer:
             values = values[np.isfinite(values) & (values > 0)]
             if values.size:  # a factor of 2 beyond the extremes, so that a constant rate is a line inside
                 ax.set_ylim(values.min() / 2, min(values.max() * 2, ceiling))
-        self.loss_ax.set_xlim(0, max(steps, 1))
+        self.loss_ax.set_xlim(0, steps)
+        self.loss_ax.set_xticks(_sqrt_ticks(steps))
         self._render()
 
     def _render(self) -> None:

@@ -149,6 +149,10 @@ def test_choosing_a_problem_redraws_it_at_its_own_steps(explorer):
     assert explorer._target.get_ydata()[0] == pytest.approx(saddle.target_loss - saddle.optimum_loss)
     explorer.controls["steps"].value = 25
     assert_draws(explorer, "sgd", problems.run(saddle, "sgd", steps=25))
+    # steps on a square-root scale, as in minigrad race, from 0 to the last step
+    assert explorer.rate_ax.get_xscale() == "function" and "square-root" in explorer.rate_ax.get_xlabel()
+    assert explorer.loss_ax.get_xlim() == (0, 25)
+    assert explorer.rate_ax.get_xticks()[[0, -1]].tolist() == [0, 25]
 
 
 def test_the_checkboxes_choose_which_optimizers_run(explorer):
