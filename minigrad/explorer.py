@@ -21,7 +21,7 @@ import numpy as np
 
 from .checks import check_decay, check_int, check_pair, check_range
 
-__all__ = ["explore", "Explorer", "PROBLEMS_2D"]
+__all__ = ["explore", "Explorer", "PROBLEMS_2D", "STEPS_MAX"]
 
 # the problems with contours to draw paths over
 PROBLEMS_2D = ("rosenbrock", "beale", "himmelblau", "saddle", "rotated_quadratic")
