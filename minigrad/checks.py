@@ -37,12 +37,14 @@ def check_bool(name: str, value) -> bool:
     return bool(value)
 
 
-def check_int(name: str, value, minimum: int | None = None) -> int:
-    """A whole number (not a bool), at least ``minimum`` if given."""
+def check_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A whole number (not a bool), at least ``minimum`` and at most ``maximum`` if given."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {value!r}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value}")
     return int(value)
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import html
 import io
+import math
+import textwrap
 import time
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from .checks import check_decay, check_int, check_pair, check_positive
+from .checks import check_decay, check_int, check_pair, check_range
 
-__all__ = ["explore", "Explorer", "PROBLEMS_2D"]
+__all__ = ["explore", "Explorer", "PROBLEMS_2D", "STEPS_MAX"]
 
 # the problems with contours to draw paths over
 PROBLEMS_2D = ("rosenbrock", "beale", "himmelblau", "saddle", "rotated_quadratic")
@@ -42,8 +44,16 @@ TIPS = {
     "momentum": "the heavy-ball coefficient of 'momentum' (plain 'sgd' stays plain)",
 }
 # the lr multiplier and eps run on log scales, in decades
-LR_SCALE_DECADES = (-2.0, 2.0)
-EPS_DECADES = (-12.0, 0.0)
+LR_SCALE_DECADES = (-2, 2)
+EPS_DECADES = (-12, 0)
+# the most steps a run may take: a change reruns every shown optimizer, about 2.5 s each for 10000
+# steps (Adam on Rosenbrock), so beyond this a notebook would stall on each move of a control; it
+# holds three times the largest own step count of PROBLEMS_2D (Rosenbrock's 2000)
+STEPS_MAX = 10_000
+# the characters of a 10-point title that fit across the paths panel and across the loss panel
+# (at the figure's fixed size, with room to spare for wide letters): a longer one, such as the
+# saddle's target, is wrapped rather than cut off at the figure's edge
+PATHS_TITLE, LOSS_TITLE = 72, 64
 
 
 def explore(
@@ -66,7 +76,9 @@ def explore(
     - **problem**: a dropdown of the 2-D problems (``PROBLEMS_2D``: rosenbrock, beale,
       himmelblau, saddle, rotated_quadratic). Choosing one also sets **steps** to that
       problem's own step count (2000 for Rosenbrock, 200 for the saddle).
-    - **steps**: how many steps each optimizer runs (``steps``; default the problem's).
+    - **steps**: how many steps each optimizer runs (``steps``; default the problem's),
+      up to three times the problem's own count and at most ``STEPS_MAX`` (10000: a change
+      reruns every shown optimizer, a few seconds each at that length).
     - **lr ×** (log scale, 0.01 to 100): a multiplier of each optimizer's learning rate
       for this problem (``Problem.lr[name]``, tuned to reach its target; for a learner's
       optimizer class, its ``defaults["lr"]``). A multiplier rather than one lr for all,
@@ -94,22 +106,41 @@ def explore(
 
     A control that no shown optimizer takes is greyed out. A factory (``lambda params:
     ...``) keeps its own settings: no control applies to it. Sliders act when released.
-    Below the figure, a line gives each shown optimizer's settings, the time the last
-    change took (running and drawing) and an optimizer's error if one failed.
+    The loss and effective-rate panels count steps on a square-root scale, as ``minigrad
+    race`` does, so that the first steps, where the optimizers part ways, are not pressed
+    into the left edge of a long run. Below the figure, a line gives each shown optimizer's settings, the time the last
+    change took (running and drawing) and an optimizer's error if one failed: one failing
+    in its first step is not drawn; one failing later is drawn up to there, and the line
+    says ``"name: step 4 raised RuntimeError: boom"``, as ``minigrad race`` does. A
+    ``np.float32`` decay within round-off of a slider's stop (``np.float32(0.9)``) is
+    taken as that stop; every value is run as a Python float.
 
     Returns an ``Explorer``, which a notebook displays as the controls and the figure.
-    Raises ImportError saying ``pip install "minigrad[notebook]"`` when ipywidgets is not
-    installed; TypeError for an argument of the wrong type and ValueError for a bad value
-    (an unknown or not 2-D problem, an unknown optimizer, ``steps`` < 1, ``lr_scale`` or
-    ``eps`` not positive, a decay outside [0, 1)), each naming the argument; an exception
-    that a shown optimizer raises in its first step is raised too. No PyTorch equivalent.
+    Raises ImportError saying ``python -m pip install -e ".[notebook]"`` (from the clone, as
+    the README installs) when ipywidgets is not installed; TypeError for an argument of the
+    wrong type and ValueError for a bad value (an unknown or not 2-D problem, an unknown
+    optimizer or none, ``steps`` outside [1, ``STEPS_MAX``], ``lr_scale`` outside its
+    slider's [0.01, 100] or ``eps`` outside [1e-12, 1], a decay outside [0, 1)), each
+    naming the argument and its range; an exception that a shown optimizer raises in its
+    first step is raised too (before anything is drawn). No PyTorch equivalent.
     """
     try:
         import ipywidgets  # noqa: F401
     except ImportError:
+        # minigrad installs from its clone (README): the "minigrad" on PyPI is another project
         raise ImportError(
-            'minigrad.explore needs ipywidgets, which the notebook extra installs: pip install "minigrad[notebook]"'
+            "minigrad.explore needs ipywidgets, which the notebook extra installs: in the minigrad clone, "
+            'python -m pip install -e ".[notebook]" (or python -m pip install ipywidgets)'
         ) from None
+    if not isinstance(optimizers, (str, Mapping)):
+        try:
+            optimizers = list(optimizers)
+        except TypeError:
+            pass  # not iterable: _optimizer_entries says what it must be
+    if isinstance(optimizers, (list, Mapping)) and not optimizers:
+        from .comparison import OPTIMIZERS
+
+        raise ValueError(f"explore needs at least one optimizer, got none; choose from {', '.join(OPTIMIZERS)}")
     return Explorer(problem, optimizers, steps, lr_scale, alpha, betas, eps, momentum)
 
 
@@ -142,11 +173,16 @@ class Explorer:
         given = _problem_2d(problem)
         self._problems[given.name] = given
         entries = _optimizer_entries(optimizers)
-        steps = given.steps if steps is None else check_int("steps", steps, 1)
-        lr_scale = check_positive("lr_scale", lr_scale)
+        if steps is None and given.steps > STEPS_MAX:
+            raise ValueError(
+                f"problem {given.name!r} runs {given.steps} steps, more than explore's {STEPS_MAX}; pass steps="
+            )
+        steps = given.steps if steps is None else check_int("steps", steps, 1, STEPS_MAX)
+        # the sliders' ranges: a value outside one would be moved into it without a word
+        lr_scale = check_range("lr_scale", lr_scale, 10 ** LR_SCALE_DECADES[0], 10 ** LR_SCALE_DECADES[1])
         alpha = check_decay("alpha", alpha)
         betas = check_pair("betas", betas, "beta1, beta2", check_decay, check_decay)
-        eps = check_positive("eps", eps)
+        eps = check_range("eps", eps, 10 ** EPS_DECADES[0], 10 ** EPS_DECADES[1])
         momentum = check_decay("momentum", momentum)
 
         shown = list(entries)
@@ -164,7 +200,7 @@ class Explorer:
         self.controls = {
             "problem": widgets.Dropdown(options=list(self._problems), value=given.name, description="problem"),
             "steps": widgets.IntSlider(
-                value=steps, min=1, max=max(3 * given.steps, steps), description="steps", continuous_update=False
+                value=steps, min=1, max=_steps_max(given, steps), description="steps", continuous_update=False
             ),
             "lr_scale": widgets.FloatLogSlider(
                 value=lr_scale, min=LR_SCALE_DECADES[0], max=LR_SCALE_DECADES[1], description="lr ×", **log
@@ -213,11 +249,15 @@ class Explorer:
             }
         for ax in (self.loss_ax, self.rate_ax):
             ax.set_yscale("log")
+            ax.set_ylim(1e-3, 1)  # kept while nothing is drawn: the default (0, 1) cannot be drawn on a log axis
             # plain-text labels such as 1e-03: matplotlib's default 10^{-3} is typeset as mathtext,
             # whose parser took a third of a redraw whenever the axis range changed
             ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
             ax.yaxis.set_minor_locator(NullLocator())  # a log axis's minor ticks took a quarter of a redraw
-        self.rate_ax.set_xlabel("step")
+        # as in minigrad race: the first steps, where the optimizers part ways, get room, and a long
+        # run's later steps, where little changes, are pressed together
+        self.loss_ax.set_xscale("function", functions=(np.sqrt, np.square))
+        self.rate_ax.set_xlabel("step (square-root scale)")
         self.rate_ax.set_ylabel("effective lr")
         self.rate_ax.set_title("effective learning rate: x solid, y dashed", fontsize=10)
 
@@ -235,9 +275,10 @@ class Explorer:
             ]
         )
         self._draw_problem()
-        self.update()
+        begin = self._rerun()
         if self._errors:  # an optimizer that cannot run at all is an error of the call
             raise next(iter(self._errors.values()))
+        self._show(begin)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -273,6 +314,10 @@ class Explorer:
     def update(self) -> None:
         """Rerun every shown optimizer whose settings changed and redraw the figure (each
         control's change calls this)."""
+        self._show(self._rerun())
+
+    def _rerun(self) -> float:
+        """Rerun every shown optimizer whose settings changed; returns when it began."""
         begin = time.perf_counter()
         steps = self.controls["steps"].value
         shown = [name for name, box in self.controls["show"].items() if box.value]
@@ -295,6 +340,11 @@ class Explorer:
         for name in list(self.runs):
             if name not in shown:
                 del self.runs[name]
+        return begin
+
+    def _show(self, begin: float) -> None:
+        """Grey out the unused controls, redraw the figure and say what ran."""
+        shown = [name for name, box in self.controls["show"].items() if box.value]
         used = set()  # the controls that some shown optimizer takes; the others are greyed out
         for name in shown:
             lr, options = self.settings(name)
@@ -318,7 +368,7 @@ class Explorer:
         steps = self.controls["steps"]
         self._quiet = True
         try:  # the new problem's own step count, on a slider that reaches three times it
-            steps.max = max(3 * self.problem.steps, steps.min)
+            steps.max = _steps_max(self.problem, steps.min)
             steps.value = self.problem.steps
         finally:
             self._quiet = False
@@ -364,13 +414,15 @@ class Explorer:
         sign = "+" if problem.optimum_loss < 0 else "-"
         self.loss_ax.set_ylabel(f"loss {sign} {abs(problem.optimum_loss):.4g}" if shifted else "loss")
         self.loss_ax.set_title(
-            f"loss{' above the optimum' if shifted else ''}; dashed: target ({problem.target})", fontsize=10
+            _wrapped(f"loss{' above the optimum' if shifted else ''}; dashed: target ({problem.target})", LOSS_TITLE),
+            fontsize=10,
         )
         gap = problem.target_loss - problem.optimum_loss
         self._target.set_ydata([gap, gap])
 
     def _redraw(self) -> None:
         from .plot import _for_log, _log_floor, _noted
+        from .race import _sqrt_ticks
 
         problem = self.problem
         gaps = {name: run.losses - problem.optimum_loss for name, run in self.runs.items()}
@@ -396,6 +448,7 @@ class Explorer:
                 "reached target": f"target at step {reached}",
                 "reached, ended above": f"target at step {reached}, ended above",
                 "missed target": "target missed",
+                "error": f"{type(run.error).__name__} at step {len(run.path)} (below the figure)",
             }.get(run.status, run.status)
             lr = run.options.get("lr")
             said = f"{name}, lr {lr:.3g}" if isinstance(lr, (int, float)) else name
@@ -406,7 +459,7 @@ class Explorer:
                 lines[key].set_data(steps, values)
                 drawn_rates.append(values)
         steps = self.controls["steps"].value
-        self.paths_ax.set_title(f"{problem.title}\n{steps} steps from the star", fontsize=10)
+        self.paths_ax.set_title(f"{_wrapped(problem.title, PATHS_TITLE)}\n{steps} steps from the star", fontsize=10)
         shown = [lines["loss"] for name, lines in self.lines.items() if name in self.runs]
         self.loss_ax.legend(
             handles=[*shown, self._target],
@@ -423,7 +476,8 @@ class Explorer:
             values = values[np.isfinite(values) & (values > 0)]
             if values.size:  # a factor of 2 beyond the extremes, so that a constant rate is a line inside
                 ax.set_ylim(values.min() / 2, min(values.max() * 2, ceiling))
-        self.loss_ax.set_xlim(0, max(steps, 1))
+        self.loss_ax.set_xlim(0, steps)
+        self.loss_ax.set_xticks(_sqrt_ticks(steps))
         self._render()
 
     def _render(self) -> None:
@@ -437,23 +491,54 @@ class Explorer:
         parts = []
         for name, run in self.runs.items():
             options = ", ".join(
-                f"{key} {value:.3g}" if isinstance(value, float) else f"{key} {value}"
+                f"{key} {_setting(value)}"
                 for key, value in run.options.items()
                 if key in ("lr", "alpha", "betas", "eps", "momentum")
             )
             parts.append(f"<b>{html.escape(name)}</b>: {html.escape(options)}")
+        # a later step's error stops the run where it was, drawn; minigrad race words it the same
+        later = [
+            f"<b>{html.escape(name)}</b>: "
+            + html.escape(f"step {len(run.path)} raised {type(run.error).__name__}: {run.error}")
+            for name, run in self.runs.items()
+            if run.error is not None
+        ]
         for name, error in self._errors.items():
             parts.append(f"<b>{html.escape(name)}</b> failed: {html.escape(f'{type(error).__name__}: {error}')}")
         timing = f"ran in {self.timings['run']:.2f} s, drawn in {self.timings['draw']:.2f} s"
         self.status.value = "<br>".join(
-            [" · ".join(parts[: len(self.runs)]) or "no optimizer shown", *parts[len(self.runs) :], timing]
+            [" · ".join(parts[: len(self.runs)]) or "no optimizer shown", *later, *parts[len(self.runs) :], timing]
         )
 
 
 def _stops(widgets, name: str, stops: tuple, value: float):
-    """A slider over ``stops`` (and ``value``, if it is not one of them)."""
-    options = sorted({*stops, value})
+    """A slider over ``stops`` (and ``value``, if it is not one of them), each labelled in
+    its shortest form. A value within float32 round-off of a stop (``np.float32(0.9)``) is
+    that stop: it would otherwise sit beside it under the same label."""
+    value = next((stop for stop in stops if math.isclose(stop, value, rel_tol=1e-6)), value)
+    options = [(f"{option:g}", option) for option in sorted({*stops, value})]
     return widgets.SelectionSlider(options=options, value=value, description=name, continuous_update=False)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters, at spaces."""
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _steps_max(problem, steps: int) -> int:
+    """The steps slider's end: three times the problem's own count (or ``steps``, if more),
+    at most ``STEPS_MAX``."""
+    return min(max(3 * problem.steps, steps), STEPS_MAX)
+
+
+def _setting(value) -> str:
+    """An option's value in the status line: numbers in their shortest form (0.9, not
+    0.8999999761581421), a pair such as betas as (0.9, 0.999)."""
+    if isinstance(value, (tuple, list)):
+        return f"({', '.join(map(_setting, value))})"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.3g}"
+    return str(value)
 
 
 def _problem_2d(problem):

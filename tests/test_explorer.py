@@ -11,7 +11,7 @@ pytest.importorskip("ipywidgets")
 import minigrad as mg  # noqa: E402
 from minigrad import optim, problems  # noqa: E402
 from minigrad.checks import check_non_negative  # noqa: E402
-from minigrad.explorer import PROBLEMS_2D, Explorer  # noqa: E402
+from minigrad.explorer import PROBLEMS_2D, STEPS_MAX, Explorer  # noqa: E402
 
 STEPS = 40  # short runs: each change reruns the optimizers
 
@@ -149,6 +149,10 @@ def test_choosing_a_problem_redraws_it_at_its_own_steps(explorer):
     assert explorer._target.get_ydata()[0] == pytest.approx(saddle.target_loss - saddle.optimum_loss)
     explorer.controls["steps"].value = 25
     assert_draws(explorer, "sgd", problems.run(saddle, "sgd", steps=25))
+    # steps on a square-root scale, as in minigrad race, from 0 to the last step
+    assert explorer.rate_ax.get_xscale() == "function" and "square-root" in explorer.rate_ax.get_xlabel()
+    assert explorer.loss_ax.get_xlim() == (0, 25)
+    assert explorer.rate_ax.get_xticks()[[0, -1]].tolist() == [0, 25]
 
 
 def test_the_checkboxes_choose_which_optimizers_run(explorer):
@@ -214,10 +218,16 @@ def test_a_given_problem_object_is_explored_under_its_name():
         ({"problem": "nope"}, ValueError, "unknown problem 'nope'"),
         ({"problem": 3}, TypeError, "problem must be a name"),
         ({"optimizers": ["sgd", "nope"]}, ValueError, "unknown optimizer"),
-        ({"optimizers": []}, ValueError, "at least one optimizer"),
+        ({"optimizers": []}, ValueError, "explore needs at least one optimizer"),
+        ({"optimizers": {}}, ValueError, "explore needs at least one optimizer"),
         ({"steps": 0}, ValueError, "steps must be at least 1"),
         ({"steps": 2.5}, TypeError, "steps must be an int"),
-        ({"lr_scale": 0}, ValueError, "lr_scale must be > 0"),
+        ({"steps": STEPS_MAX + 1}, ValueError, f"steps must be at most {STEPS_MAX}, got {STEPS_MAX + 1}"),
+        # the sliders' ranges: a value beyond one is refused, not moved into it
+        ({"lr_scale": 0}, ValueError, r"lr_scale must be in \[0.01, 100\], got 0"),
+        ({"lr_scale": 1e6}, ValueError, r"lr_scale must be in \[0.01, 100\], got 1000000.0"),
+        ({"eps": 1e-30}, ValueError, r"eps must be in \[1e-12, 1\], got 1e-30"),
+        ({"eps": 10}, ValueError, r"eps must be in \[1e-12, 1\], got 10"),
         ({"eps": "small"}, TypeError, "eps must be a number"),
         ({"alpha": 1.0}, ValueError, r"alpha must be in \[0, 1\)"),
         ({"betas": (0.9,)}, ValueError, "betas must be a pair"),
@@ -237,8 +247,9 @@ def test_a_problem_with_more_than_two_parameters_is_refused():
 
 def test_without_ipywidgets_explore_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now raises ImportError
-    with pytest.raises(ImportError, match=r'pip install "minigrad\[notebook\]"'):
+    with pytest.raises(ImportError, match=r'python -m pip install -e "\.\[notebook\]"') as raised:
         mg.explore()
+    assert "minigrad[" not in str(raised.value)  # the "minigrad" on PyPI is another project
 
 
 def test_a_diverged_run_is_named_in_the_legend_and_does_not_squash_the_loss_axis(explorer):
@@ -248,3 +259,76 @@ def test_a_diverged_run_is_named_in_the_legend_and_does_not_squash_the_loss_axis
     start = problems.get("rosenbrock").value((-1.2, 1.0))
     assert explorer.loss_ax.get_ylim()[1] == pytest.approx(1e3 * start)
     assert not explorer.lines["sgd"]["end"].get_visible()  # no end to circle
+
+
+class BrokenFirst(MyAdagrad):
+    def update(self, p, g, state, group):
+        raise ValueError("my bug on step 1")
+
+
+class Broken4(MyAdagrad):
+    def step(self):
+        self.steps_taken = getattr(self, "steps_taken", 0) + 1
+        if self.steps_taken == 4:
+            raise RuntimeError("boom")
+        super().step()
+
+
+@pytest.mark.parametrize("optimizers", [[BrokenFirst], [BrokenFirst, "adam"]])
+def test_an_optimizer_failing_in_its_first_step_raises_its_own_error(rendered, optimizers):
+    with pytest.raises(ValueError, match="my bug on step 1"):
+        mg.explore("rosenbrock", optimizers, steps=STEPS)
+
+
+class NanRate(MyAdagrad):
+    def effective_lr_of(self, state, group):
+        return np.nan
+
+
+def test_a_panel_with_no_finite_value_to_draw_still_renders(rendered):
+    explorer = mg.explore("rosenbrock", [NanRate], steps=STEPS)  # its rates: all nan, nothing to draw
+    assert np.isnan(explorer.runs["NanRate"].effective_lr).all()
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    explorer.controls["show"]["NanRate"].value = False  # and with nothing shown at all
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+
+
+def test_an_error_after_the_first_step_is_said_below_the_figure():
+    explorer = mg.explore("rosenbrock", [Broken4, "adam"], steps=STEPS)
+    run = explorer.runs["Broken4"]
+    assert len(run.path) == 4  # the start and three steps
+    assert "<b>Broken4</b>: step 4 raised RuntimeError: boom" in explorer.status.value
+    assert "Broken4, lr 0.5: RuntimeError at step 4" in explorer.lines["Broken4"]["loss"].get_label()
+    assert_draws(explorer, "Broken4", run)
+
+
+def test_numpy_arguments_are_plain_floats_and_shown_short():
+    explorer = mg.explore(
+        "rosenbrock", ["rmsprop", "adam"], steps=STEPS, lr_scale=np.float32(0.5), alpha=np.float32(0.9),
+        betas=(np.float32(0.8), np.float64(0.99)), eps=np.float32(1e-6),
+    )  # fmt: skip
+    lr, options = explorer.settings("adam")
+    assert type(lr) is float and type(options["eps"]) is float
+    assert explorer.settings("rmsprop")[1]["alpha"] == 0.9  # np.float32(0.9) is the slider's stop 0.9
+    assert [type(beta) for beta in options["betas"]] == [float, float]
+    assert "alpha 0.9," in explorer.status.value
+    assert "betas (0.8, 0.99)" in explorer.status.value
+    assert "0.89999" not in explorer.status.value and "0.80000" not in explorer.status.value
+    labels = [label for label, _ in explorer.controls["alpha"].options]
+    assert labels == ["0", "0.5", "0.8", "0.9", "0.95", "0.99", "0.995", "0.999", "0.9999"]
+    assert [label for label, _ in explorer.controls["beta1"].options][:4] == ["0", "0.5", "0.8", "0.9"]
+
+
+@pytest.mark.parametrize("name", PROBLEMS_2D)
+def test_every_title_and_label_fits_in_the_figure(name):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    explorer = mg.explore(name, ["sgd", "adam"], steps=STEPS)
+    canvas = FigureCanvasAgg(explorer.figure)
+    canvas.draw()  # places the axis labels
+    renderer = canvas.get_renderer()
+    width, height = explorer.figure.bbox.width, explorer.figure.bbox.height
+    for ax in (explorer.paths_ax, explorer.loss_ax, explorer.rate_ax):
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            box = text.get_window_extent(renderer)
+            assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height, text.get_text()
