@@ -9,6 +9,7 @@ Pillow, ``.mp4`` with ffmpeg, ``.html`` as matplotlib's JavaScript player.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -72,7 +73,15 @@ def two_d_problems() -> list[str]:
     parameters and a region to draw)."""
     from . import problems
 
-    return [name for name in problems.names() if _drawable(problems.get(name))]
+    return list(_drawable_names(tuple(problems.names())))
+
+
+@functools.cache
+def _drawable_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    # kept: making every problem takes a twentieth of a second (the 100-D quadratics), at each command line
+    from . import problems
+
+    return tuple(name for name in names if _drawable(problems.get(name)))
 
 
 def _drawable(problem) -> bool:

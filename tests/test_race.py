@@ -108,15 +108,12 @@ def ffmpeg_missing(monkeypatch):
         (["--out", "race.mp4"], "argument --out: writing .mp4 needs ffmpeg, and 'no-such-ffmpeg-program' was not "
                                 "found on the PATH; install ffmpeg, or write a .gif or .html"),  # fmt: skip
         (["--frames", "1"], "argument --frames: must be a whole number from 2 to 1000, got 1"),
-        (["--frames", "5000"], "argument --frames: must be a whole number from 2 to 1000, got 5000"),
         (["--dpi", "3", "--steps", "5"], "argument --dpi: must be a whole number from 20 to 300, got 3"),
         (["--dpi", "100000"], "argument --dpi: must be a whole number from 20 to 300, got 100000"),
         (["--fps", "1000"], "argument --fps: must be a whole number from 1 to 50, got 1000"),
-        (["--fps", "0"], "argument --fps: must be a whole number from 1 to 50, got 0"),
         (["--lr", "sgd=0.1", "--lr", "sgd=0.2"], "--lr names sgd twice (0.1 and 0.2); give each optimizer one "
                                                  "learning rate"),  # fmt: skip
         (["--lr", "sgd=abc"], "argument --lr: the learning rate 'abc' in 'sgd=abc' is not a number, e.g. sgd=0.01"),
-        (["--lr", "sgd"], "argument --lr: 'sgd' is not NAME=VALUE, e.g. adam=0.01"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_one_line_reason_and_write_nothing(args, reason, tmp_path, monkeypatch, capsys):
@@ -172,6 +169,15 @@ def test_a_failed_write_raises_and_leaves_no_file(small_race, tmp_path, monkeypa
     assert os.listdir(tmp_path) == [] and len(grabbed) == 3
 
 
+def assert_labels_beside_their_own_panels(race):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(race.figure).get_renderer()
+    for ax in race.figure.axes[1:]:  # the loss and the effective learning rates
+        label, panel = ax.yaxis.label.get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert panel.y0 <= label.y0 and label.y1 <= panel.y1, f"{label.bounds} beyond its panel, {panel.bounds}"
+
+
 def test_plot_race_returns_a_race_that_shows_itself_and_names_a_diverged_run():
     race = plot.race("rosenbrock", ["sgd", "adam"], lr={"sgd": 0.01}, steps=40, frames=8, dpi=20)
     assert isinstance(race, Race)
@@ -187,15 +193,7 @@ def test_plot_race_returns_a_race_that_shows_itself_and_names_a_diverged_run():
     loss_ax = race.figure.axes[1]
     assert loss_ax.get_ylim()[1] == pytest.approx(1e3 * race.comparison["adam"].losses[0])
     assert np.nanmax(race.comparison["sgd"].losses[np.isfinite(race.comparison["sgd"].losses)]) > 1e4 * 24.2
-
-
-def assert_labels_beside_their_own_panels(race):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(race.figure).get_renderer()
-    for ax in race.figure.axes[1:]:  # the loss and the effective learning rates
-        label, panel = ax.yaxis.label.get_window_extent(renderer), ax.get_window_extent(renderer)
-        assert panel.y0 <= label.y0 and label.y1 <= panel.y1, f"{label.bounds} beyond its panel, {panel.bounds}"
+    assert_labels_beside_their_own_panels(race)
 
 
 def test_every_2d_problems_axis_labels_stay_beside_their_own_panel(small_race):
@@ -204,8 +202,7 @@ def test_every_2d_problems_axis_labels_stay_beside_their_own_panel(small_race):
 
     assert small_race.figure.axes[1].get_ylabel() == "loss + 1\n(0 at the optimum)"
     assert_labels_beside_their_own_panels(small_race)  # saddle's, the longest
-    assert_labels_beside_their_own_panels(plot.race("rosenbrock", ["sgd"], steps=3, frames=2, dpi=20))
-    # the others' loss label is Rosenbrock's, "loss": their least loss is 0
+    # the others' loss label is Rosenbrock's, "loss" (checked with its race above): their least loss is 0
     assert [name for name in two_d_problems() if problems.get(name).optimum_loss != 0] == ["saddle"]
 
 
