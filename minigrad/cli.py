@@ -60,6 +60,18 @@ def _whole_number(minimum: int):
     return parse
 
 
+def _whole_number_in(low: int, high: int):
+    """An argparse type: a whole number from low to high, with a one-line reason otherwise."""
+
+    def parse(text: str) -> int:
+        value = _whole_number(-math.inf)(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
 _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
@@ -85,13 +97,16 @@ def _hidden(text: str) -> list[int]:
 
 
 def _learning_rate(text: str) -> tuple[str, float]:
-    name, _, value = text.partition("=")
+    name, equals, value = text.partition("=")
+    if not equals:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. adam=0.01")
+    if not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} names no optimizer; write NAME=VALUE, e.g. adam=0.01")
     try:
         lr = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. adam=0.01") from None
-    if not name.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} names no optimizer; write NAME=VALUE, e.g. adam=0.01")
+        raise argparse.ArgumentTypeError(f"the learning rate {value!r} in {text!r} is not a number, e.g. "
+                                         f"{name.strip()}=0.01") from None  # fmt: skip
     if not (lr > 0 and math.isfinite(lr)):  # 1e400 reads as inf
         raise argparse.ArgumentTypeError(f"the learning rate in {text!r} must be a finite positive number, got {lr}")
     return name.strip(), lr
@@ -353,16 +368,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="steps on a parameter --problem (default: the problem's own); --epochs, --batch-size, "
         "--hidden and --dataset apply to data only",
     )
-    race = _add_race(commands, problem_names(), OPTIMIZERS)
+    race = _add_race(commands, OPTIMIZERS)
     parser.set_defaults(command_parser=parser)
     compare.set_defaults(command_parser=compare)  # errors found after parsing point to this command's help
     race.set_defaults(command_parser=race)
     return parser
 
 
-def _add_race(commands, problem_names: list[str], optimizers) -> argparse.ArgumentParser:
+def _add_race(commands, optimizers) -> argparse.ArgumentParser:
     """The ``race`` command's parser."""
-    from .race import RACE_OPTIMIZERS, two_d_problems
+    from .race import LIMITS, RACE_OPTIMIZERS, two_d_problems
 
     race = commands.add_parser(
         "race",
@@ -375,9 +390,8 @@ def _add_race(commands, problem_names: list[str], optimizers) -> argparse.Argume
         "table of minigrad compare --problem, then where it wrote the animation. The frames show step 0, the last "
         "step, and steps between them that lie densest at the start, where the optimizers move most.",
     )
-    race.add_argument(
+    race.add_argument(  # no choices: argparse would list every problem, and _run_race names the 2-D ones
         "--problem",
-        choices=problem_names,
         default="rosenbrock",
         metavar="NAME",
         help=f"a 2-D problem: {', '.join(two_d_problems())} (default: %(default)s)",
@@ -404,24 +418,42 @@ def _add_race(commands, problem_names: list[str], optimizers) -> argparse.Argume
         "--out",
         default="race.gif",
         help="where to write the animation: .gif, .mp4 (needs ffmpeg) or .html (a page with a player that steps "
-        "through the frames) (default: %(default)s)",
+        "through the frames, which works offline) (default: %(default)s)",
     )
     race.add_argument(
-        "--frames", type=_whole_number(2), default=100, help="frames in the animation (default: %(default)s)"
+        "--frames",
+        type=_whole_number_in(*LIMITS["frames"]),
+        default=100,
+        help="frames in the animation, {} to {} (default: %(default)s)".format(*LIMITS["frames"]),
     )
     race.add_argument(
-        "--fps", type=_positive_int, default=10, help="frames per second when played (default: %(default)s)"
+        "--fps",
+        type=_whole_number_in(*LIMITS["fps"]),
+        default=10,
+        help="frames per second when played, {} to {}: a GIF's delays count hundredths of a second, and browsers "
+        "play a delay under 2 (above 50 fps) slowly (default: %(default)s)".format(*LIMITS["fps"]),
     )
     race.add_argument(
         "--dpi",
-        type=_positive_int,
+        type=_whole_number_in(*LIMITS["dpi"]),
         default=72,
-        help="pixels per inch of a frame of about 12 x 4.6 inches (default: %(default)s, 864 x 332 pixels)",
+        help="pixels per inch of a frame of about 12 x 4.6 inches, {} to {}: below, the text is too small to draw; "
+        "above, frames take minutes (default: %(default)s, 864 x 332 pixels)".format(*LIMITS["dpi"]),
     )
     return race
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # also while the parser loads its modules (matplotlib, a second): one line, no traceback
+        words = sys.argv[1:] if argv is None else argv
+        command = next((word for word in words if not word.startswith("-")), None)
+        print("\ninterrupted" + (": no animation written" if command == "race" else ""), file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -440,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
         matches = [given] if given in names else [name for name in names if name.lower() == given.lower()]
         if len(matches) != 1:
             parser.error(f"--lr names {given}, which is not among --optimizers {','.join(names)}")
+        if matches[0] in rates:  # the last would silently win
+            parser.error(f"--lr names {matches[0]} twice ({rates[matches[0]]:g} and {lr:g}); give each optimizer "
+                         "one learning rate")  # fmt: skip
         rates[matches[0]] = lr
     if args.command == "race":
         return _run_race(args, entries, rates, parser)
@@ -514,9 +549,12 @@ def _figure_path(text: str, formats: list[str] | None = None, example: str = "co
             handle, probe = tempfile.mkstemp(dir=folder, prefix=".minigrad-", suffix=".tmp")
             os.close(handle)
             os.unlink(probe)
-    except OSError as error:
-        target = path if path.exists() else f"the folder {folder}"
-        raise ValueError(f"cannot write to {target} ({error.strerror or error}); choose another place") from None
+    except OSError:  # the reason given is the OS's for the file itself: /proc exists, yet takes no new file
+        try:
+            open(path, "ab").close()
+        except OSError as error:
+            raise ValueError(f"cannot write {path}: {error.strerror or error}; choose another place") from None
+        path.unlink()  # only the probe's name was refused, and the file, new, can be written
     return path, file_format
 
 
@@ -809,10 +847,14 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
         parser.error(f"--seeds repeats training on data; {problem.name} runs once, its noise from --seed")
     started = time.perf_counter()
     _build_learners(parser, entries, lambda: [Tensor(problem.start.copy(), requires_grad=True)], rates)
+    failed = _first_step_failure(problem, entries, rates, args.seed)
+    if failed:
+        print(f"minigrad: error: {failed}", file=sys.stderr)
+        return 1
     steps = args.steps or problem.steps
     noise = f"; its noise from seed {args.seed}" if problem.stochastic else ""
     print(f"problem {problem.name}: {problem.title}; {problem.dim} parameters, {steps} steps from "
-          f"{np.array2string(problem.start, precision=3, threshold=4)}{noise}")  # fmt: skip
+          f"{_point(problem.start)}{noise}")  # fmt: skip
     print(f"source: {problem.source}")
     result = problems.compare(problem, entries, lr=rates, steps=steps, seed=args.seed)
     print()
@@ -821,6 +863,31 @@ def _run_problem(args, entries: dict, rates: dict[str, float], out: Path, file_f
         print("no run finished: no figure written")
         return 130
     return _write_figure(result.figure(), out, file_format, started, result.interrupted)
+
+
+def _point(point: np.ndarray) -> str:
+    """A point as a reader writes it: (-1.2, 1); the first three and the last of a longer one."""
+    shown = [f"{value:.4g}" for value in point]
+    return f"({', '.join(shown if len(shown) <= 4 else [*shown[:3], '...', shown[-1]])})"
+
+
+def _first_step_failure(problem, entries: dict, rates: dict[str, float], seed: int) -> str | None:
+    """Run one step of each of the learner's optimizers (the entries that are not names) on
+    the parameter ``problem``: a step-1 failure, which ``problems.compare`` raises, as one
+    line naming the optimizer and the exception, else None. (A built-in optimizer failing
+    is minigrad's bug: its traceback shows where, as in ``minigrad compare``.)"""
+    from .problems import run
+
+    for name, entry in entries.items():
+        if isinstance(entry, str):
+            continue
+        try:
+            run(problem, entry, lr=rates.get(name), steps=1, seed=seed, name=name)
+        except Exception as error:  # the learner's code may raise anything
+            reason = " ".join(str(error).split())
+            return (f"optimizer {name!r} failed in step 1 on {problem.name} with {type(error).__name__}"
+                    f"{': ' + reason if reason else ''} (raised in its first step: nothing was run)")  # fmt: skip
+    return None
 
 
 def _run_race(args, entries: dict, rates: dict[str, float], parser) -> int:
@@ -836,15 +903,21 @@ def _run_race(args, entries: dict, rates: dict[str, float], parser) -> int:
         out, _ = _figure_path(args.out, [suffix[1:] for suffix in FORMATS], example="race.gif")
     except (ValueError, RuntimeError) as reason:  # RuntimeError: .mp4 without ffmpeg
         parser.error(f"argument --out: {reason}")
+    if args.problem not in problems.names():
+        parser.error(f"argument --problem: unknown problem {args.problem!r}; a race runs on a 2-D problem: "
+                     f"{', '.join(two_d_problems())}")  # fmt: skip
     problem = problems.get(args.problem)
     if args.problem not in two_d_problems():
         what = "a data problem" if isinstance(problem, problems.DataProblem) else f"{problem.dim}-D"
         parser.error(f"--problem {args.problem} is {what}; a race runs on a 2-D problem: "
                      f"{', '.join(two_d_problems())}")  # fmt: skip
     _build_learners(parser, entries, lambda: [Tensor(problem.start.copy(), requires_grad=True)], rates)
+    failed = _first_step_failure(problem, entries, rates, 0)
+    if failed:
+        print(f"minigrad: error: {failed}; no animation written", file=sys.stderr)
+        return 1
     steps = args.steps or problem.steps
-    print(f"race on {problem.name}: {problem.title}; {_plural(steps, 'step')} from "
-          f"{np.array2string(problem.start, precision=3)}")  # fmt: skip
+    print(f"race on {problem.name}: {problem.title}; {_plural(steps, 'step')} from {_point(problem.start)}")
     try:
         race = run_race(problem, entries, steps, rates, None, 0, args.frames, args.fps, args.dpi)
         print()

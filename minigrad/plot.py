@@ -51,6 +51,8 @@ __all__ = [
     "race",
 ]
 
+# every two at least 35 apart in CIELAB (delta E 1976; the four main ones, sgd to adam, as in the README's
+# figures), so that no two optimizers' markers look alike
 COLORS = {
     "sgd": "#1f77b4",
     "momentum": "#17becf",
@@ -59,9 +61,9 @@ COLORS = {
     "adam": "#9467bd",
     "adamw": "#8c564b",
     "adadelta": "#ff7f0e",
-    "rprop": "#e6ab02",
-    "nadam": "#393b79",
-    "radam": "#7b4173",
+    "rprop": "#bcbd22",
+    "nadam": "#1a1a1a",
+    "radam": "#f7b6d2",
     "adamax": "#e7298a",
 }
 
@@ -821,7 +823,9 @@ def race(problem="rosenbrock", optimizers: Iterable | Mapping = ("sgd", "momentu
     inf or nan) or that an exception stopped keeps its marker, turned into an X, at its
     last finite point (held inside the drawn region, so that it stays in view), and its
     legend entry says so and at which step. Right, above: the loss per optimizer (log
-    scale; the loss minus the optimum's where that is not 0); below: each optimizer's
+    scale; the loss minus the optimum's where that is not 0; the axis stops at 1000 times
+    the start's loss, so a run that blew up leaves through the top instead of flattening
+    the others); below: each optimizer's
     effective learning rate per coordinate (``ProblemRun.effective_lr``: the factor its
     update direction is multiplied by; x solid, y dashed; log scale). Both show the whole
     run faintly and the steps so far solid, against the step on a square-root scale (the
@@ -834,21 +838,25 @@ def race(problem="rosenbrock", optimizers: Iterable | Mapping = ("sgd", "momentu
     (Rosenbrock's: 2000) and a name's lr to the problem's for it; ``seed`` fixes a
     stochastic problem's noise. ``frames`` is how many frames show the steps (every step if
     there are fewer): step 0, the last step, and between them steps one apart at first and
-    further apart later (``race.frame_steps``), as optimizers move most at first. ``fps``
-    is frames per second when played; ``dpi`` the frames' pixels per inch (a frame is
-    about 12 x 4.6 inches, a whole even number of pixels each way, as video needs: 864 x
-    332 pixels at the default 72).
+    further apart later (``race.frame_steps``), as optimizers move most at first; 2 to
+    1000. ``fps`` is frames per second when played, 1 to 50 (a GIF stores each frame's
+    delay in hundredths of a second, and browsers play delays under 2 of them, above 50
+    fps, at a slow default instead); ``dpi`` the frames' pixels per inch, 20 to 300 (below,
+    the legend's text is too small for FreeType to draw; above, a race takes minutes and
+    gigabytes). A frame is about 12 x 4.6 inches, a whole even number of pixels each way,
+    as video needs: 864 x 332 pixels at the default 72. (``race.LIMITS`` holds the ranges.)
 
     Returns a ``race.Race``: a notebook shows it inline as a JavaScript player;
-    ``save(path)`` writes ``.gif``, ``.mp4`` (with ffmpeg) or ``.html``, and ``comparison``
+    ``save(path)`` writes ``.gif``, ``.mp4`` (with ffmpeg) or ``.html`` (a player that needs no
+    network: its buttons are labelled in text, not with an icon font from a CDN), and ``comparison``
     holds the runs. With the defaults (Rosenbrock, five optimizers, 2000 steps, 100
     frames, 10 s when played) the runs and a GIF take about 9 s of CPU time and the GIF is
     0.31 MB; the ``.html`` page (JPEG frames) is about 7 MB: fewer ``frames`` make a
     lighter notebook. Raises TypeError/ValueError for a bad argument before any step:
-    ``problems.compare``'s (an unknown problem or optimizer names the choices), a problem
-    that is not 2-D (naming those that are), ``frames`` below 2, ``fps`` or ``dpi`` below
-    1; KeyboardInterrupt when Ctrl-C stops the runs. No PyTorch equivalent (the animation
-    is matplotlib's ``FuncAnimation``).
+    ``problems.compare``'s (an unknown optimizer names the choices), an unknown problem or
+    one that is not 2-D (naming the 2-D ones), ``frames``, ``fps`` or ``dpi`` out of its
+    range (naming the value and the range); KeyboardInterrupt when Ctrl-C stops the runs.
+    No PyTorch equivalent (the animation is matplotlib's ``FuncAnimation``).
     """
     from .race import run_race
 

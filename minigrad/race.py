@@ -9,7 +9,9 @@ Pillow, ``.mp4`` with ffmpeg, ``.html`` as matplotlib's JavaScript player.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,20 +26,28 @@ from . import plot
 from .checks import check_int
 from .problems import Problem, ProblemComparison
 
-__all__ = ["Race", "two_d_problems", "frame_steps", "check_format", "FORMATS", "RACE_OPTIMIZERS"]
+__all__ = ["Race", "two_d_problems", "frame_steps", "check_format", "check_settings", "FORMATS", "RACE_OPTIMIZERS",
+           "LIMITS"]  # fmt: skip
 
 # the extensions Race.save writes, in the order messages name them
 FORMATS = (".gif", ".mp4", ".html")
 RACE_OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
+# the ranges of frames, fps and dpi (both ends allowed). dpi: below 20 the legend's 8-point text is under
+# 3 pixels high, too small for FreeType to render at all (matplotlib fails on it); above 300 a frame is
+# 3600 x 1380 pixels and over, and a race of 100 frames takes minutes and gigabytes (at 100000, a frame would
+# not fit in memory). fps: a GIF stores each frame's delay in hundredths of a second, and browsers play a
+# delay under 2 of them (50 fps) at their slow default (about 10 fps) instead. frames: each frame costs
+# about 0.1 s at 72 dpi, so 1000 take minutes; steps beyond that many show no more than their neighbours.
+LIMITS = {"frames": (2, 1000), "fps": (1, 50), "dpi": (20, 300)}
 
 
 def run_race(problem, optimizers, steps, lr, options, seed, frames, fps, dpi) -> Race:
     """``plot.race``'s work, documented there."""
     from . import problems
 
-    frames = check_int("frames", frames, 2)
-    fps = check_int("fps", fps, 1)
-    dpi = check_int("dpi", dpi, 1)
+    frames, fps, dpi = check_settings(frames, fps, dpi)
+    if isinstance(problem, str) and problem not in problems.names():
+        raise ValueError(f"unknown problem {problem!r}; a race runs on a 2-D problem: {', '.join(two_d_problems())}")
     problem = _two_d(problems.get(problem) if isinstance(problem, str) else problem)
     result = problems.compare(problem, optimizers, lr=lr, steps=steps, seed=seed, options=options)
     if result.interrupted:
@@ -45,12 +55,33 @@ def run_race(problem, optimizers, steps, lr, options, seed, frames, fps, dpi) ->
     return Race(result, frames=frames, fps=fps, dpi=dpi)
 
 
+def check_settings(frames, fps, dpi) -> tuple[int, int, int]:
+    """``frames``, ``fps`` and ``dpi`` checked against ``LIMITS``: TypeError for a value that
+    is not an int, ValueError naming the value and its range."""
+    checked = []
+    for name, value in (("frames", frames), ("fps", fps), ("dpi", dpi)):
+        low, high = LIMITS[name]
+        value = check_int(name, value)
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be from {low} to {high}, got {value}")
+        checked.append(value)
+    return tuple(checked)
+
+
 def two_d_problems() -> list[str]:
     """The names in ``problems.PROBLEMS`` of the problems a race can be run on (two
     parameters and a region to draw)."""
     from . import problems
 
-    return [name for name in problems.names() if _drawable(problems.get(name))]
+    return list(_drawable_names(tuple(problems.names())))
+
+
+@functools.cache
+def _drawable_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    # kept: making every problem takes a twentieth of a second (the 100-D quadratics), at each command line
+    from . import problems
+
+    return tuple(name for name in names if _drawable(problems.get(name)))
 
 
 def _drawable(problem) -> bool:
@@ -137,7 +168,8 @@ class Race:
 
     ``Race(comparison, frames=100, fps=10, dpi=72)`` animates a ``ProblemComparison`` of a
     2-D problem that is already run; TypeError for anything else, ValueError for a problem
-    that is not 2-D, ``frames`` below 2, ``fps`` or ``dpi`` below 1.
+    that is not 2-D, or ``frames``, ``fps`` or ``dpi`` out of their ranges (``LIMITS``:
+    frames 2 to 1000, fps 1 to 50, dpi 20 to 300; why those, see there).
     """
 
     def __init__(self, comparison: ProblemComparison, frames: int = 100, fps: int = 10, dpi: int = 72):
@@ -145,9 +177,9 @@ class Race:
             raise TypeError(f"comparison must be a problems.ProblemComparison, got {type(comparison).__name__}")
         _two_d(comparison.problem)
         self.comparison = comparison
-        self.fps, self.dpi = check_int("fps", fps, 1), check_int("dpi", dpi, 1)
+        frames, self.fps, self.dpi = check_settings(frames, fps, dpi)
         last = max(len(run.losses) for run in comparison.runs.values()) - 1
-        self.steps = frame_steps(last, check_int("frames", frames, 2))
+        self.steps = frame_steps(last, frames)
         self._html = None
         self._build()
 
@@ -198,16 +230,27 @@ class Race:
         rates = {name: run.effective_lr for name, run in runs.items()}
         rate_floor = plot._log_floor(*rates.values())
         self._curves = []  # (line, steps, values): the part up to the frame's step is drawn solid
+        drawn = []
         for name in runs:
             gap, _ = plot._for_log(gaps[name], floor)
+            drawn.append(gap)
             self._curves.append(self._curve(loss_ax, np.arange(len(gap)), gap, colors[name], "-"))
             rate, _ = plot._for_log(rates[name], rate_floor)
             for column, style in enumerate(("-", "--")):
                 self._curves.append(self._curve(lr_ax, np.arange(1, len(rate) + 1), rate[:, column], colors[name],
                                                 style))  # fmt: skip
-        shifted = f" {'+' if optimum < 0 else '-'} {abs(optimum):.4g} (0 at the optimum)" if optimum != 0 else ""
-        loss_ax.set_ylabel(f"loss{shifted}")
-        lr_ax.set_ylabel("effective learning rate\n(factor on the update direction)")
+        # a run that blew up would squash the others into a flat line: the axis stops at a thousand times the
+        # start's loss, and a curve above it leaves through the top (its legend says diverged), as in the explorer
+        values = np.concatenate(drawn)
+        values = values[np.isfinite(values) & (values > 0)]
+        top = 1e3 * max(gap[0] for gap in drawn)
+        if values.size and values.max() > top:
+            loss_ax.set_ylim(values.min() / 2, top)
+        # two short lines each, in a small font: the panels are about 1.6 inches high, and a longer label
+        # runs into the other panel's
+        shifted = f" {'+' if optimum < 0 else '-'} {abs(optimum):.4g}\n(0 at the optimum)" if optimum != 0 else ""
+        loss_ax.set_ylabel(f"loss{shifted}", fontsize=8)
+        lr_ax.set_ylabel("effective learning rate\n(factor on the update)", fontsize=8)
         lr_ax.set_xlabel("step (square-root scale)")
         for ax in (loss_ax, lr_ax):
             ax.set_yscale("log")
@@ -305,11 +348,17 @@ class Race:
 
     def to_jshtml(self) -> str:
         """The animation as HTML with matplotlib's JavaScript player (every frame a JPEG
-        inside it), as shown in a notebook; made once, then kept."""
+        inside it), as shown in a notebook; made once, then kept. It needs no network:
+        matplotlib's player loads its buttons' icons (Font Awesome) from a CDN, so its
+        buttons are given text labels instead (HTML entities: |◀◀, |◀, ◀, ❚❚, ▶, ▶|, ▶▶|,
+        −, +), and the link to the CDN is left out. (Should a later matplotlib name an icon
+        not among them, its button shows the icon's name.)"""
         if self._html is None:
             # JPEG frames: a third of PNG's size, for a player that a notebook holds whole
             with rc_context({"animation.frame_format": "jpeg"}):
-                self._html = self.animation().to_jshtml(fps=self.fps, default_mode="loop")
+                html = self.animation().to_jshtml(fps=self.fps, default_mode="loop")
+            html = re.sub(r'<link\b[^>]*\bhref="https?://[^"]*"[^>]*>', "", html)
+            self._html = re.sub(r'<i class="fa ([^"]*)"></i>', lambda icon: _icon_label(icon.group(1)), html)
         return self._html
 
     def _repr_html_(self) -> str:
@@ -342,6 +391,25 @@ class Race:
         finally:
             partial.unlink(missing_ok=True)
         return path
+
+
+# the player's Font Awesome icons as text, in entities so that the page's encoding does not matter
+_ICON_LABELS = {
+    "fa-fast-backward": "|&#9664;&#9664;",
+    "fa-step-backward": "|&#9664;",
+    "fa-play fa-flip-horizontal": "&#9664;",
+    "fa-pause": "&#10074;&#10074;",
+    "fa-play": "&#9654;",
+    "fa-step-forward": "&#9654;|",
+    "fa-fast-forward": "&#9654;&#9654;|",
+    "fa-minus": "&#8722;",
+    "fa-plus": "+",
+}
+
+
+def _icon_label(classes: str) -> str:
+    classes = " ".join(classes.split())
+    return _ICON_LABELS.get(classes, classes.replace("fa-", ""))
 
 
 class _GifWriter(animation.PillowWriter):

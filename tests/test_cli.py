@@ -151,7 +151,7 @@ BAD_OUT = [
     ("a folder", lambda tmp: tmp, "{tmp} is a folder; give a file name in it, e.g. --out {tmp}/compare.png"),
     ("a folder, by its slash", lambda tmp: f"{tmp}/new/", "is a folder"),
     ("unknown format", lambda tmp: tmp / "f.xyz", "cannot write a .xyz figure ({tmp}/f.xyz); end the name with one of"),
-    ("read-only folder", lambda tmp: read_only_folder(tmp) / "f.png", "cannot write to the folder {tmp}/read-only"),
+    ("read-only folder", lambda tmp: read_only_folder(tmp) / "f.png", "cannot write {tmp}/read-only/f.png: Permission"),
 ]
 
 

@@ -386,7 +386,7 @@ def test_cli_problem_end_to_end(tmp_path, capsys):
         == 0
     )
     printed = capsys.readouterr().out
-    assert "problem rosenbrock:" in printed and "40 steps from [-1.2  1. ]" in printed
+    assert "problem rosenbrock:" in printed and "40 steps from (-1.2, 1)" in printed
     header = next(line for line in printed.splitlines() if line.startswith("optimizer"))
     assert header.split() == [
         "optimizer",
