@@ -254,9 +254,6 @@ class Explorer:
             # whose parser took a third of a redraw whenever the axis range changed
             ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
             ax.yaxis.set_minor_locator(NullLocator())  # a log axis's minor ticks took a quarter of a redraw
-        # as in minigrad race: the first steps, where the optimizers part ways, get room, and a long
-        # run's later steps, where little changes, are pressed together
-        self.loss_ax.set_xscale("function", functions=(np.sqrt, np.square))
         self.rate_ax.set_xlabel("step (square-root scale)")
         self.rate_ax.set_ylabel("effective lr")
         self.rate_ax.set_title("effective learning rate: x solid, y dashed", fontsize=10)
@@ -421,8 +418,7 @@ class Explorer:
         self._target.set_ydata([gap, gap])
 
     def _redraw(self) -> None:
-        from .plot import _for_log, _log_floor, _noted
-        from .race import _sqrt_ticks
+        from .plot import _for_log, _log_floor, _noted, _sqrt_step_axis
 
         problem = self.problem
         gaps = {name: run.losses - problem.optimum_loss for name, run in self.runs.items()}
@@ -476,8 +472,9 @@ class Explorer:
             values = values[np.isfinite(values) & (values > 0)]
             if values.size:  # a factor of 2 beyond the extremes, so that a constant rate is a line inside
                 ax.set_ylim(values.min() / 2, min(values.max() * 2, ceiling))
-        self.loss_ax.set_xlim(0, steps)
-        self.loss_ax.set_xticks(_sqrt_ticks(steps))
+        # as in minigrad race: the first steps, where the optimizers part ways, get room, and a long
+        # run's later steps, where little changes, are pressed together
+        _sqrt_step_axis(self.loss_ax, steps)
         self._render()
 
     def _render(self) -> None:

@@ -229,6 +229,26 @@ def _log_floor(*arrays) -> float:
     return min(least, _LOG_TOP) / 10
 
 
+def _sqrt_ticks(last: int) -> list[int]:
+    """Round steps from 0 to ``last`` for a square-root axis, spaced evenly enough on it
+    that their labels do not run into each other."""
+    ticks = [0]
+    for tick in sorted({m * 10**e for e in range(8) for m in (1, 2, 5)}):
+        if tick < last and np.sqrt(tick) - np.sqrt(ticks[-1]) >= np.sqrt(last) / 9:
+            ticks.append(tick)
+    if np.sqrt(last) - np.sqrt(ticks[-1]) < np.sqrt(last) / 12:
+        ticks.pop()
+    return [*ticks, last]
+
+
+def _sqrt_step_axis(ax, last: int) -> None:
+    """Steps 0 to ``last`` on a square-root scale (the race's and the explorer's step axis),
+    with round ticks from ``_sqrt_ticks``."""
+    ax.set_xscale("function", functions=(np.sqrt, np.square))
+    ax.set_xlim(0, last)
+    ax.set_xticks(_sqrt_ticks(last))
+
+
 def _for_log(values, floor: float) -> tuple[np.ndarray, list[str]]:
     """``values`` made drawable on a log axis, and what was moved, for the legend: zeros
     (and round-off below zero) drawn at ``floor``, values above ``_LOG_TOP`` (+inf too) at

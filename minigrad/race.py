@@ -143,18 +143,6 @@ def _inches_for_video(inches: float, dpi: int) -> float:
     return inches
 
 
-def _sqrt_ticks(last: int) -> list[int]:
-    """Round steps from 0 to ``last`` for a square-root axis, spaced evenly enough on it
-    that their labels do not run into each other."""
-    ticks = [0]
-    for tick in sorted({m * 10**e for e in range(8) for m in (1, 2, 5)}):
-        if tick < last and np.sqrt(tick) - np.sqrt(ticks[-1]) >= np.sqrt(last) / 9:
-            ticks.append(tick)
-    if np.sqrt(last) - np.sqrt(ticks[-1]) < np.sqrt(last) / 12:
-        ticks.pop()
-    return [*ticks, last]
-
-
 class Race:
     """An animated race of ``problems.compare``'s runs on a 2-D problem (made by
     ``plot.race``; see there for what each panel shows).
@@ -255,9 +243,7 @@ class Race:
         for ax in (loss_ax, lr_ax):
             ax.set_yscale("log")
             # the frames' own spacing, so that the cursor moves at an even pace and the first steps spread out
-            ax.set_xscale("function", functions=(np.sqrt, np.square))
-            ax.set_xlim(0, last)
-            ax.set_xticks(_sqrt_ticks(last))
+            plot._sqrt_step_axis(ax, last)
         loss_ax.tick_params(labelbottom=False)
         # the legends beside the panels, where the curves cannot run over them: they are drawn once (below)
         lr_ax.legend(handles=[Line2D([], [], color="k", ls="-", label="x coordinate"),
