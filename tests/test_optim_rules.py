@@ -291,6 +291,12 @@ def rprop_options(draw):
             "step_sizes": (smallest, draw(st.floats(smallest, 50.0)))}  # fmt: skip
 
 
+def adam_family_options(lowest_beta2: float = 0.5, **more):
+    """lr, betas, eps and weight_decay as the Adam family takes them, and ``more`` options."""
+    return st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(lowest_beta2, 0.999)),
+                                  "eps": small_eps, "weight_decay": rates, **more})  # fmt: skip
+
+
 OPTIONS = {
     optim.SGD: (sgd_options(), sgd_reference),
     optim.Adagrad: (
@@ -299,37 +305,19 @@ OPTIONS = {
         adagrad_reference,
     ),
     optim.RMSprop: (rmsprop_options(), rmsprop_reference),
-    optim.Adam: (
-        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
-                               "weight_decay": rates, "amsgrad": st.booleans()}),
-        adam_reference,
-    ),
-    optim.AdamW: (
-        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
-                               "weight_decay": rates, "amsgrad": st.booleans()}),
-        adamw_reference,
-    ),
+    optim.Adam: (adam_family_options(amsgrad=st.booleans()), adam_reference),
+    optim.AdamW: (adam_family_options(amsgrad=st.booleans()), adamw_reference),
     optim.Adadelta: (
         st.fixed_dictionaries({"lr": st.floats(0.0, 2.0), "rho": decays, "eps": small_eps, "weight_decay": rates}),
         adadelta_reference,
     ),
     optim.Rprop: (rprop_options(), rprop_reference),
     optim.NAdam: (
-        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
-                               "weight_decay": rates, "momentum_decay": st.floats(0.0, 1.0),
-                               "decoupled_weight_decay": st.booleans()}),
+        adam_family_options(momentum_decay=st.floats(0.0, 1.0), decoupled_weight_decay=st.booleans()),
         nadam_reference,
     ),
-    optim.RAdam: (
-        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.0, 0.999)), "eps": small_eps,
-                               "weight_decay": rates, "decoupled_weight_decay": st.booleans()}),
-        radam_reference,
-    ),
-    optim.Adamax: (
-        st.fixed_dictionaries({"lr": rates, "betas": st.tuples(decays, st.floats(0.5, 0.999)), "eps": small_eps,
-                               "weight_decay": rates}),
-        adamax_reference,
-    ),
+    optim.RAdam: (adam_family_options(0.0, decoupled_weight_decay=st.booleans()), radam_reference),
+    optim.Adamax: (adam_family_options(), adamax_reference),
 }  # fmt: skip
 
 
