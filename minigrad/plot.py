@@ -798,7 +798,9 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     far the weights actually moved); for 2-D classification data, each optimizer's decision
     boundary below. For a tuned comparison the loss panel shows the runs at the chosen
     learning rates (median and range over the seeds) and a last row the learning-rate
-    sensitivity (``lr_sensitivity``). The titles say what each panel shows: the loss's
+    sensitivity (``lr_sensitivity``); its loss panel then averages over the window that
+    the table's steps to target uses (one epoch) and draws that target, so each median
+    curve crosses it about where the table says. The titles say what each panel shows: the loss's
     moving average, "first of K seeds" on the panels that draw one seed of several, and
     a decision boundary's status when it is not ok ("diverged", "loss went up", "learned
     nothing", ...: the status of that first seed's run, as the table decides it)."""
@@ -810,7 +812,15 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     fig = Figure(figsize=(max(13.5, 3 * len(names)), 4.2 * rows), layout="constrained")
     grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2)
     curves = grid[0, :].subgridspec(1, 3)
-    loss_curves(comparison, fig.add_subplot(curves[0]))
+    loss_axes = fig.add_subplot(curves[0])
+    if comparison.tuned:  # the moving average that steps to target takes, and that target: they cross where the table says
+        loss_curves(comparison, loss_axes, smooth=comparison.settings.get("window"))
+        if comparison.target_loss is not None:
+            loss_axes.axhline(comparison.target_loss, color="grey", lw=0.8, ls="-.",
+                              label=f"target {comparison.target_loss:.4g} (steps to target)")  # fmt: skip
+            loss_axes.legend()
+    else:
+        loss_curves(comparison, loss_axes)
     effective_lr_curves(comparison, fig.add_subplot(curves[1]))
     update_size_curves(comparison, fig.add_subplot(curves[2]))
     if two_d:

@@ -305,6 +305,28 @@ def test_the_tuned_figure_has_a_sensitivity_panel(spirals):
         lr_sensitivity(Comparison(result.runs))
 
 
+def test_the_tuned_loss_panel_averages_over_the_tables_window_and_draws_its_target(spirals):
+    from minigrad.comparison import steps_to_target
+    from minigrad.plot import comparison_figure
+
+    result = tuned(spirals, seeds=[0], epochs=4, budget=2, optimizers=["adam"])
+    window = result.settings["window"]  # 90 samples in batches of 32: 3 steps an epoch
+    assert window == 3
+    losses = result.runs["adam"][0].history.loss
+    means = np.lib.stride_tricks.sliding_window_view(losses, window).mean(axis=1)
+    result.target_loss = target = (means[0] + means.min()) / 2  # halfway down: no window's mean is near it
+    assert np.min(np.abs(means - target)) > 1e-6 * target
+    ax = comparison_figure(result).axes[0]
+    assert ax.get_title() == "Loss\nmoving average over 3 steps"
+    curve, line = ax.get_lines()
+    assert list(line.get_ydata()) == [target, target] and line.get_label() == f"target {target:.4g} (steps to target)"
+    # with one seed the curve is that run's moving average: it first reaches the target at the table's step
+    x, y = curve.get_xdata(), curve.get_ydata()
+    np.testing.assert_allclose(y, means, rtol=1e-12)
+    reached = steps_to_target(losses, target, window)
+    assert reached is not None and x[np.flatnonzero(y <= target)[0]] == reached
+
+
 def test_a_chosen_lr_at_the_end_of_its_grid_is_flagged(spirals):
     result = tuned(spirals, seeds=[0])
     for trial in result.trials["sgd"] + result.trials["adam"]:
