@@ -813,7 +813,7 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2)
     curves = grid[0, :].subgridspec(1, 3)
     loss_axes = fig.add_subplot(curves[0])
-    if comparison.tuned:  # the moving average that steps to target takes, and that target: they cross where the table says
+    if comparison.tuned:  # the window and target of the table's steps to target: the curves cross it where it says
         loss_curves(comparison, loss_axes, smooth=comparison.settings.get("window"))
         if comparison.target_loss is not None:
             loss_axes.axhline(comparison.target_loss, color="grey", lw=0.8, ls="-.",

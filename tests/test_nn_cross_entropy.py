@@ -21,13 +21,15 @@ def t(values, dtype=np.float64):
     return mg.Tensor(np.array(values, dtype=dtype), requires_grad=True)
 
 
-def reference(x, target, reduction="mean", ignore_index=-100, label_smoothing=0.0):
+def reference(x, target, reduction="mean", ignore_index=-100, label_smoothing=0.0, weight=None):
     """torch.nn.CrossEntropyLoss's documented formula, written out in numpy: l_n = -sum_c
-    q_nc log softmax(x_n)_c with q the (smoothed) target distribution; for class indices
-    q = (1 - eps) one_hot + eps / C, 0 for an ignored target, and 'mean' divides by the
-    number of targets not ignored; for probabilities q = (1 - eps) target + eps / C and
-    'mean' divides by N."""
+    w_c q_nc log softmax(x_n)_c with w the class weights (all 1 if None) and q the
+    (smoothed) target distribution; for class indices q = (1 - eps) one_hot + eps / C, 0
+    for an ignored target, and 'mean' divides by the sum of the weights of the targets not
+    ignored (their number if unweighted); for probabilities q = (1 - eps) target + eps / C
+    and 'mean' divides by N."""
     n, classes = x.shape
+    w = np.ones(classes) if weight is None else weight
     m = x.max(axis=1, keepdims=True)
     log_p = x - m - np.log(np.exp(x - m).sum(axis=1, keepdims=True))
     if target.shape == x.shape:
@@ -37,8 +39,8 @@ def reference(x, target, reduction="mean", ignore_index=-100, label_smoothing=0.
         q = np.zeros((n, classes))
         q[np.flatnonzero(kept), target[kept]] = 1
         q = ((1 - label_smoothing) * q + label_smoothing / classes) * kept[:, None]
-        count = kept.sum()
-    losses = -(q * log_p).sum(axis=1)
+        count = w[target[kept]].sum()
+    losses = -(w * q * log_p).sum(axis=1)
     if reduction == "none":
         return losses
     if reduction == "sum":
@@ -184,6 +186,82 @@ class TestGradients:
     def test_nll_loss(self, reduction, data):
         x, y = data.draw(class_problem(1, keep_first=True))
         assert mg.gradcheck(lambda x: F.nll_loss(x, y, reduction, ignore_index=1), mg.Tensor(x, requires_grad=True))
+
+
+class TestClassWeights:
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    @given(data=st.data())
+    def test_class_indices_follow_the_documented_formula(self, reduction, data):
+        ignore_index = data.draw(st.sampled_from([-100, 1]))
+        x, y = data.draw(class_problem(ignore_index))
+        w = data.draw(arrays((x.shape[1],), 0.25, 3.0))
+        eps = data.draw(smoothing)
+        out = F.cross_entropy(mg.Tensor(x), y, reduction, weight=w, ignore_index=ignore_index, label_smoothing=eps)
+        expected = reference(x, y, reduction, ignore_index, eps, weight=w)
+        np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+        log_p = x - x.max(axis=1, keepdims=True)  # any numbers will do as nll_loss's log-probabilities
+        kept = y != ignore_index
+        losses = np.where(kept, -w[np.where(kept, y, 0)] * log_p[np.arange(len(y)), np.where(kept, y, 0)], 0)
+        total = w[y[kept]].sum()
+        expected = {"none": losses, "sum": losses.sum(), "mean": losses.sum() / total if kept.any() else np.nan}
+        out = F.nll_loss(mg.Tensor(log_p), y, reduction, weight=w, ignore_index=ignore_index)
+        np.testing.assert_allclose(out.data, expected[reduction], rtol=1e-13, atol=1e-300)
+
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    @given(data=st.data())
+    def test_class_probabilities_follow_the_documented_formula(self, reduction, data):
+        x, q = data.draw(probability_problem())
+        w = data.draw(arrays((x.shape[1],), 0.25, 3.0))
+        eps = data.draw(smoothing)
+        out = F.cross_entropy(mg.Tensor(x), q, reduction, weight=w, label_smoothing=eps)
+        expected = reference(x, q, reduction, label_smoothing=eps, weight=w)
+        np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+
+    def test_by_hand(self):
+        # logits 0: p = 1/2 everywhere; weights [1, 3], targets [0, 1]: losses ln 2 and 3 ln 2,
+        # mean (1 + 3) ln 2 / (1 + 3) = ln 2; gradient w_t (p - one_hot) / 4
+        x = t(np.zeros((2, 2)))
+        loss = nn.CrossEntropyLoss(weight=mg.tensor([1.0, 3.0]))(x, np.array([0, 1]))
+        assert loss.item() == pytest.approx(math.log(2), rel=1e-15)
+        loss.backward()
+        np.testing.assert_allclose(x.grad, [[-0.125, 0.125], [0.375, -0.375]], rtol=1e-15)
+        log_p = t([[-1.0, -2.0], [-0.5, -3.0]])
+        loss = nn.NLLLoss(weight=[2.0, 0.5])(log_p, np.array([1, 0]))  # (0.5 * 2 + 2 * 0.5) / (0.5 + 2)
+        assert loss.item() == pytest.approx(0.8, rel=1e-15)
+        loss.backward()
+        np.testing.assert_allclose(log_p.grad, [[0.0, -0.2], [-0.8, 0.0]], rtol=1e-15)
+
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    @given(data=st.data())
+    def test_gradients_match_finite_differences(self, reduction, data):
+        x, y = data.draw(class_problem(1, keep_first=True))
+        w = data.draw(arrays((x.shape[1],), 0.25, 3.0))
+        eps = data.draw(smoothing)
+        fn = lambda x: F.cross_entropy(x, y, reduction, weight=w, ignore_index=1, label_smoothing=eps)
+        assert mg.gradcheck(fn, mg.Tensor(x, requires_grad=True))
+        assert mg.gradcheck(lambda x: F.nll_loss(x, y, reduction, weight=w, ignore_index=1),
+                            mg.Tensor(x, requires_grad=True))  # fmt: skip
+        x, q = data.draw(probability_problem())
+        w = data.draw(arrays((x.shape[1],), 0.25, 3.0))
+        fn = lambda x, q: F.cross_entropy(x, q, reduction, weight=w, label_smoothing=eps)
+        assert mg.gradcheck(fn, mg.Tensor(x, requires_grad=True), mg.Tensor(q, requires_grad=True))
+
+    @pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+    def test_a_weight_needs_one_number_per_class_and_no_gradient(self, fn):
+        x, y = t(np.zeros((2, 3))), np.array([0, 2])
+        with pytest.raises(ValueError, match=r"weight needs one entry per class, shape \(3,\), got shape \(2,\)"):
+            fn(x, y, weight=[1.0, 2.0])
+        with pytest.raises(ValueError, match=r"weight requires grad.*pass weight.detach\(\)"):
+            fn(x, y, weight=mg.ones(3, requires_grad=True))
+        with pytest.raises(TypeError, match="weight must hold numbers"):
+            fn(x, y, weight=["a", "b", "c"])
+
+    def test_float32_stays_float32_with_float64_weights(self):
+        x = mg.Tensor(np.array([[0.25, 0.5], [0.75, 0.125]], dtype=np.float32), requires_grad=True)
+        out = F.cross_entropy(x, np.array([1, 0]), weight=np.array([0.5, 2.0]), label_smoothing=0.1)
+        assert out.dtype == np.float32
+        out.backward()
+        assert x.grad.dtype == np.float32
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

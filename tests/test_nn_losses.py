@@ -166,6 +166,68 @@ def test_loss_classes_call_their_function(cls, fn, reduction):
     np.testing.assert_array_equal(module_out.data, fn(mg.Tensor(x), target, reduction=reduction).data)
 
 
+class TestBinaryWeights:
+    """weight scales each element's loss, pos_weight the positive term: -w [a y log s + (1 - y) log(1 - s)]."""
+
+    @staticmethod
+    def textbook(x, y, w, a):
+        s = 1 / (1 + np.exp(-x))
+        return -w * (a * y * np.log(s) + (1 - y) * np.log(1 - s))
+
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    @given(data=st.data())
+    def test_values_follow_the_formula(self, reduction, data):
+        x, y = data.draw(_regression_problem(target=_binary_targets))
+        w_shape = data.draw(st.sampled_from([(), x.shape[-1:], x.shape]))
+        w, a = data.draw(arrays(w_shape, 0.0, 3.0)), data.draw(arrays(x.shape[-1:], 0.25, 4.0))
+        losses = self.textbook(x, y, w, a)
+        expected = {"none": losses, "sum": losses.sum(), "mean": losses.mean()}[reduction]
+        out = F.binary_cross_entropy_with_logits(mg.Tensor(x), y, reduction, weight=w, pos_weight=a)
+        np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-14)
+        losses = self.textbook(x, y, w, 1.0)
+        expected = {"none": losses, "sum": losses.sum(), "mean": losses.mean()}[reduction]
+        out = F.binary_cross_entropy(mg.Tensor(1 / (1 + np.exp(-x))), y, reduction, weight=w)
+        np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-14)
+
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    @given(data=st.data())
+    def test_gradients_for_input_and_target_match_finite_differences(self, reduction, data):
+        x, y = data.draw(_regression_problem(target=_binary_targets))
+        w, a = data.draw(arrays(x.shape[-1:], 0.25, 3.0)), data.draw(arrays(x.shape[-1:], 0.25, 4.0))
+        fn = lambda x, y: F.binary_cross_entropy_with_logits(x, y, reduction, weight=w, pos_weight=a)
+        assert mg.gradcheck(fn, mg.Tensor(x, requires_grad=True), mg.Tensor(y, requires_grad=True))
+        p, y = 0.05 + 0.9 / (1 + np.exp(-x)), 0.05 + 0.9 * y  # finite differences stay inside [0, 1]
+        fn = lambda p, y: F.binary_cross_entropy(p, y, reduction, weight=w)
+        assert mg.gradcheck(fn, mg.Tensor(p, requires_grad=True), mg.Tensor(y, requires_grad=True))
+
+    def test_pos_weight_stays_exact_in_the_tails(self):
+        # x = 40, y = 1, a = 3: the loss is 3 log1p(exp(-40)) = 3 * 4.248e-18, its gradient -3 sigmoid(-40)
+        x = t([40.0])
+        loss = F.binary_cross_entropy_with_logits(x, np.array([1.0]), pos_weight=[3.0])
+        assert loss.item() == pytest.approx(3 * math.log1p(math.exp(-40)), rel=1e-15)
+        loss.backward()
+        assert x.grad[0] == pytest.approx(-3 * math.exp(-40) / (1 + math.exp(-40)), rel=1e-15)
+
+    def test_modules_pass_their_weights(self):
+        x, y = t([[0.5, -1.0], [2.0, 0.25]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+        w, a = np.array([2.0, 0.5]), np.array([3.0, 1.5])
+        assert nn.BCEWithLogitsLoss(weight=w, pos_weight=a)(x, y).item() == F.binary_cross_entropy_with_logits(
+            x, y, weight=w, pos_weight=a).item()  # fmt: skip
+        p = t([[0.5, 0.25], [0.75, 0.125]])
+        by_function = F.binary_cross_entropy(p, y, "sum", weight=w).item()
+        assert nn.BCELoss(reduction="sum", weight=w)(p, y).item() == by_function
+
+    @pytest.mark.parametrize("fn", [F.binary_cross_entropy_with_logits, F.binary_cross_entropy])
+    def test_a_weight_must_broadcast_to_the_input_and_need_no_gradient(self, fn):
+        p, y = t([[0.5, 0.25, 0.75]]), np.array([[1.0, 0.0, 1.0]])
+        with pytest.raises(ValueError, match=r"weight of shape \(2,\) does not broadcast to the input's shape \(1, 3"):
+            fn(p, y, weight=[1.0, 2.0])
+        with pytest.raises(ValueError, match=r"weight requires grad.*pass weight.detach"):
+            fn(p, y, weight=mg.ones(3, requires_grad=True))
+        with pytest.raises(ValueError, match=r"pos_weight of shape \(4,\) does not broadcast"):
+            F.binary_cross_entropy_with_logits(p, y, pos_weight=np.ones(4))
+
+
 class TestTargetChecks:
     def test_class_out_of_range_names_the_class_and_the_count(self):
         with pytest.raises(ValueError, match=r"target class 3 is out of range for 3 classes \(0 to 2\)"):

@@ -373,15 +373,22 @@ def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
     return _node(_reduce_array(np.abs(diff), reduction), parents, backward, "l1_loss")
 
 
-def nll_loss(input: Tensor, target, reduction: str = "mean", *, ignore_index: int = -100) -> Tensor:
-    """Negative log-likelihood -input[i, target[i]] (``F.nll_loss``).
+def nll_loss(
+    input: Tensor, target, reduction: str = "mean", *, weight=None, ignore_index: int = -100
+) -> Tensor:
+    """Negative log-likelihood -weight[target[i]] input[i, target[i]] (``F.nll_loss``).
 
     ``input``: log-probabilities (N, C), floating point. ``target``: integer classes (N,)
     in [0, C), an ndarray or an integer Tensor (never differentiable; a float target is a
-    TypeError, a class out of range a ValueError). A target equal to ``ignore_index`` (an
-    int, default -100) contributes 0 and no gradient, and 'mean' averages over the other
-    targets only: nan if every target is ignored, as in PyTorch. 'none' gives one loss per
-    row (N,). Gradient: -1 at each counted target, divided by their number for 'mean'.
+    TypeError, a class out of range a ValueError). ``weight``: one weight per class (C,)
+    (a Tensor, ndarray or list; None: all 1), for classes of unequal frequency; 'mean'
+    then divides by the sum of the counted targets' weights, as in PyTorch. A target equal
+    to ``ignore_index`` (an int, default -100) contributes 0 and no gradient, and 'mean'
+    averages over the other targets only: nan if every target is ignored, as in PyTorch.
+    'none' gives one loss per row (N,). Gradient: -weight[target[i]] at each counted
+    target, divided by their number (or their weights' sum) for 'mean'. A ``weight`` of
+    another shape than (C,), or one that requires grad, is a ValueError (PyTorch computes
+    no gradient for it either).
     """
     check_choice("reduction", reduction, REDUCTIONS)
     if type(ignore_index) is not int:
@@ -391,20 +398,31 @@ def nll_loss(input: Tensor, target, reduction: str = "mean", *, ignore_index: in
     a = input.data
     rows = np.arange(len(labels))
     losses = -a[rows, labels]
+    w = _class_weights(weight, a.shape[1], a.dtype, "nll_loss")
+    if w is not None:
+        w = w[labels]  # each row's weight
+        losses = losses * w
     if kept is not None:
         losses = np.where(kept, losses, 0)
-    count = len(labels) if kept is None else int(np.count_nonzero(kept))
+    count = _counted(labels, kept, w)
 
     def backward(g):
         grad = np.zeros(a.shape, a.dtype)
-        grad[rows, labels] = -_class_scale(g, reduction, count) * (1 if kept is None else kept)
+        scale = -_class_scale(g, reduction, count)
+        grad[rows, labels] = (scale if w is None else scale * w) * (1 if kept is None else kept)
         return (grad,)
 
     return _node(_reduce_classes(losses, reduction, count), (input,), backward, "nll_loss")
 
 
 def cross_entropy(
-    input: Tensor, target, reduction: str = "mean", *, ignore_index: int = -100, label_smoothing: float = 0.0
+    input: Tensor,
+    target,
+    reduction: str = "mean",
+    *,
+    weight=None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
 ) -> Tensor:
     """Cross-entropy of raw logits (N, C) against class indices (N,) or class probabilities
     (N, C) (``F.cross_entropy``).
@@ -423,12 +441,21 @@ def cross_entropy(
     requires grad. ``ignore_index`` does not apply: a non-negative one is a ValueError, as in
     PyTorch.
 
+    ``weight``: one weight w_c per class (C,) (a Tensor, ndarray or list; None: all 1),
+    PyTorch's formulas. With class indices, each -log p term of class c is multiplied by
+    w_c: loss_i = (1 - eps) w_(target_i) (-log p_i[target_i]) + eps / C * sum_c w_c
+    (-log p_ic), and 'mean' divides by the sum of the counted targets' weights, not by
+    their number. With class probabilities, loss_i = -sum_c w_c q_ic log p_ic, and 'mean'
+    still divides by N.
+
     Finite for logits of any size. With m the row's largest logit and r the sum of
     exp(x_j - m) over the other entries, log-sum-exp is m + log1p(r), so a confident
     correct prediction gets its true loss (logits [0, -40], class 0: 4.25e-18, where
     PyTorch's log(1 + r) rounds to 0), and the target entry of the gradient is computed as
     expm1(log p) (-4.25e-18 there, not 0). A wrong ``ignore_index`` or ``label_smoothing``
-    type is a TypeError, a ``label_smoothing`` outside [0, 1] a ValueError.
+    type is a TypeError, a ``label_smoothing`` outside [0, 1] a ValueError; so is a
+    ``weight`` of another shape than (C,), or one that requires grad (PyTorch computes no
+    gradient for it either).
     """
     check_choice("reduction", reduction, REDUCTIONS)
     if type(ignore_index) is not int:  # the checks run only when the cheap test fails: this is called every step
@@ -439,10 +466,11 @@ def cross_entropy(
     input = _as_tensor(input)
     target_shape = getattr(target, "shape", None)
     if input.ndim == 2 and (np.shape(target) if target_shape is None else target_shape) == input.shape:
-        return _cross_entropy_with_probabilities(input, target, reduction, ignore_index, eps)
+        return _cross_entropy_with_probabilities(input, target, reduction, ignore_index, eps, weight)
     labels, kept = _class_targets(input, target, "cross_entropy", ignore_index)
     a = input.data
     n, classes = a.shape
+    w = _class_weights(weight, classes, a.dtype, "cross_entropy")
     # where each row starts in the flattened (N, C) array (the step of 0 classes would be an error),
     # and each target's place there: take(at) and put(at) index as [rows, labels] does, faster
     starts = np.arange(0, n * classes, max(classes, 1))
@@ -450,16 +478,25 @@ def cross_entropy(
     log_p = _log_softmax_rows(a, starts)
     picked = log_p.take(at)
     losses = -picked
+    row_weights = None if w is None else w[labels]
+    if row_weights is not None:
+        losses = losses * row_weights
     if eps:  # PyTorch's order: (1 - eps) * nll + smooth * (eps / C)
-        losses = (1 - eps) * losses + -log_p.sum(axis=1) * (eps / classes)
+        smooth = -log_p.sum(axis=1) if w is None else -(log_p * w).sum(axis=1)
+        losses = (1 - eps) * losses + smooth * (eps / classes)
     if kept is not None:
         losses = np.where(kept, losses, 0)
-    count = n if kept is None else int(np.count_nonzero(kept))
+    count = _counted(labels, kept, row_weights)
 
     def backward(g):
         grad = np.exp(log_p)
+        spread = grad * w.sum() - w if eps and w is not None else None  # the smoothing's sum(w) p - w
         grad.put(at, np.expm1(picked))  # p - 1 without cancellation
-        if eps:  # p - (1 - eps) one_hot - eps / C
+        if w is not None:  # (1 - eps) w_t (p - one_hot) + eps / C (sum(w) p - w)
+            grad *= (row_weights * (1 - eps) if eps else row_weights)[:, None]
+            if eps:
+                grad += spread * (eps / classes)
+        elif eps:  # p - (1 - eps) one_hot - eps / C
             grad.put(at, grad.take(at) + eps)
             grad -= eps / classes
         if kept is not None:
@@ -470,7 +507,9 @@ def cross_entropy(
     return _node(_reduce_classes(losses, reduction, count), (input,), backward, "cross_entropy")
 
 
-def _cross_entropy_with_probabilities(input: Tensor, target, reduction: str, ignore_index: int, eps: float) -> Tensor:
+def _cross_entropy_with_probabilities(
+    input: Tensor, target, reduction: str, ignore_index: int, eps: float, weight
+) -> Tensor:
     """cross_entropy's class-probability form (see there)."""
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind != "f":
@@ -484,15 +523,17 @@ def _cross_entropy_with_probabilities(input: Tensor, target, reduction: str, ign
     n, classes = x.shape
     log_p = _log_softmax_rows(x, np.arange(0, n * classes, max(classes, 1)))
     q = t * (1 - eps) + eps / classes if eps else t
-    losses = -(log_p * q).sum(axis=1)
+    w = _class_weights(weight, classes, x.dtype, "cross_entropy")
+    qw = q if w is None else q * w
+    losses = -(log_p * qw).sum(axis=1)
 
     def backward(g):
         scale = _class_scale(g, reduction, n)
         scale = scale[:, None] if reduction == "none" else scale
-        grad_input = (np.exp(log_p) * q.sum(axis=1, keepdims=True) - q) * scale if input.requires_grad else None
+        grad_input = (np.exp(log_p) * qw.sum(axis=1, keepdims=True) - qw) * scale if input.requires_grad else None
         if len(parents) == 1:
             return (grad_input,)
-        return grad_input, -(1 - eps) * log_p * scale
+        return grad_input, -(1 - eps) * (log_p if w is None else log_p * w) * scale
 
     return _node(_reduce_classes(losses, reduction, n), parents, backward, "cross_entropy")
 
@@ -510,9 +551,9 @@ def _log_softmax_rows(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return shifted - np.log1p(np.add.reduce(others, axis=1, keepdims=True))
 
 
-def _reduce_classes(losses: np.ndarray, reduction: str, count: int) -> np.ndarray:
+def _reduce_classes(losses: np.ndarray, reduction: str, count) -> np.ndarray:
     """One loss per row reduced; 'mean' divides by ``count``, the rows whose target counts
-    (nan when there are none, as in PyTorch)."""
+    or the sum of their class weights (nan when it is 0, as in PyTorch)."""
     if reduction == "none":
         return losses
     total = np.add.reduce(losses, axis=None)  # losses.sum() without numpy's Python-level wrapper
@@ -521,50 +562,86 @@ def _reduce_classes(losses: np.ndarray, reduction: str, count: int) -> np.ndarra
     return total / count if count else np.full((), np.nan, losses.dtype)
 
 
-def _class_scale(g, reduction: str, count: int):
+def _class_scale(g, reduction: str, count):
     """What each row's gradient is multiplied by: g (one per row for 'none'), divided by
-    the number of counted rows for 'mean'. PyTorch's order: nll_loss's backward hands on
-    g / count, then log_softmax's backward multiplies the probabilities by it. (count is 0
-    only when every target is ignored; every row's gradient is then 0.)"""
-    return g / max(count, 1) if reduction == "mean" else g
+    the number of counted rows (with class weights, the sum of their weights) for 'mean'.
+    PyTorch's order: nll_loss's backward hands on g / count, then log_softmax's backward
+    multiplies the probabilities by it. (count is 0 when every target is ignored, or their
+    weights are 0; every row's gradient is then 0.)"""
+    return g / (count if count else 1) if reduction == "mean" else g
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Tensor, target, reduction: str = "mean", *, weight=None, pos_weight=None
+) -> Tensor:
     """-[y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))] for raw scores x and targets y
     of the same shape (``F.binary_cross_entropy_with_logits``; y is usually in [0, 1] but
     is not checked, as in PyTorch).
 
-    Computed as (1 - y) max(x, 0) + y max(-x, 0) + log1p(exp(-|x|)): for y in [0, 1]
-    every term is >= 0, so nothing cancels and each loss has full relative precision for
-    any x (PyTorch's (1 - y) x - log_sigmoid(x) cancels for x << 0 and small y: at
-    x = -40, y = 1e-10 it is 8e-8 off in relative terms).
-    Gradients: sigmoid(x) - y for the input, written as (1 - y) - sigmoid(-x) for x >= 0
-    so that it stays exact where sigmoid(x) rounds to 1; -x for a target that requires
-    grad; divided by the number of elements for 'mean'.
+    ``weight`` (w) multiplies each element's loss; ``pos_weight`` (a) its positive term:
+    -w [a y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))], so a > 1 counts the positives
+    more (a = negatives / positives balances a rare class). Each is a Tensor, ndarray,
+    list or number that broadcasts to the input's shape (pos_weight usually one per
+    column, (C,)), and does not require grad (PyTorch computes no gradient for them
+    either; a ValueError here); None means 1. 'mean' divides by the number of elements,
+    whatever the weights.
+
+    Computed as (1 - y) max(x, 0) + a y max(-x, 0) + ((1 - y) + a y) log1p(exp(-|x|)):
+    for y in [0, 1] every term is >= 0, so nothing cancels and each loss has full
+    relative precision for any x (PyTorch's (1 - y) x - log_sigmoid(x) cancels for
+    x << 0 and small y: at x = -40, y = 1e-10 it is 8e-8 off in relative terms).
+    Gradients: with l = (1 - y) + a y, l sigmoid(x) - a y for the input (sigmoid(x) - y
+    without pos_weight), written as (1 - y) - l sigmoid(-x) for x >= 0 so that it stays
+    exact where sigmoid(x) rounds to 1; a softplus(-x) - softplus(x) (-x without
+    pos_weight) for a target that requires grad; each times w, and divided by the number
+    of elements for 'mean'.
     """
     check_choice("reduction", reduction, REDUCTIONS)
     input = _as_tensor(input)
-    x, y, parents = _same_shape_target(input, target, "binary_cross_entropy_with_logits")
+    fn = "binary_cross_entropy_with_logits"
+    x, y, parents = _same_shape_target(input, target, fn)
+    w = _elementwise_weight(weight, x, fn, "weight")
+    a = _elementwise_weight(pos_weight, x, fn, "pos_weight")
     e = np.exp(-np.abs(x))  # never overflows
     positive = x >= 0
-    losses = (1 - y) * np.maximum(x, 0) + y * np.maximum(-x, 0) + np.log1p(e)
+    log1p_e = np.log1p(e)
+    if a is None:
+        losses = (1 - y) * np.maximum(x, 0) + y * np.maximum(-x, 0) + log1p_e
+    else:
+        ay = a * y
+        losses = (1 - y) * np.maximum(x, 0) + ay * np.maximum(-x, 0) + ((1 - y) + ay) * log1p_e
+    if w is not None:
+        losses = losses * w
 
     def backward(g):
         sigmoid_of_minus_abs = e / (1 + e)  # sigmoid(-|x|), exact in both tails
         # x >= 0: sigmoid(x) - y = (1 - y) - sigmoid(-x);  x < 0: sigmoid(x) - y
-        difference = np.where(positive, (1 - y) - sigmoid_of_minus_abs, sigmoid_of_minus_abs - y)
+        if a is None:
+            difference = np.where(positive, (1 - y) - sigmoid_of_minus_abs, sigmoid_of_minus_abs - y)
+        else:
+            scaled = ((1 - y) + ay) * sigmoid_of_minus_abs
+            difference = np.where(positive, (1 - y) - scaled, scaled - ay)
+        if w is not None:
+            difference = difference * w
         grad_input = _scaled(difference, g, reduction, x.size) if input.requires_grad else None
         if len(parents) == 1:
             return (grad_input,)
-        return grad_input, _scaled(-x, g, reduction, x.size)
+        if a is None:
+            slope = -x
+        else:  # a softplus(-x) - softplus(x), each softplus as max(., 0) + log1p(exp(-|x|))
+            slope = a * (np.maximum(-x, 0) + log1p_e) - (np.maximum(x, 0) + log1p_e)
+        return grad_input, _scaled(slope if w is None else slope * w, g, reduction, x.size)
 
     return _node(_reduce_array(losses, reduction), parents, backward, "binary_cross_entropy_with_logits")
 
 
-def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tensor:
-    """-[y log p + (1 - y) log(1 - p)] for probabilities p and targets y, both in [0, 1]
+def binary_cross_entropy(input: Tensor, target, reduction: str = "mean", *, weight=None) -> Tensor:
+    """-w [y log p + (1 - y) log(1 - p)] for probabilities p and targets y, both in [0, 1]
     and of the same shape (``F.binary_cross_entropy``); a value outside [0, 1] or nan in
-    either raises ValueError, as PyTorch refuses it.
+    either raises ValueError, as PyTorch refuses it. ``weight`` (w): a Tensor, ndarray,
+    list or number that broadcasts to the input's shape and does not require grad
+    (PyTorch computes no gradient for it either; a ValueError here); None means 1. 'mean'
+    divides by the number of elements, whatever the weights.
 
     As in PyTorch, log(1 - p) is computed as log1p(-p) (exact for tiny p: p = 1e-17 with
     y = 0 gives 1e-17, not 0) and each log is clamped at -100, so p = 0 or 1 gives a large
@@ -572,26 +649,31 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
       input:  (p - y) / max(p (1 - p), eps), eps = 1e-12 as a float32 (9.99999996e-13);
       target: -logit(p) = -log(p / (1 - p)), NOT clamped: +-inf at p = 0 or 1, and not
               the slope of the clamped loss where p < exp(-100) = 3.7e-44;
-    each divided by the number of elements for 'mean'.
+    each times w, and divided by the number of elements for 'mean'.
     """
     check_choice("reduction", reduction, REDUCTIONS)
     input = _as_tensor(input)
     p, y, parents = _same_shape_target(input, target, "binary_cross_entropy")
+    w = _elementwise_weight(weight, p, "binary_cross_entropy", "weight")
     _check_probabilities(p, "inputs", "; apply sigmoid first, or use binary_cross_entropy_with_logits on raw scores")
     _check_probabilities(y, "targets", "")
     with np.errstate(divide="ignore"):  # log(0) = -inf is expected; the clamp handles it
         log_p = np.maximum(np.log(p), -100.0)
         log_1mp = np.maximum(np.log1p(-p), -100.0)
     losses = (y - 1) * log_1mp - y * log_p  # PyTorch's order of operations
+    if w is not None:
+        losses = losses * w
 
     def backward(g):
         grad_input = None
         if input.requires_grad:
-            grad_input = _scaled(p - y, g, reduction, p.size, divisor=np.maximum((1 - p) * p, _BCE_EPSILON))
+            grad_input = _scaled(p - y if w is None else (p - y) * w, g, reduction, p.size,
+                                 divisor=np.maximum((1 - p) * p, _BCE_EPSILON))  # fmt: skip
         if len(parents) == 1:
             return (grad_input,)
         with np.errstate(divide="ignore"):  # logit(0) = -inf and logit(1) = inf, as in PyTorch
-            return grad_input, _scaled(-np.log(p / (1 - p)), g, reduction, p.size)
+            slope = -np.log(p / (1 - p))
+        return grad_input, _scaled(slope if w is None else slope * w, g, reduction, p.size)
 
     return _node(_reduce_array(losses, reduction), parents, backward, "binary_cross_entropy")
 
@@ -644,6 +726,54 @@ def _same_shape_target(input: Tensor, target, fn: str) -> tuple[np.ndarray, np.n
     if x.dtype.kind != "f":
         x = x.astype(t.dtype if t.dtype.kind == "f" else get_default_dtype())
     return x, t.astype(x.dtype, copy=False), ((input, target) if wants_grad else (input,))
+
+
+def _weight_array(weight, fn: str, name: str) -> np.ndarray:
+    """A loss's ``weight`` or ``pos_weight`` as an array of numbers: a constant, so a Tensor
+    that requires grad is refused (PyTorch computes no gradient for it either)."""
+    if isinstance(weight, Tensor):
+        if weight.requires_grad:
+            raise ValueError(
+                f"{fn}: {name} requires grad, but no gradient is computed for it (nor in PyTorch); "
+                f"pass {name}.detach()"
+            )
+        weight = weight.data
+    array = np.asarray(weight)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: {name} must hold numbers, got {weight!r}")
+    return array
+
+
+def _class_weights(weight, classes: int, dtype, fn: str) -> np.ndarray | None:
+    """One weight per class, (C,), in the scores' dtype; None for None."""
+    if weight is None:
+        return None
+    w = _weight_array(weight, fn, "weight")
+    if w.shape != (classes,):
+        raise ValueError(f"{fn}: weight needs one entry per class, shape ({classes},), got shape {w.shape}")
+    return w.astype(dtype, copy=False)
+
+
+def _elementwise_weight(weight, x: np.ndarray, fn: str, name: str) -> np.ndarray | None:
+    """A weight that broadcasts to the input ``x``, in its dtype; None for None."""
+    if weight is None:
+        return None
+    w = _weight_array(weight, fn, name)
+    try:
+        shape = np.broadcast_shapes(w.shape, x.shape)
+    except ValueError:
+        shape = None
+    if shape != x.shape:
+        raise ValueError(f"{fn}: {name} of shape {w.shape} does not broadcast to the input's shape {x.shape}")
+    return w.astype(x.dtype, copy=False)
+
+
+def _counted(labels: np.ndarray, kept: np.ndarray | None, row_weights: np.ndarray | None):
+    """What 'mean' divides a class loss by: the number of counted targets, or with class
+    weights the sum of their weights (in the scores' dtype, as in PyTorch)."""
+    if row_weights is None:
+        return len(labels) if kept is None else int(np.count_nonzero(kept))
+    return (row_weights if kept is None else row_weights[kept]).sum()
 
 
 def _check_probabilities(values: np.ndarray, what: str, hint: str) -> None:

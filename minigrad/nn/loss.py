@@ -43,34 +43,39 @@ class L1Loss(_Loss):
 
 class CrossEntropyLoss(_Loss):
     """Raw logits (N, C) and integer classes (N,) or class probabilities (N, C):
-    log-softmax and NLL in one stable step (``torch.nn.CrossEntropyLoss`` without class
-    weights). Targets equal to ``ignore_index`` (an int) are left out; ``label_smoothing``
+    log-softmax and NLL in one stable step (``torch.nn.CrossEntropyLoss``). ``weight``
+    (keyword only here: PyTorch's first positional argument) gives each class a weight
+    (C,); targets equal to ``ignore_index`` (an int) are left out; ``label_smoothing``
     (in [0, 1]) mixes in the uniform distribution; see ``F.cross_entropy`` for the formulas."""
 
-    def __init__(self, reduction: str = "mean", *, ignore_index: int = -100, label_smoothing: float = 0.0):
+    def __init__(
+        self, reduction: str = "mean", *, weight=None, ignore_index: int = -100, label_smoothing: float = 0.0
+    ):
         super().__init__(reduction)
+        self.weight = weight
         self.ignore_index = check_int("ignore_index", ignore_index)
         self.label_smoothing = check_range("label_smoothing", label_smoothing, 0, 1)
 
     def forward(self, input, target):
-        return F.cross_entropy(
-            input, target, self.reduction, ignore_index=self.ignore_index, label_smoothing=self.label_smoothing
-        )
+        return F.cross_entropy(input, target, self.reduction, weight=self.weight, ignore_index=self.ignore_index,
+                               label_smoothing=self.label_smoothing)  # fmt: skip
 
     def extra_repr(self):
         return _options(self, ignore_index=-100, label_smoothing=0.0)
 
 
 class NLLLoss(_Loss):
-    """Log-probabilities (N, C) and integer classes (N,) (``torch.nn.NLLLoss`` without
-    class weights); targets equal to ``ignore_index`` (an int) are left out."""
+    """Log-probabilities (N, C) and integer classes (N,) (``torch.nn.NLLLoss``);
+    ``weight`` (keyword only here) gives each class a weight (C,), targets equal to
+    ``ignore_index`` (an int) are left out; see ``F.nll_loss``."""
 
-    def __init__(self, reduction: str = "mean", *, ignore_index: int = -100):
+    def __init__(self, reduction: str = "mean", *, weight=None, ignore_index: int = -100):
         super().__init__(reduction)
+        self.weight = weight
         self.ignore_index = check_int("ignore_index", ignore_index)
 
     def forward(self, input, target):
-        return F.nll_loss(input, target, self.reduction, ignore_index=self.ignore_index)
+        return F.nll_loss(input, target, self.reduction, weight=self.weight, ignore_index=self.ignore_index)
 
     def extra_repr(self):
         return _options(self, ignore_index=-100)
@@ -78,16 +83,30 @@ class NLLLoss(_Loss):
 
 class BCEWithLogitsLoss(_Loss):
     """Raw scores and targets in [0, 1] of the same shape; exact for any score
-    (``torch.nn.BCEWithLogitsLoss`` without weights)."""
+    (``torch.nn.BCEWithLogitsLoss``). ``weight`` scales each element's loss, ``pos_weight``
+    the positive term (both keyword only here, and broadcast to the input's shape); see
+    ``F.binary_cross_entropy_with_logits``."""
 
-    function = F.binary_cross_entropy_with_logits
+    def __init__(self, reduction: str = "mean", *, weight=None, pos_weight=None):
+        super().__init__(reduction)
+        self.weight, self.pos_weight = weight, pos_weight
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, self.reduction, weight=self.weight,
+                                                  pos_weight=self.pos_weight)  # fmt: skip
 
 
 class BCELoss(_Loss):
-    """Probabilities and targets in [0, 1] of the same shape (``torch.nn.BCELoss`` without
-    weights)."""
+    """Probabilities and targets in [0, 1] of the same shape (``torch.nn.BCELoss``);
+    ``weight`` (keyword only here, broadcast to the input's shape) scales each element's
+    loss; see ``F.binary_cross_entropy``."""
 
-    function = F.binary_cross_entropy
+    def __init__(self, reduction: str = "mean", *, weight=None):
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, self.reduction, weight=self.weight)
 
 
 def _options(loss: _Loss, **defaults) -> str:
