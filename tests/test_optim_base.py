@@ -179,9 +179,28 @@ class TestValidation:
             optim.SGD(param(1.0))
 
     @pytest.mark.parametrize("cls", ALL)
-    def test_tensors_that_do_not_require_grad(self, cls):
-        with pytest.raises(ValueError, match=r"parameter 0 of group 0 \(shape \(2,\)\) does not require grad"):
-            cls([mg.Tensor(np.ones(2))])
+    def test_results_of_ops_are_refused(self, cls):
+        with pytest.raises(ValueError, match=r"parameter 1 of group 0 \(shape \(2,\)\) is the result of 'mul', not a leaf"):
+            cls([param(1.0), mg.Tensor(np.ones(2), requires_grad=True) * 2])
+
+    @pytest.mark.parametrize("cls", ALL)
+    def test_a_frozen_parameter_is_kept_and_left_alone_as_in_pytorch(self, cls):
+        # the fine-tuning pattern: freeze a layer, then hand all parameters to the optimizer
+        mg.manual_seed(0)
+        model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+        for p in model[0].parameters():
+            p.requires_grad = False
+        frozen = [p.data.copy() for p in model[0].parameters()]
+        trained = [p.data.copy() for p in model[2].parameters()]
+        optimizer = cls(model.parameters())
+        for _ in range(2):
+            optimizer.zero_grad()
+            model(mg.tensor([[1.0, -2.0], [0.5, 3.0]])).pow(2).sum().backward()
+            optimizer.step()
+        assert all(p.grad is None and np.array_equal(p.data, before)
+                   for p, before in zip(model[0].parameters(), frozen, strict=True))  # fmt: skip
+        assert not any(np.array_equal(p.data, before) for p, before in zip(model[2].parameters(), trained, strict=True))
+        assert len(optimizer.effective_lr()) == 9 + 4
 
     @pytest.mark.parametrize("cls", ALL)
     def test_an_empty_parameter_list(self, cls):

@@ -158,9 +158,10 @@ class Optimizer:
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
                 raise TypeError(f"parameter {i} of group {index} is a {type(p).__name__}, not a Tensor")
-            if not p.requires_grad:
+            if not p.is_leaf:  # PyTorch's rule; one that does not require grad is kept, and skipped while frozen
                 raise ValueError(
-                    f"parameter {i} of group {index} (shape {p.shape}) does not require grad, so it cannot be trained"
+                    f"parameter {i} of group {index} (shape {p.shape}) is the result of '{p._op}', not a leaf tensor: "
+                    "an optimizer changes leaves (model.parameters(), or a tensor made with requires_grad=True)"
                 )
         if not params:
             raise ValueError(f"parameter group {index} is empty")
