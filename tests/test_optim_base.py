@@ -180,7 +180,7 @@ class TestValidation:
 
     @pytest.mark.parametrize("cls", ALL)
     def test_results_of_ops_are_refused(self, cls):
-        with pytest.raises(ValueError, match=r"parameter 1 of group 0 \(shape \(2,\)\) is the result of 'mul', not a leaf"):
+        with pytest.raises(ValueError, match=r"parameter 1 of group 0 \(shape \(2,\)\) is the result of .mul."):
             cls([param(1.0), mg.Tensor(np.ones(2), requires_grad=True) * 2])
 
     @pytest.mark.parametrize("cls", ALL)
