@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 __all__ = [
+    "shown",
     "check_pair",
     "check_bool",
     "check_int",
@@ -31,16 +32,27 @@ __all__ = [
 ]
 
 
+def shown(value) -> str:
+    """``value`` as a message shows it: its repr, but an array or Tensor by its type and
+    shape (a layer class called on a batch, ``nn.ReLU(x)``, would print the whole batch)
+    and any other repr cut at 80 characters."""
+    if hasattr(value, "shape") and hasattr(value, "dtype") and getattr(value, "size", 1) > 1:
+        kind = type(value).__name__
+        return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} of shape {tuple(value.shape)} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def check_bool(name: str, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+        raise TypeError(f"{name} must be True or False, got {shown(value)}")
     return bool(value)
 
 
 def check_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
     """A whole number (not a bool), at least ``minimum`` and at most ``maximum`` if given."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
+        raise TypeError(f"{name} must be an int, got {shown(value)}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     if maximum is not None and value > maximum:
@@ -51,7 +63,7 @@ def check_int(name: str, value, minimum: int | None = None, maximum: int | None 
 def check_number(name: str, value) -> float:
     """A finite real number (not a bool): nan or infinity would only make every result nan."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
+        raise TypeError(f"{name} must be a number, got {shown(value)}")
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return float(value)
@@ -101,7 +113,7 @@ def check_pair(name: str, value, what: str, check_first, check_second) -> tuple:
     ``check_second`` under the names ``name[0]`` and ``name[1]``. ``name`` may carry a suffix
     ("betas in parameter group 1"): the index goes after its first word."""
     if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{name} must be a pair ({what}), got {value!r}")
+        raise TypeError(f"{name} must be a pair ({what}), got {shown(value)}")
     if len(value) != 2:
         raise ValueError(f"{name} must be a pair ({what}), got {value!r}")
     head, _, tail = name.partition(" ")
@@ -112,7 +124,7 @@ def check_pair(name: str, value, what: str, check_first, check_second) -> tuple:
 def check_choice(name: str, value, choices) -> str:
     """One of a fixed set of strings, such as a loss's reduction."""
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, one of {', '.join(map(repr, choices))}; got {value!r}")
+        raise TypeError(f"{name} must be a string, one of {', '.join(map(repr, choices))}; got {shown(value)}")
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
@@ -135,7 +147,7 @@ def check_seed(name: str, value):
     if value is None or isinstance(value, np.random.Generator):
         return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be None, a non-negative int or a numpy Generator, got {value!r}")
+        raise TypeError(f"{name} must be None, a non-negative int or a numpy Generator, got {shown(value)}")
     if value < 0:
         raise ValueError(f"{name} must be a non-negative int, got {value}")
     return int(value)

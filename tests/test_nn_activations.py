@@ -275,3 +275,27 @@ class TestSoftmaxDim:
         dim = data.draw(st.integers(-len(shape), len(shape) - 1))
         x = mg.Tensor(data.draw(arrays(shape, -5, 5)), requires_grad=True)
         assert mg.gradcheck(module(dim=dim), x)
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.LeakyReLU(0.1), nn.GELU(), nn.ELU(), nn.Softplus(), nn.SiLU(),
+     nn.Softmax(dim=1), nn.LogSoftmax(dim=1), nn.Dropout(0.5).eval(), nn.Flatten(), nn.BatchNorm1d(3),
+     F.relu, F.tanh, F.sigmoid, F.leaky_relu, F.softmax, F.log_softmax, F.dropout],
+    ids=repr,
+)  # fmt: skip
+def test_every_layer_and_function_takes_an_ndarray_as_a_tensor(layer):
+    # as nn.Linear does: an ndarray in the middle of a Sequential used to fail inside minigrad
+    # (ndarray.data is a memoryview) or come back as an ndarray
+    x = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -3.0]])
+    kwargs = {"training": False} if layer is F.dropout else {}
+    out = layer(x, **kwargs)
+    assert isinstance(out, mg.Tensor)
+    np.testing.assert_array_equal(out.data, layer(mg.tensor(x), **kwargs).data)
+
+
+def test_a_layer_class_called_on_a_batch_says_what_it_got_in_one_line():
+    # nn.ReLU(x) instead of nn.ReLU()(x): the message names the batch, it does not print it
+    with pytest.raises(TypeError, match=r"^inplace must be True or False, got a Tensor of shape \(40, 2\) and dtype "
+                                        r"float32$"):  # fmt: skip
+        nn.ReLU(mg.randn(40, 2))

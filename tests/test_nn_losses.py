@@ -477,3 +477,14 @@ def test_integer_input_is_promoted_to_float_instead_of_wrapping_around(loss):
     with_integers = loss(counts, np.array([1, 0], dtype=np.int8), reduction="mean")
     assert with_integers.dtype == np.float32  # the default float dtype
     assert with_integers.item() == pytest.approx(loss(mg.Tensor([0.0, 0.0]), np.array([1.0, 0.0])).item())
+
+
+@pytest.mark.parametrize("cls", [nn.CrossEntropyLoss, nn.NLLLoss, nn.BCEWithLogitsLoss, nn.BCELoss])
+def test_class_weights_given_first_as_in_pytorch_are_told_to_go_by_keyword(cls):
+    # PyTorch's first positional argument is weight; the contract made it reduction here
+    with pytest.raises(TypeError, match=rf"{cls.__name__}'s first argument is reduction .* got a Tensor of shape "
+                                        rf"\(3,\) and dtype float32; class weights go by keyword here: "
+                                        rf"{cls.__name__}\(weight=\.\.\.\)"):  # fmt: skip
+        cls(mg.tensor([1.0, 2.0, 3.0]))
+    with pytest.raises(TypeError, match="reduction must be a string"):
+        nn.MSELoss(3)

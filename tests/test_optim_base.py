@@ -814,3 +814,12 @@ def test_rprop_pairs_out_of_range_name_their_group():
     message = r"^step_sizes in parameter group 1 of the state must be \(min, max\) with min <= max, got \(0.1, 0.01\)$"
     with pytest.raises(ValueError, match=message):
         trained(optim.Rprop, 0).load_state_dict(state_dict)
+
+
+def test_parameters_handed_over_without_calling_them_are_told_to_call_them():
+    model = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match=r"params must be an iterable of Tensors or of dicts, got <bound method .*: "
+                                        r"call it, parameters\(\)$"):  # fmt: skip
+        optim.Adam(model.parameters, lr=0.1)
+    with pytest.raises(TypeError, match="params must be an iterable of Tensors or of dicts, got 3$"):
+        optim.SGD(3)

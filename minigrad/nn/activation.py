@@ -21,21 +21,21 @@ class ReLU(Module):
         self.inplace = check_bool("inplace", inplace)
 
     def forward(self, x):
-        return x.relu()
+        return F.relu(x)
 
 
 class Tanh(Module):
     """tanh(x) elementwise (``torch.nn.Tanh``); any shape, same shape out."""
 
     def forward(self, x):
-        return x.tanh()
+        return F.tanh(x)
 
 
 class Sigmoid(Module):
     """1 / (1 + exp(-x)) elementwise (``torch.nn.Sigmoid``); any shape, same shape out."""
 
     def forward(self, x):
-        return x.sigmoid()
+        return F.sigmoid(x)
 
 
 class LeakyReLU(Module):
@@ -50,7 +50,7 @@ class LeakyReLU(Module):
         self.inplace = check_bool("inplace", inplace)
 
     def forward(self, x):
-        return x.leaky_relu(self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
@@ -132,7 +132,7 @@ class Softmax(_AlongDim):
     ``dim``/``axis``). Output: the input's shape."""
 
     def forward(self, input):
-        return input.softmax(self.dim)
+        return F.softmax(input, self.dim)
 
 
 class LogSoftmax(_AlongDim):
@@ -140,4 +140,4 @@ class LogSoftmax(_AlongDim):
     ``axis`` as for Softmax). Output: the input's shape."""
 
     def forward(self, input):
-        return input.log_softmax(self.dim)
+        return F.log_softmax(input, self.dim)

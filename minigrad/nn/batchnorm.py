@@ -6,6 +6,7 @@ import numpy as np
 
 from ..checks import check_bool, check_int, check_positive, check_range
 from ..tensor import get_default_dtype, no_grad
+from .functional import _as_tensor
 from .module import Module, Parameter
 
 __all__ = ["BatchNorm1d"]
@@ -39,6 +40,7 @@ class BatchNorm1d(Module):
         self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
 
     def forward(self, x):
+        x = _as_tensor(x)
         if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
             raise ValueError(
                 f"BatchNorm1d({self.num_features}) expects input (N, {self.num_features}) or "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..checks import check_int
+from .functional import _as_tensor
 from .module import Module
 
 __all__ = ["Flatten"]
@@ -19,6 +20,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = check_int("start_dim", start_dim), check_int("end_dim", end_dim)
 
     def forward(self, x):
+        x = _as_tensor(x)
         shape = x.shape
         for dim in (self.start_dim, self.end_dim):
             if not -len(shape) <= dim < len(shape):

@@ -62,24 +62,25 @@ _BCE_EPSILON = float(np.float32(1e-12))
 
 # --------------------------------------------------------------------- activations
 def relu(input: Tensor) -> Tensor:
-    """max(input, 0) elementwise (``F.relu``); same shape and dtype, integers become float."""
-    return input.relu()
+    """max(input, 0) elementwise (``F.relu``); same shape and dtype, integers become float.
+    Like every function here, it takes an ndarray (or list) too, as a Tensor."""
+    return _as_tensor(input).relu()
 
 
 def tanh(input: Tensor) -> Tensor:
     """tanh elementwise (``F.tanh``); same shape, integers become the default float dtype."""
-    return input.tanh()
+    return _as_tensor(input).tanh()
 
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + exp(-input)) elementwise (``F.sigmoid``), exact for any input."""
-    return input.sigmoid()
+    return _as_tensor(input).sigmoid()
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, negative_slope * x elsewhere (``torch.nn.functional.leaky_relu``).
     ``negative_slope`` is a finite number (TypeError / ValueError otherwise)."""
-    return input.leaky_relu(check_number("negative_slope", negative_slope))
+    return _as_tensor(input).leaky_relu(check_number("negative_slope", negative_slope))
 
 
 def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
@@ -87,13 +88,13 @@ def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None) -
     same argument by numpy's name (both: TypeError). Neither means the last axis (PyTorch
     would guess an axis from the number of dimensions, with a warning). Same shape as
     ``input``; integers become the default float dtype."""
-    return input.softmax(check_alias("dim", dim, "axis", axis, default=-1))
+    return _as_tensor(input).softmax(check_alias("dim", dim, "axis", axis, default=-1))
 
 
 def log_softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
     """log(softmax(x)) along ``dim`` (or ``axis``; default the last), computed stably
     (``torch.nn.functional.log_softmax``)."""
-    return input.log_softmax(check_alias("dim", dim, "axis", axis, default=-1))
+    return _as_tensor(input).log_softmax(check_alias("dim", dim, "axis", axis, default=-1))
 
 
 # sqrt(1/2) and 1/sqrt(2 pi) as PyTorch writes them (M_SQRT1_2, M_2_SQRTPI * M_SQRT1_2 * 0.5),
@@ -324,6 +325,7 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng=None, *, gener
     from ``generator`` (an ``mg.Generator``, a numpy Generator or a seed; ``rng`` is its
     older name, give one or the other), by default from minigrad's generator."""
     p = check_probability("p", p)
+    x = _as_tensor(x)
     if not check_bool("training", training) or p == 0:
         return x
     if p == 1:

@@ -8,7 +8,12 @@ arrays, and a target Tensor that requires grad gets its gradient where PyTorch g
 
 from __future__ import annotations
 
-from ..checks import check_choice, check_int, check_range
+import inspect
+
+import numpy as np
+
+from ..checks import check_choice, check_int, check_range, shown
+from ..tensor import Tensor
 from . import functional as F
 from .module import Module
 
@@ -20,6 +25,12 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean"):
         super().__init__()
+        name, weighted = type(self).__name__, "weight" in inspect.signature(type(self)).parameters
+        if weighted and isinstance(reduction, (Tensor, np.ndarray, list, tuple)):
+            raise TypeError(  # PyTorch's first positional argument: the contract made it reduction here
+                f"{name}'s first argument is reduction ('mean', 'sum' or 'none'), got {shown(reduction)}; "
+                f"class weights go by keyword here: {name}(weight=...)"
+            )
         self.reduction = check_choice("reduction", reduction, F.REDUCTIONS)
 
     def forward(self, input, target):

@@ -20,11 +20,11 @@ A subclass defines a few small things:
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from ..checks import check_bool, check_decay, check_int, check_non_negative, check_pair
+from ..checks import check_bool, check_decay, check_int, check_non_negative, check_pair, shown
 from ..tensor import Tensor, no_grad
 
 __all__ = ["Optimizer", "check_betas"]
@@ -120,6 +120,9 @@ class Optimizer:
             )
         if isinstance(params, Mapping):
             params = [params]
+        if not isinstance(params, Iterable):
+            hint = f": call it, {params.__name__}()" if callable(params) and hasattr(params, "__name__") else ""
+            raise TypeError(f"params must be an iterable of Tensors or of dicts, got {shown(params)}{hint}")
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list: pass model.parameters() or a list of Tensors")
