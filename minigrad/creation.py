@@ -51,6 +51,11 @@ __all__ = [
     "randint",
     "randperm",
     "multinomial",
+    "FloatTensor",
+    "DoubleTensor",
+    "LongTensor",
+    "IntTensor",
+    "BoolTensor",
 ]
 
 
@@ -228,6 +233,33 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     if isinstance(data, np.ndarray) and dtype in (None, data.dtype):
         return from_numpy(data)
     return tensor(data.data if isinstance(data, Tensor) else data, dtype=dtype)
+
+
+def _legacy_constructor(name: str, dtype) -> callable:
+    """PyTorch's legacy typed constructor ``name`` (``torch.FloatTensor``, ...), still common
+    in older tutorials: ``FloatTensor(data)`` is a copy of ``data`` (a list, ndarray or
+    Tensor) as that dtype (a float made integer truncates, as in PyTorch);
+    ``FloatTensor(2, 3)`` an uninitialised (2, 3) tensor and ``FloatTensor()`` an empty one.
+    ``x.type(mg.FloatTensor)`` casts to it."""
+
+    def make(*args, device=None):
+        if all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)) for a in args):
+            return empty(*args or (0,), dtype=dtype, device=device)
+        if len(args) != 1:
+            raise TypeError(f"{name}() takes one list, array or Tensor, or sizes as ints; got {len(args)} arguments")
+        return tensor(args[0], dtype=dtype, device=device)
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = f"A {np.dtype(dtype)} tensor, as ``torch.{name}``: see ``creation._legacy_constructor``."
+    make._legacy_dtype = np.dtype(dtype)
+    return make
+
+
+FloatTensor = _legacy_constructor("FloatTensor", np.float32)
+DoubleTensor = _legacy_constructor("DoubleTensor", np.float64)
+LongTensor = _legacy_constructor("LongTensor", np.int64)
+IntTensor = _legacy_constructor("IntTensor", np.int32)
+BoolTensor = _legacy_constructor("BoolTensor", np.bool_)
 
 
 def from_numpy(ndarray: np.ndarray) -> Tensor:

@@ -100,6 +100,11 @@ __all__ = [
     "any",
     "equal",
     "square",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
     "mm",
     "split",
     "chunk",
@@ -575,6 +580,31 @@ def equal(input: Tensor, other: Tensor) -> bool:
     bool, False for shapes that differ."""
     a, b = _tensor(input, "equal").data, _tensor(other, "equal", "other").data
     return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def add(input: Tensor, other, *, alpha=1) -> Tensor:
+    """``input + alpha * other`` (``torch.add``); see ``Tensor.add``."""
+    return _tensor(input, "add").add(other, alpha=alpha)
+
+
+def sub(input: Tensor, other, *, alpha=1) -> Tensor:
+    """``input - alpha * other`` (``torch.sub``); see ``Tensor.sub``."""
+    return _tensor(input, "sub").sub(other, alpha=alpha)
+
+
+def mul(input: Tensor, other) -> Tensor:
+    """``input * other`` (``torch.mul``)."""
+    return _tensor(input, "mul") * other
+
+
+def div(input: Tensor, other, *, rounding_mode=None) -> Tensor:
+    """``input / other`` (``torch.div``); see ``Tensor.div``."""
+    return _tensor(input, "div").div(other, rounding_mode=rounding_mode)
+
+
+def neg(input: Tensor) -> Tensor:
+    """``-input`` (``torch.neg``)."""
+    return -_tensor(input, "neg")
 
 
 def square(input: Tensor) -> Tensor:

@@ -924,6 +924,33 @@ class Tensor:
     def __itruediv__(self, other):
         return self._in_place(other, Tensor.__truediv__, "/=", "x = x / y")
 
+    def add(self, other, *, alpha=1):
+        """``self + alpha * other`` (``Tensor.add``; ``alpha * other`` is rounded first, as in
+        ``add_``). ``alpha`` is a number (TypeError otherwise)."""
+        return self + _times(other, alpha, self)
+
+    def sub(self, other, *, alpha=1):
+        """``self - alpha * other`` (``Tensor.sub``)."""
+        return self - _times(other, alpha, self)
+
+    def mul(self, other):
+        """``self * other`` (``Tensor.mul``)."""
+        return self * other
+
+    def div(self, other, *, rounding_mode=None):
+        """``self / other`` (``Tensor.div``). Only true division: PyTorch's ``rounding_mode``
+        'trunc' and 'floor' are a ValueError (round the quotient instead)."""
+        if rounding_mode is not None:
+            raise ValueError(
+                f"div: rounding_mode={rounding_mode!r} is not supported, only true division (rounding_mode=None); "
+                "round the quotient instead, e.g. mg.round(x / y)"
+            )
+        return self / other
+
+    def neg(self):
+        """``-self`` (``Tensor.neg``)."""
+        return -self
+
     def add_(self, other, *, alpha=1):
         """In place, ``self += alpha * other``; returns self (PyTorch's ``add_``)."""
         return self._in_place(_times(other, alpha, self), Tensor.__add__, "add_", "x = x + y")
@@ -2069,13 +2096,14 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking: bool = False):
         """With no argument, PyTorch's legacy name of x's type, such as 'torch.FloatTensor' (so
-        code that prints or compares it runs unchanged). With a dtype, or such a name, x cast
-        to it, as ``to(dtype)``."""
+        code that prints or compares it runs unchanged). With a dtype, such a name, or a
+        legacy constructor (``mg.FloatTensor``), x cast to it, as ``to(dtype)``."""
         check_bool("non_blocking", non_blocking)
         if dtype is None:
             return _TYPE_NAMES[self.data.dtype]
         if isinstance(dtype, str) and dtype in _TYPES_NAMED:
             dtype = _TYPES_NAMED[dtype]
+        dtype = getattr(dtype, "_legacy_dtype", dtype)  # mg.FloatTensor and the like
         return self._cast(dtype)
 
     def _cast(self, dtype):

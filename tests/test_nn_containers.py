@@ -280,3 +280,12 @@ class TestModuleMethods:
         assert [name for name, _ in model.named_children()] == ["block-1"]
         with pytest.raises(KeyError, match='"eval" is already an attribute of Module'):
             model.add_module("eval", nn.ReLU())
+
+
+def test_sequential_append_and_extend_name_children_by_position():
+    model = nn.Sequential(nn.Linear(2, 3))
+    assert model.append(nn.ReLU()).extend([nn.Linear(3, 1)]) is model
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert model(mg.zeros(4, 2)).shape == (4, 1)
+    with pytest.raises(TypeError, match="Sequential takes Modules; append got a function"):
+        model.append(mg.relu)

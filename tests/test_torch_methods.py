@@ -952,3 +952,56 @@ def test_grad_fn_names_the_op_that_made_a_tensor():
     y = (x * 2).sum()
     assert x.grad_fn is None and mg.ones(2).grad_fn is None
     assert repr(y.grad_fn) == "<SumBackward>" and (x * 2).grad_fn.name() == "MulBackward"
+
+
+class TestArithmeticByName:
+    def test_methods_and_functions_give_the_operators_results(self):
+        x, y = mg.tensor([1.5, -2.0, 4.0]), mg.tensor([3.0, 0.5, -8.0])
+        pairs = [
+            (x.add(y), x + y), (mg.add(x, y, alpha=2), x + y * 2), (x.sub(y, alpha=-0.5), x - y * -0.5),
+            (mg.sub(x, y), x - y), (x.mul(y), x * y), (mg.mul(x, 3), x * 3), (x.div(y), x / y),
+            (mg.div(x, 4.0), x / 4.0), (x.neg(), -x), (mg.neg(x), -x),
+        ]  # fmt: skip
+        for got, expected in pairs:
+            np.testing.assert_array_equal(got.data, expected.data)
+            assert got.dtype == expected.dtype == np.float32
+
+    def test_add_and_sub_with_alpha_have_the_right_gradients(self):
+        x = mg.tensor([[0.5, -1.25], [2.0, 0.75]], dtype=mg.float64, requires_grad=True)
+        y = mg.tensor([[1.5, 0.25], [-2.0, 3.0]], dtype=mg.float64, requires_grad=True)
+        assert mg.gradcheck(lambda x, y: (x.add(y, alpha=-3) * x.sub(y, alpha=0.5)).sum(), x, y)
+        assert mg.gradcheck(lambda x, y: mg.div(x.neg(), y).sum(), x, y)
+
+    def test_div_refuses_a_rounding_mode_and_alpha_must_be_a_number(self):
+        x = mg.tensor([7.0, -7.0])
+        with pytest.raises(ValueError, match=r"div: rounding_mode='floor' is not supported.*mg.round\(x / y\)"):
+            x.div(2.0, rounding_mode="floor")
+        with pytest.raises(TypeError, match="alpha must be a number, got '2'"):
+            mg.add(x, x, alpha="2")
+
+
+class TestLegacyConstructors:
+    @pytest.mark.parametrize(
+        "make, dtype",
+        [(mg.FloatTensor, np.float32), (mg.DoubleTensor, np.float64), (mg.LongTensor, np.int64),
+         (mg.IntTensor, np.int32), (mg.BoolTensor, np.bool_)],
+    )  # fmt: skip
+    def test_data_is_copied_into_the_constructors_dtype(self, make, dtype):
+        data = np.array([[0.0, 1.0], [2.0, 3.0]])
+        out = make(data)
+        assert out.dtype == dtype and out.shape == (2, 2) and not out.requires_grad
+        np.testing.assert_array_equal(out.data, data.astype(dtype))
+        data[0, 0] = 5.0
+        assert out.data[0, 0] == 0  # a copy, as PyTorch's legacy constructors make
+        assert make([1, 0]).dtype == dtype
+
+    def test_sizes_give_an_uninitialised_tensor_and_floats_are_truncated_into_integers(self):
+        assert mg.FloatTensor(2, 3).shape == (2, 3) and mg.FloatTensor(2, 3).dtype == np.float32
+        assert mg.LongTensor().shape == (0,)
+        assert mg.LongTensor([1.7, -2.7]).tolist() == [1, -2]  # as torch.LongTensor truncates
+
+    def test_type_casts_to_a_constructors_dtype_and_bad_calls_say_why(self):
+        x = mg.tensor([1, 2])
+        assert x.type(mg.FloatTensor).dtype == np.float32 and x.type(mg.FloatTensor).type() == "torch.FloatTensor"
+        with pytest.raises(TypeError, match=r"FloatTensor\(\) takes one list, array or Tensor, or sizes as ints"):
+            mg.FloatTensor([1.0], [2.0])

@@ -33,6 +33,19 @@ class Sequential(Module):
             x = module(x)
         return x
 
+    def append(self, module) -> Sequential:
+        """Add ``module`` at the end, named by its position (``Sequential.append``); returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential takes Modules; append got a {type(module).__name__}")
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules) -> Sequential:
+        """``append`` each of ``modules`` in turn (``Sequential.extend``); returns self."""
+        for module in modules:
+            self.append(module)
+        return self
+
     def __getitem__(self, index):
         modules = list(self._modules.values())
         if isinstance(index, slice):
