@@ -100,6 +100,8 @@ __all__ = [
     "any",
     "equal",
     "square",
+    "bincount",
+    "unique",
     "add",
     "sub",
     "mul",
@@ -505,6 +507,16 @@ def min(input: Tensor, *args, **kwargs):
 def argmax(input: Tensor, *args, **kwargs) -> Tensor:
     """``input.argmax(...)`` with the same arguments (``torch.argmax(input, dim=None, keepdim=False)``)."""
     return _tensor(input, "argmax").argmax(*args, **kwargs)
+
+
+def bincount(input: Tensor, weights=None, minlength: int = 0) -> Tensor:
+    """``input.bincount(weights, minlength)`` (``torch.bincount``)."""
+    return _tensor(input, "bincount").bincount(weights, minlength)
+
+
+def unique(input: Tensor, *args, **kwargs):
+    """``input.unique(...)`` with the same arguments (``torch.unique``)."""
+    return _tensor(input, "unique").unique(*args, **kwargs)
 
 
 def argmin(input: Tensor, *args, **kwargs) -> Tensor:

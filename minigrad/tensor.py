@@ -1575,6 +1575,49 @@ class Tensor:
         without gradient; with dim None, the index into the flattened tensor."""
         return self._arg(dim, keepdim, axis, keepdims, np.argmax, "argmax")
 
+    def bincount(self, weights=None, minlength: int = 0):
+        """How often each of 0, 1, ..., max occurs in x, a 1-D tensor of non-negative integers
+        (``torch.bincount``): int64 counts, at least ``minlength`` of them. With ``weights`` (a
+        1-D Tensor or array as long as x) each occurrence adds its weight instead, in the
+        weights' dtype. No gradient. Class weights for a loss, for example:
+        ``len(y) / (C * y.bincount(minlength=C))``. Errors: a float or negative x, or x not
+        1-D, is a ValueError (TypeError for a float dtype); so are weights of another length."""
+        a = self.data
+        if a.dtype.kind not in "iub" or a.ndim != 1:
+            raise (TypeError if a.ndim == 1 else ValueError)(
+                f"bincount() counts a 1-D tensor of non-negative integers, got shape {a.shape} and dtype {a.dtype}"
+            )
+        if a.size and a.min() < 0:
+            raise ValueError(f"bincount() counts non-negative integers, got {a.min()}")
+        minlength = check_int("minlength", minlength, 0)
+        if weights is None:
+            return _constant(np.bincount(a, minlength=minlength).astype(np.int64, copy=False))
+        w = weights.data if isinstance(weights, Tensor) else np.asarray(weights)
+        if w.shape != a.shape or w.dtype.kind not in "iuf":
+            raise ValueError(f"bincount(): weights must be numbers of the input's shape {a.shape}, got shape {w.shape}")
+        dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+        return _constant(np.bincount(a, weights=w, minlength=minlength).astype(dtype, copy=False))
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False, dim=None):
+        """The distinct values of x, flattened and in ascending order (``torch.unique``); with
+        ``return_inverse`` also where each element of x is among them (x's shape), with
+        ``return_counts`` how often each occurs (both int64), as a tuple. No gradient.
+        ``sorted`` is accepted (the values are always sorted, as PyTorch's are on the CPU);
+        a ``dim`` is a ValueError (only the flattened form is supported)."""
+        for name, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
+            check_bool(name, flag)
+        if dim is not None:
+            raise ValueError(f"unique() over a dim is not supported (got dim={dim!r}); use the flattened form")
+        values, inverse, counts = np.unique(self.data, return_inverse=True, return_counts=True)
+        if not (return_inverse or return_counts):
+            return _constant(values)
+        out = (_constant(values),)
+        if return_inverse:
+            out += (_constant(inverse.reshape(self.data.shape).astype(np.int64, copy=False)),)
+        if return_counts:
+            out += (_constant(counts.astype(np.int64, copy=False)),)
+        return out
+
     def argmin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Index of the smallest value along ``dim``; see ``argmax``."""
         return self._arg(dim, keepdim, axis, keepdims, np.argmin, "argmin")

@@ -1,10 +1,11 @@
-"""nn.init against PyTorch's formulas, and nn.utils.clip_grad_norm_."""
+"""nn.init against PyTorch's formulas, and nn.utils.clip_grad_norm_ and clip_grad_value_."""
 
 import math
 
 import numpy as np
 import pytest
 
+import minigrad as mg
 from minigrad import nn
 from minigrad.nn import init
 
@@ -285,3 +286,14 @@ class TestClipGradNormExtremes:
         with pytest.raises(error, match=message):
             nn.utils.clip_grad_norm_(params, **{"max_norm": 1.0, **kwargs})
         np.testing.assert_array_equal(params[0].grad, [3.0, 4.0])  # nothing scaled
+
+
+def test_clip_grad_value_clamps_each_gradient_in_place_and_skips_missing_ones():
+    a, b, c = (mg.Tensor(np.zeros(3), requires_grad=True) for _ in range(3))
+    a.grad, b.grad = np.array([-5.0, 0.5, np.nan]), np.array([2.0, -1.0, 1.5])
+    grad_of_b = b.grad
+    nn.utils.clip_grad_value_([a, b, c], 1.5)
+    np.testing.assert_array_equal(a.grad, [-1.5, 0.5, np.nan])
+    assert b.grad is grad_of_b and b.grad.tolist() == [1.5, -1.0, 1.5] and c.grad is None
+    with pytest.raises(ValueError, match="clip_value must be >= 0, got -1"):
+        nn.utils.clip_grad_value_(a, -1)

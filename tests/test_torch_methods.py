@@ -1005,3 +1005,30 @@ class TestLegacyConstructors:
         assert x.type(mg.FloatTensor).dtype == np.float32 and x.type(mg.FloatTensor).type() == "torch.FloatTensor"
         with pytest.raises(TypeError, match=r"FloatTensor\(\) takes one list, array or Tensor, or sizes as ints"):
             mg.FloatTensor([1.0], [2.0])
+
+
+class TestCounting:
+    def test_bincount_counts_each_value_from_zero(self):
+        x = mg.tensor([2, 0, 2, 5])
+        assert mg.bincount(x).tolist() == [1, 0, 2, 0, 0, 1] and mg.bincount(x).dtype == np.int64
+        assert x.bincount(minlength=8).tolist() == [1, 0, 2, 0, 0, 1, 0, 0]
+        weighted = mg.bincount(x, weights=mg.tensor([0.5, 1.0, 2.0, 3.0]))
+        assert weighted.tolist() == [1.0, 0.0, 2.5, 0.0, 0.0, 3.0] and weighted.dtype == np.float32
+        assert mg.bincount(mg.tensor([], dtype=mg.int64)).shape == (0,)
+
+    def test_bincount_refuses_what_it_cannot_count(self):
+        with pytest.raises(ValueError, match="bincount.. counts non-negative integers, got -1"):
+            mg.bincount(mg.tensor([-1, 2]))
+        with pytest.raises(TypeError, match=r"1-D tensor of non-negative integers, got shape \(2,\) and dtype float32"):
+            mg.bincount(mg.tensor([1.0, 2.0]))
+        with pytest.raises(ValueError, match=r"weights must be numbers of the input's shape \(2,\), got shape \(3,\)"):
+            mg.bincount(mg.tensor([1, 2]), weights=[1.0, 2.0, 3.0])
+
+    def test_unique_is_sorted_with_inverse_and_counts(self):
+        x = mg.tensor([[3, 1], [3, 2]])
+        assert mg.unique(x).tolist() == [1, 2, 3]
+        values, inverse, counts = x.unique(return_inverse=True, return_counts=True)
+        assert values.tolist() == [1, 2, 3] and counts.tolist() == [1, 1, 2]
+        assert inverse.tolist() == [[2, 0], [2, 1]]  # values[inverse] is x
+        with pytest.raises(ValueError, match="unique.. over a dim is not supported"):
+            x.unique(dim=0)

@@ -9,7 +9,7 @@ import numpy as np
 from ..checks import check_bool, check_non_negative
 from ..tensor import Tensor
 
-__all__ = ["clip_grad_norm_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
@@ -47,6 +47,20 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     for g in grads:
         g *= scale
     return Tensor(np.array(total, dtype=grads[0].dtype))
+
+
+def clip_grad_value_(parameters, clip_value: float) -> None:
+    """Clamp every gradient into [-clip_value, clip_value], in place
+    (``torch.nn.utils.clip_grad_value_``). ``parameters``: a Tensor or an iterable of
+    Tensors; those whose ``.grad`` is None are skipped. ``clip_value``: a number >= 0
+    (TypeError / ValueError otherwise: PyTorch's negative value would set every gradient
+    to it); a nan gradient stays nan."""
+    clip_value = check_non_negative("clip_value", clip_value)
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    for p in parameters:
+        if p.grad is not None:
+            np.clip(p.grad, -clip_value, clip_value, out=p.grad)
 
 
 def _max_norm(value) -> float:
