@@ -6,11 +6,14 @@ seeds, summarised by medians and bootstrap confidence intervals."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
 import math
 import os
+import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -353,12 +356,14 @@ class Comparison(Mapping):
                     f"chosen lr: the lowest validation loss among {_plural(budget, 'learning rate')} per optimizer "
                     f"(of the trials that learned something), {split}"
                 )
-        if self.tuned and not self.chosen:
+        if self.tuned and len(self.chosen) < len(self.names):  # Ctrl-C came while tuning
             done = sum(trial.status != "interrupted" for trials in self.trials.values() for trial in trials)
             total = sum(len(grid) for grid in self.grids.values()) or done
+            chosen = (f"an lr was chosen for {', '.join(self.chosen)}, whose trials had all finished, but"
+                      if self.chosen else "no lr was chosen, so")  # fmt: skip
             lines.append(
-                f"interrupted while tuning (Ctrl-C): {done} of {total} trials had finished; no lr was chosen, "
-                "so no run trained on all the training data"
+                f"interrupted while tuning (Ctrl-C): {done} of {total} trials had finished; {chosen} "
+                "no run trained on all the training data"
             )
         elif self.interrupted:
             lines.append("interrupted (Ctrl-C): the numbers count only the runs that had finished")
@@ -707,11 +712,74 @@ def _train(job: _Job, verbose) -> Run:
     return Run(job.name, settings, job.seed, history, network, type(optimizer))
 
 
-def _train_indexed(index: int, job: _Job) -> tuple[int, Run]:
+def _train_indexed(index: int, job: _Job, stop: _Stop | None = None) -> tuple[int, Run | None]:
+    """Run ``job`` in a worker; with ``stop``, a worker process leaves Ctrl-C to the main
+    process, and stops its run between two steps (or skips it: None) once the main process
+    asks it to."""
+    from . import train
     from .tensor import set_default_dtype
 
+    if stop is not None and os.getpid() != stop.parent:
+        # a terminal's Ctrl-C reaches every process of the job: this one must go on until asked
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if stop.requested():
+            return index, None
+        train.stop_requested = stop.requested
     set_default_dtype(job.dtype)  # a worker process starts with minigrad's own default
-    return index, _train(job, False)
+    try:
+        return index, _train(job, False)
+    finally:
+        train.stop_requested = None
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """How the main process asks its workers to stop: by creating the file ``path`` (in a
+    folder of its own, removed afterwards), which works for any number of workers on this
+    machine without signals. ``parent``: the main process's id."""
+
+    path: str
+    parent: int
+
+    def requested(self) -> bool:
+        return os.path.exists(self.path)
+
+
+class _CtrlCStopsWorkers:
+    """For the parallel runs of one ``_execute`` call on this machine: the first Ctrl-C asks
+    every worker to stop (``stop``), so the runs under way end after their step and keep
+    what they learned, and those not started are skipped; a second Ctrl-C goes to the
+    previous handler (Python's raises KeyboardInterrupt, and joblib then ends the workers).
+    Only in the main thread, over a Python-level handler; otherwise ``stop`` is None and
+    Ctrl-C works as before."""
+
+    def __init__(self):
+        self.stop, self.asked, self._previous, self._folder = None, False, None, None
+
+    def __enter__(self):
+        import threading
+
+        previous = signal.getsignal(signal.SIGINT)
+        if threading.current_thread() is threading.main_thread() and callable(previous):
+            self._folder = tempfile.mkdtemp(prefix="minigrad-stop-")
+            self.stop = _Stop(os.path.join(self._folder, "stop"), os.getpid())
+            self._previous = previous
+            signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.asked:
+            self._previous(signum, frame)
+            return
+        self.asked = True
+        Path(self.stop.path).touch()
+
+    def __exit__(self, *exc_info):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+        return False
 
 
 def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], bool]:
@@ -733,11 +801,18 @@ def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], 
             import joblib
 
             parallel = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-            for index, run in parallel(joblib.delayed(_train_indexed)(i, job) for i, job in enumerate(jobs)):
-                results[index] = run
-                bar.update(1)
-                interrupted = interrupted or (run.stop is not None and run.stop.kind == "interrupted")
-    except KeyboardInterrupt:  # between two runs (fit itself records one during a run)
+            # a configured backend (n_jobs None: dask, perhaps on other machines) cannot see the stop file
+            with _CtrlCStopsWorkers() if n_jobs is not None else contextlib.nullcontext() as ctrl_c:
+                stop = None if ctrl_c is None else ctrl_c.stop
+                tasks = (joblib.delayed(_train_indexed)(i, job, stop) for i, job in enumerate(jobs))
+                for index, run in parallel(tasks):
+                    if run is None:  # skipped after a Ctrl-C
+                        continue
+                    results[index] = run
+                    bar.update(1)
+                    interrupted = interrupted or (run.stop is not None and run.stop.kind == "interrupted")
+                interrupted = interrupted or (ctrl_c is not None and ctrl_c.asked)
+    except KeyboardInterrupt:  # between two runs (fit itself records one during a run), or a second Ctrl-C
         interrupted = True
     return results, interrupted
 
@@ -963,7 +1038,11 @@ def compare(
                     score = _val_loss(run)
                     learned = _trial_learned(run, score, validation_chance)
                     comparison.trials.setdefault(trial_job.name, []).append(Trial(rate, score, run, learned))
-            if comparison.interrupted:
+            if comparison.interrupted:  # an optimizer whose whole grid finished still gets its choice
+                finished = {name: [t for t in comparison.trials.get(name, []) if t.status != "interrupted"]
+                            for name in names}  # fmt: skip
+                comparison.chosen = {name: _choose(finished[name]) for name in names
+                                     if len(finished[name]) == len(grids[name])}  # fmt: skip
                 comparison.runs = {}
                 return _finish(comparison, path)
             comparison.chosen = {name: _choose(comparison.trials[name]) for name in names}

@@ -51,6 +51,10 @@ class LRSummary(NamedTuple):
     high: float  # 90th percentile
 
 
+# None, or a function that tells a run to stop between two steps, as a Ctrl-C would: set in
+# the worker processes of mg.compare's parallel runs, which leave Ctrl-C to the main process
+stop_requested = None
+
 # where in a step something went wrong: (phase name, its name in messages)
 _STEP_PHASES = {
     "forward": "forward pass",
@@ -246,6 +250,8 @@ def fit(
                     for X_batch, y_batch in loader:
                         guard.holding = False
                         guard.release()  # a Ctrl-C held during the previous step stops the run here
+                        if stop_requested is not None and stop_requested():
+                            raise KeyboardInterrupt("stop requested")  # as a Ctrl-C between steps
                         guard.holding = True  # from here to the end of the step, Ctrl-C waits
                         batch_rows = len(y_batch)
                         phase = "forward"

@@ -5,6 +5,7 @@ import math
 import os
 import re
 import signal
+import tempfile
 
 import numpy as np
 import pytest
@@ -391,6 +392,49 @@ def test_ctrl_c_while_tuning_keeps_the_trials_marked_and_chooses_nothing(spirals
     assert [line.split()[-3:] for line in text.splitlines()[2:4]] == [["interrupted", "while", "tuning"]] * 2
     assert "interrupted while tuning (Ctrl-C): 1 of 6 trials had finished; no lr was chosen" in text
     assert "chosen lr: the lowest" not in text
+
+
+def test_ctrl_c_while_tuning_still_chooses_for_an_optimizer_whose_grid_finished(spirals, tmp_path):
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(1)
+        if len(calls) == 36 + 5:  # sgd's 3 trials took 3 x 3 epochs x (3 steps + 1 validation); then adam's first
+            signal.raise_signal(signal.SIGINT)
+        return nn.functional.cross_entropy(output, target)
+
+    result = tuned(spirals, loss_fn=loss_fn, results=tmp_path / "r.json", jobs=1)
+    finished = [trial for trial in result.trials["sgd"] if trial.status != "interrupted"]
+    assert result.interrupted and result.runs == {} and len(finished) == 3
+    assert result.chosen == {"sgd": mg.comparison._choose(finished)} and "adam" not in result.chosen
+    assert json.loads((tmp_path / "r.json").read_text())["optimizers"]["sgd"]["chosen"]["lr"] == result.chosen["sgd"]
+    text = result.format_table()
+    assert ("interrupted while tuning (Ctrl-C): 3 of 6 trials had finished; an lr was chosen for sgd, whose trials "
+            "had all finished, but no run trained on all the training data") in text  # fmt: skip
+    assert text.splitlines()[3].split()[-3:] == ["interrupted", "while", "tuning"]  # adam's row
+
+
+def interrupt_the_caller_at_step_3(output, target):
+    """A loss for runs in worker processes: the third step of a run sends Ctrl-C to the
+    process that started the workers, as a terminal would (without reaching the workers)."""
+    interrupt_the_caller_at_step_3.calls = getattr(interrupt_the_caller_at_step_3, "calls", 0) + 1
+    if interrupt_the_caller_at_step_3.calls == 3:
+        os.kill(os.getppid(), signal.SIGINT)
+    return nn.functional.cross_entropy(output, target)
+
+
+def test_ctrl_c_during_parallel_runs_stops_them_between_steps_and_keeps_what_they_learned(spirals, tmp_path):
+    # the first Ctrl-C asks every worker to stop: the runs under way end after their step and are
+    # kept as interrupted, those not started are skipped, and the workers are not killed
+    before = set(os.listdir(tempfile.gettempdir()))
+    result = mg.compare(small_network, *spirals[::2], optimizers=["sgd", "adam"], epochs=50, seeds=[0, 1, 2],
+                        jobs=2, loss_fn=interrupt_the_caller_at_step_3, verbose=False)  # fmt: skip
+    runs = [run for runs in result.runs.values() for run in runs]
+    assert result.interrupted and 1 <= len(runs) < 6
+    stopped = [run for run in runs if run.interrupted]
+    assert stopped and all(run.stop.message.startswith("interrupted") and run.history.loss for run in stopped)
+    assert all(len(run.history.loss) == 50 * 3 for run in runs if not run.interrupted)  # finished ones are whole
+    assert not {name for name in set(os.listdir(tempfile.gettempdir())) - before if name.startswith("minigrad-stop-")}
 
 
 def test_a_trial_that_learned_nothing_is_chosen_only_if_none_learned(spirals):
