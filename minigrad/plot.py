@@ -502,7 +502,11 @@ def _draw_sqrt_guide(ax, median: np.ndarray, color, name: str) -> None:
 
 
 def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | None = None):
-    """The class the model predicts at every point of the plane, with the data on top."""
+    """The class the model predicts at every point of the plane around ``X`` (N, 2), with
+    the data on top coloured by ``y`` (N,) integer classes, on equal scales on both axes so
+    that the data keeps its shape. ``model`` maps (M, 2) points to class scores (M, C), or
+    one logit per point; it is put in eval mode for this and back. ``resolution`` points per
+    side. Returns the Axes; ValueError if X is not (N, 2)."""
     X, y = np.asarray(X.data if isinstance(X, Tensor) else X), np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"decision boundaries need 2-D inputs, got X of shape {X.shape}")
@@ -527,6 +531,7 @@ def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | 
                edgecolors="k", linewidths=0.2)  # fmt: skip
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_aspect("equal", adjustable="box")  # a circle stays a circle, whatever the panel's shape
     if title:
         ax.set_title(title)
     return ax

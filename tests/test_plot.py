@@ -414,3 +414,15 @@ def test_lr_sensitivity_keeps_blown_up_trials_off_the_scale_as_marks_above_the_r
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend == ["sgd", "adam", "chosen", f"validation loss above {3 * start:.3g} (3x the first step's)",
                       "diverged or broke"]  # fmt: skip
+
+
+def test_a_decision_boundary_keeps_the_datas_shape_in_a_wide_panel():
+    # one optimizer's boundary spans the whole width of the compare figure: a circle must stay round
+    angles = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    X = np.column_stack([np.cos(angles), np.sin(angles)])
+    fig = Figure(figsize=(12, 3), layout="constrained")
+    ax = plot.decision_boundary(nn.Linear(2, 2), X, np.arange(40) % 2, ax=fig.add_subplot())
+    fig.draw_without_rendering()  # lays the figure out: the panel's box as drawn
+    box = ax.get_window_extent()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert box.width / box.height == pytest.approx((x1 - x0) / (y1 - y0), rel=0.02)  # one unit is as long either way

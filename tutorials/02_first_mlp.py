@@ -243,7 +243,7 @@ for hidden, r in results.items():
 assert results[HIDDEN]["parameters"] == 82
 
 # %%
-fig = Figure(figsize=(11, 3.1), layout="constrained")
+fig = Figure(figsize=(11, 2.55), layout="constrained")
 for ax, (hidden, r) in zip(fig.subplots(1, len(results)), results.items(), strict=True):
     name = "no hidden layer" if hidden == 0 else f"{hidden} hidden units"
     boundary(r["model"], ax, f"{name}\ntrain {r['train']:.0%}, test {r['test']:.0%}", resolution=150)
