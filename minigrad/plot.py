@@ -324,16 +324,17 @@ def lr_sensitivity(comparison: Comparison, ax=None, explode: float = 3.0):
     at their first step (their median), so that blown-up trials do not squash the rest
     into a flat line. A trial above that top (it blew up, but stayed finite) is a triangle
     at the top edge, one that diverged or broke (no loss to plot) a cross there; each gets
-    a legend entry, and they sit above the plotted range, where they cannot hide a ring.
-    Returns the Axes. Raises TypeError for what is not a Comparison, ValueError for a
-    comparison that was not tuned. No PyTorch equivalent."""
+    a legend entry, and they sit above the plotted range, where they cannot hide a ring. A
+    trial stopped by Ctrl-C has no validation loss and is left out. Returns the Axes.
+    Raises TypeError for what is not a Comparison, ValueError for a comparison that was not
+    tuned. No PyTorch equivalent."""
     if not isinstance(comparison, Comparison):
         raise TypeError(f"expected a Comparison, got {type(comparison).__name__}")
     if not comparison.tuned:
         raise ValueError("this comparison was not tuned: lr_sensitivity needs compare(..., tune=True)")
     ax = _axes(ax)
     colors = _colors(comparison.trials)
-    every = [trial for trials in comparison.trials.values() for trial in trials]
+    every = [trial for trials in comparison.trials.values() for trial in trials if trial.status != "interrupted"]
     finite = [trial.val_loss for trial in every if not trial.diverged and trial.val_loss > 0]
     starts = [trial.run.history.loss[0] for trial in every if trial.run is not None and trial.run.history.loss]
     starts = [loss for loss in starts if math.isfinite(loss) and loss > 0]
@@ -344,6 +345,9 @@ def lr_sensitivity(comparison: Comparison, ax=None, explode: float = 3.0):
     ceiling = low * (top / low) ** (1 / 0.88)
     exploded = diverged = False
     for index, (name, trials) in enumerate(comparison.trials.items()):
+        trials = [t for t in trials if t.status != "interrupted"]  # stopped by Ctrl-C: no validation loss
+        if not trials:
+            continue
         rates = np.array([t.lr for t in trials])
         losses = np.array([t.val_loss if not t.diverged else np.nan for t in trials])
         above = losses > top
@@ -808,8 +812,14 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
     curve crosses it about where the table says. The titles say what each panel shows: the loss's
     moving average, "first of K seeds" on the panels that draw one seed of several, and
     a decision boundary's status when it is not ok ("diverged", "loss went up", "learned
-    nothing", ...: the status of that first seed's run, as the table decides it)."""
+    nothing", ...: the status of that first seed's run, as the table decides it). A tuned
+    comparison stopped by Ctrl-C before any run trained on all the data has only its
+    sensitivity panel."""
     names = list(comparison.runs)
+    if comparison.tuned and not names:  # Ctrl-C while tuning: the trials that had finished are all there is
+        fig = Figure(figsize=(13.5, 4.2), layout="constrained")
+        lr_sensitivity(comparison, fig.add_subplot())
+        return fig
     two_d = X is not None and y is not None and np.ndim(X) == 2 and np.shape(X)[1] == 2
     rows = 2 if two_d else 1
     if comparison.tuned:  # a last row for the learning-rate sensitivity

@@ -412,23 +412,35 @@ def test_ctrl_c_while_tuning_still_chooses_for_an_optimizer_whose_grid_finished(
     assert ("interrupted while tuning (Ctrl-C): 3 of 6 trials had finished; an lr was chosen for sgd, whose trials "
             "had all finished, but no run trained on all the training data") in text  # fmt: skip
     assert text.splitlines()[3].split()[-3:] == ["interrupted", "while", "tuning"]  # adam's row
+    # the figure is the trials that had finished: sgd's three, its choice ringed; adam's interrupted one left out
+    from minigrad.plot import comparison_figure
 
-
-def interrupt_the_caller_at_step_3(output, target):
-    """A loss for runs in worker processes: the third step of a run sends Ctrl-C to the
-    process that started the workers, as a terminal would (without reaching the workers)."""
-    interrupt_the_caller_at_step_3.calls = getattr(interrupt_the_caller_at_step_3, "calls", 0) + 1
-    if interrupt_the_caller_at_step_3.calls == 3:
-        os.kill(os.getppid(), signal.SIGINT)
-    return nn.functional.cross_entropy(output, target)
+    (ax,) = comparison_figure(result).axes
+    drawn = {line.get_label(): line for line in ax.get_lines()}
+    assert list(drawn["sgd"].get_xdata()) == [trial.lr for trial in finished] and "adam" not in drawn
+    rings = [line for line in ax.get_lines() if line.get_markersize() == 11 and len(line.get_xdata())]
+    assert [float(line.get_xdata()[0]) for line in rings] == [result.chosen["sgd"]]
+    assert not any(line.get_marker() in ("^", "x") and len(line.get_xdata()) for line in ax.get_lines())
 
 
 def test_ctrl_c_during_parallel_runs_stops_them_between_steps_and_keeps_what_they_learned(spirals, tmp_path):
     # the first Ctrl-C asks every worker to stop: the runs under way end after their step and are
     # kept as interrupted, those not started are skipped, and the workers are not killed
+    sent, calls = tmp_path / "sent", []
+
+    def interrupt_the_caller_once(output, target):
+        # each run gets its own copy of this function (and of calls): the first run to reach its third step
+        # sends Ctrl-C to the process that started the workers, as a terminal would (without reaching them)
+        calls.append(1)
+        if len(calls) == 3 and not sent.exists():
+            sent.touch()
+            os.kill(os.getppid(), signal.SIGINT)
+        return nn.functional.cross_entropy(output, target)
+
     before = set(os.listdir(tempfile.gettempdir()))
     result = mg.compare(small_network, *spirals[::2], optimizers=["sgd", "adam"], epochs=50, seeds=[0, 1, 2],
-                        jobs=2, loss_fn=interrupt_the_caller_at_step_3, verbose=False)  # fmt: skip
+                        jobs=2, loss_fn=interrupt_the_caller_once, verbose=False)  # fmt: skip
+    assert sent.exists()
     runs = [run for runs in result.runs.values() for run in runs]
     assert result.interrupted and 1 <= len(runs) < 6
     stopped = [run for run in runs if run.interrupted]
