@@ -324,10 +324,8 @@ def log2(input: Tensor) -> Tensor:
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
-    """Round to ``decimals`` places, halves to even (``torch.round``); same dtype as
-    ``input``; its gradient is 0 everywhere, as in PyTorch."""
-    x, decimals = _tensor(input, "round"), check_int("decimals", decimals)
-    return _node(np.round(x.data, decimals), (x,), lambda g: (np.zeros_like(g),), "round")
+    """``input.round(decimals=...)`` (``torch.round``): see ``Tensor.round``."""
+    return _tensor(input, "round").round(decimals=decimals)
 
 
 def sign(input: Tensor) -> Tensor:

@@ -951,6 +951,12 @@ class Tensor:
         """``-self`` (``Tensor.neg``)."""
         return -self
 
+    def round(self, *, decimals: int = 0):
+        """Round to ``decimals`` places, halves to even (``Tensor.round``); same dtype; its
+        gradient is 0 everywhere, as in PyTorch."""
+        decimals = check_int("decimals", decimals)
+        return _node(np.round(self.data, decimals), (self,), lambda g: (np.zeros_like(g),), "round")
+
     def add_(self, other, *, alpha=1):
         """In place, ``self += alpha * other``; returns self (PyTorch's ``add_``)."""
         return self._in_place(_times(other, alpha, self), Tensor.__add__, "add_", "x = x + y")

@@ -477,6 +477,7 @@ def test_round_sign_have_zero_gradients_as_in_pytorch():
     x = mg.tensor([-1.5, 0.0, 2.5, 2.567], dtype=mg.float64, requires_grad=True)
     assert mg.round(x).tolist() == [-2.0, 0.0, 2.0, 3.0]  # halves to even
     assert mg.round(x, decimals=1).tolist()[3] == pytest.approx(2.6)
+    assert x.round().tolist() == mg.round(x).tolist() and x.round(decimals=2).tolist()[3] == pytest.approx(2.57)
     assert mg.sign(x).tolist() == [-1.0, 0.0, 1.0, 1.0]
     (mg.round(x) + mg.sign(x) + x).sum().backward()
     assert x.grad.tolist() == [1.0, 1.0, 1.0, 1.0]
