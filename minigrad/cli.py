@@ -443,7 +443,42 @@ def _add_race(commands, optimizers) -> argparse.ArgumentParser:
     return race
 
 
+class _StdoutThatMayClose:
+    """``sys.stdout`` while the command runs. A reader that closes the pipe early (``minigrad
+    compare | head -1``) must not stop the job: from the first BrokenPipeError on, the
+    printing goes to os.devnull (Python's recipe) and the figure and results are still written."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._to_devnull()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._to_devnull()
+
+    def _to_devnull(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:  # under the stream itself, so that what its buffer still holds is flushed there, also at exit
+            os.dup2(devnull, self._stream.fileno())
+        except (OSError, ValueError):  # a stream without a file descriptor: replaced instead
+            self._stream = open(os.devnull, "w")  # noqa: SIM115 (open until the process ends)
+        finally:
+            os.close(devnull)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    stdout, sys.stdout = sys.stdout, _StdoutThatMayClose(sys.stdout)
     try:
         return _main(argv)
     except KeyboardInterrupt:  # also while the parser loads its modules (matplotlib, a second): one line, no traceback
@@ -451,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
         command = next((word for word in words if not word.startswith("-")), None)
         print("\ninterrupted" + (": no animation written" if command == "race" else ""), file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = stdout
 
 
 def _main(argv: list[str] | None) -> int:

@@ -428,3 +428,25 @@ def test_the_rates_printout_sets_each_factor_beside_the_step_it_gave(capsys):
     assert len(median) == 9
     ratio = median[-1] / (median[2] * 3**0.5 / 9**0.5)
     assert " ".join(rows["adagrad"][5:]) == f"its rate ends {ratio:.2f}x the c/sqrt(t) guide through step 3"
+
+
+@pytest.mark.parametrize(
+    "args, written",
+    [
+        (["compare", "--epochs", "1", "--out", "f.png", "--results", "r.json"], ["f.png", "r.json"]),
+        (["compare", "--problem", "rosenbrock", "--out", "f.png"], ["f.png"]),
+        (["race", "--optimizers", "sgd,adam", "--frames", "5", "--out", "r.gif"], ["r.gif"]),
+    ],
+)
+def test_a_reader_closing_the_pipe_early_does_not_stop_the_job(args, written, tmp_path):
+    # `minigrad compare | head -1`; unbuffered, so that each line reaches the pipe when it is printed
+    command = subprocess.Popen([sys.executable, "-m", "minigrad", *args], cwd=tmp_path, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**ENV, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    assert command.stdout.readline().split()[0] in ("spirals:", "problem", "race")
+    command.stdout.close()  # long before the job prints its table
+    err = command.stderr.read()
+    assert command.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "Broken pipe" not in err and "BrokenPipeError" not in err, err
+    for name in written:
+        assert (tmp_path / name).stat().st_size > 0
