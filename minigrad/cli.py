@@ -44,6 +44,14 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog.split()[0]}: error: {message} (see {self.prog} --help)\n")
 
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        # a command's parser (prog "minigrad compare") takes every word after the command: one it does
+        # not know is a mistyped option of that command, whose help has the right spelling
+        if extras and " " in self.prog:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
 
 def _whole_number(minimum: int):
     """An argparse type: a whole number >= minimum, with a one-line reason otherwise."""

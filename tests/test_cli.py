@@ -202,14 +202,24 @@ def test_out_refuses_an_existing_path_that_is_not_a_regular_file(capsys):
 
 @pytest.mark.parametrize(
     "args",
-    [["compare", "--epochs", "0"], ["compare", "--optimizers", "lion"], ["compare", "--lr", "adam"], ["--bogus"]],
+    [
+        ["compare", "--epochs", "0"],
+        ["compare", "--optimizers", "lion"],
+        ["compare", "--lr", "adam"],
+        ["compare", "--tnue"],  # a mistyped option of a command: that command's help has the right one
+        ["compare", "--tune", "extra"],
+        ["race", "--bogus"],
+        ["--bogus"],
+        ["--bogus", "compare"],
+    ],
 )
 def test_every_error_has_the_same_prefix_and_points_to_the_right_help(args, capsys):
     with pytest.raises(SystemExit):
         main(args)
     err = capsys.readouterr().err.strip()
     assert err.startswith("minigrad: error: "), err
-    assert err.endswith("(see minigrad compare --help)" if args[0] == "compare" else "(see minigrad --help)"), err
+    assert err.endswith(f"(see minigrad {args[0]} --help)" if args[0] in ("compare", "race") else
+                        "(see minigrad --help)"), err  # fmt: skip
 
 
 def test_a_diverging_run_leaks_no_numpy_warning_and_keeps_the_table_aligned(tmp_path):
