@@ -732,6 +732,10 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
             parser.error(f"--tune needs a learning rate to center the grid on, and optimizer {name!r} has no lr")
         if args.tune:  # the trials pass each lr as a keyword
             _build_learners(parser, {name: entries[name]}, probe.parameters, {name: center})
+    failed = _first_data_step_failure(entries, rates, network, X_train, y_train, args)
+    if failed:
+        print(f"minigrad: error: {failed}", file=sys.stderr)
+        return 1
     manual_seed(args.seed)
     left_out = len(X_train) % args.batch_size if args.drop_last and args.batch_size <= len(X_train) else 0
     print(
@@ -919,8 +923,9 @@ def _point(point: np.ndarray) -> str:
 def _first_step_failure(problem, entries: dict, rates: dict[str, float], seed: int) -> str | None:
     """Run one step of each of the learner's optimizers (the entries that are not names) on
     the parameter ``problem``: a step-1 failure, which ``problems.compare`` raises, as one
-    line naming the optimizer and the exception, else None. (A built-in optimizer failing
-    is minigrad's bug: its traceback shows where, as in ``minigrad compare``.)"""
+    line naming the optimizer, the exception and where in the learner's code it was raised
+    (``_step_1_failure``), else None. (A built-in optimizer failing is minigrad's bug: its
+    traceback shows where, as in ``minigrad compare``.)"""
     from .problems import run
 
     for name, entry in entries.items():
@@ -929,9 +934,62 @@ def _first_step_failure(problem, entries: dict, rates: dict[str, float], seed: i
         try:
             run(problem, entry, lr=rates.get(name), steps=1, seed=seed, name=name)
         except Exception as error:  # the learner's code may raise anything
-            reason = " ".join(str(error).split())
-            return (f"optimizer {name!r} failed in step 1 on {problem.name} with {type(error).__name__}"
-                    f"{': ' + reason if reason else ''} (raised in its first step: nothing was run)")  # fmt: skip
+            return _step_1_failure(name, problem.name, error)
+    return None
+
+
+def _first_data_step_failure(entries: dict, rates: dict[str, float], network, X, y, args) -> str | None:
+    """Train each of the learner's optimizers (the entries that are not names) for one step,
+    on the first batch of (X, y): a step-1 failure, which ``compare`` raises, as one line
+    naming the optimizer, the exception and where in the learner's code it was raised,
+    else None. (A built-in optimizer failing is minigrad's bug: its traceback shows where.)"""
+    from . import nn
+    from .comparison import _build_optimizer
+    from .rng import manual_seed
+    from .train import fit
+
+    rows = min(args.batch_size, len(X))
+    for name, entry in entries.items():
+        if isinstance(entry, str):
+            continue
+        manual_seed(args.seed)
+        model = network()
+        optimizer, _ = _build_optimizer(name, entry, model.parameters(), rates)
+        try:
+            fit(model, optimizer, nn.CrossEntropyLoss(), X[:rows], y[:rows], epochs=1, batch_size=rows,
+                seed=args.seed, verbose=False)  # fmt: skip
+        except Exception as error:  # the learner's code may raise anything
+            return _step_1_failure(name, args.problem or args.dataset, error)
+    return None
+
+
+def _step_1_failure(name: str, on: str, error: Exception) -> str:
+    """The one line saying that optimizer ``name`` raised ``error`` in its first step on
+    ``on``, with the file and line of the learner's code where it was raised."""
+    reason = " ".join(str(error).split())
+    where = _raised_at(error)
+    return (f"optimizer {name!r} failed in step 1 on {on} with {type(error).__name__}{': ' + reason if reason else ''} "
+            f"({where + '; ' if where else ''}raised in its first step: nothing was run)")  # fmt: skip
+
+
+def _raised_at(error: BaseException) -> str | None:
+    """Where ``error`` was raised in the learner's code, as "mymodule.py line 7" (the path
+    relative to the current folder when it is in it): the innermost frame of its traceback
+    outside minigrad and the Python installation (numpy's and the standard library's frames
+    are not where the learner's bug is); None if there is none."""
+    import sysconfig
+    import traceback
+
+    outside = {Path(__file__).resolve().parent}
+    outside |= {Path(sysconfig.get_path(key)).resolve() for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    here = Path.cwd().resolve()
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if not path.is_file():  # "<frozen runpy>", "<string>"
+            continue
+        path = path.resolve()
+        if not any(path.is_relative_to(folder) for folder in outside):
+            return f"{path.relative_to(here) if path.is_relative_to(here) else path} line {frame.lineno}"
     return None
 
 

@@ -387,6 +387,74 @@ def test_a_learners_optimizer_that_cannot_be_used_is_a_bad_argument(learner_fold
     assert not (learner_folder / "f.png").exists()
 
 
+LEARNER_STEP_BUGS = """from minigrad import optim
+
+
+class NoLr(optim.Optimizer):
+    defaults = {"beta": 0.5}
+
+    def update(self, p, g, state, group):
+        p.data -= group["lr"] * g
+
+
+class ShapeBug(optim.Optimizer):
+    defaults = {"lr": 0.1}
+
+    def update(self, p, g, state, group):
+        p.data -= group["lr"] * (g.T @ g)
+"""
+
+
+@pytest.mark.parametrize(
+    "more, reason",
+    [
+        (["--optimizers", "sgd,learner_step:NoLr"], "optimizer 'NoLr' failed in step 1 on spirals with KeyError: 'lr' "
+         "(learner_step.py line 8; raised in its first step: nothing was run)"),
+        (["--optimizers", "learner_step:ShapeBug,adam", "--dataset", "moons"],
+         "optimizer 'ShapeBug' failed in step 1 on moons with ValueError: operands could not be broadcast together "
+         "with shapes (64,2) (2,2) (64,2) (learner_step.py line 15; raised in its first step: nothing was run)"),
+        (["--optimizers", "learner_step:ShapeBug", "--tune", "--budget", "2", "--seeds", "1", "--jobs", "1"],
+         "optimizer 'ShapeBug' failed in step 1 on spirals with ValueError: operands could not be broadcast together "
+         "with shapes (64,2) (2,2) (64,2) (learner_step.py line 15; raised in its first step: nothing was run)"),
+        (["--optimizers", "learner_step:ShapeBug", "--problem", "logistic_digits"],
+         "optimizer 'ShapeBug' failed in step 1 on logistic_digits with ValueError: operands could not be broadcast "
+         "together with shapes (10,64) (64,64) (10,64) (learner_step.py line 15; raised in its first step: nothing "
+         "was run)"),
+        (["--optimizers", "learner_step:NoLr", "--problem", "rosenbrock"], "optimizer 'NoLr' failed in step 1 on "
+         "rosenbrock with KeyError: 'lr' (learner_step.py line 8; raised in its first step: nothing was run)"),
+    ],
+)  # fmt: skip
+def test_a_learners_optimizer_failing_in_its_first_step_is_one_line_with_where_and_exit_1(learner_folder, more,
+                                                                                         reason, capsys):  # fmt: skip
+    (learner_folder / "learner_step.py").write_text(LEARNER_STEP_BUGS)
+    data = [] if "rosenbrock" in more else ["--epochs", "2", "--results", "r.json"]
+    assert main(["compare", *more, *data, "--quiet", "--out", "f.png"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"minigrad: error: {reason}\n"
+    assert not (learner_folder / "f.png").exists() and not (learner_folder / "r.json").exists()
+
+
+def test_where_a_learners_error_was_raised_is_its_file_and_line_wherever_it_is(tmp_path, monkeypatch):
+    import importlib.util
+
+    from minigrad.cli import _raised_at
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "learner_where.py").write_text("import numpy as np\n\n\ndef f():\n    np.ones(2).reshape(3)\n")
+    spec = importlib.util.spec_from_file_location("learner_where", tmp_path / "sub" / "learner_where.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(ValueError) as error:  # raised by numpy, in its own frame: the learner's line is the one shown
+        module.f()
+    monkeypatch.chdir(tmp_path)
+    assert _raised_at(error.value) == f"{Path('sub', 'learner_where.py')} line 5"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert _raised_at(error.value) == "learner_where.py line 5"
+    monkeypatch.chdir(Path(mg.__file__).parent)  # elsewhere: its whole path
+    assert _raised_at(error.value) == f"{(tmp_path / 'sub' / 'learner_where.py').resolve()} line 5"
+    assert _raised_at(ValueError("never raised")) is None
+
+
 def test_compare_tune_writes_the_table_json_and_figure(tmp_path):
     import json
 
