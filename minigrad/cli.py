@@ -486,7 +486,9 @@ class _StdoutThatMayClose:
 
 
 def main(argv: list[str] | None = None) -> int:
-    stdout, sys.stdout = sys.stdout, _StdoutThatMayClose(sys.stdout)
+    stdout = sys.stdout
+    if stdout is not None:  # None (no stdout at all, `minigrad >&-`): print() already drops what it is given
+        sys.stdout = _StdoutThatMayClose(stdout)
     try:
         return _main(argv)
     except KeyboardInterrupt:  # also while the parser loads its modules (matplotlib, a second): one line, no traceback

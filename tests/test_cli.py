@@ -528,3 +528,13 @@ def test_a_reader_closing_the_pipe_early_does_not_stop_the_job(args, written, tm
     assert "Traceback" not in err and "Broken pipe" not in err and "BrokenPipeError" not in err, err
     for name in written:
         assert (tmp_path / name).stat().st_size > 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes the child's file descriptor 1 before it starts")
+def test_a_command_without_any_stdout_still_writes_its_figure(tmp_path):
+    # `minigrad compare >&-`: Python starts with sys.stdout None, and print() drops what it is given
+    result = subprocess.run([sys.executable, "-m", "minigrad", "compare", "--epochs", "1", "--quiet", "--out", "f.png"],
+                            stderr=subprocess.PIPE, text=True, timeout=120, env=ENV, cwd=tmp_path,
+                            preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (tmp_path / "f.png").stat().st_size > 0
