@@ -990,7 +990,8 @@ def _raised_at(error: BaseException) -> str | None:
         if not path.is_file():  # "<frozen runpy>", "<string>"
             continue
         path = path.resolve()
-        if not any(path.is_relative_to(folder) for folder in outside):
+        installed = {"site-packages", "dist-packages"} & set(path.parts)  # also a user's or a Debian Python's
+        if not installed and not any(path.is_relative_to(folder) for folder in outside):
             return f"{path.relative_to(here) if path.is_relative_to(here) else path} line {frame.lineno}"
     return None
 

@@ -439,19 +439,28 @@ def test_where_a_learners_error_was_raised_is_its_file_and_line_wherever_it_is(t
 
     from minigrad.cli import _raised_at
 
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "learner_where.py").write_text("import numpy as np\n\n\ndef f():\n    np.ones(2).reshape(3)\n")
-    spec = importlib.util.spec_from_file_location("learner_where", tmp_path / "sub" / "learner_where.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    def load(path: Path, text: str):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    library = load(tmp_path / "venv" / "site-packages" / "learner_lib.py", "def check(x):\n    raise ValueError(x)\n")
+    text = "import numpy as np\n\n\ndef f():\n    np.ones(2).reshape(3)\n\n\ndef g(check):\n    check('no')\n"
+    learner = load(tmp_path / "sub" / "learner_where.py", text)
     with pytest.raises(ValueError) as error:  # raised by numpy, in its own frame: the learner's line is the one shown
-        module.f()
+        learner.f()
     monkeypatch.chdir(tmp_path)
     assert _raised_at(error.value) == f"{Path('sub', 'learner_where.py')} line 5"
     monkeypatch.chdir(tmp_path / "sub")
     assert _raised_at(error.value) == "learner_where.py line 5"
     monkeypatch.chdir(Path(mg.__file__).parent)  # elsewhere: its whole path
     assert _raised_at(error.value) == f"{(tmp_path / 'sub' / 'learner_where.py').resolve()} line 5"
+    with pytest.raises(ValueError) as error:  # raised in an installed library's code: where the learner called it
+        learner.g(library.check)
+    assert _raised_at(error.value) == f"{(tmp_path / 'sub' / 'learner_where.py').resolve()} line 9"
     assert _raised_at(ValueError("never raised")) is None
 
 
