@@ -44,6 +44,14 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog.split()[0]}: error: {message} (see {self.prog} --help)\n")
 
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        # a command's parser (prog "minigrad compare") takes every word after the command: one it does
+        # not know is a mistyped option of that command, whose help has the right spelling
+        if extras and " " in self.prog:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
 
 def _whole_number(minimum: int):
     """An argparse type: a whole number >= minimum, with a one-line reason otherwise."""
@@ -443,7 +451,44 @@ def _add_race(commands, optimizers) -> argparse.ArgumentParser:
     return race
 
 
+class _StdoutThatMayClose:
+    """``sys.stdout`` while the command runs. A reader that closes the pipe early (``minigrad
+    compare | head -1``) must not stop the job: from the first BrokenPipeError on, the
+    printing goes to os.devnull (Python's recipe) and the figure and results are still written."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._to_devnull()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._to_devnull()
+
+    def _to_devnull(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:  # under the stream itself, so that what its buffer still holds is flushed there, also at exit
+            os.dup2(devnull, self._stream.fileno())
+        except (OSError, ValueError):  # a stream without a file descriptor: replaced instead
+            self._stream = open(os.devnull, "w")  # noqa: SIM115 (open until the process ends)
+        finally:
+            os.close(devnull)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    stdout = sys.stdout
+    if stdout is not None:  # None (no stdout at all, `minigrad >&-`): print() already drops what it is given
+        sys.stdout = _StdoutThatMayClose(stdout)
     try:
         return _main(argv)
     except KeyboardInterrupt:  # also while the parser loads its modules (matplotlib, a second): one line, no traceback
@@ -451,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         command = next((word for word in words if not word.startswith("-")), None)
         print("\ninterrupted" + (": no animation written" if command == "race" else ""), file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = stdout
 
 
 def _main(argv: list[str] | None) -> int:
@@ -687,6 +734,10 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
             parser.error(f"--tune needs a learning rate to center the grid on, and optimizer {name!r} has no lr")
         if args.tune:  # the trials pass each lr as a keyword
             _build_learners(parser, {name: entries[name]}, probe.parameters, {name: center})
+    failed = _first_data_step_failure(entries, rates, network, X_train, y_train, args)
+    if failed:
+        print(f"minigrad: error: {failed}", file=sys.stderr)
+        return 1
     manual_seed(args.seed)
     left_out = len(X_train) % args.batch_size if args.drop_last and args.batch_size <= len(X_train) else 0
     print(
@@ -874,8 +925,9 @@ def _point(point: np.ndarray) -> str:
 def _first_step_failure(problem, entries: dict, rates: dict[str, float], seed: int) -> str | None:
     """Run one step of each of the learner's optimizers (the entries that are not names) on
     the parameter ``problem``: a step-1 failure, which ``problems.compare`` raises, as one
-    line naming the optimizer and the exception, else None. (A built-in optimizer failing
-    is minigrad's bug: its traceback shows where, as in ``minigrad compare``.)"""
+    line naming the optimizer, the exception and where in the learner's code it was raised
+    (``_step_1_failure``), else None. (A built-in optimizer failing is minigrad's bug: its
+    traceback shows where, as in ``minigrad compare``.)"""
     from .problems import run
 
     for name, entry in entries.items():
@@ -884,9 +936,63 @@ def _first_step_failure(problem, entries: dict, rates: dict[str, float], seed: i
         try:
             run(problem, entry, lr=rates.get(name), steps=1, seed=seed, name=name)
         except Exception as error:  # the learner's code may raise anything
-            reason = " ".join(str(error).split())
-            return (f"optimizer {name!r} failed in step 1 on {problem.name} with {type(error).__name__}"
-                    f"{': ' + reason if reason else ''} (raised in its first step: nothing was run)")  # fmt: skip
+            return _step_1_failure(name, problem.name, error)
+    return None
+
+
+def _first_data_step_failure(entries: dict, rates: dict[str, float], network, X, y, args) -> str | None:
+    """Train each of the learner's optimizers (the entries that are not names) for one step,
+    on the first batch of (X, y): a step-1 failure, which ``compare`` raises, as one line
+    naming the optimizer, the exception and where in the learner's code it was raised,
+    else None. (A built-in optimizer failing is minigrad's bug: its traceback shows where.)"""
+    from . import nn
+    from .comparison import _build_optimizer
+    from .rng import manual_seed
+    from .train import fit
+
+    rows = min(args.batch_size, len(X))
+    for name, entry in entries.items():
+        if isinstance(entry, str):
+            continue
+        manual_seed(args.seed)
+        model = network()
+        optimizer, _ = _build_optimizer(name, entry, model.parameters(), rates)
+        try:
+            fit(model, optimizer, nn.CrossEntropyLoss(), X[:rows], y[:rows], epochs=1, batch_size=rows,
+                seed=args.seed, verbose=False)  # fmt: skip
+        except Exception as error:  # the learner's code may raise anything
+            return _step_1_failure(name, args.problem or args.dataset, error)
+    return None
+
+
+def _step_1_failure(name: str, on: str, error: Exception) -> str:
+    """The one line saying that optimizer ``name`` raised ``error`` in its first step on
+    ``on``, with the file and line of the learner's code where it was raised."""
+    reason = " ".join(str(error).split())
+    where = _raised_at(error)
+    return (f"optimizer {name!r} failed in step 1 on {on} with {type(error).__name__}{': ' + reason if reason else ''} "
+            f"({where + '; ' if where else ''}raised in its first step: nothing was run)")  # fmt: skip
+
+
+def _raised_at(error: BaseException) -> str | None:
+    """Where ``error`` was raised in the learner's code, as "mymodule.py line 7" (the path
+    relative to the current folder when it is in it): the innermost frame of its traceback
+    outside minigrad and the Python installation (numpy's and the standard library's frames
+    are not where the learner's bug is); None if there is none."""
+    import sysconfig
+    import traceback
+
+    outside = {Path(__file__).resolve().parent}
+    outside |= {Path(sysconfig.get_path(key)).resolve() for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    here = Path.cwd().resolve()
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if not path.is_file():  # "<frozen runpy>", "<string>"
+            continue
+        path = path.resolve()
+        installed = {"site-packages", "dist-packages"} & set(path.parts)  # also a user's or a Debian Python's
+        if not installed and not any(path.is_relative_to(folder) for folder in outside):
+            return f"{path.relative_to(here) if path.is_relative_to(here) else path} line {frame.lineno}"
     return None
 
 

@@ -202,14 +202,24 @@ def test_out_refuses_an_existing_path_that_is_not_a_regular_file(capsys):
 
 @pytest.mark.parametrize(
     "args",
-    [["compare", "--epochs", "0"], ["compare", "--optimizers", "lion"], ["compare", "--lr", "adam"], ["--bogus"]],
+    [
+        ["compare", "--epochs", "0"],
+        ["compare", "--optimizers", "lion"],
+        ["compare", "--lr", "adam"],
+        ["compare", "--tnue"],  # a mistyped option of a command: that command's help has the right one
+        ["compare", "--tune", "extra"],
+        ["race", "--bogus"],
+        ["--bogus"],
+        ["--bogus", "compare"],
+    ],
 )
 def test_every_error_has_the_same_prefix_and_points_to_the_right_help(args, capsys):
     with pytest.raises(SystemExit):
         main(args)
     err = capsys.readouterr().err.strip()
     assert err.startswith("minigrad: error: "), err
-    assert err.endswith("(see minigrad compare --help)" if args[0] == "compare" else "(see minigrad --help)"), err
+    assert err.endswith(f"(see minigrad {args[0]} --help)" if args[0] in ("compare", "race") else
+                        "(see minigrad --help)"), err  # fmt: skip
 
 
 def test_a_diverging_run_leaks_no_numpy_warning_and_keeps_the_table_aligned(tmp_path):
@@ -377,6 +387,83 @@ def test_a_learners_optimizer_that_cannot_be_used_is_a_bad_argument(learner_fold
     assert not (learner_folder / "f.png").exists()
 
 
+LEARNER_STEP_BUGS = """from minigrad import optim
+
+
+class NoLr(optim.Optimizer):
+    defaults = {"beta": 0.5}
+
+    def update(self, p, g, state, group):
+        p.data -= group["lr"] * g
+
+
+class ShapeBug(optim.Optimizer):
+    defaults = {"lr": 0.1}
+
+    def update(self, p, g, state, group):
+        p.data -= group["lr"] * (g.T @ g)
+"""
+
+
+@pytest.mark.parametrize(
+    "more, reason",
+    [
+        (["--optimizers", "sgd,learner_step:NoLr"], "optimizer 'NoLr' failed in step 1 on spirals with KeyError: 'lr' "
+         "(learner_step.py line 8; raised in its first step: nothing was run)"),
+        (["--optimizers", "learner_step:ShapeBug,adam", "--dataset", "moons"],
+         "optimizer 'ShapeBug' failed in step 1 on moons with ValueError: operands could not be broadcast together "
+         "with shapes (64,2) (2,2) (64,2) (learner_step.py line 15; raised in its first step: nothing was run)"),
+        (["--optimizers", "learner_step:ShapeBug", "--tune", "--budget", "2", "--seeds", "1", "--jobs", "1"],
+         "optimizer 'ShapeBug' failed in step 1 on spirals with ValueError: operands could not be broadcast together "
+         "with shapes (64,2) (2,2) (64,2) (learner_step.py line 15; raised in its first step: nothing was run)"),
+        (["--optimizers", "learner_step:ShapeBug", "--problem", "logistic_digits"],
+         "optimizer 'ShapeBug' failed in step 1 on logistic_digits with ValueError: operands could not be broadcast "
+         "together with shapes (10,64) (64,64) (10,64) (learner_step.py line 15; raised in its first step: nothing "
+         "was run)"),
+        (["--optimizers", "learner_step:NoLr", "--problem", "rosenbrock"], "optimizer 'NoLr' failed in step 1 on "
+         "rosenbrock with KeyError: 'lr' (learner_step.py line 8; raised in its first step: nothing was run)"),
+    ],
+)  # fmt: skip
+def test_a_learners_optimizer_failing_in_its_first_step_is_one_line_with_where_and_exit_1(learner_folder, more,
+                                                                                         reason, capsys):  # fmt: skip
+    (learner_folder / "learner_step.py").write_text(LEARNER_STEP_BUGS)
+    data = [] if "rosenbrock" in more else ["--epochs", "2", "--results", "r.json"]
+    assert main(["compare", *more, *data, "--quiet", "--out", "f.png"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"minigrad: error: {reason}\n"
+    assert not (learner_folder / "f.png").exists() and not (learner_folder / "r.json").exists()
+
+
+def test_where_a_learners_error_was_raised_is_its_file_and_line_wherever_it_is(tmp_path, monkeypatch):
+    import importlib.util
+
+    from minigrad.cli import _raised_at
+
+    def load(path: Path, text: str):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    library = load(tmp_path / "venv" / "site-packages" / "learner_lib.py", "def check(x):\n    raise ValueError(x)\n")
+    text = "import numpy as np\n\n\ndef f():\n    np.ones(2).reshape(3)\n\n\ndef g(check):\n    check('no')\n"
+    learner = load(tmp_path / "sub" / "learner_where.py", text)
+    with pytest.raises(ValueError) as error:  # raised by numpy, in its own frame: the learner's line is the one shown
+        learner.f()
+    monkeypatch.chdir(tmp_path)
+    assert _raised_at(error.value) == f"{Path('sub', 'learner_where.py')} line 5"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert _raised_at(error.value) == "learner_where.py line 5"
+    monkeypatch.chdir(Path(mg.__file__).parent)  # elsewhere: its whole path
+    assert _raised_at(error.value) == f"{(tmp_path / 'sub' / 'learner_where.py').resolve()} line 5"
+    with pytest.raises(ValueError) as error:  # raised in an installed library's code: where the learner called it
+        learner.g(library.check)
+    assert _raised_at(error.value) == f"{(tmp_path / 'sub' / 'learner_where.py').resolve()} line 9"
+    assert _raised_at(ValueError("never raised")) is None
+
+
 def test_compare_tune_writes_the_table_json_and_figure(tmp_path):
     import json
 
@@ -428,3 +515,35 @@ def test_the_rates_printout_sets_each_factor_beside_the_step_it_gave(capsys):
     assert len(median) == 9
     ratio = median[-1] / (median[2] * 3**0.5 / 9**0.5)
     assert " ".join(rows["adagrad"][5:]) == f"its rate ends {ratio:.2f}x the c/sqrt(t) guide through step 3"
+
+
+@pytest.mark.parametrize(
+    "args, written",
+    [
+        (["compare", "--epochs", "1", "--out", "f.png", "--results", "r.json"], ["f.png", "r.json"]),
+        (["compare", "--problem", "rosenbrock", "--out", "f.png"], ["f.png"]),
+        (["race", "--optimizers", "sgd,adam", "--frames", "5", "--out", "r.gif"], ["r.gif"]),
+    ],
+)
+def test_a_reader_closing_the_pipe_early_does_not_stop_the_job(args, written, tmp_path):
+    # `minigrad compare | head -1`; unbuffered, so that each line reaches the pipe when it is printed
+    command = subprocess.Popen([sys.executable, "-m", "minigrad", *args], cwd=tmp_path, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**ENV, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    assert command.stdout.readline().split()[0] in ("spirals:", "problem", "race")
+    command.stdout.close()  # long before the job prints its table
+    err = command.stderr.read()
+    assert command.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "Broken pipe" not in err and "BrokenPipeError" not in err, err
+    for name in written:
+        assert (tmp_path / name).stat().st_size > 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes the child's file descriptor 1 before it starts")
+def test_a_command_without_any_stdout_still_writes_its_figure(tmp_path):
+    # `minigrad compare >&-`: Python starts with sys.stdout None, and print() drops what it is given
+    result = subprocess.run([sys.executable, "-m", "minigrad", "compare", "--epochs", "1", "--quiet", "--out", "f.png"],
+                            stderr=subprocess.PIPE, text=True, timeout=120, env=ENV, cwd=tmp_path,
+                            preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (tmp_path / "f.png").stat().st_size > 0

@@ -4,6 +4,8 @@ as ``python -m solutions.<topic>`` and passes its checkers; and check_update_rul
 learner writes in numpy against minigrad's optimizer, step for step. The checkers of each
 tutorial have their own tests, in test_exercises_<topic>.py."""
 
+import importlib
+import inspect
 import runpy
 from pathlib import Path
 
@@ -74,3 +76,25 @@ def test_eps_under_the_root_is_caught_at_the_first_step_with_digits_that_differ(
 def test_a_wrong_rule_is_refused_with_what_is_wrong(check_update_rule, step, message):
     with pytest.raises(AssertionError, match=message):
         check_update_rule(step, optim.Adagrad, {"lr": 0.5, "eps": 1e-10})
+
+
+def _checkers():
+    """Every checker in tutorials/exercises/: (module name, function name)."""
+    found = []
+    for path in sorted((TUTORIALS / "exercises").glob("[a-z]*.py")):
+        source = path.read_text()
+        found += [(path.stem, line.split("(")[0][4:]) for line in source.splitlines() if line.startswith("def check_")]
+    return found
+
+
+@pytest.mark.parametrize("topic, name", _checkers())
+def test_every_checker_given_an_unfinished_function_says_it_returned_none(topic, name, monkeypatch):
+    monkeypatch.syspath_prepend(str(TUTORIALS))
+    check = getattr(importlib.import_module(f"exercises.{topic}"), name)
+    assert inspect.isfunction(check)
+    extra = (optim.Adagrad, {"lr": 0.5, "eps": 1e-10}) if name == "check_update_rule" else ()
+    with pytest.raises(AssertionError) as caught:
+        check(lambda *args, **kwargs: None, *extra)  # an exercise not done yet: its body is `pass`
+    message = str(caught.value)
+    assert " returned None: return " in message and message.endswith(" (did you forget the return?)"), message
+    assert "\n" not in message, "no hint about a rule the function does not have yet"

@@ -249,7 +249,7 @@ def test_a_learners_optimizer_failing_in_step_1_is_one_line_and_exit_1(command, 
     assert main(argv) == 1
     captured = capsys.readouterr()
     assert captured.err == ("minigrad: error: optimizer 'Broken' failed in step 1 on saddle with RuntimeError: no rule "
-                            "yet (raised in its first step: nothing was run)"
+                            "yet (broken_in_step.py line 9; raised in its first step: nothing was run)"
                             + ("; no animation written" if command[0] == "race" else "") + "\n")  # fmt: skip
     assert captured.out == "" and [name for name in os.listdir(tmp_path) if name != "__pycache__"] == [
         "broken_in_step.py"

@@ -14,6 +14,8 @@ import numpy as np
 import minigrad as mg
 from minigrad import optim
 
+from ._returned import number, returned
+
 # (t, g, lr, eps, initial_accumulator_value)
 EFFECTIVE = (
     (1, 2.0, 0.1, 1e-10, 0.0),
@@ -42,10 +44,10 @@ def check_effective_lr(effective_lr) -> None:
     against ``optim.Adagrad(...).effective_lr()`` (to a relative 1e-9)."""
     for t, g, lr, eps, start in EFFECTIVE:
         call = f"effective_lr(t={t}, g={g}, lr={lr}, eps={eps}, initial_accumulator_value={start})"
-        returned = effective_lr(t, g, lr, eps, start)
-        if returned is None or np.size(returned) != 1:
-            raise AssertionError(f"{call} returned {returned!r}: return one number")
-        answer = float(np.asarray(returned).reshape(()))
+        answer = returned(effective_lr(t, g, lr, eps, start), call, "the number")
+        if np.size(answer) != 1:
+            raise AssertionError(f"{call} returned {answer!r}: return one number")
+        answer = float(np.asarray(answer).reshape(()))
         optimizer, _ = _adagrad([g] * t, lr, eps, start)
         expected = float(optimizer.effective_lr()[0])
         if not np.isclose(answer, expected, rtol=1e-9, atol=0):
@@ -78,7 +80,8 @@ def check_steps_to_travel(steps_to_travel) -> None:
     (PyTorch's settings), fed the gradient -1 on every step, has moved at least ``distance``.
     Checked by running ``optim.Adagrad`` until it has."""
     for distance, lr in TRAVELS:
-        answer = int(steps_to_travel(distance, lr))
+        call = f"steps_to_travel({distance}, {lr})"
+        answer = int(returned(steps_to_travel(distance, lr), call, "the number of steps"))
         w = mg.Tensor(np.zeros(1), requires_grad=True)
         optimizer = optim.Adagrad([w], lr=lr)
         steps = 0
@@ -88,7 +91,7 @@ def check_steps_to_travel(steps_to_travel) -> None:
             steps += 1
         if answer != steps:
             raise AssertionError(
-                f"steps_to_travel({distance}, {lr}) returned {answer}, but optim.Adagrad first covers {distance} "
+                f"{call} returned {answer}, but optim.Adagrad first covers {distance} "
                 f"after {steps} steps. Hint: with a constant gradient step k moves lr / sqrt(k); add the steps up "
                 "until they reach the distance (np.cumsum helps). It comes to about (distance / (2 lr))^2."
             )
@@ -102,12 +105,13 @@ def check_first_step(first_step) -> None:
     lr = 0.1
     for name, (start, eps) in CONVENTIONS.items():
         for g in FIRST_GRADIENTS:
-            answer = float(first_step(g, lr, start, eps))
+            call = f"first_step(g={g}, lr={lr}, initial_accumulator_value={start}, eps={eps})"
+            answer = number(first_step(g, lr, start, eps), call)
             _, w = _adagrad([g], lr, eps, start)
             expected = float(abs(w.data[0]))
             if not np.isclose(answer, expected, rtol=1e-6, atol=1e-15):
                 raise AssertionError(
-                    f"first_step(g={g}, lr={lr}, initial_accumulator_value={start}, eps={eps}) ({name}) returned "
+                    f"{call} ({name}) returned "
                     f"{answer:.8g}, but optim.Adagrad moves the coordinate by {expected:.8g}. Hint: on the first step "
                     "sum = initial_accumulator_value + g^2, and the step is lr * |g| / (sqrt(sum) + eps)."
                 )

@@ -13,6 +13,8 @@ import numpy as np
 
 import minigrad as mg
 
+from ._returned import returned
+
 
 def _central_differences(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """d f / d x by central differences, one coordinate at a time (f: array -> float)."""
@@ -45,7 +47,8 @@ def check_matmul_backward(matmul_backward) -> float:
     for shape_a, shape_b in shapes:
         A, B = rng.normal(size=shape_a), rng.normal(size=shape_b)
         G = rng.normal(size=(shape_a[0], shape_b[1]))
-        answer = matmul_backward(A.copy(), B.copy(), G.copy())
+        answer = returned(matmul_backward(A.copy(), B.copy(), G.copy()), f"matmul_backward(A {shape_a}, B {shape_b}, "
+                          "grad_out)", "the pair (grad_A, grad_B)")  # fmt: skip
         if not isinstance(answer, tuple) or len(answer) != 2:
             raise AssertionError(f"matmul_backward must return a pair (grad_A, grad_B), got {type(answer).__name__}")
         expected = {
@@ -91,7 +94,8 @@ def check_unbroadcast(unbroadcast) -> None:
         x = mg.Tensor(np.zeros(small), requires_grad=True)
         (x + mg.Tensor(np.zeros(big))).backward(grad)
         reference = np.asarray(x.grad)
-        value = _as_array(unbroadcast(grad.copy(), small), "unbroadcast's result")
+        call = f"unbroadcast(grad of shape {big}, {small})"
+        value = np.asarray(returned(unbroadcast(grad.copy(), small), call, "a numpy array"), dtype=np.float64)
         if value.shape != reference.shape:
             raise AssertionError(
                 f"unbroadcast(grad of shape {big}, {small}) returned shape {value.shape}, expected {small}. "
@@ -128,7 +132,8 @@ def check_four_point_difference(four_point_difference) -> float:
     for name, (f, exact) in functions.items():
         central = max(central, float(np.abs(_central_differences(f, x, 1e-2) - exact).max()))
         original = x.copy()
-        value = _as_array(four_point_difference(f, x, 1e-2), "four_point_difference's result")
+        call = f"four_point_difference(f = {name}, x, 1e-2)"
+        value = np.asarray(returned(four_point_difference(f, x, 1e-2), call, "a numpy array"), dtype=np.float64)
         if not np.array_equal(x, original):
             raise AssertionError("four_point_difference changed x: nudge a copy, or put each entry back")
         if value.shape != x.shape:

@@ -10,12 +10,16 @@ from scipy import stats
 import minigrad as mg
 from minigrad import nn
 
+from ._returned import returned
+
 
 def check_confidence_interval(confidence_interval, trials: int = 4000, seed: int = 0) -> None:
     """Exercise 1: ``confidence_interval(scores) -> (mean, half_width)`` for an array of n >= 2
     scores. Checked on a hand-worked example (Student's t quantile from scipy.stats), then by
     simulation: of many intervals from normal samples, about 95% must contain the true mean."""
-    mean, half = confidence_interval(np.array([0.90, 0.92, 0.94]))
+    what = "the pair (mean, half_width)"
+    mean, half = returned(confidence_interval(np.array([0.90, 0.92, 0.94])), "confidence_interval([0.90, 0.92, 0.94])",
+                          what)  # fmt: skip
     t = stats.t.ppf(0.975, 2)  # 4.30: Student's t, 97.5% quantile, n - 1 = 2 degrees of freedom
     expected = t * 0.02 / np.sqrt(3)  # s = 0.02 (with n - 1 = 2 in the denominator)
     if not np.isclose(mean, 0.92) or not np.isclose(half, expected, rtol=0.01):
@@ -29,7 +33,7 @@ def check_confidence_interval(confidence_interval, trials: int = 4000, seed: int
         samples = rng.normal(0.95, 0.01, size=(trials, n))
         hits = 0
         for sample in samples:
-            m, h = confidence_interval(sample)
+            m, h = returned(confidence_interval(sample), f"confidence_interval({n} scores)", what)
             hits += abs(m - 0.95) <= h
         coverage = hits / trials
         if not 0.93 <= coverage <= 0.97:
@@ -57,7 +61,9 @@ def check_good_range(good_range) -> None:
         ([0.20, 0.96, 0.50, 0.96, 0.93], 0.05, (1e-3, 1.0)),  # a tie, and a dip in between
     ]
     for accuracies, near, expected in cases:
-        got = tuple(good_range(list(lrs), np.array(accuracies), near=near))
+        call = f"good_range({lrs}, {accuracies}, near={near})"
+        got = returned(good_range(list(lrs), np.array(accuracies), near=near), call, "the pair (lowest, highest)")
+        got = tuple(got)
         if not np.allclose(got, expected):
             raise AssertionError(
                 f"for accuracies {accuracies} at lrs {lrs} with near = {near}, you give {got}, expected {expected}. "
@@ -83,7 +89,7 @@ def check_count_dead(count_dead) -> None:
     X = np.random.default_rng(1).uniform(0, 1, size=(50, 5))
     for dead in (0, 3, 8):
         model = _network_with_dead_units(dead)
-        got = count_dead(model, X)
+        got = returned(count_dead(model, X), "count_dead(model, X)", "the number of dead units")
         if got != dead:
             raise AssertionError(
                 f"this network has {dead} dead hidden units (of 8), you count {got}. Hint: a unit is dead when its "
@@ -93,9 +99,10 @@ def check_count_dead(count_dead) -> None:
     half[0].bias.data[:4] = -2.0  # units 0..3 are 0 for most rows, but not all
     with mg.no_grad():
         alive = int((half[1](half[0](mg.Tensor(X))).data.max(axis=0) > 0).sum())
-    if count_dead(half, X) != 8 - alive:
+    got = returned(count_dead(half, X), "count_dead(model, X)", "the number of dead units")
+    if got != 8 - alive:
         raise AssertionError(
             f"units that output 0 for some rows but not all are still alive: expected {8 - alive} dead, you count "
-            f"{count_dead(half, X)}. Hint: use the maximum over the rows, not the minimum."
+            f"{got}. Hint: use the maximum over the rows, not the minimum."
         )
     print("your count_dead counts 0, 3 and 8 dead units right, and does not count units that are only sometimes 0")

@@ -17,6 +17,8 @@ import minigrad as mg
 from minigrad import data, nn, optim
 from minigrad.train import evaluate
 
+from ._returned import returned
+
 LR = 0.5
 
 
@@ -26,8 +28,7 @@ def _small_model(seed: int = 0):
 
 
 def _as_float(value, what: str) -> float:
-    if value is None:
-        raise AssertionError(f"{what} returned None: return a float")
+    returned(value, what, "a float")
     if isinstance(value, mg.Tensor):
         raise AssertionError(f"{what} returned a Tensor: return a plain float (.item() of a 0-d Tensor)")
     return float(value)

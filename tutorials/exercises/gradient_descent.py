@@ -13,25 +13,11 @@ import numpy as np
 import minigrad as mg
 from minigrad import optim
 
+from ._returned import number
+
 BOWLS = ((1.0, 25.0), (0.5, 2.0), (3.0, 300.0), (1.0, 1.0))  # (h_min, h_max) pairs
 MOMENTA = ((0.5, 25.0), (0.9, 1.0), (0.0, 4.0), (0.3, 100.0))  # (m, h) pairs
 RATES = ((0.07, 0.9, 1.0), (0.07, 0.5, 25.0), (0.01, 0.5, 1.0), (0.07, 0.0, 25.0), (0.02, 0.0, 1.0), (0.03, 0.8, 10.0))
-
-
-def _number(value, call: str) -> float:
-    """``value`` as a float, if it is one number (a Python or numpy number, or an array of one
-    element); otherwise an AssertionError that says what ``call`` returned instead."""
-    if value is None:
-        raise AssertionError(f"{call} returned None: return the number (did you forget the return?)")
-    array = np.asarray(value)
-    if array.size == 1 and np.iscomplexobj(array):
-        raise AssertionError(f"{call} returned the complex number {value!r}: return a real number (its size, |z|?)")
-    if array.size != 1 or not np.issubdtype(array.dtype, np.number):
-        what = (
-            f"an array of shape {array.shape}" if isinstance(value, np.ndarray) else f"{type(value).__name__} {value!r}"
-        )
-        raise AssertionError(f"{call} returned {what}: return one number")
-    return float(array.reshape(()))
 
 
 def _slower_factor(lr, h_min, h_max):
@@ -43,7 +29,7 @@ def check_best_lr(best_lr) -> None:
     plain gradient descent's per-step factors, ``|1 - lr * h_min|`` and ``|1 - lr * h_max|``,
     as small as possible. Checked against a fine scan of learning rates for a few bowls."""
     for h_min, h_max in BOWLS:
-        answer = _number(best_lr(h_min, h_max), f"best_lr({h_min}, {h_max})")
+        answer = number(best_lr(h_min, h_max), f"best_lr({h_min}, {h_max})")
         grid = np.linspace(0, 2 / h_max, 200_001)
         scanned = grid[np.argmin(_slower_factor(grid, h_min, h_max))]
         if not abs(answer - scanned) <= 1e-4 * scanned:
@@ -72,7 +58,7 @@ def check_momentum_limit(momentum_limit) -> None:
     at 2% below your answer (it must converge) and 2% above (it must diverge), and against
     the exact edge of stability, ``2 (1 + m) / h``, to a relative 1e-6."""
     for m, h in MOMENTA:
-        answer = _number(momentum_limit(m, h), f"momentum_limit({m}, {h})")
+        answer = number(momentum_limit(m, h), f"momentum_limit({m}, {h})")
         below, above = _grows(0.98 * answer, m, h), _grows(1.02 * answer, m, h)
         if not (below < 1e-2 and above > 1e2):
             what = "diverges" if below >= 1e-2 else "still converges"
@@ -116,7 +102,7 @@ def check_momentum_rate(momentum_rate) -> None:
     momentum ``m`` shrinks per step, in the long run, along a direction of curvature ``h``.
     Checked against the factor measured from runs of ``optim.SGD`` (within 1%)."""
     for lr, m, h in RATES:
-        answer = _number(momentum_rate(lr, m, h), f"momentum_rate({lr}, {m}, {h})")
+        answer = number(momentum_rate(lr, m, h), f"momentum_rate({lr}, {m}, {h})")
         measured = _measured_rate(lr, m, h)
         if not abs(answer - measured) <= 0.01 * measured:
             raise AssertionError(

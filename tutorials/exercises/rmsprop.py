@@ -9,6 +9,8 @@ import numpy as np
 import minigrad as mg
 from minigrad import optim
 
+from ._returned import returned
+
 CASES = [(0.01, 0.5, 0.9, 1e-8), (0.1, 2.0, 0.99, 1e-8), (0.001, 1e-3, 0.9, 1e-3), (0.05, -0.3, 0.5, 1e-6)]
 
 
@@ -31,9 +33,8 @@ def check_constant_gradient_lr(constant_gradient_lr, steps: int = 60) -> None:
     for lr, g, alpha, eps in CASES:
         measured = _rates(lr, g, alpha, eps, steps)
         for t in range(1, steps + 1):
-            yours = constant_gradient_lr(t, g, lr, alpha, eps)
-            if yours is None:
-                raise AssertionError("constant_gradient_lr returned None: return the effective lr")
+            call = f"constant_gradient_lr({t}, {g}, {lr}, {alpha}, {eps})"
+            yours = returned(constant_gradient_lr(t, g, lr, alpha, eps), call, "the effective lr")
             if not np.isclose(float(yours), measured[t - 1], rtol=1e-9, atol=0.0):
                 candidates = [
                     (lr / (abs(g) + eps), "v starts at zero, so after t steps it holds (1 - alpha^t) g^2, not g^2"),
@@ -65,9 +66,7 @@ def check_unrolled_square_avg(unrolled_square_avg, seed: int = 0) -> None:
             p.grad = np.array([g])
             optimizer.step()
         expected = float(optimizer.state[p]["square_avg"][0])
-        yours = unrolled_square_avg(grads.copy(), alpha)
-        if yours is None:
-            raise AssertionError("unrolled_square_avg returned None: return v")
+        yours = returned(unrolled_square_avg(grads.copy(), alpha), f"unrolled_square_avg({t} gradients, {alpha})", "v")
         yours = float(np.asarray(yours).reshape(-1)[0]) if np.size(yours) == 1 else yours
         if np.ndim(yours) != 0:
             raise AssertionError(f"return v after the last step (one number), got an array of shape {np.shape(yours)}")

@@ -9,6 +9,7 @@ import numpy as np
 import minigrad as mg
 from minigrad import optim
 
+from ._returned import returned
 from .update_rule import CURVATURES, START, check_update_rule
 
 
@@ -27,7 +28,9 @@ def check_momentum_rule(momentum_rmsprop_step, steps: int = 40) -> None:
         lr = hyper["lr"] if t < steps // 2 else hyper["lr"] / 10
         reference.param_groups[0]["lr"] = lr
         grad = CURVATURES * theta + noise[t]
-        theta = np.asarray(momentum_rmsprop_step(theta.copy(), grad, state, **{**hyper, "lr": lr}), dtype=np.float64)
+        theta = returned(momentum_rmsprop_step(theta.copy(), grad, state, **{**hyper, "lr": lr}), "your step",
+                         "the new theta")  # fmt: skip
+        theta = np.asarray(theta, dtype=np.float64)
         w.grad = CURVATURES * w.data + noise[t]
         reference.step()
         if not np.allclose(theta, w.data, rtol=1e-10, atol=1e-12):
@@ -71,10 +74,8 @@ def check_ten_percent_gradient(ten_percent_gradient) -> None:
     gradient of that size (eps after the root, or under it) and measuring the step."""
     for eps in (1e-8, 1e-7, 1e-4):
         for inside in (False, True):
-            g = ten_percent_gradient(eps, inside)
-            if g is None:
-                raise AssertionError("ten_percent_gradient returned None: return the gradient magnitude")
-            g = float(g)
+            g = float(returned(ten_percent_gradient(eps, inside), f"ten_percent_gradient({eps}, {inside})",
+                               "the gradient magnitude"))  # fmt: skip
             step = _settled_step(g, eps, inside)
             if not abs(step - 0.9) < 1e-6:
                 where = "under the root: sqrt(g^2 + eps)" if inside else "after the root: |g| + eps"

@@ -11,6 +11,8 @@ import numpy as np
 import minigrad as mg
 from minigrad import optim
 
+from ._returned import returned
+
 # (distance, lr, etaplus): each distance lies over 1% away from every point Rprop lands on, so round-off
 # cannot change the count
 COVER_CASES = [(1.0, 0.01, 1.2), (5.0, 0.1, 1.5), (0.05, 0.01, 1.2), (100.0, 0.001, 1.1), (0.009, 0.01, 1.2)]
@@ -36,9 +38,8 @@ def check_steps_to_cover(steps_to_cover) -> None:
     constant gradient, in five settings."""
     for distance, lr, etaplus in COVER_CASES:
         measured = _steps_rprop_needs(distance, lr, etaplus)
-        yours = steps_to_cover(distance, lr, etaplus)
-        if yours is None:
-            raise AssertionError("steps_to_cover returned None: return the number of steps")
+        call = f"steps_to_cover({distance}, {lr}, {etaplus})"
+        yours = returned(steps_to_cover(distance, lr, etaplus), call, "the number of steps")
         if yours != measured:
             travelled = lr * (etaplus ** int(yours) - 1) / (etaplus - 1) if float(yours).is_integer() else None
             hint = (
@@ -78,9 +79,7 @@ def check_settled_steps(settled_steps, rtol: float = 0.02) -> None:
     for lr in (0.01, 0.1):
         for cycle in CYCLES:
             measured = _last_pass(cycle, lr)
-            yours = settled_steps(np.array(cycle), lr)
-            if yours is None:
-                raise AssertionError("settled_steps returned None: return the array of steps")
+            yours = returned(settled_steps(np.array(cycle), lr), f"settled_steps({cycle}, {lr})", "the array of steps")
             yours = np.asarray(yours, dtype=np.float64)
             if yours.shape != measured.shape:
                 raise AssertionError(f"return one step per gradient, shape {measured.shape}, got {yours.shape}")

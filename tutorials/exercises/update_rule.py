@@ -7,6 +7,8 @@ import numpy as np
 
 import minigrad as mg
 
+from ._returned import returned
+
 CURVATURES = np.array([1.0, 4.0, 25.0])  # a bowl much steeper in some directions than in others
 START = np.array([-2.0, 1.0, 0.5])
 
@@ -32,10 +34,8 @@ def check_update_rule(step, optimizer, hyper: dict, steps: int = 30, seed: int =
     largest = 0.0
     for t in range(steps):
         grad = CURVATURES * theta + noise[t]
-        theta = step(theta.copy(), grad, state, **hyper)
-        if theta is None:
-            raise AssertionError("your step returned None: return the new theta")
-        theta = np.asarray(theta, dtype=np.float64)
+        theta = np.asarray(returned(step(theta.copy(), grad, state, **hyper), "your step", "the new theta"),
+                           dtype=np.float64)  # fmt: skip
         if theta.shape != START.shape:
             raise AssertionError(f"your step returned theta of shape {theta.shape}, expected {START.shape}")
         w.grad = CURVATURES * w.data + noise[t]
