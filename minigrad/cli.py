@@ -789,11 +789,12 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
         for run in runs:
             if run.history.stopped:
                 print(f"{name}: {run.history.stopped}")
-    if not result.runs:
+    tried = any(trial.status != "interrupted" for trials in result.trials.values() for trial in trials)
+    if not result.runs and not tried:
         print("no run finished: no figure written")
         return 130
 
-    from .plot import comparison_figure
+    from .plot import comparison_figure  # interrupted while tuning: the trials that had finished
 
     # a run reported as diverged (or whose loss went up) has weights that overflow when its
     # decision boundary is drawn; the table already says so, numpy's warnings would only bury it

@@ -547,3 +547,25 @@ def test_a_command_without_any_stdout_still_writes_its_figure(tmp_path):
                             preexec_fn=lambda: os.close(1))  # fmt: skip
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert (tmp_path / "f.png").stat().st_size > 0
+
+
+def test_ctrl_c_while_tuning_still_draws_the_trials_that_had_finished(tmp_path, monkeypatch, capsys):
+    import signal
+
+    from minigrad import nn
+
+    calls, forward = [], nn.CrossEntropyLoss.forward
+
+    def counting(self, input, target):
+        calls.append(1)
+        if len(calls) == 2 * 14 + 3:  # sgd's two trials: 2 epochs x (6 steps + 1 validation) each; then adam's first
+            signal.raise_signal(signal.SIGINT)
+        return forward(self, input, target)
+
+    monkeypatch.setattr(nn.CrossEntropyLoss, "forward", counting)
+    out = tmp_path / "tuned.png"
+    code = main(["compare", "--tune", "--optimizers", "sgd,adam", "--epochs", "2", "--budget", "2", "--seeds", "1",
+                 "--jobs", "1", "--out", str(out)])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert code == 130 and out.exists() and f"wrote {out}" in printed
+    assert "an lr was chosen for sgd, whose trials had all finished" in printed
