@@ -418,10 +418,14 @@ def _where(phase: str | None, step: int, epoch: int) -> tuple[int, str]:
         return step + 1, f"in the {_STEP_PHASES[phase]} of step {step + 1} (epoch {epoch})"
     if phase == "validation":
         return step, f"while evaluating the validation data after step {step} (epoch {epoch})"
+    if step == 0:
+        return step, "before its first step"
     return step, f"after step {step} (epoch {epoch})"
 
 
 def _consequence(phase: str | None, completed: int) -> str:
+    if completed == 0 and phase not in ("optimizer", "summary"):
+        return "nothing was trained"
     kept = f"the {completed} completed step{'s are' if completed != 1 else ' is'} kept"
     if phase == "optimizer":
         return f"{kept}, but that step's update may be partly applied to the weights"

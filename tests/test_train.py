@@ -731,3 +731,23 @@ def test_an_optimizer_without_lr_that_keeps_the_base_effective_lr_of_is_told_to_
         "(raised in the effective learning rate summary (after the optimizer step) of fit's first step: "
         "its update was applied)"
     ]
+
+
+def test_a_stop_asked_for_between_steps_ends_the_run_as_a_ctrl_c_would(moons, monkeypatch):
+    # what a worker of mg.compare's parallel runs does when the main process has seen Ctrl-C
+    import minigrad.train
+
+    asked = []
+    monkeypatch.setattr(minigrad.train, "stop_requested", lambda: len(asked) >= 3)
+    model = moons_model()
+
+    def loss_fn(output, target):
+        asked.append(1)
+        return nn.functional.cross_entropy(output, target)
+
+    history = fit(model, optim.SGD(model.parameters(), lr=0.1), loss_fn, *moons, epochs=2, verbose=False)
+    assert len(history.loss) == 3 and history.stop.kind == "interrupted"
+    assert history.stop.message == "interrupted after step 3 (epoch 1); the 3 completed steps are kept"
+    asked += [1] * 3
+    history = fit(model, optim.SGD(model.parameters(), lr=0.1), loss_fn, *moons, epochs=2, verbose=False)
+    assert history.loss == [] and history.stop.message == "interrupted before its first step; nothing was trained"
