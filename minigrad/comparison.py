@@ -347,8 +347,10 @@ class Comparison(Mapping):
         if self.tuned and self.chosen:
             split = (
                 f"trained on the training data less a validation split of {settings.get('validation_size')} "
-                f"samples (seed {first}); the runs above then trained on all the training data"
+                f"samples (seed {first})"
             )
+            if any(self.runs.values()):  # none after a Ctrl-C while tuning
+                split += "; the runs above then trained on all the training data"
             if budget == 1:
                 lines.append(f"chosen lr: the only one tried (a budget of 1 learning rate: no tuning), {split}")
             else:

@@ -412,6 +412,7 @@ def test_ctrl_c_while_tuning_still_chooses_for_an_optimizer_whose_grid_finished(
     assert ("interrupted while tuning (Ctrl-C): 3 of 6 trials had finished; an lr was chosen for sgd, whose trials "
             "had all finished, but no run trained on all the training data") in text  # fmt: skip
     assert text.splitlines()[3].split()[-3:] == ["interrupted", "while", "tuning"]  # adam's row
+    assert "validation split of 18 samples (seed 0)\n" in text and "then trained on all" not in text
     # the figure is the trials that had finished: sgd's three, its choice ringed; adam's interrupted one left out
     from minigrad.plot import comparison_figure
 
