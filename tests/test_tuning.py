@@ -439,14 +439,16 @@ def test_ctrl_c_during_parallel_runs_stops_them_between_steps_and_keeps_what_the
         return nn.functional.cross_entropy(output, target)
 
     before = set(os.listdir(tempfile.gettempdir()))
-    result = mg.compare(small_network, *spirals[::2], optimizers=["sgd", "adam"], epochs=50, seeds=[0, 1, 2],
+    result = mg.compare(small_network, *spirals[::2], optimizers=["sgd", "adam"], epochs=200, seeds=[0, 1, 2],
                         jobs=2, loss_fn=interrupt_the_caller_once, verbose=False)  # fmt: skip
     assert sent.exists()
     runs = [run for runs in result.runs.values() for run in runs]
     assert result.interrupted and 1 <= len(runs) < 6
     stopped = [run for run in runs if run.interrupted]
-    assert stopped and all(run.stop.message.startswith("interrupted") and run.history.loss for run in stopped)
-    assert all(len(run.history.loss) == 50 * 3 for run in runs if not run.interrupted)  # finished ones are whole
+    assert all(run.stop.message.startswith("interrupted") for run in stopped)
+    # the run that sent it stops after the step under way (a run just starting may stop before its first)
+    assert max(len(run.history.loss) for run in stopped) >= 3
+    assert all(len(run.history.loss) == 200 * 3 for run in runs if not run.interrupted)  # finished ones are whole
     assert not {name for name in set(os.listdir(tempfile.gettempdir())) - before if name.startswith("minigrad-stop-")}
 
 
