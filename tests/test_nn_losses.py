@@ -488,3 +488,47 @@ def test_class_weights_given_first_as_in_pytorch_are_told_to_go_by_keyword(cls):
         cls(mg.tensor([1.0, 2.0, 3.0]))
     with pytest.raises(TypeError, match="reduction must be a string"):
         nn.MSELoss(3)
+
+
+class TestHuberAndSmoothL1:
+    def test_values_and_gradients_by_hand(self):
+        # x - t = [0.5, -3]: delta 1 gives 0.5 * 0.25 and 1 * (3 - 0.5); gradient x - t clipped to [-1, 1]
+        x = t([0.5, -3.0])
+        loss = nn.HuberLoss(reduction="sum")(x, np.zeros(2))
+        assert loss.item() == 0.125 + 2.5
+        loss.backward()
+        assert x.grad.tolist() == [0.5, -1.0]
+        # smooth L1 with beta 2: 0.5 * 0.25 / 2 and 3 - 1; gradient (x - t) / 2 clipped to [-1, 1]
+        x = t([0.5, -3.0])
+        loss = nn.SmoothL1Loss(beta=2.0)(x, np.zeros(2))
+        assert loss.item() == (0.0625 + 2.0) / 2
+        loss.backward()
+        assert x.grad.tolist() == [0.125, -0.5]
+        assert F.huber_loss(t([3.0]), np.zeros(1), delta=2.0).item() == 4.0  # delta (|x| - delta / 2)
+        assert F.smooth_l1_loss(t([0.25, -2.0]), np.zeros(2), "none", beta=0.0).tolist() == [0.25, 2.0]  # l1
+
+    @pytest.mark.parametrize("reduction", REDUCTIONS)
+    @given(data=st.data())
+    def test_gradients_for_input_and_target_match_finite_differences(self, reduction, data):
+        x, y = data.draw(_regression_problem())
+        width = data.draw(st.sampled_from([0.5, 1.0, 2.0]))
+        x = np.where(np.abs(np.abs(x - y) - width) < 1e-3, x + 0.01, x)  # keep away from where the pieces meet
+        for fn in (lambda x, y: F.huber_loss(x, y, reduction, delta=width),
+                   lambda x, y: F.smooth_l1_loss(x, y, reduction, beta=width)):  # fmt: skip
+            assert mg.gradcheck(fn, mg.Tensor(x, requires_grad=True), mg.Tensor(y, requires_grad=True))
+
+    def test_delta_and_beta_are_checked(self):
+        with pytest.raises(ValueError, match=r"delta must be > 0, got 0"):
+            nn.HuberLoss(delta=0)
+        with pytest.raises(ValueError, match=r"beta must be >= 0, got -1"):
+            F.smooth_l1_loss(t([1.0]), np.zeros(1), beta=-1)
+        with pytest.raises(ValueError, match=r"huber_loss: input shape \(2,\) and target shape \(3,\) differ"):
+            F.huber_loss(t([1.0, 2.0]), np.zeros(3))
+        assert repr(nn.HuberLoss(delta=0.5)) == "HuberLoss(delta=0.5)"
+
+    @pytest.mark.parametrize("loss", [nn.HuberLoss(delta=0.5), nn.SmoothL1Loss(beta=0.5)])
+    def test_float32_stays_float32(self, loss):
+        x = mg.Tensor(np.array([0.25, -2.0], dtype=np.float32), requires_grad=True)
+        out = loss(x, np.zeros(2))
+        out.backward()
+        assert out.dtype == x.grad.dtype == np.float32

@@ -8,7 +8,16 @@ from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten
 from .linear import Identity, Linear
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import Module, Parameter
 
 __all__ = [
@@ -38,6 +47,8 @@ __all__ = [
     "BatchNorm1d",
     "MSELoss",
     "L1Loss",
+    "HuberLoss",
+    "SmoothL1Loss",
     "CrossEntropyLoss",
     "NLLLoss",
     "BCEWithLogitsLoss",

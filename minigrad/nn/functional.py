@@ -26,7 +26,17 @@ import math
 
 import numpy as np
 
-from ..checks import check_alias, check_bool, check_choice, check_int, check_number, check_probability, check_range
+from ..checks import (
+    check_alias,
+    check_bool,
+    check_choice,
+    check_int,
+    check_non_negative,
+    check_number,
+    check_positive,
+    check_probability,
+    check_range,
+)
 from ..rng import as_generator
 from ..tensor import Tensor, _floating, _matmul_2d, _node, get_default_dtype
 
@@ -47,6 +57,8 @@ __all__ = [
     "dropout",
     "mse_loss",
     "l1_loss",
+    "huber_loss",
+    "smooth_l1_loss",
     "cross_entropy",
     "nll_loss",
     "binary_cross_entropy",
@@ -373,6 +385,49 @@ def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
         return _input_and_target_grads(parents, _scaled(np.sign(diff), g, reduction, diff.size))
 
     return _node(_reduce_array(np.abs(diff), reduction), parents, backward, "l1_loss")
+
+
+def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Squared error near the target, absolute error beyond ``delta`` (``F.huber_loss``):
+    with x = input - target, 0.5 x^2 where |x| < delta, else delta (|x| - 0.5 delta), so an
+    outlier pulls with force delta at most. Same shapes as ``mse_loss``. Gradients: x,
+    clipped to [-delta, delta], for the input (its negative for a target that requires
+    grad), divided by the number of elements for 'mean'. ``delta`` is a number > 0
+    (TypeError / ValueError otherwise, as PyTorch refuses delta <= 0)."""
+    check_choice("reduction", reduction, REDUCTIONS)
+    delta = check_positive("delta", delta)
+    input = _as_tensor(input)
+    x, t, parents = _same_shape_target(input, target, "huber_loss")
+    diff = x - t
+    size = np.abs(diff)
+    losses = np.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+
+    def backward(g):
+        return _input_and_target_grads(parents, _scaled(np.clip(diff, -delta, delta), g, reduction, diff.size))
+
+    return _node(_reduce_array(losses, reduction), parents, backward, "huber_loss")
+
+
+def smooth_l1_loss(input: Tensor, target, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Huber's loss divided by ``beta`` (``F.smooth_l1_loss``): with x = input - target,
+    0.5 x^2 / beta where |x| < beta, else |x| - 0.5 beta; beta = 0 is ``l1_loss``. Same
+    shapes as ``mse_loss``. Gradients: x / beta, clipped to [-1, 1] (sign(x) for beta = 0),
+    for the input (its negative for a target that requires grad), divided by the number of
+    elements for 'mean'. ``beta`` is a number >= 0 (TypeError / ValueError otherwise)."""
+    check_choice("reduction", reduction, REDUCTIONS)
+    beta = check_non_negative("beta", beta)
+    if beta == 0:  # PyTorch's own special case: the quadratic part has no width
+        return l1_loss(input, target, reduction)
+    input = _as_tensor(input)
+    x, t, parents = _same_shape_target(input, target, "smooth_l1_loss")
+    diff = x - t
+    size = np.abs(diff)
+    losses = np.where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta)
+
+    def backward(g):
+        return _input_and_target_grads(parents, _scaled(np.clip(diff / beta, -1, 1), g, reduction, diff.size))
+
+    return _node(_reduce_array(losses, reduction), parents, backward, "smooth_l1_loss")
 
 
 def nll_loss(

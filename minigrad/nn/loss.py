@@ -12,12 +12,13 @@ import inspect
 
 import numpy as np
 
-from ..checks import check_choice, check_int, check_range, shown
+from ..checks import check_choice, check_int, check_non_negative, check_positive, check_range, shown
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
 
-__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "BCELoss"]
+__all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss",
+           "BCELoss"]
 
 
 class _Loss(Module):
@@ -50,6 +51,37 @@ class L1Loss(_Loss):
     """Absolute error, inputs and targets of the same shape (``torch.nn.L1Loss``)."""
 
     function = F.l1_loss
+
+
+class HuberLoss(_Loss):
+    """Squared error within ``delta`` of the target, absolute beyond (``torch.nn.HuberLoss``);
+    see ``F.huber_loss``."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction)
+        self.delta = check_positive("delta", delta)
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+    def extra_repr(self):
+        return _options(self, delta=1.0)
+
+
+class SmoothL1Loss(_Loss):
+    """Huber's loss divided by ``beta`` (``torch.nn.SmoothL1Loss``; ``beta`` after
+    ``reduction``, PyTorch's deprecated ``size_average`` and ``reduce`` left out); see
+    ``F.smooth_l1_loss``."""
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(reduction)
+        self.beta = check_non_negative("beta", beta)
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+    def extra_repr(self):
+        return _options(self, beta=1.0)
 
 
 class CrossEntropyLoss(_Loss):
