@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import math
 import os
 import sys
@@ -702,6 +703,10 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
     """Train, print the table (and ``report(result)``'s lines after it, if given), write the
     JSON and the figure; the exit code."""
 
+    # the table's intervals need scipy.stats, a second to load: loaded before training, not after it,
+    # where a Ctrl-C in that second would lose every finished run
+    import scipy.stats  # noqa: F401
+
     from . import nn
     from .comparison import compare
     from .data import train_test_split
@@ -805,9 +810,14 @@ def _run_compare(args, entries: dict, rates: dict[str, float], out: Path, file_f
 
 
 def _write_figure(figure, out: Path, file_format: str, started: float, interrupted: bool) -> int:
-    """Save the figure and say where, with the time since ``started``; the exit code."""
+    """Save the figure and say where, with the time since ``started``; the exit code. The
+    file is replaced in one step, so a Ctrl-C while it is written leaves no half a figure."""
+    from .plot import _write
+
+    image = io.BytesIO()
+    figure.savefig(image, dpi=110, format=file_format)
     try:  # checked before training, but the disk may have filled up or the folder gone since
-        figure.savefig(out, dpi=110, format=file_format)
+        _write(out, image.getvalue())
     except OSError as error:
         print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
         return 1

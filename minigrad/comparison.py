@@ -252,7 +252,9 @@ class Comparison(Mapping):
             rows.append(
                 {
                     "optimizer": name,
-                    "lr": runs[0].options.get("lr") if runs else self.chosen.get(name),
+                    # an optimizer with no run (Ctrl-C came first) still has its lr, unless tuning was to choose it
+                    "lr": runs[0].options.get("lr") if runs else
+                    self.chosen.get(name, None if self.tuned else self.settings.get("lr", {}).get(name)),
                     "final_loss": None if math.isnan(loss) else loss,
                     "final_loss_ci": None if loss_low is None else (loss_low, loss_high),
                     "accuracy": None if math.isnan(accuracy) else accuracy,
@@ -428,7 +430,8 @@ class Comparison(Mapping):
                 "chosen": {
                     "lr": self.chosen.get(name, None if self.tuned else row["lr"]),
                     "at_edge": self.at_edge(name),
-                    "learned": None if self.tuned and name not in self.chosen else not self.learned_nothing(name),
+                    # whether a tuning trial learned something: nothing to say without trials
+                    "learned": None if name not in self.chosen else not self.learned_nothing(name),
                 },
                 "runs": [
                     {
@@ -807,12 +810,18 @@ def _execute(jobs: list[_Job], n_jobs, verbose, bar) -> tuple[list[Run | None], 
             with _CtrlCStopsWorkers() if n_jobs is not None else contextlib.nullcontext() as ctrl_c:
                 stop = None if ctrl_c is None else ctrl_c.stop
                 tasks = (joblib.delayed(_train_indexed)(i, job, stop) for i, job in enumerate(jobs))
-                for index, run in parallel(tasks):
-                    if run is None:  # skipped after a Ctrl-C
-                        continue
-                    results[index] = run
-                    bar.update(1)
-                    interrupted = interrupted or (run.stop is not None and run.stop.kind == "interrupted")
+                try:
+                    for index, run in parallel(tasks):
+                        if run is None:  # skipped after a Ctrl-C
+                            continue
+                        results[index] = run
+                        bar.update(1)
+                        interrupted = interrupted or (run.stop is not None and run.stop.kind == "interrupted")
+                except Exception:
+                    # a terminal's Ctrl-C also reaches a worker still starting, before it ignores Ctrl-C, and
+                    # joblib then reports a broken pool: that is the Ctrl-C, and the finished runs are kept
+                    if ctrl_c is None or not ctrl_c.asked:
+                        raise
                 interrupted = interrupted or (ctrl_c is not None and ctrl_c.asked)
     except KeyboardInterrupt:  # between two runs (fit itself records one during a run), or a second Ctrl-C
         interrupted = True
@@ -988,9 +997,10 @@ def compare(
     # every optimizer is built before the first run, so a bad entry is refused before any training
     manual_seed(seeds[0])
     probe = copy.deepcopy(model) if isinstance(model, nn.Module) else model()
-    centers = {}
+    centers, lrs = {}, {}  # lrs: each optimizer's lr (untuned), for the table even if it never ran
     for name, entry in entries.items():
         _, settings = _build_optimizer(name, entry, copy.deepcopy(probe).parameters(), lr, options)
+        lrs[name] = settings.get("lr")
         if tune:
             center = settings.get("lr")
             if not isinstance(center, (int, float)) or isinstance(center, bool) or not center > 0:
@@ -1012,7 +1022,7 @@ def compare(
     on = "test" if validation_data is not None else "training"
     comparison = Comparison({name: [] for name in names}, accuracy_on=on, names=names, settings={
         "epochs": epochs, "batch_size": batch_size, "seeds": seeds, "budget": budget if tune else None,
-        "validation_fraction": validation_fraction if tune else None,
+        "validation_fraction": validation_fraction if tune else None, "lr": lrs,
     })  # fmt: skip
     evaluated = validation_data[1] if validation_data is not None else y
     comparison.chance = _chance(evaluated)

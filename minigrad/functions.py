@@ -608,7 +608,8 @@ def mul(input: Tensor, other) -> Tensor:
 
 
 def div(input: Tensor, other, *, rounding_mode=None) -> Tensor:
-    """``input / other`` (``torch.div``); see ``Tensor.div``."""
+    """``input / other`` (``torch.div``), or rounded with ``rounding_mode`` 'floor' or
+    'trunc'; see ``Tensor.div``."""
     return _tensor(input, "div").div(other, rounding_mode=rounding_mode)
 
 

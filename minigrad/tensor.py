@@ -938,14 +938,38 @@ class Tensor:
         return self * other
 
     def div(self, other, *, rounding_mode=None):
-        """``self / other`` (``Tensor.div``). Only true division: PyTorch's ``rounding_mode``
-        'trunc' and 'floor' are a ValueError (round the quotient instead)."""
-        if rounding_mode is not None:
-            raise ValueError(
-                f"div: rounding_mode={rounding_mode!r} is not supported, only true division (rounding_mode=None); "
-                "round the quotient instead, e.g. mg.round(x / y)"
-            )
-        return self / other
+        """``self / other`` (``Tensor.div``); with ``rounding_mode`` 'floor' the quotient
+        rounded down, as Python's ``//`` and numpy's floor_divide (also ``x // y``), with
+        'trunc' rounded towards 0, each in the operands' promoted dtype (integers stay
+        integers) and with a gradient of 0, as in PyTorch. Another rounding_mode is a
+        ValueError; an integer division by 0 a ZeroDivisionError (PyTorch's error too)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("floor", "trunc"):
+            raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+        other = _lift(other, self)
+        dtype = _result_dtype(self.data, other.data)
+        a, b = self.data.astype(dtype, copy=False), other.data.astype(dtype, copy=False)
+        if dtype.kind != "f" and not np.all(b):
+            raise ZeroDivisionError(f"div: integer division by zero ({dtype} tensors)")
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or nan, as in PyTorch
+                out = np.floor_divide(a, b)
+                if rounding_mode == "trunc":
+                    out = np.trunc(a / b) if dtype.kind == "f" else out + ((out * b != a) & ((a < 0) != (b < 0)))
+        except ValueError:
+            raise _broadcast_error("//", a, b) from None
+
+        def backward(g):
+            return tuple(np.zeros(t.shape, t.data.dtype) if t.requires_grad else None for t in (self, other))
+
+        return _node(out.astype(dtype, copy=False), (self, other), backward, "div")
+
+    def __floordiv__(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        return _lift(other, self).div(self, rounding_mode="floor")
 
     def neg(self):
         """``-self`` (``Tensor.neg``)."""
@@ -1614,7 +1638,8 @@ class Tensor:
             check_bool(name, flag)
         if dim is not None:
             raise ValueError(f"unique() over a dim is not supported (got dim={dim!r}); use the flattened form")
-        values, inverse, counts = np.unique(self.data, return_inverse=True, return_counts=True)
+        # each nan is a value of its own, as in PyTorch (numpy would make them one)
+        values, inverse, counts = np.unique(self.data, return_inverse=True, return_counts=True, equal_nan=False)
         if not (return_inverse or return_counts):
             return _constant(values)
         out = (_constant(values),)

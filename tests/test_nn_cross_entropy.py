@@ -256,6 +256,27 @@ class TestClassWeights:
         with pytest.raises(TypeError, match="weight must hold numbers"):
             fn(x, y, weight=["a", "b", "c"])
 
+    def test_counted_targets_whose_weights_sum_to_0_give_nan_as_in_pytorch(self):
+        # PyTorch 2.13: the loss is 0 / 0 and a counted row's gradient nan (nll_loss's only at the target);
+        # an ignored row's stays 0
+        cases = [(F.cross_entropy, {}, [True] * 3), (F.cross_entropy, {"label_smoothing": 0.1}, [True] * 3),
+                 (F.nll_loss, {}, [True, False, False])]  # fmt: skip
+        for fn, kwargs, nan in cases:
+            x = t([[1.0, 2.0, 0.5], [0.1, -1.0, 2.0]])
+            loss = fn(x, np.array([0, -100]), weight=[0.0, 1.0, 0.0], **kwargs)
+            assert math.isnan(loss.item())
+            loss.backward()
+            assert np.isnan(x.grad[0]).tolist() == nan and x.grad[1].tolist() == [0.0, 0.0, 0.0]
+
+    @pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss, F.binary_cross_entropy_with_logits,
+                                    F.binary_cross_entropy])  # fmt: skip
+    def test_weights_given_third_as_in_pytorch_are_told_to_go_by_keyword(self, fn):
+        x = t(np.full((2, 3), 0.5))
+        target = np.array([0, 2]) if fn in (F.cross_entropy, F.nll_loss) else np.full((2, 3), 0.5)
+        expected = rf"{fn.__name__}'s third argument is reduction .* got \[1.0, 2.0, 3.0\]; weights go by keyword"
+        with pytest.raises(TypeError, match=expected + rf" here: {fn.__name__}\(input, target, weight="):
+            fn(x, target, [1.0, 2.0, 3.0])
+
     def test_float32_stays_float32_with_float64_weights(self):
         x = mg.Tensor(np.array([[0.25, 0.5], [0.75, 0.125]], dtype=np.float32), requires_grad=True)
         out = F.cross_entropy(x, np.array([1, 0]), weight=np.array([0.5, 2.0]), label_smoothing=0.1)

@@ -2,6 +2,7 @@
 errors, against numpy or numbers derived by hand. Gradients of the differentiable ones are also
 checked against finite differences in test_ops_grad.py."""
 
+import math
 import re
 
 import numpy as np
@@ -972,10 +973,25 @@ class TestArithmeticByName:
         assert mg.gradcheck(lambda x, y: (x.add(y, alpha=-3) * x.sub(y, alpha=0.5)).sum(), x, y)
         assert mg.gradcheck(lambda x, y: mg.div(x.neg(), y).sum(), x, y)
 
-    def test_div_refuses_a_rounding_mode_and_alpha_must_be_a_number(self):
+    def test_div_rounds_down_or_towards_zero_as_python_and_pytorch_do(self):
+        x, y = mg.tensor([7.0, -7.0, -7.5, 1.0]), mg.tensor([2.0, 2.0, 2.0, 0.0])
+        assert x.div(y, rounding_mode="floor").tolist() == [3.0, -4.0, -4.0, math.inf]  # Python's 7.0 // 2.0 ...
+        assert mg.div(x, y, rounding_mode="trunc").tolist() == [3.0, -3.0, -3.0, math.inf]
+        assert (x // 2).dtype == np.float32 and (x // 2).tolist() == [3.0, -4.0, -4.0, 0.0]
+        i = mg.tensor([7, -7, 9, -9])
+        assert (i // mg.tensor([2, 2, -4, -4])).tolist() == [3, -4, -3, 2] and (i // 2).dtype == np.int64
+        assert i.div(mg.tensor([2, 2, -4, -4]), rounding_mode="trunc").tolist() == [3, -3, -2, 2]
+        assert (10 // mg.tensor([3, -3])).tolist() == [3, -4]
+        w = mg.tensor([7.0, -7.0], requires_grad=True)
+        w.div(2.0, rounding_mode="floor").sum().backward()
+        assert w.grad.tolist() == [0.0, 0.0]  # a step function: PyTorch's gradient is 0 too
+
+    def test_div_refuses_other_modes_and_integer_division_by_zero(self):
         x = mg.tensor([7.0, -7.0])
-        with pytest.raises(ValueError, match=r"div: rounding_mode='floor' is not supported.*mg.round\(x / y\)"):
-            x.div(2.0, rounding_mode="floor")
+        with pytest.raises(ValueError, match="div: rounding_mode must be None, 'floor' or 'trunc', got 'round'"):
+            x.div(2.0, rounding_mode="round")
+        with pytest.raises(ZeroDivisionError, match=r"div: integer division by zero \(int64 tensors\)"):
+            mg.tensor([1, 2]) // 0
         with pytest.raises(TypeError, match="alpha must be a number, got '2'"):
             mg.add(x, x, alpha="2")
 
@@ -1032,3 +1048,5 @@ class TestCounting:
         assert inverse.tolist() == [[2, 0], [2, 1]]  # values[inverse] is x
         with pytest.raises(ValueError, match="unique.. over a dim is not supported"):
             x.unique(dim=0)
+        nans = mg.unique(mg.tensor([3.0, np.nan, 1.0, np.nan]))  # each nan its own value, as in PyTorch
+        assert nans.tolist()[:2] == [1.0, 3.0] and np.isnan(nans.tolist()[2:]).all() and nans.shape == (4,)

@@ -552,3 +552,47 @@ def test_the_grid_edge_hint_gives_the_command_line_form_only_for_a_name_the_comm
     assert "centre the grid there (lr={'optimizer 2': 0.1}) and tune again" in text
     assert "centre the grid there (lr={'mine': 0.1}, or --lr mine=0.1 on the command line) and tune again" in text
     assert "--lr optimizer 2" not in text
+
+
+def test_an_optimizer_that_never_ran_before_a_ctrl_c_still_shows_its_lr(spirals):
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(1)
+        if len(calls) == 5:  # in sgd's run: adam never starts
+            signal.raise_signal(signal.SIGINT)
+        return nn.functional.cross_entropy(output, target)
+
+    result = mg.compare(small_network, *spirals[::2], optimizers=["sgd", "adam"], lr={"adam": 0.02}, epochs=3,
+                        loss_fn=loss_fn, jobs=1, verbose=False)  # fmt: skip
+    assert result.interrupted and not result.runs.get("adam")
+    rows = {row["optimizer"]: row for row in result.table()}
+    assert rows["adam"]["lr"] == 0.02 and rows["adam"]["status"] == "interrupted"
+    chosen = result.to_dict()["optimizers"]["adam"]["chosen"]
+    assert chosen == {"lr": 0.02, "at_edge": None, "learned": None}  # no trial: nothing learned or not
+
+
+@pytest.mark.parametrize("ctrl_c", [True, False])
+def test_a_worker_pool_broken_by_the_ctrl_c_is_the_ctrl_c_and_any_other_failure_is_raised(spirals, monkeypatch, ctrl_c):
+    # a terminal's Ctrl-C also reaches a worker that is still starting (it cannot ignore it yet), and joblib
+    # then reports its pool broken: after a Ctrl-C that is the interruption, otherwise a real failure
+    import joblib
+
+    class BrokenPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __call__(self, tasks):
+            if ctrl_c:
+                signal.raise_signal(signal.SIGINT)
+            raise RuntimeError("A task has failed to un-serialize")
+
+    monkeypatch.setattr(joblib, "Parallel", BrokenPool)
+    run = lambda: mg.compare(small_network, *spirals[::2], optimizers=["sgd", "adam"], epochs=1, jobs=2,  # noqa: E731
+                             verbose=False)  # fmt: skip
+    if ctrl_c:
+        result = run()
+        assert result.interrupted and not any(result.runs.values())
+    else:
+        with pytest.raises(RuntimeError, match="failed to un-serialize"):
+            run()

@@ -36,6 +36,7 @@ from ..checks import (
     check_positive,
     check_probability,
     check_range,
+    shown,
 )
 from ..rng import as_generator
 from ..tensor import Tensor, _floating, _matmul_2d, _node, get_default_dtype
@@ -447,7 +448,7 @@ def nll_loss(
     another shape than (C,), or one that requires grad, is a ValueError (PyTorch computes
     no gradient for it either).
     """
-    check_choice("reduction", reduction, REDUCTIONS)
+    _check_reduction(reduction, "nll_loss")
     if type(ignore_index) is not int:
         ignore_index = check_int("ignore_index", ignore_index)
     input = _as_tensor(input)
@@ -466,7 +467,10 @@ def nll_loss(
     def backward(g):
         grad = np.zeros(a.shape, a.dtype)
         scale = -_class_scale(g, reduction, count)
-        grad[rows, labels] = (scale if w is None else scale * w) * (1 if kept is None else kept)
+        picked = scale if w is None else scale * w
+        if w is not None and reduction == "mean" and not count:  # counted, but their weights sum to 0: 0 / 0
+            picked = np.nan
+        grad[rows, labels] = picked if kept is None else np.where(kept, picked, 0)
         return (grad,)
 
     return _node(_reduce_classes(losses, reduction, count), (input,), backward, "nll_loss")
@@ -514,7 +518,7 @@ def cross_entropy(
     ``weight`` of another shape than (C,), or one that requires grad (PyTorch computes no
     gradient for it either).
     """
-    check_choice("reduction", reduction, REDUCTIONS)
+    _check_reduction(reduction, "cross_entropy")
     if type(ignore_index) is not int:  # the checks run only when the cheap test fails: this is called every step
         ignore_index = check_int("ignore_index", ignore_index)
     eps = label_smoothing
@@ -556,10 +560,14 @@ def cross_entropy(
         elif eps:  # p - (1 - eps) one_hot - eps / C
             grad.put(at, grad.take(at) + eps)
             grad -= eps / classes
+        if w is not None and reduction == "mean" and not count:  # counted, but their weights sum to 0: 0 / 0
+            grad[...] = np.nan  # as PyTorch's nll term, whose nan every logit of the row gets
+        else:
+            scale = _class_scale(g, reduction, count)
+            grad = grad * (scale[:, None] if reduction == "none" else scale)
         if kept is not None:
             grad[~kept] = 0
-        scale = _class_scale(g, reduction, count)
-        return (grad * (scale[:, None] if reduction == "none" else scale),)
+        return (grad,)
 
     return _node(_reduce_classes(losses, reduction, count), (input,), backward, "cross_entropy")
 
@@ -623,8 +631,8 @@ def _class_scale(g, reduction: str, count):
     """What each row's gradient is multiplied by: g (one per row for 'none'), divided by
     the number of counted rows (with class weights, the sum of their weights) for 'mean'.
     PyTorch's order: nll_loss's backward hands on g / count, then log_softmax's backward
-    multiplies the probabilities by it. (count is 0 when every target is ignored, or their
-    weights are 0; every row's gradient is then 0.)"""
+    multiplies the probabilities by it. (count is 0 when no target counts, and every
+    gradient is then 0; the callers give nan where counted targets' weights sum to 0.)"""
     return g / (count if count else 1) if reduction == "mean" else g
 
 
@@ -653,7 +661,7 @@ def binary_cross_entropy_with_logits(
     pos_weight) for a target that requires grad; each times w, and divided by the number
     of elements for 'mean'.
     """
-    check_choice("reduction", reduction, REDUCTIONS)
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
     input = _as_tensor(input)
     fn = "binary_cross_entropy_with_logits"
     x, y, parents = _same_shape_target(input, target, fn)
@@ -708,7 +716,7 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean", *, weig
               the slope of the clamped loss where p < exp(-100) = 3.7e-44;
     each times w, and divided by the number of elements for 'mean'.
     """
-    check_choice("reduction", reduction, REDUCTIONS)
+    _check_reduction(reduction, "binary_cross_entropy")
     input = _as_tensor(input)
     p, y, parents = _same_shape_target(input, target, "binary_cross_entropy")
     w = _elementwise_weight(weight, p, "binary_cross_entropy", "weight")
@@ -783,6 +791,17 @@ def _same_shape_target(input: Tensor, target, fn: str) -> tuple[np.ndarray, np.n
     if x.dtype.kind != "f":
         x = x.astype(t.dtype if t.dtype.kind == "f" else get_default_dtype())
     return x, t.astype(x.dtype, copy=False), ((input, target) if wants_grad else (input,))
+
+
+def _check_reduction(reduction, fn: str) -> None:
+    """``reduction`` of a loss that takes weights: class weights given third, where PyTorch's
+    order has them, are told to go by keyword."""
+    if type(reduction) is not str and isinstance(reduction, (Tensor, np.ndarray, list, tuple)):
+        raise TypeError(
+            f"{fn}'s third argument is reduction ('mean', 'sum' or 'none'), got {shown(reduction)}; "
+            f"weights go by keyword here: {fn}(input, target, weight=...)"
+        )
+    check_choice("reduction", reduction, REDUCTIONS)
 
 
 def _weight_array(weight, fn: str, name: str) -> np.ndarray:
