@@ -954,9 +954,12 @@ class Tensor:
             raise ZeroDivisionError(f"div: integer division by zero ({dtype} tensors)")
         try:
             with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or nan, as in PyTorch
-                out = np.floor_divide(a, b)
-                if rounding_mode == "trunc":
-                    out = np.trunc(a / b) if dtype.kind == "f" else out + ((out * b != a) & ((a < 0) != (b < 0)))
+                if rounding_mode == "trunc" and dtype.kind == "f":
+                    out = np.trunc(a / b)
+                else:
+                    out = np.floor_divide(a, b)
+                    if rounding_mode == "trunc":  # integers: one up where floor went below 0 with a remainder
+                        out += (out * b != a) & ((a < 0) != (b < 0))
         except ValueError:
             raise _broadcast_error("//", a, b) from None
 
@@ -1639,15 +1642,13 @@ class Tensor:
         if dim is not None:
             raise ValueError(f"unique() over a dim is not supported (got dim={dim!r}); use the flattened form")
         # each nan is a value of its own, as in PyTorch (numpy would make them one)
-        values, inverse, counts = np.unique(self.data, return_inverse=True, return_counts=True, equal_nan=False)
+        found = np.unique(self.data, return_inverse=return_inverse, return_counts=return_counts, equal_nan=False)
         if not (return_inverse or return_counts):
-            return _constant(values)
-        out = (_constant(values),)
+            return _constant(found)
+        values, *more = found
         if return_inverse:
-            out += (_constant(inverse.reshape(self.data.shape).astype(np.int64, copy=False)),)
-        if return_counts:
-            out += (_constant(counts.astype(np.int64, copy=False)),)
-        return out
+            more[0] = more[0].reshape(self.data.shape)
+        return (_constant(values), *(_constant(a.astype(np.int64, copy=False)) for a in more))
 
     def argmin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Index of the smallest value along ``dim``; see ``argmax``."""

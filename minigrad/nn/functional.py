@@ -661,9 +661,9 @@ def binary_cross_entropy_with_logits(
     pos_weight) for a target that requires grad; each times w, and divided by the number
     of elements for 'mean'.
     """
-    _check_reduction(reduction, "binary_cross_entropy_with_logits")
-    input = _as_tensor(input)
     fn = "binary_cross_entropy_with_logits"
+    _check_reduction(reduction, fn)
+    input = _as_tensor(input)
     x, y, parents = _same_shape_target(input, target, fn)
     w = _elementwise_weight(weight, x, fn, "weight")
     a = _elementwise_weight(pos_weight, x, fn, "pos_weight")

@@ -8,8 +8,6 @@ arrays, and a target Tensor that requires grad gets its gradient where PyTorch g
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from ..checks import check_choice, check_int, check_non_negative, check_positive, check_range, shown
@@ -23,11 +21,12 @@ __all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss",
 
 class _Loss(Module):
     function = None
+    weighted = False  # takes weight= (PyTorch's first positional argument)
 
     def __init__(self, reduction: str = "mean"):
         super().__init__()
-        name, weighted = type(self).__name__, "weight" in inspect.signature(type(self)).parameters
-        if weighted and isinstance(reduction, (Tensor, np.ndarray, list, tuple)):
+        name = type(self).__name__
+        if self.weighted and isinstance(reduction, (Tensor, np.ndarray, list, tuple)):
             raise TypeError(  # PyTorch's first positional argument: the contract made it reduction here
                 f"{name}'s first argument is reduction ('mean', 'sum' or 'none'), got {shown(reduction)}; "
                 f"class weights go by keyword here: {name}(weight=...)"
@@ -91,6 +90,8 @@ class CrossEntropyLoss(_Loss):
     (C,); targets equal to ``ignore_index`` (an int) are left out; ``label_smoothing``
     (in [0, 1]) mixes in the uniform distribution; see ``F.cross_entropy`` for the formulas."""
 
+    weighted = True
+
     def __init__(
         self, reduction: str = "mean", *, weight=None, ignore_index: int = -100, label_smoothing: float = 0.0
     ):
@@ -112,6 +113,8 @@ class NLLLoss(_Loss):
     ``weight`` (keyword only here) gives each class a weight (C,), targets equal to
     ``ignore_index`` (an int) are left out; see ``F.nll_loss``."""
 
+    weighted = True
+
     def __init__(self, reduction: str = "mean", *, weight=None, ignore_index: int = -100):
         super().__init__(reduction)
         self.weight = weight
@@ -130,6 +133,8 @@ class BCEWithLogitsLoss(_Loss):
     the positive term (both keyword only here, and broadcast to the input's shape); see
     ``F.binary_cross_entropy_with_logits``."""
 
+    weighted = True
+
     def __init__(self, reduction: str = "mean", *, weight=None, pos_weight=None):
         super().__init__(reduction)
         self.weight, self.pos_weight = weight, pos_weight
@@ -143,6 +148,8 @@ class BCELoss(_Loss):
     """Probabilities and targets in [0, 1] of the same shape (``torch.nn.BCELoss``);
     ``weight`` (keyword only here, broadcast to the input's shape) scales each element's
     loss; see ``F.binary_cross_entropy``."""
+
+    weighted = True
 
     def __init__(self, reduction: str = "mean", *, weight=None):
         super().__init__(reduction)
