@@ -941,8 +941,9 @@ class Tensor:
         """``self / other`` (``Tensor.div``); with ``rounding_mode`` 'floor' the quotient
         rounded down, as Python's ``//`` and numpy's floor_divide (also ``x // y``), with
         'trunc' rounded towards 0, each in the operands' promoted dtype (integers stay
-        integers) and with a gradient of 0, as in PyTorch. Another rounding_mode is a
-        ValueError; an integer division by 0 a ZeroDivisionError (PyTorch's error too)."""
+        integers) and with a gradient of 0, as PyTorch's ``div`` with a rounding_mode gives
+        (its ``//`` refuses a backward instead). Another rounding_mode is a ValueError; an
+        integer division by 0 a ZeroDivisionError (PyTorch's error too)."""
         if rounding_mode is None:
             return self / other
         if rounding_mode not in ("floor", "trunc"):
@@ -953,7 +954,8 @@ class Tensor:
         if dtype.kind != "f" and not np.all(b):
             raise ZeroDivisionError(f"div: integer division by zero ({dtype} tensors)")
         try:
-            with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or nan, as in PyTorch
+            # x / 0 is inf or nan, and int8 -128 // -1 wraps to -128, as in PyTorch (without numpy's warnings)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 if rounding_mode == "trunc" and dtype.kind == "f":
                     out = np.trunc(a / b)
                 else:
@@ -969,6 +971,7 @@ class Tensor:
         return _node(out.astype(dtype, copy=False), (self, other), backward, "div")
 
     def __floordiv__(self, other):
+        """``x // y``: ``x.div(y, rounding_mode='floor')``."""
         return self.div(other, rounding_mode="floor")
 
     def __rfloordiv__(self, other):
