@@ -18,12 +18,24 @@ stops improving, rather than following the epoch count.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping
 
 import numpy as np
 
-from ..checks import check_choice, check_int, check_non_negative, check_number, check_range
+from ..checks import (
+    check_bool,
+    check_choice,
+    check_decay,
+    check_int,
+    check_non_negative,
+    check_number,
+    check_positive,
+    check_probability,
+    check_range,
+    shown,
+)
 from .optimizer import Optimizer
 
 __all__ = [
@@ -34,6 +46,14 @@ __all__ = [
     "CosineAnnealingLR",
     "LambdaLR",
     "ReduceLROnPlateau",
+    "LinearLR",
+    "OneCycleLR",
+    "CosineAnnealingWarmRestarts",
+    "ConstantLR",
+    "MultiplicativeLR",
+    "PolynomialLR",
+    "SequentialLR",
+    "ChainedScheduler",
 ]
 
 
@@ -52,8 +72,7 @@ class LRScheduler:
     _is_initial = False
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _check_optimizer(optimizer)
         last_epoch = check_int("last_epoch", last_epoch, minimum=-1)
         self.optimizer = optimizer
         if last_epoch == -1:
@@ -69,10 +88,15 @@ class LRScheduler:
                     )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """The constructor's step, to epoch 0 (or last_epoch + 1); SequentialLR takes it
+        again for the schedule it starts with."""
         self._step_count = 0
         self._is_initial = True
         try:
-            self.step()  # to epoch 0 (or last_epoch + 1)
+            self.step()
         finally:
             del self._is_initial
 
@@ -85,15 +109,30 @@ class LRScheduler:
         """The lrs for ``self.last_epoch``, from the current ones."""
         raise NotImplementedError
 
+    def _closed_form_lr(self) -> list[float]:
+        """The lrs for ``self.last_epoch`` from the initial ones, for a schedule that has such
+        a form (PyTorch's ``_get_closed_form_lr``); otherwise ``get_lr``."""
+        return self.get_lr()
+
     def step(self) -> None:
         """Advance one epoch and set every group's lr (call it after ``optimizer.step()``)."""
         self._step_count += 1
-        self.last_epoch += 1
         try:
-            lrs = self.get_lr()
+            self._update_lr()
         except BaseException:  # a refused step changes nothing: the counters go back too
             self._step_count -= 1
-            self.last_epoch -= 1
+            raise
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Set every group's lr for the next epoch, or, given ``epoch`` (SequentialLR
+        switching schedules, as PyTorch's ``_update_lr(0)``), for that epoch by the closed
+        form. A refused update changes nothing."""
+        previous = self.last_epoch
+        self.last_epoch = previous + 1 if epoch is None else epoch
+        try:
+            lrs = self.get_lr() if epoch is None else self._closed_form_lr()
+        except BaseException:
+            self.last_epoch = previous
             raise
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             group["lr"] = lr
@@ -112,6 +151,13 @@ class LRScheduler:
         """Resume from ``state_dict()`` (or ``mg.load`` of a saved one). As in PyTorch the
         optimizer's lrs are left alone: load the optimizer's state as well. Everything is
         checked first; on an error the scheduler is unchanged."""
+        self._load(self._checked(state_dict))
+
+    def _load(self, checked: dict) -> None:
+        self.__dict__.update(checked)
+
+    def _checked(self, state_dict) -> dict:
+        """The state to load, checked entry by entry; raises on anything that does not fit."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(
                 f"load_state_dict takes a dict from state_dict() or mg.load, got {type(state_dict).__name__}"
@@ -126,26 +172,34 @@ class LRScheduler:
                     ([f"missing {missing}"] if missing else []) + ([f"unexpected {unexpected}"] if unexpected else [])
                 )
             )
-        self.__dict__.update({key: self._checked_state(key, value) for key, value in state_dict.items()})
+        return {key: self._checked_state(key, value) for key, value in state_dict.items()}
 
     def _checked_state(self, key: str, value):
         """One saved entry, checked and in plain Python form (mg.load gives numpy arrays)."""
         if isinstance(value, np.ndarray):
             value = value.item() if value.ndim == 0 else value.tolist()
         if key in ("base_lrs", "_last_lr"):
-            groups = len(self.optimizer.param_groups)
-            if not isinstance(value, (list, tuple)) or len(value) != groups:
-                raise ValueError(f"{key} must be a list of {groups} lrs (one per parameter group), got {value!r}")
-            check = check_non_negative if key == "base_lrs" else check_number
-            return [check(f"{key}[{i}]", lr) for i, lr in enumerate(value)]
+            return self._per_group(key, value, check_non_negative if key == "base_lrs" else check_number)
         if key == "last_epoch":
             return check_int(key, value, minimum=-1)
         if key == "_step_count":
             return check_int(key, value, minimum=0)
         return self.arguments[key](key, value)
 
+    def _per_group(self, name: str, value, check, what: str = "lrs") -> list:
+        """A list of one value per parameter group, each passing ``check``."""
+        groups = len(self.optimizer.param_groups)
+        if not isinstance(value, (list, tuple)) or len(value) != groups:
+            raise ValueError(f"{name} must be a list of {groups} {what} (one per parameter group), got {value!r}")
+        return [check(f"{name}[{i}]", v) for i, v in enumerate(value)]
+
     def _current(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
+
+
+def _check_optimizer(optimizer) -> None:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
 
 
 class StepLR(LRScheduler):
@@ -161,6 +215,9 @@ class StepLR(LRScheduler):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current()
         return [lr * self.gamma for lr in self._current()]
+
+    def _closed_form_lr(self):
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
 
 
 def _milestones(name, value):
@@ -185,6 +242,9 @@ class MultiStepLR(LRScheduler):
             return self._current()
         return [lr * self.gamma**times for lr in self._current()]
 
+    def _closed_form_lr(self):
+        return [base * self.gamma ** bisect.bisect_right(self.milestones, self.last_epoch) for base in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     """lr = initial_lr * gamma ** epoch."""
@@ -199,6 +259,9 @@ class ExponentialLR(LRScheduler):
         if self._is_initial:
             return self._current()
         return [lr * self.gamma for lr in self._current()]
+
+    def _closed_form_lr(self):
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -225,15 +288,19 @@ class CosineAnnealingLR(LRScheduler):
         ratio = (1 + math.cos(math.pi * epoch / T)) / (1 + math.cos(math.pi * (epoch - 1) / T))
         return [ratio * (lr - eta_min) + eta_min for lr in self._current()]
 
+    def _closed_form_lr(self):
+        cosine = 1 + math.cos(math.pi * self.last_epoch / self.T_max)
+        return [self.eta_min + (base - self.eta_min) * cosine / 2 for base in self.base_lrs]
 
-class LambdaLR(LRScheduler):
-    """lr = initial_lr * lr_lambda(epoch); one function, or one per parameter group. Each
-    factor it returns must be a finite number >= 0 (``TypeError``/``ValueError`` naming the
-    epoch and the value otherwise; the refused step changes no lr and no epoch count)."""
+
+class _EpochFunctions(LRScheduler):
+    """What LambdaLR and MultiplicativeLR share: one function of the epoch, or one per
+    parameter group, each returning a factor that must be a finite number >= 0."""
+
+    factor_of = ""  # what the factor multiplies, for the error messages
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _check_optimizer(optimizer)
         groups = len(optimizer.param_groups)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != groups:
@@ -245,12 +312,9 @@ class LambdaLR(LRScheduler):
             raise TypeError(f"lr_lambda must be a function of the epoch (or a list of them), got {lr_lambda!r}")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def _factors(self) -> list[float]:
         epoch = self.last_epoch
-        return [
-            base * self._factor(f(epoch), epoch, i)
-            for i, (f, base) in enumerate(zip(self.lr_lambdas, self.base_lrs, strict=True))
-        ]
+        return [self._factor(f(epoch), epoch, i) for i, f in enumerate(self.lr_lambdas)]
 
     def _factor(self, value, epoch: int, group: int) -> float:
         """lr_lambda's result: a finite number >= 0, else an error naming the epoch and the
@@ -258,10 +322,352 @@ class LambdaLR(LRScheduler):
         silently make the lr nan or negative)."""
         where = f"lr_lambda{f'[{group}]' if len(self.lr_lambdas) > 1 else ''} returned {value!r} for epoch {epoch}"
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{where}; it must return a number (the factor for the initial lr)")
+            raise TypeError(f"{where}; it must return a number (the factor for {self.factor_of})")
         if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{where}; the factor for the initial lr must be finite and >= 0")
+            raise ValueError(f"{where}; the factor for {self.factor_of} must be finite and >= 0")
         return float(value)
+
+
+class LambdaLR(_EpochFunctions):
+    """lr = initial_lr * lr_lambda(epoch); one function, or one per parameter group. Each
+    factor it returns must be a finite number >= 0 (``TypeError``/``ValueError`` naming the
+    epoch and the value otherwise; the refused step changes no lr and no epoch count)."""
+
+    factor_of = "the initial lr"
+
+    def get_lr(self):
+        return [base * factor for base, factor in zip(self.base_lrs, self._factors(), strict=True)]
+
+
+class MultiplicativeLR(_EpochFunctions):
+    """lr(epoch) = lr(epoch - 1) * lr_lambda(epoch) for epoch >= 1, and lr(0) = initial_lr:
+    each step multiplies the current lr by the factor the function gives for the new epoch
+    (``torch.optim.lr_scheduler.MultiplicativeLR``); one function, or one per parameter
+    group. ``lambda epoch: 0.95`` is ExponentialLR(gamma=0.95). Each factor must be a finite
+    number >= 0 (``TypeError``/``ValueError`` naming the epoch and the value; the refused step
+    changes nothing). With ``last_epoch=k`` the constructor's step keeps the current lrs."""
+
+    factor_of = "the current lr"
+
+    def get_lr(self):
+        if self._is_initial:
+            return self._current()
+        return [lr * factor for lr, factor in zip(self._current(), self._factors(), strict=True)]
+
+
+class ConstantLR(LRScheduler):
+    """lr = initial_lr * factor for epoch < total_iters, then initial_lr: a constant warm-up
+    (``torch.optim.lr_scheduler.ConstantLR``). ``factor`` is in (0, 1] (PyTorch also takes 0,
+    then divides by it at total_iters), ``total_iters`` >= 1.
+
+    As in PyTorch, steps apply the factor to the current lr (times factor at epoch 0, times
+    1 / factor at total_iters), so lrs set from outside are kept; the closed form is used
+    when SequentialLR switches to it. With ``last_epoch=k`` the constructor's step applies the
+    rule at epoch k + 1 to the current lrs."""
+
+    arguments = {
+        "factor": lambda name, value: check_range(name, value, 0, 1, low_open=True),
+        "total_iters": _positive_int,
+    }
+
+    def __init__(self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
+        self._check_arguments(factor=factor, total_iters=total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._current()]
+        if self.last_epoch != self.total_iters:
+            return self._current()
+        return [lr * (1.0 / self.factor) for lr in self._current()]
+
+    def _closed_form_lr(self):
+        reached = self.last_epoch >= self.total_iters
+        return [base * (self.factor + reached * (1 - self.factor)) for base in self.base_lrs]
+
+
+class LinearLR(LRScheduler):
+    """lr = initial_lr * (start_factor + (end_factor - start_factor) * min(epoch, total_iters)
+    / total_iters): the factor goes in a straight line from start_factor at epoch 0 to
+    end_factor at total_iters and stays there (``torch.optim.lr_scheduler.LinearLR``; a linear
+    warm-up with the defaults). ``start_factor`` is in (0, 1], ``end_factor`` in [0, 1],
+    ``total_iters`` >= 1.
+
+    PyTorch's chainable form, followed here to the last bit: epoch 0 multiplies the current lr
+    by start_factor, each epoch e <= total_iters by 1 + (end_factor - start_factor) /
+    (total_iters * start_factor + (e - 1) * (end_factor - start_factor)), later epochs keep it.
+    It agrees with the line above to round-off. With ``last_epoch=k`` the constructor's step
+    keeps the current lrs."""
+
+    arguments = {
+        "start_factor": lambda name, value: check_range(name, value, 0, 1, low_open=True),
+        "end_factor": lambda name, value: check_range(name, value, 0, 1),
+        "total_iters": _positive_int,
+    }
+
+    def __init__(
+        self,
+        optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ):
+        self._check_arguments(start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        epoch, start, end = self.last_epoch, self.start_factor, self.end_factor
+        if epoch == 0:
+            return [lr * start for lr in self._current()]
+        if self._is_initial or epoch > self.total_iters:
+            return self._current()
+        ratio = 1.0 + (end - start) / (self.total_iters * start + (epoch - 1) * (end - start))
+        return [lr * ratio for lr in self._current()]
+
+    def _closed_form_lr(self):
+        start, end, total = self.start_factor, self.end_factor, self.total_iters
+        return [base * (start + (end - start) * min(total, self.last_epoch) / total) for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = initial_lr * (1 - min(epoch, total_iters) / total_iters) ** power: a polynomial
+    decay to 0 at total_iters, where it stays (``torch.optim.lr_scheduler.PolynomialLR``).
+    ``total_iters`` >= 1, ``power`` >= 0.
+
+    PyTorch's chainable form, followed here to the last bit: each epoch e <= total_iters
+    multiplies the current lr by ((1 - e / total_iters) / (1 - (e - 1) / total_iters)) **
+    power; it agrees with the closed form to round-off. With ``last_epoch=k`` the
+    constructor's step keeps the current lrs."""
+
+    arguments = {"total_iters": _positive_int, "power": check_non_negative}
+
+    def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
+        self._check_arguments(total_iters=total_iters, power=power)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        epoch, total = self.last_epoch, self.total_iters
+        if self._is_initial or epoch > total:
+            return self._current()
+        decay = ((1.0 - epoch / total) / (1.0 - (epoch - 1) / total)) ** self.power
+        return [lr * decay for lr in self._current()]
+
+    def _closed_form_lr(self):
+        decay = (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+        return [base * decay for base in self.base_lrs]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR: lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2, where
+    T_cur counts the epochs since the last restart and T_i is the current cycle's length:
+    T_0 for the first, then each T_mult times the one before. At a restart T_cur goes back to
+    0 and the lr jumps back to the initial lr (``torch.optim.lr_scheduler.
+    CosineAnnealingWarmRestarts``; Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent
+    with Warm Restarts", ICLR 2017). ``T_0`` >= 1 and ``T_mult`` >= 1 are ints, ``eta_min``
+    >= 0. ``step()`` may be called once per batch as well as once per epoch.
+
+    Every lr is the closed form, as in PyTorch. ``T_cur`` and ``T_i`` are state (in
+    ``state_dict()``). As in PyTorch, ``last_epoch=k`` starts from T_cur = k, T_i = T_0: the
+    constructor's step to k + 1 restarts at most once (T_cur = (k + 1) mod T_0, T_i = T_0 *
+    T_mult if k + 1 >= T_0), which is the unbroken schedule only while k + 1 < 2 * T_0 (for
+    T_mult = 1: always); resume from ``load_state_dict`` instead."""
+
+    arguments = {
+        "T_0": _positive_int,
+        "T_mult": _positive_int,
+        "eta_min": check_non_negative,
+        "T_i": _positive_int,  # state: the current cycle's length
+        "T_cur": lambda name, value: check_int(name, value, minimum=-1),  # state: epochs since the restart
+    }
+
+    def __init__(self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1):
+        self._check_arguments(T_0=T_0, T_mult=T_mult, eta_min=eta_min)
+        self.T_i = self.T_0
+        self.T_cur = check_int("last_epoch", last_epoch, minimum=-1)
+        super().__init__(optimizer, last_epoch)
+
+    def step(self) -> None:
+        """Advance one epoch (or batch) and set every group's lr."""
+        if self.last_epoch < 0:  # the constructor's step: epoch 0 of the first cycle
+            self.T_i, self.T_cur = self.T_0, 0
+        else:
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:
+                self.T_cur %= self.T_i
+                self.T_i *= self.T_mult
+        super().step()
+
+    def get_lr(self):
+        cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
+        return [self.eta_min + (base - self.eta_min) * cosine / 2 for base in self.base_lrs]
+
+
+def _anneal_cos(start: float, end: float, pct: float) -> float:
+    return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+
+def _anneal_linear(start: float, end: float, pct: float) -> float:
+    return (end - start) * pct + start
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (``torch.optim.lr_scheduler.OneCycleLR``; Smith & Topin,
+    "Super-Convergence: Very Fast Training of Neural Networks Using Large Learning Rates",
+    2019): step it once per batch. Over ``total_steps`` steps (or ``epochs *
+    steps_per_epoch``) the lr rises from initial_lr = max_lr / div_factor to max_lr, then
+    falls to min_lr = initial_lr / final_div_factor, while the momentum (SGD's ``momentum``,
+    or beta1 of Adam's ``betas``) moves the other way between max_momentum and base_momentum.
+
+    Phases, with N = total_steps and p = pct_start (step s, from 0):
+
+    - two phases (default, fastai's): s in [0, p*N - 1]: initial_lr -> max_lr, momentum
+      max_momentum -> base_momentum; then up to N - 1: max_lr -> min_lr, base_momentum ->
+      max_momentum.
+    - ``three_phase=True`` (the paper's): initial_lr -> max_lr up to p*N - 1, max_lr ->
+      initial_lr up to 2*p*N - 2, initial_lr -> min_lr up to N - 1; momentum max -> base ->
+      max, then stays at max_momentum.
+
+    Within a phase from step a to b, with pct = (s - a) / (b - a), ``anneal_strategy='cos'``
+    gives end + (start - end) * (1 + cos(pi * pct)) / 2 and ``'linear'`` start + (end -
+    start) * pct. As in PyTorch, step N (one past the last, which a loop of N batches reaches
+    with its final ``step()``) extrapolates the last phase; a step beyond it raises
+    ValueError and changes nothing.
+
+    Arguments: ``max_lr``, ``base_momentum``, ``max_momentum``: a number or one per
+    parameter group (max_lr > 0; momenta in [0, 1)); ``total_steps``, ``epochs``,
+    ``steps_per_epoch``: ints >= 1 (total_steps wins when given); ``pct_start`` in [0, 1];
+    ``div_factor``, ``final_div_factor`` > 0; ``cycle_momentum`` needs an optimizer with
+    ``momentum`` or ``betas`` (ValueError otherwise). Creating it sets each group's
+    ``initial_lr`` and, with cycle_momentum, its momentum or beta1 to max_momentum. PyTorch
+    also writes max_lr, min_lr, max_momentum and base_momentum into the parameter groups;
+    minigrad's optimizers take only their own options, so the scheduler keeps these (in its
+    ``state_dict()``). With ``last_epoch=k`` (the number of batches done) the constructor's
+    step sets the lr and momentum of step k + 1 and leaves momentum unset before it."""
+
+    arguments = {
+        "total_steps": _positive_int,
+        "pct_start": check_probability,
+        "anneal_strategy": lambda name, value: check_choice(name, value, ("cos", "linear")),
+        "cycle_momentum": check_bool,
+        "three_phase": check_bool,
+        "use_beta1": check_bool,
+    }
+    _per_group_state = {  # state kept per parameter group, and its check
+        "max_lrs": check_positive,
+        "min_lrs": check_non_negative,
+        "max_momentums": check_decay,
+        "base_momentums": check_decay,
+    }
+
+    def __init__(
+        self,
+        optimizer,
+        max_lr,
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum=0.85,
+        max_momentum=0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ):
+        _check_optimizer(optimizer)
+        self.optimizer = optimizer
+        if total_steps is None:
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("OneCycleLR needs total_steps, or epochs and steps_per_epoch")
+            total_steps = _positive_int("epochs", epochs) * _positive_int("steps_per_epoch", steps_per_epoch)
+        self._check_arguments(
+            total_steps=total_steps,
+            pct_start=pct_start,
+            anneal_strategy=anneal_strategy,
+            cycle_momentum=cycle_momentum,
+            three_phase=three_phase,
+        )
+        div_factor = check_positive("div_factor", div_factor)
+        final_div_factor = check_positive("final_div_factor", final_div_factor)
+        self.max_lrs = self._for_each_group("max_lr", max_lr)
+        self.min_lrs = [lr / div_factor / final_div_factor for lr in self.max_lrs]
+        self.max_momentums = self._for_each_group("max_momentum", max_momentum)
+        self.base_momentums = self._for_each_group("base_momentum", base_momentum)
+        self.use_beta1 = "betas" in optimizer.defaults
+        if self.cycle_momentum and not self.use_beta1 and "momentum" not in optimizer.defaults:
+            raise ValueError(
+                f"cycle_momentum=True needs an optimizer with momentum or betas, and {type(optimizer).__name__} "
+                "has neither: pass cycle_momentum=False"
+            )
+        if check_int("last_epoch", last_epoch, minimum=-1) == -1:
+            for group, lr, momentum in zip(optimizer.param_groups, self.max_lrs, self.max_momentums, strict=True):
+                group["initial_lr"] = lr / div_factor
+                if self.cycle_momentum:
+                    self._set_momentum(group, momentum)
+        super().__init__(optimizer, last_epoch)
+
+    def _for_each_group(self, name: str, value) -> list[float]:
+        if isinstance(value, (list, tuple)):
+            return self._per_group(name, value, self._per_group_state[name + "s"], what="values")
+        return [self._per_group_state[name + "s"](name, value)] * len(self.optimizer.param_groups)
+
+    def _checked_state(self, key: str, value):
+        if key in self._per_group_state:
+            value = value.tolist() if isinstance(value, np.ndarray) else value
+            return self._per_group(key, value, self._per_group_state[key], what="values")
+        return super()._checked_state(key, value)
+
+    def _set_momentum(self, group: dict, momentum: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (momentum, *group["betas"][1:])
+        else:
+            group["momentum"] = momentum
+
+    def _phases(self) -> list[tuple[float, str, str]]:
+        """(last step, where the lr starts, where it ends) of each phase; momentum goes the
+        other way."""
+        steps, pct = self.total_steps, self.pct_start
+        if self.three_phase:
+            return [
+                (float(pct * steps) - 1, "initial", "max"),
+                (float(2 * pct * steps) - 2, "max", "initial"),
+                (steps - 1, "initial", "min"),
+            ]
+        return [(float(pct * steps) - 1, "initial", "max"), (steps - 1, "max", "min")]
+
+    def get_lr(self):
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(
+                f"OneCycleLR was stepped {step} times, past its total_steps={self.total_steps}: "
+                "give total_steps (or epochs and steps_per_epoch) for the whole run"
+            )
+        anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear
+        phases = self._phases()
+        start_step, index = 0.0, 0
+        while step > phases[index][0] and index < len(phases) - 1:
+            start_step = phases[index][0]
+            index += 1
+        end_step, lr_from, lr_to = phases[index]
+        if end_step == start_step:  # PyTorch divides by zero here
+            raise ValueError(
+                f"pct_start={self.pct_start} with total_steps={self.total_steps} leaves phase {index + 1} of "
+                f"OneCycleLR no steps (it would end at step {end_step} where it starts): choose another pct_start"
+            )
+        pct = (step - start_step) / (end_step - start_step)
+        lrs = []
+        for g, group in enumerate(self.optimizer.param_groups):
+            levels = {"initial": self.base_lrs[g], "max": self.max_lrs[g], "min": self.min_lrs[g]}
+            lrs.append(anneal(levels[lr_from], levels[lr_to], pct))
+            if self.cycle_momentum:
+                # momentum is high where the lr is low; the last of three phases keeps max_momentum
+                high, low = self.max_momentums[g], self.base_momentums[g]
+                start, end = (low, high) if lr_from == "max" else (high, low) if lr_to == "max" else (high, high)
+                self._set_momentum(group, anneal(start, end, pct))
+        return lrs
 
 
 class ReduceLROnPlateau:
@@ -364,3 +770,151 @@ class ReduceLROnPlateau:
                 value = value.item() if value.ndim == 0 else value.tolist()
             loaded[key] = value
         self.__dict__.update(loaded)
+
+
+class _Composite(LRScheduler):
+    """What SequentialLR and ChainedScheduler share: schedules of one optimizer, their
+    states nested in this one's as "_schedulers"."""
+
+    def _check_schedulers(self, schedulers, optimizer) -> list:
+        owner = type(self).__name__
+        if isinstance(schedulers, (str, bytes)) or not isinstance(schedulers, (list, tuple)):
+            raise TypeError(f"schedulers must be a list of lr schedulers, got {shown(schedulers)}")
+        if not schedulers:
+            raise ValueError(f"{owner} needs at least one scheduler, got an empty list")
+        for i, scheduler in enumerate(schedulers):
+            if isinstance(scheduler, ReduceLROnPlateau):
+                raise ValueError(
+                    f"schedulers[{i}] is a ReduceLROnPlateau, which {owner} cannot step: its step() needs the metric"
+                )
+            if not isinstance(scheduler, LRScheduler):
+                raise TypeError(f"schedulers[{i}] must be an lr scheduler, got {shown(scheduler)}")
+            if scheduler.optimizer is not optimizer:
+                raise ValueError(f"schedulers[{i}] ({type(scheduler).__name__}) belongs to another optimizer")
+        return list(schedulers)
+
+    def state_dict(self) -> dict:
+        """This schedule's state with each scheduler's ``state_dict()`` in "_schedulers"."""
+        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def _checked(self, state_dict) -> dict:
+        if isinstance(state_dict, Mapping) and any(_nested_key(key) for key in state_dict):
+            state_dict = _unflattened(state_dict)
+        return super()._checked(state_dict)
+
+    def _checked_state(self, key: str, value):
+        if key != "_schedulers":
+            return super()._checked_state(key, value)
+        count = len(self._schedulers)
+        if not isinstance(value, (list, tuple)) or len(value) != count:
+            raise ValueError(f"_schedulers must be a list of {count} scheduler states, got {shown(value)}")
+        return [scheduler._checked(state) for scheduler, state in zip(self._schedulers, value, strict=True)]
+
+    def _load(self, checked: dict) -> None:
+        for scheduler, state in zip(self._schedulers, checked.pop("_schedulers"), strict=True):
+            scheduler._load(state)
+        super()._load(checked)
+
+
+def _nested_key(key) -> bool:
+    return isinstance(key, str) and key.startswith("_schedulers/")
+
+
+def _unflattened(state: Mapping) -> dict:
+    """The nested "_schedulers" list back from the "_schedulers/0/last_epoch" names that
+    ``mg.save`` stores it under (deeper names stay for the inner scheduler to unflatten)."""
+    rebuilt = {key: value for key, value in state.items() if not _nested_key(key)}
+    inner: dict = {}
+    for key in filter(_nested_key, state):
+        _, index, name = (key.split("/", 2) + [""])[:3]
+        if not index.isdigit() or not name:
+            raise ValueError(f"unexpected key {key!r} in a scheduler state (nested keys are '_schedulers/<i>/<name>')")
+        inner.setdefault(int(index), {})[name] = state[key]
+    rebuilt["_schedulers"] = [inner.get(i, {}) for i in range(max(inner) + 1)]
+    return rebuilt
+
+
+class SequentialLR(_Composite):
+    """One schedule after another (``torch.optim.lr_scheduler.SequentialLR``): ``schedulers[i]``
+    runs from epoch ``milestones[i - 1]`` (from 0 for the first) until the next milestone.
+    ``milestones`` has one int fewer than ``schedulers``, in increasing order; all schedulers
+    must belong to ``optimizer`` (ValueError otherwise; a ReduceLROnPlateau cannot take part).
+
+    As in PyTorch: creating it sets every group's lr back to its initial lr, takes back the
+    step each scheduler took when it was created, and redoes it for the first one. At a
+    milestone the next scheduler restarts at its epoch 0, from the initial lrs where it has a
+    closed form (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, ConstantLR, LinearLR,
+    PolynomialLR) and otherwise by its ``get_lr`` (LambdaLR, MultiplicativeLR, OneCycleLR,
+    CosineAnnealingWarmRestarts); between milestones it steps as usual. A LinearLR warm-up
+    then a CosineAnnealingLR is the common use. ``last_epoch=k`` only sets this schedule's
+    epoch count to k + 1; its schedulers keep theirs."""
+
+    arguments = {"_milestones": _milestones}
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
+        _check_optimizer(optimizer)
+        schedulers = self._check_schedulers(schedulers, optimizer)
+        milestones = _milestones("milestones", milestones)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                f"SequentialLR needs one milestone fewer than schedulers, got {len(schedulers)} schedulers and "
+                f"{len(milestones)} milestones"
+            )
+        self._schedulers = schedulers
+        self._milestones = milestones
+        self.last_epoch = check_int("last_epoch", last_epoch, minimum=-1) + 1
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        self._undo_initial_steps(self)
+        first = self._schedulers[bisect.bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = list(first.get_last_lr())
+
+    def _undo_initial_steps(self, scheduler) -> None:
+        """Take back the epoch each (innermost) scheduler counted when it was created."""
+        if isinstance(scheduler, _Composite):
+            for inner in scheduler._schedulers:
+                self._undo_initial_steps(inner)
+        else:
+            scheduler.last_epoch -= 1
+
+    def step(self) -> None:
+        """Advance one epoch: step the scheduler whose turn it is, or start the next one at a
+        milestone."""
+        self.last_epoch += 1
+        index = bisect.bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        try:
+            if index > 0 and self._milestones[index - 1] == self.last_epoch:
+                scheduler._update_lr(0)
+            else:
+                scheduler.step()
+        except BaseException:
+            self.last_epoch -= 1
+            raise
+        self._last_lr = list(scheduler.get_last_lr())
+
+
+class ChainedScheduler(_Composite):
+    """Several schedules at once (``torch.optim.lr_scheduler.ChainedScheduler``): each
+    ``step()`` steps every scheduler in turn, so chainable schedules multiply (an ExponentialLR
+    decay under a ConstantLR warm-up). ``optimizer`` defaults to the schedulers' one; all must
+    share it (ValueError otherwise; a ReduceLROnPlateau cannot take part). Note the order of
+    the arguments: the schedulers come first, as in PyTorch."""
+
+    def __init__(self, schedulers, optimizer=None):
+        if isinstance(schedulers, (list, tuple)) and schedulers and optimizer is None:
+            optimizer = getattr(schedulers[0], "optimizer", None)
+        _check_optimizer(optimizer)
+        self._schedulers = self._check_schedulers(schedulers, optimizer)
+        self.optimizer = optimizer
+        self._last_lr = self._current()
+
+    def step(self) -> None:
+        """Step every scheduler, in order."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = self._current()
