@@ -86,7 +86,48 @@ def closed_forms():
         (lr_scheduler.CosineAnnealingLR, {"T_max": 5, "eta_min": 0.001}, cosine),
         (lr_scheduler.LambdaLR, {"lr_lambda": [lambda e: 1 / (e + 1), lambda e: 0.95**e]},
          lambda e: base * [1 / (e + 1), 0.95**e]),
+        (lr_scheduler.LinearLR, {"start_factor": 0.25, "total_iters": 10},
+         lambda e: base * (0.25 + 0.75 * min(e, 10) / 10)),
+        (lr_scheduler.ConstantLR, {"factor": 0.5, "total_iters": 4}, lambda e: base * (0.5 if e < 4 else 1.0)),
+        (lr_scheduler.PolynomialLR, {"total_iters": 12, "power": 2.0}, lambda e: base * (1 - min(e, 12) / 12) ** 2),
+        (lr_scheduler.MultiplicativeLR, {"lr_lambda": lambda e: 0.9}, lambda e: base * 0.9**e),
+        (lr_scheduler.CosineAnnealingWarmRestarts, {"T_0": 4, "T_mult": 2, "eta_min": 0.001},
+         lambda e: sgdr(base, 0.001, 4, 2, e)),
+        (lr_scheduler.OneCycleLR, {"max_lr": [1.0, 0.5], "total_steps": 20, "div_factor": 10.0},
+         lambda e: np.array([one_cycle(e, 20, 1.0, 10.0)[0], one_cycle(e, 20, 0.5, 10.0)[0]])),
     ]  # fmt: skip
+
+
+def sgdr(base, eta_min, T_0, T_mult, epoch):
+    """SGDR's lr (Loshchilov & Hutter 2017, eq. 5): cycles of T_0, T_0 * T_mult, ... epochs,
+    each a half cosine from base down towards eta_min."""
+    start, length = 0, T_0
+    while epoch >= start + length:
+        start, length = start + length, length * T_mult
+    return eta_min + (base - eta_min) * (1 + np.cos(np.pi * (epoch - start) / length)) / 2
+
+
+def one_cycle(
+    step, total, max_lr, div=25.0, final_div=1e4, pct_start=0.3, three_phase=False, linear=False, momenta=(0.85, 0.95)
+):
+    """The 1cycle lr and momentum at ``step`` (Smith & Topin 2019; the phase ends as in
+    PyTorch's docs): each phase anneals between its two ends, momentum the other way."""
+    low_m, high_m = momenta
+    initial = max_lr / div
+    minimum = initial / final_div
+    up = pct_start * total - 1
+    if three_phase:
+        phases = [
+            (0.0, up, initial, max_lr, high_m, low_m),
+            (up, 2 * pct_start * total - 2, max_lr, initial, low_m, high_m),
+            (2 * pct_start * total - 2, total - 1, initial, minimum, high_m, high_m),
+        ]
+    else:
+        phases = [(0.0, up, initial, max_lr, high_m, low_m), (up, total - 1, max_lr, minimum, low_m, high_m)]
+    a, b, lr0, lr1, m0, m1 = next((p for p in phases if step <= p[1]), phases[-1])
+    t = (step - a) / (b - a)
+    rest = 1 - t if linear else (1 + np.cos(np.pi * t)) / 2  # the share of the way still to go
+    return lr1 + (lr0 - lr1) * rest, m1 + (m0 - m1) * rest
 
 
 SCHEDULES = closed_forms()
@@ -191,7 +232,7 @@ def test_resuming_with_last_epoch_equal_to_the_saved_one_is_pytorchs_off_by_one(
         lr_scheduler.ExponentialLR: [0.04782969000000002, 0.043046721000000024, 0.03874204890000002],
         lr_scheduler.CosineAnnealingLR: [0.03520365877844012, 0.04826829389220054, 0.053258540455041664],
     }
-    for cls, options, _ in SCHEDULES:
+    for cls, options, _ in SCHEDULES[:4]:  # the first four schedules; the others' docstrings say theirs
         params, optimizer, scheduler = setup(cls, options)
         train(optimizer, scheduler, params, 7, np.random.default_rng(0))
         _, resumed, _ = setup(None, options, lr=0.7)
@@ -374,3 +415,264 @@ def test_reducelronplateau_checks_its_arguments():
         lr_scheduler.ReduceLROnPlateau(_sgd(), min_lr=[0.1, 0.2])
     with pytest.raises(ValueError, match="metrics must be finite"):
         lr_scheduler.ReduceLROnPlateau(_sgd()).step(float("nan"))
+
+
+# --------------------------------------------------------------------- the schedules added later
+def test_linear_lr_warms_up_along_a_straight_line_then_holds():
+    history = lrs_over(lr_scheduler.LinearLR(make_optimizer(0.1, 1.0), start_factor=0.05, total_iters=40), 50)
+    factor = 0.05 + 0.95 * np.minimum(np.arange(50), 40) / 40
+    np.testing.assert_allclose(history, factor[:, None] * [0.1, 1.0], rtol=1e-13)
+    decay = lrs_over(lr_scheduler.LinearLR(make_optimizer(1.0), start_factor=1.0, end_factor=0.0, total_iters=4), 6)
+    np.testing.assert_allclose(decay[:, 0], [1, 0.75, 0.5, 0.25, 0, 0], atol=1e-15)
+
+
+def test_constant_lr_holds_a_factor_until_total_iters():
+    history = lrs_over(lr_scheduler.ConstantLR(make_optimizer(0.05), factor=0.5, total_iters=3), 6)
+    np.testing.assert_allclose(history[:, 0], [0.025, 0.025, 0.025, 0.05, 0.05, 0.05], rtol=1e-15)
+
+
+def test_polynomial_lr_decays_to_zero_at_total_iters():
+    history = lrs_over(lr_scheduler.PolynomialLR(make_optimizer(0.05, 0.2), total_iters=20, power=0.9), 25)
+    factor = (1 - np.minimum(np.arange(25), 20) / 20) ** 0.9
+    np.testing.assert_allclose(history, factor[:, None] * [0.05, 0.2], rtol=1e-13, atol=1e-17)
+    assert history[20:].tolist() == [[0.0, 0.0]] * 5
+
+
+def test_multiplicative_lr_multiplies_the_current_lr_by_each_epochs_factor():
+    optimizer = make_optimizer(1.0, 2.0)
+    scheduler = lr_scheduler.MultiplicativeLR(optimizer, [lambda e: 1 / (e + 1), lambda e: 0.5])
+    history = lrs_over(scheduler, 5)
+    # lr(e) = 1 * (1/2) * (1/3) * ... * (1/(e + 1)) = 1 / (e + 1)!
+    np.testing.assert_allclose(history[:, 0], 1 / np.cumprod(np.arange(1, 6)), rtol=1e-15)
+    np.testing.assert_allclose(history[:, 1], 2.0 * 0.5 ** np.arange(5), rtol=1e-15)
+    optimizer.param_groups[0]["lr"] = 3.0  # set from outside: the next factor applies to it
+    optimizer.step()
+    scheduler.step()
+    assert scheduler.get_last_lr()[0] == pytest.approx(3.0 / 6)
+
+
+@pytest.mark.parametrize("T_0, T_mult", [(10, 1), (3, 2), (2, 3)])
+def test_cosine_warm_restarts_follow_sgdr(T_0, T_mult):
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(make_optimizer(0.1, 0.3), T_0=T_0, T_mult=T_mult, eta_min=0.01)
+    history = lrs_over(scheduler, 50)
+    expected = [[sgdr(base, 0.01, T_0, T_mult, e) for base in (0.1, 0.3)] for e in range(50)]
+    np.testing.assert_allclose(history, expected, rtol=1e-13)
+    restarts = [e for e in range(1, 50) if history[e, 0] > history[e - 1, 0]]
+    assert restarts == {1: [10, 20, 30, 40], 2: [3, 9, 21, 45], 3: [2, 8, 26]}[T_mult]
+    np.testing.assert_allclose(history[restarts, 0], 0.1, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"anneal_strategy": "linear", "pct_start": 0.25},
+        {"three_phase": True},
+        {"three_phase": True, "anneal_strategy": "linear", "div_factor": 10.0, "final_div_factor": 100.0},
+    ],
+    ids=["cos", "linear", "three phases", "three phases, linear"],
+)
+def test_one_cycle_sets_lr_and_sgd_momentum_by_its_phases(options):
+    optimizer = make_optimizer(0.7, 0.7)  # the initial lrs are max_lr / div_factor, whatever lr was
+    scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=[1.0, 0.4], total_steps=50, **options)
+    lrs, momenta = [], []
+    for step in range(51):  # N steps, and the last step() of a loop over N batches
+        lrs.append(scheduler.get_last_lr())
+        momenta.append([group["momentum"] for group in optimizer.param_groups])
+        if step < 50:
+            optimizer.step()
+            scheduler.step()
+    keywords = {
+        "div": options.get("div_factor", 25.0),
+        "final_div": options.get("final_div_factor", 1e4),
+        "pct_start": options.get("pct_start", 0.3),
+        "three_phase": options.get("three_phase", False),
+        "linear": options.get("anneal_strategy") == "linear",
+    }
+    expected = np.array([[one_cycle(s, 50, top, **keywords) for top in (1.0, 0.4)] for s in range(51)])
+    # round-off of the largest lr: 'linear' ends at start + (end - start) * 1, a few ulps of max_lr off end
+    np.testing.assert_allclose(lrs, expected[..., 0], rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(momenta, expected[..., 1], rtol=1e-13)
+    if keywords["pct_start"] == 0.3:  # the warm-up ends on step 0.3 * 50 - 1 (pct_start 0.25: between steps)
+        assert lrs[14] == pytest.approx([1.0, 0.4]) and momenta[14] == pytest.approx([0.85, 0.85])
+    assert lrs[49] == pytest.approx(
+        [1.0 / keywords["div"] / keywords["final_div"], 0.4 / keywords["div"] / keywords["final_div"]]
+    )
+
+
+def test_one_cycle_cycles_adams_beta1_and_keeps_beta2():
+    params = [mg.Tensor(np.zeros(2), requires_grad=True)]
+    optimizer = optim.Adam(params, lr=0.01, betas=(0.9, 0.99))
+    scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, epochs=4, steps_per_epoch=5, base_momentum=0.8)
+    betas = [optimizer.param_groups[0]["betas"]]
+    for _ in range(19):
+        params[0].grad = np.ones(2)
+        optimizer.step()
+        scheduler.step()
+        betas.append(optimizer.param_groups[0]["betas"])
+    expected = [one_cycle(s, 20, 0.1, momenta=(0.8, 0.95))[1] for s in range(20)]
+    np.testing.assert_allclose([b[0] for b in betas], expected, rtol=1e-13)
+    assert {b[1] for b in betas} == {0.99}
+
+
+def test_one_cycle_refuses_a_step_past_total_steps_and_changes_nothing():
+    optimizer = make_optimizer(0.1)
+    scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=5)
+    for _ in range(5):
+        scheduler.step()
+    before = (scheduler.state_dict(), copy_groups(optimizer))
+    with pytest.raises(ValueError, match=r"^OneCycleLR was stepped 6 times, past its total_steps=5: give total_"):
+        scheduler.step()
+    assert (scheduler.state_dict(), copy_groups(optimizer)) == before
+
+
+def test_one_cycle_momentum_needs_an_optimizer_with_momentum():
+    adagrad = optim.Adagrad([mg.Tensor(np.zeros(1), requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match="cycle_momentum=True needs an optimizer with momentum or betas, and Adagrad"):
+        lr_scheduler.OneCycleLR(adagrad, max_lr=0.1, total_steps=10)
+    scheduler = lr_scheduler.OneCycleLR(adagrad, max_lr=0.1, total_steps=10, cycle_momentum=False)
+    assert scheduler.get_last_lr() == [pytest.approx(0.1 / 25, rel=1e-14)]
+
+
+def test_one_cycle_names_an_empty_phase():
+    """pct_start * total_steps = 1 makes the warm-up end where it starts (PyTorch divides by zero)."""
+    with pytest.raises(ValueError, match=r"^pct_start=0.1 with total_steps=10 leaves phase 1 of OneCycleLR no steps"):
+        lr_scheduler.OneCycleLR(make_optimizer(0.1), max_lr=0.1, total_steps=10, pct_start=0.1)
+
+
+def warmup_then_cosine(optimizer):
+    warmup = lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=5)
+    cosine = lr_scheduler.CosineAnnealingLR(optimizer, T_max=20, eta_min=0.001)
+    return lr_scheduler.SequentialLR(optimizer, [warmup, cosine], milestones=[5])
+
+
+def test_sequential_lr_runs_a_warm_up_then_a_cosine():
+    history = lrs_over(warmup_then_cosine(make_optimizer(0.1, 0.5)), 30)
+    base = np.array([0.1, 0.5])
+    expected = [base * (0.1 + 0.9 * e / 5) for e in range(5)]
+    expected += [0.001 + (base - 0.001) * (1 + math.cos(math.pi * (e - 5) / 20)) / 2 for e in range(5, 30)]
+    np.testing.assert_allclose(history, expected, rtol=1e-13)
+
+
+def test_sequential_lr_restarts_each_schedule_at_its_milestone():
+    optimizer = make_optimizer(1.0)
+    schedulers = [
+        lr_scheduler.ConstantLR(optimizer, factor=0.1, total_iters=10),
+        lr_scheduler.ExponentialLR(optimizer, gamma=0.5),
+        lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.1),
+    ]
+    history = lrs_over(lr_scheduler.SequentialLR(optimizer, schedulers, milestones=[3, 6]), 10)[:, 0]
+    np.testing.assert_allclose(history, [0.1, 0.1, 0.1, 1, 0.5, 0.25, 1, 1, 0.1, 0.1], rtol=1e-15)
+
+
+def test_chained_scheduler_multiplies_the_schedules():
+    optimizer = make_optimizer(1.0, 0.2)
+    warm = lr_scheduler.ConstantLR(optimizer, factor=0.1, total_iters=2)
+    decay = lr_scheduler.ExponentialLR(optimizer, gamma=0.9)
+    history = lrs_over(lr_scheduler.ChainedScheduler([warm, decay]), 6)
+    factor = np.where(np.arange(6) < 2, 0.1, 1.0) * 0.9 ** np.arange(6)
+    np.testing.assert_allclose(history, factor[:, None] * [1.0, 0.2], rtol=1e-14)
+
+
+def nested_schedule(optimizer):
+    """A chained warm-up, then a step decay: states nested two deep."""
+    warm = lr_scheduler.ChainedScheduler(
+        [lr_scheduler.LinearLR(optimizer, start_factor=0.5, total_iters=3), lr_scheduler.ExponentialLR(optimizer, 0.9)]
+    )
+    return lr_scheduler.SequentialLR(optimizer, [warm, lr_scheduler.StepLR(optimizer, 4, gamma=0.5)], milestones=[6])
+
+
+@pytest.mark.parametrize("through_a_file", [False, True], ids=["in memory", "mg.save"])
+@pytest.mark.parametrize("make", [warmup_then_cosine, nested_schedule], ids=["sequential", "nested"])
+def test_composite_schedules_resume_from_their_state_dicts(make, through_a_file, tmp_path):
+    straight = lrs_over(make(make_optimizer(0.1, 0.5)), 16)
+    optimizer = make_optimizer(0.1, 0.5)
+    scheduler = make(optimizer)
+    first = lrs_over(scheduler, 8)
+    optimizer.step()
+    scheduler.step()
+    saved = [optimizer.state_dict(), scheduler.state_dict()]
+    if through_a_file:
+        for name, state in zip(["optimizer", "scheduler"], saved, strict=True):
+            mg.save(state, tmp_path / f"{name}.npz")
+        saved = [mg.load(tmp_path / f"{name}.npz") for name in ["optimizer", "scheduler"]]
+    optimizer = make_optimizer(0.7, 0.7)
+    scheduler = make(optimizer)
+    optimizer.load_state_dict(saved[0])
+    scheduler.load_state_dict(saved[1])
+    assert np.array_equal(np.vstack([first, lrs_over(scheduler, 8)]), straight)
+
+
+def test_a_bad_nested_state_is_refused_and_nothing_changes():
+    scheduler = nested_schedule(make_optimizer(0.1, 0.5))
+    state = nested_schedule(make_optimizer(0.1, 0.5)).state_dict()
+    state["_schedulers"][0]["_schedulers"][1]["gamma"] = -1.0
+    before = scheduler.state_dict()
+    with pytest.raises(ValueError, match=r"^gamma must be >= 0, got -1.0$"):
+        scheduler.load_state_dict(state)
+    assert scheduler.state_dict() == before
+    state["_schedulers"] = state["_schedulers"][:1]
+    with pytest.raises(ValueError, match=r"^_schedulers must be a list of 2 scheduler states, got \["):
+        scheduler.load_state_dict(state)
+
+
+def _two_optimizers():
+    return make_optimizer(0.1, 0.2), make_optimizer(0.1, 0.2)
+
+
+@pytest.mark.parametrize(
+    "build, error, message",
+    [
+        (lambda o: lr_scheduler.LinearLR(o, start_factor=0), ValueError, r"^start_factor must be in \(0, 1\], got 0$"),
+        (lambda o: lr_scheduler.LinearLR(o, end_factor=1.5), ValueError, r"^end_factor must be in \[0, 1\], got 1.5$"),
+        (lambda o: lr_scheduler.LinearLR(o, total_iters=0), ValueError, r"^total_iters must be at least 1, got 0$"),
+        (lambda o: lr_scheduler.ConstantLR(o, factor=0), ValueError, r"^factor must be in \(0, 1\], got 0$"),
+        (lambda o: lr_scheduler.ConstantLR(o, total_iters=2.5), TypeError, r"^total_iters must be an int, got 2.5$"),
+        (lambda o: lr_scheduler.PolynomialLR(o, power=-1), ValueError, r"^power must be >= 0, got -1$"),
+        (lambda o: lr_scheduler.PolynomialLR(o, power="2"), TypeError, r"^power must be a number, got '2'$"),
+        (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=0), ValueError, r"^T_0 must be at least 1, got 0$"),
+        (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, 5, T_mult=1.5), TypeError,
+         r"^T_mult must be an int, got 1.5$"),
+        (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, 5, eta_min=-0.1), ValueError,
+         r"^eta_min must be >= 0, got -0.1$"),
+        (lambda o: lr_scheduler.MultiplicativeLR(o, 0.9), TypeError, r"^lr_lambda must be a function of the epoch"),
+        (lambda o: lr_scheduler.MultiplicativeLR(o, lambda e: -1).step(), ValueError,
+         r"^lr_lambda returned -1 for epoch 1; the factor for the current lr must be finite and >= 0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1), ValueError,
+         r"^OneCycleLR needs total_steps, or epochs and steps_per_epoch$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, total_steps=0), ValueError,
+         r"^total_steps must be at least 1, got 0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, epochs=2.0, steps_per_epoch=3), TypeError,
+         r"^epochs must be an int, got 2.0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, pct_start=1.5), ValueError,
+         r"^pct_start must be in \[0, 1\], got 1.5$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, anneal_strategy="cosine"), ValueError,
+         r"^anneal_strategy must be one of 'cos', 'linear'; got 'cosine'$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, [0.1], 10), ValueError,
+         r"^max_lr must be a list of 2 values \(one per parameter group\), got \[0.1\]$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0, 10), ValueError, r"^max_lr must be > 0, got 0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, max_momentum=1.0), ValueError,
+         r"^max_momentum must be in \[0, 1\), got 1.0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, base_momentum=[0.8, "a"]), TypeError,
+         r"^base_momentum\[1\] must be a number, got 'a'$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, div_factor=0), ValueError, r"^div_factor must be > 0, got 0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, three_phase="yes"), TypeError,
+         r"^three_phase must be True or False, got 'yes'$"),
+        (lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.StepLR(o, 2)], [3]), ValueError,
+         r"^SequentialLR needs one milestone fewer than schedulers, got 1 schedulers and 1 milestones$"),
+        (lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.StepLR(o, 2)] * 3, [4, 2]), ValueError,
+         r"^milestones must be in increasing order, got \[4, 2\]$"),
+        (lambda o: lr_scheduler.SequentialLR(o, [], []), ValueError, r"^SequentialLR needs at least one scheduler"),
+        (lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.StepLR(make_optimizer(1.0), 2)], []), ValueError,
+         r"^schedulers\[0\] \(StepLR\) belongs to another optimizer$"),
+        (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.ReduceLROnPlateau(o)]), ValueError,
+         r"^schedulers\[0\] is a ReduceLROnPlateau, which ChainedScheduler cannot step: its step\(\) needs the "),
+        (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.StepLR(o, 2), "StepLR"]), TypeError,
+         r"^schedulers\[1\] must be an lr scheduler, got 'StepLR'$"),
+        (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.StepLR(o, 2)], optimizer=[]), TypeError,
+         r"^list is not an Optimizer$"),
+    ],
+)  # fmt: skip
+def test_the_added_schedules_refuse_bad_arguments_naming_them(build, error, message):
+    with pytest.raises(error, match=message):
+        build(make_optimizer(0.1, 0.2))

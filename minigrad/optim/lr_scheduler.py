@@ -10,7 +10,13 @@ every parameter group (a loaded optimizer state has it; ``KeyError`` otherwise, 
 PyTorch) and takes one step to epoch k + 1 at construction, like every constructor. In that
 step StepLR applies its rule to the current lrs (a further factor gamma when k + 1 is a
 multiple of step_size), ExponentialLR and CosineAnnealingLR keep the current lrs, and
-LambdaLR sets initial_lr * lr_lambda(k + 1).
+LambdaLR sets initial_lr * lr_lambda(k + 1). Of the later additions, LinearLR, PolynomialLR
+and MultiplicativeLR keep the current lrs, ConstantLR applies its rule, and OneCycleLR and
+CosineAnnealingWarmRestarts set the lrs of step k + 1 (each class says more).
+
+Warm-up then decay: ``SequentialLR`` runs schedules one after another (a LinearLR warm-up,
+then a CosineAnnealingLR), ``ChainedScheduler`` steps several at once. ``OneCycleLR`` is
+stepped once per batch.
 
 ReduceLROnPlateau stands apart: it lowers the lr when a metric passed to ``step(metric)``
 stops improving, rather than following the epoch count.
@@ -320,7 +326,8 @@ class _EpochFunctions(LRScheduler):
         """lr_lambda's result: a finite number >= 0, else an error naming the epoch and the
         value (a string would fail deep in a multiplication, nan or a negative factor would
         silently make the lr nan or negative)."""
-        where = f"lr_lambda{f'[{group}]' if len(self.lr_lambdas) > 1 else ''} returned {value!r} for epoch {epoch}"
+        several = len({id(f) for f in self.lr_lambdas}) > 1
+        where = f"lr_lambda{f'[{group}]' if several else ''} returned {value!r} for epoch {epoch}"
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise TypeError(f"{where}; it must return a number (the factor for {self.factor_of})")
         if not math.isfinite(value) or value < 0:
@@ -836,6 +843,16 @@ def _unflattened(state: Mapping) -> dict:
     return rebuilt
 
 
+def _increasing(name, value) -> list[int]:
+    """Epochs in increasing order: SequentialLR's milestones say where each schedule starts."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list of epochs (ints), got {shown(value)}")
+    epochs = _milestones(name, value)
+    if epochs != list(value) or len(set(epochs)) < len(epochs):
+        raise ValueError(f"{name} must be in increasing order, got {list(value)!r}")
+    return epochs
+
+
 class SequentialLR(_Composite):
     """One schedule after another (``torch.optim.lr_scheduler.SequentialLR``): ``schedulers[i]``
     runs from epoch ``milestones[i - 1]`` (from 0 for the first) until the next milestone.
@@ -851,12 +868,12 @@ class SequentialLR(_Composite):
     then a CosineAnnealingLR is the common use. ``last_epoch=k`` only sets this schedule's
     epoch count to k + 1; its schedulers keep theirs."""
 
-    arguments = {"_milestones": _milestones}
+    arguments = {"_milestones": _increasing}
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
         _check_optimizer(optimizer)
         schedulers = self._check_schedulers(schedulers, optimizer)
-        milestones = _milestones("milestones", milestones)
+        milestones = _increasing("milestones", milestones)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 f"SequentialLR needs one milestone fewer than schedulers, got {len(schedulers)} schedulers and "
