@@ -671,6 +671,11 @@ def _two_optimizers():
          r"^schedulers\[1\] must be an lr scheduler, got 'StepLR'$"),
         (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.StepLR(o, 2)], optimizer=[]), TypeError,
          r"^list is not an Optimizer$"),
+        (lambda o: lr_scheduler.ChainedScheduler(lr_scheduler.StepLR(o, 2)), TypeError,
+         r"^schedulers must be a list of lr schedulers, got <minigrad"),
+        (lambda o: lr_scheduler.ChainedScheduler([]), ValueError, r"^ChainedScheduler needs at least one scheduler"),
+        (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.StepLR(o, 2), lr_scheduler.StepLR(_sgd(), 2)]),
+         ValueError, r"^schedulers\[1\] \(StepLR\) belongs to another optimizer$"),
     ],
 )  # fmt: skip
 def test_the_added_schedules_refuse_bad_arguments_naming_them(build, error, message):

@@ -72,7 +72,7 @@ class LRScheduler:
     group's ``initial_lr`` and sets every group's lr at each ``step()``; a subclass gives
     ``get_lr``."""
 
-    # a subclass's own arguments and their checks (also applied to a loaded state)
+    # a subclass's own arguments and state entries, with their checks (applied to a loaded state too)
     arguments: dict = {}
     # True only during the constructor's step (PyTorch's _is_initial)
     _is_initial = False
@@ -472,7 +472,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     0 and the lr jumps back to the initial lr (``torch.optim.lr_scheduler.
     CosineAnnealingWarmRestarts``; Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent
     with Warm Restarts", ICLR 2017). ``T_0`` >= 1 and ``T_mult`` >= 1 are ints, ``eta_min``
-    >= 0. ``step()`` may be called once per batch as well as once per epoch.
+    >= 0. T_0 counts ``step()`` calls: epochs, or batches when stepped once per batch
+    (PyTorch's fractional ``step(epoch + i / batches)`` has no equivalent: minigrad's
+    ``step()`` takes no epoch).
 
     Every lr is the closed form, as in PyTorch. ``T_cur`` and ``T_i`` are state (in
     ``state_dict()``). As in PyTorch, ``last_epoch=k`` starts from T_cur = k, T_i = T_0: the
@@ -783,7 +785,9 @@ class _Composite(LRScheduler):
     """What SequentialLR and ChainedScheduler share: schedules of one optimizer, their
     states nested in this one's as "_schedulers"."""
 
-    def _check_schedulers(self, schedulers, optimizer) -> list:
+    def _check_schedulers(self, schedulers, optimizer) -> tuple[list, Optimizer]:
+        """The schedulers as a list, and their optimizer: ``optimizer``, or if None the first
+        scheduler's."""
         owner = type(self).__name__
         if isinstance(schedulers, (str, bytes)) or not isinstance(schedulers, (list, tuple)):
             raise TypeError(f"schedulers must be a list of lr schedulers, got {shown(schedulers)}")
@@ -796,9 +800,10 @@ class _Composite(LRScheduler):
                 )
             if not isinstance(scheduler, LRScheduler):
                 raise TypeError(f"schedulers[{i}] must be an lr scheduler, got {shown(scheduler)}")
+            optimizer = scheduler.optimizer if optimizer is None else optimizer
             if scheduler.optimizer is not optimizer:
                 raise ValueError(f"schedulers[{i}] ({type(scheduler).__name__}) belongs to another optimizer")
-        return list(schedulers)
+        return list(schedulers), optimizer
 
     def state_dict(self) -> dict:
         """This schedule's state with each scheduler's ``state_dict()`` in "_schedulers"."""
@@ -872,7 +877,7 @@ class SequentialLR(_Composite):
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
         _check_optimizer(optimizer)
-        schedulers = self._check_schedulers(schedulers, optimizer)
+        schedulers, _ = self._check_schedulers(schedulers, optimizer)
         milestones = _increasing("milestones", milestones)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
@@ -923,11 +928,9 @@ class ChainedScheduler(_Composite):
     the arguments: the schedulers come first, as in PyTorch."""
 
     def __init__(self, schedulers, optimizer=None):
-        if isinstance(schedulers, (list, tuple)) and schedulers and optimizer is None:
-            optimizer = getattr(schedulers[0], "optimizer", None)
-        _check_optimizer(optimizer)
-        self._schedulers = self._check_schedulers(schedulers, optimizer)
-        self.optimizer = optimizer
+        if optimizer is not None:
+            _check_optimizer(optimizer)
+        self._schedulers, self.optimizer = self._check_schedulers(schedulers, optimizer)
         self._last_lr = self._current()
 
     def step(self) -> None:
