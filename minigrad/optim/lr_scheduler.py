@@ -551,8 +551,9 @@ class OneCycleLR(LRScheduler):
     ``initial_lr`` and, with cycle_momentum, its momentum or beta1 to max_momentum. PyTorch
     also writes max_lr, min_lr, max_momentum and base_momentum into the parameter groups;
     minigrad's optimizers take only their own options, so the scheduler keeps these (in its
-    ``state_dict()``). With ``last_epoch=k`` (the number of batches done) the constructor's
-    step sets the lr and momentum of step k + 1 and leaves momentum unset before it."""
+    ``state_dict()``). With ``last_epoch=k`` (the number of batches done) the constructor
+    leaves ``initial_lr`` and momentum to the loaded optimizer state, and its step sets the
+    lr and momentum of step k + 1."""
 
     arguments = {
         "total_steps": _positive_int,
