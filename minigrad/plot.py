@@ -863,14 +863,15 @@ def race(problem="rosenbrock", optimizers: Iterable | Mapping = ("sgd", "momentu
     Left, each optimizer's path growing over the problem's contour lines (of log(1 + loss -
     least loss on the grid)), with a marker in its colour (``COLORS``; a learner's optimizer
     gets a free colour) at the point it has reached; the start is a star, the optima +.
-    Each marker is a little smaller than the one before it and drawn above it, so markers
-    on the same point show as rings. A run that diverged (its loss or a coordinate became
-    inf or nan) or that an exception stopped keeps its marker, turned into an X, at its
-    last finite point (held inside the drawn region, so that it stays in view), and its
-    legend entry says so and at which step. Right, above: the loss per optimizer (log
-    scale; the loss minus the optimum's where that is not 0; the axis stops at 1000 times
-    the start's loss, so a run that blew up leaves through the top instead of flattening
-    the others); below: each optimizer's
+    Each marker is drawn above the one before it; one whose centre another covers, or
+    nearly, grows to show as a ring around it, so markers on the same point (all of them
+    at the start) show as rings around each other, every colour in view. A run that
+    diverged (its loss or a coordinate became inf or nan) or that an exception stopped
+    keeps its marker, turned into an X, at its last finite point (held inside the drawn
+    region, so that it stays in view), and its legend entry says so and at which step.
+    Right, above: the loss per optimizer (log scale; the loss minus the optimum's where that
+    is not 0; the axis stops at 1000 times the start's loss, so a run that blew up leaves
+    through the top instead of flattening the others); below: each optimizer's
     effective learning rate per coordinate (``ProblemRun.effective_lr``: the factor its
     update direction is multiplied by; x solid, y dashed; log scale). Both show the whole
     run faintly and the steps so far solid, against the step on a square-root scale (the
