@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
+from matplotlib.cbook import normalize_kwargs
 from matplotlib.colors import ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.image import imread
+from matplotlib.lines import Line2D
 
 from .checks import check_int
 from .comparison import Comparison
@@ -183,6 +185,10 @@ def _in_notebook() -> bool:
 
 def _tint(color: str, amount: float = 0.7):
     return tuple(c + (1 - c) * amount for c in to_rgb(color))
+
+
+def _shade(color: str, amount: float = 0.5):
+    return tuple(c * (1 - amount) for c in to_rgb(color))
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -763,8 +769,10 @@ def losses_to_target(
     ``target`` labelled in the legend, a dot where each curve first falls below ``target``
     and that step in the curve's legend label.
 
-    ``predicted`` ({label: values}) adds, for some labels, a thin dashed line in the colour
-    of that label's curve (a closed form, say). ``styles`` ({label: matplotlib line options,
+    ``predicted`` ({label: values}) adds, for some labels, a thin dashed line in a dark
+    shade of the colour of that label's curve (a closed form, say), drawn over the curve,
+    which is then drawn wider: where the two coincide, the dashes show inside the curve.
+    ``styles`` ({label: matplotlib line options,
     such as ``{"color": "C3", "ls": ":"}``}) overrides the default look of a curve; by
     default a curve named like an optimizer ("SGD", "AdaGrad") takes its colour from
     ``COLORS``. ``legend_loc`` is a matplotlib legend location, or ``"outside"`` for the
@@ -784,12 +792,16 @@ def losses_to_target(
         losses = np.asarray(losses, dtype=np.float64)
         below = np.flatnonzero(losses < target)
         reached = f"below target at step {below[0]}" if below.size else "target not reached"
-        style = {"color": _color(label.lower(), index), **(styles or {}).get(label, {})}
+        foreseen = predicted is not None and label in predicted
+        # a curve with a prediction wider, so that a prediction lying on it shows inside it instead of hidden
+        style = {"color": _color(label.lower(), index), **({"linewidth": 3.4} if foreseen else {}),
+                 **normalize_kwargs((styles or {}).get(label, {}), Line2D)}  # fmt: skip
         (line,) = ax.plot(losses, label=f"{label}: {reached}", **style)
+        if foreseen:
+            ax.plot(np.asarray(predicted[label]), color=_shade(line.get_color(), 0.7), ls="--", lw=1.2,
+                    zorder=line.get_zorder() + 0.1)  # fmt: skip
         if below.size:
-            ax.plot(below[0], losses[below[0]], "o", color=line.get_color(), ms=5)
-        if predicted and label in predicted:
-            ax.plot(np.asarray(predicted[label]), color=line.get_color(), ls="--", lw=0.8)
+            ax.plot(below[0], losses[below[0]], "o", color=line.get_color(), ms=5, zorder=line.get_zorder() + 0.2)
     ax.axhline(target, color="grey", lw=0.8, ls="-.", label=f"target: loss {target:g}")
     ax.set_yscale("log")
     ax.set_xlabel("step")
