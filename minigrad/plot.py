@@ -511,6 +511,13 @@ def _draw_sqrt_guide(ax, median: np.ndarray, color, name: str) -> None:
     ax.plot(t, c / np.sqrt(t), color=color, ls="--", lw=1, label=f"∝ 1/√t (through {name} at step {anchor})")
 
 
+def _boundary_region(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The lower left and upper right corners of the plane ``decision_boundary`` draws:
+    the data's range with a tenth of it to spare on each side."""
+    margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
+    return X.min(axis=0) - margin, X.max(axis=0) + margin
+
+
 def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | None = None):
     """The class the model predicts at every point of the plane around ``X`` (N, 2), with
     the data on top coloured by ``y`` (N,) integer classes, on equal scales on both axes so
@@ -521,8 +528,7 @@ def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | 
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"decision boundaries need 2-D inputs, got X of shape {X.shape}")
     ax = _axes(ax, figsize=(4, 4))
-    margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
-    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    lo, hi = _boundary_region(X)
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([gx.ravel(), gy.ravel()]).astype(X.dtype)
     was_training = getattr(model, "training", False)
@@ -833,11 +839,19 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
         lr_sensitivity(comparison, fig.add_subplot())
         return fig
     two_d = X is not None and y is not None and np.ndim(X) == 2 and np.shape(X)[1] == 2
-    rows = 2 if two_d else 1
+    width, heights = max(13.5, 3 * len(names)), [4.2]
+    if two_d:
+        # the boundaries keep the data's shape (equal scales), so their row is as high as that shape at a
+        # panel's width (the figure's share less the padding between panels), and a title: a row as high as
+        # the curves' left empty bands above and below them (over an inch for moons)
+        lo, hi = _boundary_region(np.asarray(X.data if isinstance(X, Tensor) else X, dtype=np.float64))
+        shape = (hi[1] - lo[1]) / (hi[0] - lo[0])
+        heights.append(min((width / len(names) - 0.1) * shape + 0.2, 8.0))
     if comparison.tuned:  # a last row for the learning-rate sensitivity
-        rows += 1
-    fig = Figure(figsize=(max(13.5, 3 * len(names)), 4.2 * rows), layout="constrained")
-    grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2)
+        heights.append(4.2)
+    rows = len(heights)
+    fig = Figure(figsize=(width, sum(heights)), layout="constrained")
+    grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2, height_ratios=heights)
     curves = grid[0, :].subgridspec(1, 3)
     loss_axes = fig.add_subplot(curves[0])
     if comparison.tuned:  # the window and target of the table's steps to target: the curves cross it where it says

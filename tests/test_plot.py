@@ -54,6 +54,10 @@ def test_comparison_figure_is_written(comparison, tmp_path):
                       "adagrad (first of 2 seeds)"]  # fmt: skip
     assert "∝ 1/√t (through adagrad at step 2)" in [line.get_label() for line in figure.axes[1].get_lines()]
     figure.savefig(tmp_path / "figure.png")
+    # each boundary, drawn at the data's shape, fills the place the layout gave it: no empty band beside it
+    for ax in figure.axes[3:]:
+        drawn, given = ax.get_position(), ax.get_position(original=True)
+        assert drawn.height > 0.95 * given.height and drawn.width > 0.95 * given.width, (drawn, given)
     assert (tmp_path / "figure.png").stat().st_size > 10_000
 
 
