@@ -923,7 +923,7 @@ def race(problem="rosenbrock", optimizers: Iterable | Mapping = ("sgd", "momentu
     network: its buttons are labelled in text, not with an icon font from a CDN), and ``comparison``
     holds the runs. With the defaults (Rosenbrock, five optimizers, 2000 steps, 100
     frames, 10 s when played) the runs and a GIF take about 9 s of CPU time and the GIF is
-    0.31 MB; the ``.html`` page (JPEG frames) is about 7 MB: fewer ``frames`` make a
+    0.30 MB; the ``.html`` page (JPEG frames) is about 7 MB: fewer ``frames`` make a
     lighter notebook. Raises TypeError/ValueError for a bad argument before any step:
     ``problems.compare``'s (an unknown optimizer names the choices), an unknown problem or
     one that is not 2-D (naming the 2-D ones), ``frames``, ``fps`` or ``dpi`` out of its
