@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
+from matplotlib.cbook import normalize_kwargs
 from matplotlib.colors import ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.image import imread
+from matplotlib.lines import Line2D
 
 from .checks import check_int
 from .comparison import Comparison
@@ -183,6 +185,10 @@ def _in_notebook() -> bool:
 
 def _tint(color: str, amount: float = 0.7):
     return tuple(c + (1 - c) * amount for c in to_rgb(color))
+
+
+def _shade(color: str, amount: float = 0.5):
+    return tuple(c * (1 - amount) for c in to_rgb(color))
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -505,6 +511,13 @@ def _draw_sqrt_guide(ax, median: np.ndarray, color, name: str) -> None:
     ax.plot(t, c / np.sqrt(t), color=color, ls="--", lw=1, label=f"∝ 1/√t (through {name} at step {anchor})")
 
 
+def _boundary_region(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The lower left and upper right corners of the plane ``decision_boundary`` draws:
+    the data's range with a tenth of it to spare on each side."""
+    margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
+    return X.min(axis=0) - margin, X.max(axis=0) + margin
+
+
 def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | None = None):
     """The class the model predicts at every point of the plane around ``X`` (N, 2), with
     the data on top coloured by ``y`` (N,) integer classes, on equal scales on both axes so
@@ -515,8 +528,7 @@ def decision_boundary(model, X, y, ax=None, resolution: int = 200, title: str | 
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"decision boundaries need 2-D inputs, got X of shape {X.shape}")
     ax = _axes(ax, figsize=(4, 4))
-    margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
-    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    lo, hi = _boundary_region(X)
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([gx.ravel(), gy.ravel()]).astype(X.dtype)
     was_training = getattr(model, "training", False)
@@ -763,8 +775,10 @@ def losses_to_target(
     ``target`` labelled in the legend, a dot where each curve first falls below ``target``
     and that step in the curve's legend label.
 
-    ``predicted`` ({label: values}) adds, for some labels, a thin dashed line in the colour
-    of that label's curve (a closed form, say). ``styles`` ({label: matplotlib line options,
+    ``predicted`` ({label: values}) adds, for some labels, a thin dashed line in a dark
+    shade of the colour of that label's curve (a closed form, say), drawn over the curve,
+    which is then drawn wider: where the two coincide, the dashes show inside the curve.
+    ``styles`` ({label: matplotlib line options,
     such as ``{"color": "C3", "ls": ":"}``}) overrides the default look of a curve; by
     default a curve named like an optimizer ("SGD", "AdaGrad") takes its colour from
     ``COLORS``. ``legend_loc`` is a matplotlib legend location, or ``"outside"`` for the
@@ -784,12 +798,16 @@ def losses_to_target(
         losses = np.asarray(losses, dtype=np.float64)
         below = np.flatnonzero(losses < target)
         reached = f"below target at step {below[0]}" if below.size else "target not reached"
-        style = {"color": _color(label.lower(), index), **(styles or {}).get(label, {})}
+        foreseen = predicted is not None and label in predicted
+        # a curve with a prediction wider, so that a prediction lying on it shows inside it instead of hidden
+        style = {"color": _color(label.lower(), index), **({"linewidth": 3.4} if foreseen else {}),
+                 **normalize_kwargs((styles or {}).get(label, {}), Line2D)}  # fmt: skip
         (line,) = ax.plot(losses, label=f"{label}: {reached}", **style)
+        if foreseen:
+            ax.plot(np.asarray(predicted[label]), color=_shade(line.get_color(), 0.7), ls="--", lw=1.2,
+                    zorder=line.get_zorder() + 0.1)  # fmt: skip
         if below.size:
-            ax.plot(below[0], losses[below[0]], "o", color=line.get_color(), ms=5)
-        if predicted and label in predicted:
-            ax.plot(np.asarray(predicted[label]), color=line.get_color(), ls="--", lw=0.8)
+            ax.plot(below[0], losses[below[0]], "o", color=line.get_color(), ms=5, zorder=line.get_zorder() + 0.2)
     ax.axhline(target, color="grey", lw=0.8, ls="-.", label=f"target: loss {target:g}")
     ax.set_yscale("log")
     ax.set_xlabel("step")
@@ -821,11 +839,19 @@ def comparison_figure(comparison: Comparison, X=None, y=None) -> Figure:
         lr_sensitivity(comparison, fig.add_subplot())
         return fig
     two_d = X is not None and y is not None and np.ndim(X) == 2 and np.shape(X)[1] == 2
-    rows = 2 if two_d else 1
+    width, heights = max(13.5, 3 * len(names)), [4.2]
+    if two_d:
+        # the boundaries keep the data's shape (equal scales), so their row is as high as that shape at a
+        # panel's width (the figure's share less the padding between panels), and a title: a row as high as
+        # the curves' left empty bands above and below them (over an inch for moons)
+        lo, hi = _boundary_region(np.asarray(X.data if isinstance(X, Tensor) else X, dtype=np.float64))
+        shape = (hi[1] - lo[1]) / (hi[0] - lo[0])
+        heights.append(min((width / len(names) - 0.1) * shape + 0.2, 8.0))
     if comparison.tuned:  # a last row for the learning-rate sensitivity
-        rows += 1
-    fig = Figure(figsize=(max(13.5, 3 * len(names)), 4.2 * rows), layout="constrained")
-    grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2)
+        heights.append(4.2)
+    rows = len(heights)
+    fig = Figure(figsize=(width, sum(heights)), layout="constrained")
+    grid = fig.add_gridspec(rows, 2 * len(names) if two_d else 2, height_ratios=heights)
     curves = grid[0, :].subgridspec(1, 3)
     loss_axes = fig.add_subplot(curves[0])
     if comparison.tuned:  # the window and target of the table's steps to target: the curves cross it where it says
@@ -863,14 +889,15 @@ def race(problem="rosenbrock", optimizers: Iterable | Mapping = ("sgd", "momentu
     Left, each optimizer's path growing over the problem's contour lines (of log(1 + loss -
     least loss on the grid)), with a marker in its colour (``COLORS``; a learner's optimizer
     gets a free colour) at the point it has reached; the start is a star, the optima +.
-    Each marker is a little smaller than the one before it and drawn above it, so markers
-    on the same point show as rings. A run that diverged (its loss or a coordinate became
-    inf or nan) or that an exception stopped keeps its marker, turned into an X, at its
-    last finite point (held inside the drawn region, so that it stays in view), and its
-    legend entry says so and at which step. Right, above: the loss per optimizer (log
-    scale; the loss minus the optimum's where that is not 0; the axis stops at 1000 times
-    the start's loss, so a run that blew up leaves through the top instead of flattening
-    the others); below: each optimizer's
+    Each marker is drawn above the one before it; one whose centre another covers, or
+    nearly, grows to show as a ring around it, so markers on the same point (all of them
+    at the start) show as rings around each other, every colour in view. A run that
+    diverged (its loss or a coordinate became inf or nan) or that an exception stopped
+    keeps its marker, turned into an X, at its last finite point (held inside the drawn
+    region, so that it stays in view), and its legend entry says so and at which step.
+    Right, above: the loss per optimizer (log scale; the loss minus the optimum's where that
+    is not 0; the axis stops at 1000 times the start's loss, so a run that blew up leaves
+    through the top instead of flattening the others); below: each optimizer's
     effective learning rate per coordinate (``ProblemRun.effective_lr``: the factor its
     update direction is multiplied by; x solid, y dashed; log scale). Both show the whole
     run faintly and the steps so far solid, against the step on a square-root scale (the
@@ -896,7 +923,7 @@ def race(problem="rosenbrock", optimizers: Iterable | Mapping = ("sgd", "momentu
     network: its buttons are labelled in text, not with an icon font from a CDN), and ``comparison``
     holds the runs. With the defaults (Rosenbrock, five optimizers, 2000 steps, 100
     frames, 10 s when played) the runs and a GIF take about 9 s of CPU time and the GIF is
-    0.31 MB; the ``.html`` page (JPEG frames) is about 7 MB: fewer ``frames`` make a
+    0.30 MB; the ``.html`` page (JPEG frames) is about 7 MB: fewer ``frames`` make a
     lighter notebook. Raises TypeError/ValueError for a bad argument before any step:
     ``problems.compare``'s (an unknown optimizer names the choices), an unknown problem or
     one that is not 2-D (naming the 2-D ones), ``frames``, ``fps`` or ``dpi`` out of its

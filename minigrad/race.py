@@ -39,6 +39,10 @@ RACE_OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 # delay under 2 of them (50 fps) at their slow default (about 10 fps) instead. frames: each frame costs
 # about 0.1 s at 72 dpi, so 1000 take minutes; steps beyond that many show no more than their neighbours.
 LIMITS = {"frames": (2, 1000), "fps": (1, 50), "dpi": (20, 300)}
+# the race's markers, in points: a lone marker's size and its black edge, and how far a marker under another
+# reaches beyond it. A ring that is mostly edge hides its colour (at 72 dpi a point is a pixel, and rings of 1
+# point each side, inside an edge of 0.6, showed only black around the top marker at the start)
+_MARKER_SIZE, _MARKER_EDGE, _MARKER_RING = 7, 0.5, 2.5
 
 
 def run_race(problem, optimizers, steps, lr, options, seed, frames, fps, dpi) -> Race:
@@ -202,11 +206,10 @@ class Race:
             end = np.clip(finite[-1], *self._region)
             stopped = run.diverged or run.error is not None
             self._ends[name] = (len(run.path) - 1, end, stopped)
-            # each marker smaller than the one before and drawn above it, so that markers on one point (at the
-            # start, at a minimum two reach) show as rings around each other, every colour in view
-            size = 6 + 2 * (len(runs) - 1 - index)
-            (self._markers[name],) = paths_ax.plot(*problem.start, "o", ms=size, color=colors[name], mec="black",
-                                                   mew=0.6, zorder=5 + index / len(runs), clip_on=False)  # fmt: skip
+            # each marker drawn above the one before; _ring_covered sizes them so that one under another shows
+            (self._markers[name],) = paths_ax.plot(*problem.start, "o", ms=_MARKER_SIZE, color=colors[name],
+                                                   mec="black", mew=_MARKER_EDGE, zorder=5 + index / len(runs),
+                                                   clip_on=False)  # fmt: skip
         paths_ax.plot(problem.optima[:, 0], problem.optima[:, 1], "k+", ms=12, mew=1.5, zorder=4)
         paths_ax.set_xlabel("x")
         paths_ax.set_ylabel("y")
@@ -251,8 +254,8 @@ class Race:
                      fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)  # fmt: skip
         self._cursors = [ax.axvline(0, color="k", lw=0.8, ls=":") for ax in (loss_ax, lr_ax)]
 
-        handles = [Line2D([], [], marker="X" if self._ends[name][2] else "o", ls="", ms=8, color=colors[name],
-                          mec="black", mew=0.8, label=self._label(name, run))
+        handles = [Line2D([], [], marker="X" if self._ends[name][2] else "o", ls="", ms=_MARKER_SIZE,
+                          color=colors[name], mec="black", mew=_MARKER_EDGE, label=self._label(name, run))
                    for name, run in runs.items()]  # fmt: skip
         handles += [Line2D([], [], marker="*", ls="", color="k", ms=9, label="start"),
                     Line2D([], [], marker="+", ls="", color="k", ms=9, mew=1.5,
@@ -318,12 +321,31 @@ class Race:
                 point, marker = np.clip(path[min(step, stop)], *self._region), "o"
             self._markers[name].set_data([point[0]], [point[1]])
             self._markers[name].set_marker(marker)
+        self._ring_covered()
         for line, steps, values in self._curves:
             until = np.searchsorted(steps, step, side="right")
             line.set_data(steps[:until], values[:until])
         for cursor in self._cursors:
             cursor.set_xdata([step, step])
         self._title.set_text(f"{self.comparison.problem.name}: step {step} of {int(self.steps[-1])}")
+
+    def _ring_covered(self) -> None:
+        """Size the markers for the frame: each the same, except one whose centre lies under a
+        marker drawn above it or within ``_MARKER_RING`` points of its edge (most of it hidden),
+        which grows to show as a ring around that one, ``_MARKER_RING`` points wide each side.
+        Markers on one point (every one at the start, two or three at a minimum) then show as
+        rings around each other, every colour in view."""
+        to_points = 72 / self.figure.dpi
+        above = []  # (centre in points, size) of the markers drawn above, checked top down
+        for marker in reversed(self._markers.values()):
+            xy = np.column_stack(marker.get_data()).astype(float)
+            centre = marker.axes.transData.transform(xy)[0] * to_points
+            size = _MARKER_SIZE
+            for other, other_size in above:
+                if np.hypot(*(centre - other)) < other_size / 2 + _MARKER_RING:
+                    size = max(size, other_size + 2 * _MARKER_RING)
+            marker.set_markersize(size)
+            above.append((centre, size))
 
     def animation(self) -> animation.FuncAnimation:
         """A new matplotlib ``FuncAnimation`` of the frames (``steps``), for matplotlib's own

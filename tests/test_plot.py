@@ -7,6 +7,7 @@ import types
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 import minigrad as mg
@@ -53,6 +54,10 @@ def test_comparison_figure_is_written(comparison, tmp_path):
                       "adagrad (first of 2 seeds)"]  # fmt: skip
     assert "∝ 1/√t (through adagrad at step 2)" in [line.get_label() for line in figure.axes[1].get_lines()]
     figure.savefig(tmp_path / "figure.png")
+    # each boundary, drawn at the data's shape, fills the place the layout gave it: no empty band beside it
+    for ax in figure.axes[3:]:
+        drawn, given = ax.get_position(), ax.get_position(original=True)
+        assert drawn.height > 0.95 * given.height and drawn.width > 0.95 * given.width, (drawn, given)
     assert (tmp_path / "figure.png").stat().st_size > 10_000
 
 
@@ -218,12 +223,17 @@ def test_losses_to_target_marks_the_first_step_below_the_target():
     assert len(dots) == 1 and np.allclose(dots[0].get_xydata(), [[10, 0.5**10]])
     dashed = [line for line in lines if line.get_linestyle() == "--"]
     assert len(dashed) == 1 and np.allclose(dashed[0].get_ydata(), fast * 2)
+    # a prediction on its curve must show: drawn over it, narrower, darker, and the dot over both
+    assert dashed[0].get_zorder() > lines[0].get_zorder() and dashed[0].get_linewidth() < lines[0].get_linewidth()
+    assert sum(to_rgb(dashed[0].get_color())) < 0.6 * sum(to_rgb(plot.COLORS["sgd"]))
+    assert dots[0].get_zorder() > dashed[0].get_zorder()
     target = [line for line in lines if line.get_label() == "target: loss 0.001"]
     assert np.allclose(target[0].get_ydata(), 1e-3)
     styled = plot.losses_to_target(
-        {"slow": slow}, 1e-3, styles={"slow": {"color": "C5", "ls": ":"}}, legend_loc="outside"
-    )
-    assert styled.get_lines()[0].get_linestyle() == ":"
+        {"slow": slow}, 1e-3, styles={"slow": {"color": "C5", "ls": ":", "lw": 2}}, legend_loc="outside",
+        predicted={"slow": slow},
+    )  # fmt: skip
+    assert styled.get_lines()[0].get_linestyle() == ":" and styled.get_lines()[0].get_linewidth() == 2
     styled.figure.canvas.draw()  # the legend lies right of the axes
     assert styled.get_legend().get_window_extent().x0 > styled.get_window_extent().x1
     with pytest.raises(ValueError, match="positive loss"):

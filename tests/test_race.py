@@ -59,12 +59,15 @@ def test_the_default_race_writes_a_gif_in_which_every_optimizers_marker_moves(tm
     assert len(frames) == 100
     assert all(frame.shape == (332, 864, 3) for frame in frames)
     first, last = frames[0], frames[-1]
-    # at step 0 every marker is on the start: the one drawn on top shows where that is
+    # at step 0 every marker is on the start: the one drawn on top shows where that is, and each one under it
+    # must still show its colour around it (at the end momentum and Adam share the minimum as well). A lone
+    # marker shows about 25 pixels of its colour; one hidden, or ringed by little more than its black edge, none
     start = marker_pixels(first, RACE_OPTIMIZERS[-1]).mean(axis=0)
     for name in RACE_OPTIMIZERS:
         before, after = marker_pixels(first, name), marker_pixels(last, name)
-        assert np.all(np.linalg.norm(before - start, axis=1) < 10), f"{name}: its colour away from the start at step 0"
-        assert len(after) >= 10, f"{name}: no marker in its colour in the last frame"
+        assert len(before) >= 15, f"{name}: its marker hidden at the start, {len(before)} pixels of its colour"
+        assert np.all(np.linalg.norm(before - start, axis=1) < 20), f"{name}: its colour away from the start at step 0"
+        assert len(after) >= 15, f"{name}: its marker hidden in the last frame, {len(after)} pixels of its colour"
         moved = np.linalg.norm(after.mean(axis=0) - start)
         assert moved > 40, f"{name}'s marker moved {moved:.0f} pixels from the start in 2000 steps"
 

@@ -193,9 +193,9 @@ assert abs(large[-1, 1]) > abs(large[0, 1]), "at lr 0.081 the zig-zag should gro
 # learning rate; making `|1 - lr * kappa|` small asks for `lr` near `1 / kappa`. The best
 # compromise makes them equal, `1 - lr = lr * kappa - 1`, that is `lr = 2 / (1 + kappa)`,
 # where both factors are `(kappa - 1) / (kappa + 1)`. For large `kappa` that is close to 1,
-# and the number of steps grows in proportion to `kappa`. Below, solid lines are minigrad's
-# measured losses and thin dashed lines the closed form; the dot on each curve is where it
-# first falls below the target.
+# and the number of steps grows in proportion to `kappa`. Below, the wide coloured lines are
+# minigrad's measured losses and the thin dark dashed lines, drawn over them, the closed form;
+# the dot on each curve is where it first falls below the target.
 
 # %%
 best_plain_lr = 2 / (1 + KAPPA)
@@ -232,16 +232,17 @@ for name in ("lr = 0.01", "lr = 0.02"):  # fast while the steep part goes, then 
 fig = Figure(figsize=(9.5, 4.0), layout="constrained")
 ax = plot.losses_to_target(curves, TARGET, ax=fig.add_subplot(), predicted=exact, legend_loc="outside")
 ax.set_ylim(1e-12, 1e6)
-ax.set_title("SGD on the quadratic: measured (solid) and closed form (dashed)")
+ax.set_title("SGD on the quadratic: measured (wide, coloured) and closed form (dark dashes)")
 plot.show(fig, "03_loss_curves", dpi=90)
 
 # %% [markdown]
 # The measured curves sit on the closed form to rounding error (the last column of the
-# table), so the dashed lines hide under the solid ones. The best learning rate reaches the
-# target first; `lr = 0.079`, closer to the limit, takes about three times longer (the
-# printed factor), because now the steep direction shrinks by only `|1 - 0.079 * 25| = 0.975`
-# per step. The two smallest learning rates fall fast at first (the steep part of the loss
-# goes away) and then slowly, along the flat direction. `lr = 0.081` climbs off the top.
+# table), so each dashed line runs down the middle of its coloured line from start to end.
+# The best learning rate reaches the target first; `lr = 0.079`, closer to the limit, takes
+# about three times longer (the printed factor), because now the steep direction shrinks by
+# only `|1 - 0.079 * 25| = 0.975` per step. The two smallest learning rates fall fast at
+# first (the steep part of the loss goes away) and then slowly, along the flat direction.
+# `lr = 0.081` climbs off the top.
 #
 # ## Momentum, written by you
 #

@@ -481,7 +481,8 @@ plot.mark_point(ax_lr, end, ada[-1], f"AdaGrad: falls, then ends\n{ada[-1] / ada
                 color=ADAGRAD, offset=(-30, 60))  # fmt: skip
 plot.mark_point(ax_lr, end, rms[-1], f"RMSprop: back up to {rms[-1] / rms.min():.1f}x\n"
                 "its lowest as the gradients shrink", color=RMSPROP, offset=(-30, -45))  # fmt: skip
-plot.mark_point(ax_lr, int(np.argmin(rms)) + 1, rms.min(), "RMSprop's lowest", color=RMSPROP, offset=(-40, -25))
+# the label just left of its dot: any further left, it would run over the panel's left edge
+plot.mark_point(ax_lr, int(np.argmin(rms)) + 1, rms.min(), "RMSprop's lowest", color=RMSPROP, offset=(-15, -25))
 for column, name in enumerate(result.runs):
     run = result.runs[name][0]
     plot.decision_boundary(run.model, X_train, y_train, ax=fig.add_subplot(grid[1, column]),
