@@ -17,6 +17,7 @@ import signal
 import stat
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -700,20 +701,22 @@ def _train(job: _Job, verbose) -> Run:
     network = copy.deepcopy(job.model) if isinstance(job.model, nn.Module) else job.model()
     optimizer, settings = _build_optimizer(job.name, job.entry, network.parameters(), job.lr, job.options)
     manual_seed(job.seed)  # dropout masks, if any, are the same for every optimizer
-    history = fit(
-        network,
-        optimizer,
-        job.loss_fn,
-        job.X,
-        job.y,
-        epochs=job.epochs,
-        batch_size=job.batch_size,
-        seed=job.seed,
-        validation_data=job.validation,
-        verbose=verbose,
-        description=job.description,
-        drop_last=job.drop_last,
-    )
+    with warnings.catch_warnings():  # a run that stops early says so in compare's table
+        warnings.filterwarnings("ignore", "fit stopped early", RuntimeWarning)
+        history = fit(
+            network,
+            optimizer,
+            job.loss_fn,
+            job.X,
+            job.y,
+            epochs=job.epochs,
+            batch_size=job.batch_size,
+            seed=job.seed,
+            validation_data=job.validation,
+            verbose=verbose,
+            description=job.description,
+            drop_last=job.drop_last,
+        )
     return Run(job.name, settings, job.seed, history, network, type(optimizer))
 
 

@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 import traceback as _traceback
+import warnings
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -73,7 +74,9 @@ class StopReason:
     ``kind`` is one of
 
     - ``"diverged"``: the training loss became nan or inf (``loss`` holds it) with finite
-      data. That step was not applied: the weights are those the step before left.
+      data, or the loss was finite (``loss`` holds it) but a gradient held nan or inf
+      (``phase`` is then ``"backward"``). That step was not applied: the weights and the
+      optimizer's state are those the step before left.
     - ``"bad_data"``: ``X``, ``y`` or the validation data (``array`` is ``"X"``, ``"y"``,
       ``"X_val"`` or ``"y_val"``) holds ``count`` values that are nan or inf, the first at
       ``index`` (a tuple, as for ``array[index]``). Found before training: no step was taken.
@@ -200,13 +203,15 @@ def fit(
     Wrong arguments raise: ``TypeError`` for a wrong type, ``ValueError`` for a wrong value
     (``epochs`` < 1, X and y of different lengths, ...), before any training. So does an
     exception raised in the very first step. Anything after that is recorded instead and
-    ends the run, which returns its history so far: see ``StopReason`` for what
-    ``History.stop`` holds. Ctrl-C during a step is held until that step is complete; the
-    previous SIGINT handler is restored when ``fit`` returns.
+    ends the run, which returns its history so far, with a ``RuntimeWarning`` "fit stopped
+    early: <why>" (``warnings.filterwarnings("ignore", "fit stopped early")`` silences it):
+    see ``StopReason`` for what ``History.stop`` holds. Ctrl-C during a step is held until
+    that step is complete; the previous SIGINT handler is restored when ``fit`` returns.
 
     Per step the history records the loss, the effective learning rate and the update size
     (how far the weights that got a gradient moved); see ``History`` for their definitions.
-    A step that diverged (non-finite loss) is not applied and not recorded.
+    A step that diverged (non-finite loss, or a finite loss with a nan or inf gradient) is
+    not applied and not recorded.
     """
     epochs = check_int("epochs", epochs, 1)
     seed = check_seed("seed", seed)
@@ -214,11 +219,15 @@ def fit(
     if not isinstance(description, str):
         raise TypeError(f"description must be a string, got {description!r}")
     for name, value in (("model", model), ("loss_fn", loss_fn)):
+        if isinstance(value, type):  # callable, but calling it makes an object instead of computing
+            raise TypeError(f"{name} is the class {value.__name__}; pass an instance of it: {value.__name__}()")
         if not callable(value):
             raise TypeError(f"{name} must be callable, got {value!r}")
-    _check_optimizer(optimizer)
+    _check_optimizer(optimizer, model)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last)
     validation = _validation_arrays(validation_data)
+    if validation is not None:
+        _check_like_training(validation, loader)
     classification = loader.y.dtype.kind in "iu"
 
     history = History()
@@ -228,6 +237,7 @@ def fit(
         arrays += [("X_val", validation[0]), ("y_val", validation[1])]
     history.stop = _bad_data(arrays)  # once, here: the data does not change during the run
     if history.stop is not None:
+        _warn_stopped(history)
         return history
 
     step = epoch = 0  # steps completed; the epoch under way
@@ -239,7 +249,7 @@ def fit(
         # a diverging run is reported once, clearly, below; numpy's overflow warnings would only bury that
         with (
             guard,
-            np.errstate(over="ignore", invalid="ignore"),
+            np.errstate(over="ignore", invalid="ignore", divide="ignore"),
             tqdm(total=epochs * len(loader), desc=description, disable=not show, leave=False) as bar,
         ):
             try:
@@ -267,7 +277,9 @@ def fit(
                         optimizer.zero_grad()
                         loss.backward()
                         phase = "optimizer"
-                        summarize.snapshot()
+                        if not summarize.snapshot():  # a nan or inf gradient: the step would spoil every weight
+                            history.stop = _bad_gradient(model, optimizer, value, step + 1, epoch)
+                            return history
                         optimizer.step()
                         phase = "summary"
                         summarize()  # the effective lr and update size, added to history in batches
@@ -310,24 +322,62 @@ def fit(
                 hint = _small_batch_hint(phase, batch_rows, loader)
                 history.stop = _error(exc, step, epoch, phase, hint)
             finally:  # on every way out: the buffered steps' summaries, one per step in history.loss
+                guard.holding = True  # a Ctrl-C now would escape fit without the history
                 summarize.flush()
+                if guard.take_held() and history.stop is None:  # it came as the run ended: the run says so
+                    history.stop = _interrupted(KeyboardInterrupt(), step, epoch, None)
                 del history.effective_lr[len(history.loss) :], history.update_size[len(history.loss) :]
     finally:
         history.seconds = time.perf_counter() - started
         model.train()
+        _warn_stopped(history)  # here, as the stops inside return from within
     return history
 
 
-def _check_optimizer(optimizer) -> None:
+def _warn_stopped(history: History) -> None:
+    """Say that fit returns early, and why: the history holds it, but a loop written by hand
+    would have raised, and a short loss curve alone does not tell why it is short."""
+    if history.stop is not None:
+        warnings.warn(f"fit stopped early: {history.stopped}", RuntimeWarning, stacklevel=3)
+
+
+def _check_optimizer(optimizer, model) -> None:
     """What ``fit`` calls on an optimizer: zero_grad(), step(), effective_lr() (for the
     history's learning-rate summary) and param_groups. Checked before anything runs, so a
     wrong argument (None, a name such as "adam") is a TypeError naming it, not an
-    AttributeError after the first forward pass."""
+    AttributeError after the first forward pass. An optimizer that holds none of the
+    model's parameters (made for another model, or before the model was made again) would
+    train nothing: a ValueError."""
     if _optimizer_lacks(optimizer):
         hint = " (pass an optimizer object, e.g. optim.Adam(model.parameters()))" if isinstance(optimizer, str) else ""
         raise TypeError(
             f"optimizer must be a minigrad optimizer (with zero_grad(), step(), effective_lr() and param_groups), "
             f"got {optimizer!r}{hint}"
+        )
+    if not callable(getattr(model, "parameters", None)):
+        return  # a plain function as the model: its tensors are the optimizer's business
+    ours = {id(p) for p in model.parameters()}
+    if ours and not any(id(p) in ours for group in optimizer.param_groups for p in group["params"]):
+        raise ValueError(
+            "the optimizer holds none of the model's parameters, so fit would train nothing: it was made for "
+            "another model, or before this one was made; make it from this model: optim.SGD(model.parameters(), ...)"
+        )
+
+
+def _check_like_training(validation: tuple, loader: DataLoader) -> None:
+    """The validation data must look like the training data (each sample's shape; class
+    labels or float targets as y is), or the first epoch's end would find out."""
+    for name, array, like, what in (("X_val", validation[0], loader.X, "X"), ("y_val", validation[1], loader.y, "y")):
+        if array.shape[1:] != like.shape[1:]:
+            raise ValueError(
+                f"validation_data: {name} has shape {array.shape} but {what} has shape {like.shape}: "
+                f"each validation sample must have the training samples' shape {like.shape[1:]}"
+            )
+    labels, y_val = loader.y.dtype.kind in "iu", validation[1].dtype.kind in "iu"
+    if labels != y_val:
+        raise TypeError(
+            f"validation_data: y_val has dtype {validation[1].dtype} but y has dtype {loader.y.dtype}: "
+            f"both must be {'integer class labels' if labels else 'float targets'}"
         )
 
 
@@ -372,8 +422,10 @@ def _validation_arrays(pair, name: str = "validation_data"):
     """(X, y) as two ndarrays with as many rows, or None for None."""
     if pair is None:
         return None
-    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+    if not isinstance(pair, (tuple, list)):
         raise TypeError(f"{name} must be a pair (X, y), got {type(pair).__name__}")
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be a pair (X, y), got a {type(pair).__name__} of {len(pair)} items")
     X, y = pair
     X = X.data if isinstance(X, Tensor) else X if isinstance(X, np.ndarray) else Tensor(X).data
     y = y.data if isinstance(y, Tensor) else np.asarray(y)
@@ -401,6 +453,24 @@ def _bad_data(arrays) -> StopReason | None:
         )
         return StopReason("bad_data", message, step=0, epoch=0, array=name, count=count, index=index)
     return None
+
+
+def _bad_gradient(model, optimizer, value: float, step: int, epoch: int) -> StopReason:
+    """A "diverged" stop for a finite loss whose gradient holds nan or inf, naming the first
+    parameter (by the model's name for it, if it has one) whose gradient does."""
+    names = {}
+    if callable(getattr(model, "named_parameters", None)):
+        names = {id(p): name for name, p in model.named_parameters()}
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    index, p = next((i, p) for i, p in enumerate(params) if p.grad is not None and not np.isfinite(p.grad).all())
+    name = f"'{names[id(p)]}'" if id(p) in names else f"parameter {index}"
+    message = (
+        f"the gradient of {name} (shape {p.shape}) held nan or inf at step {step} (epoch {epoch}), while the "
+        f"loss was finite ({value:.6g}); this run stopped there, before applying that step. An op whose "
+        "derivative is infinite where it was evaluated does this (sqrt or log at 0, x ** 0.5 at 0): keep its "
+        "input away from 0, e.g. sqrt(x + 1e-12)."
+    )
+    return StopReason("diverged", message, step=step, epoch=epoch, phase="backward", loss=value)
 
 
 def _diverged(value: float, step: int, epoch: int) -> StopReason:
@@ -501,6 +571,11 @@ class _HoldInterrupts:
         self._previous(signum, frame)  # Python's default handler raises KeyboardInterrupt here
         self._delivering = False  # a handler that returned: training goes on
 
+    def take_held(self) -> bool:
+        """Whether a Ctrl-C is held, which then counts as handled."""
+        held, self._held = self._held is not None, None
+        return held
+
     def release(self):
         if self._held is not None:
             held, self._held = self._held, None
@@ -525,10 +600,11 @@ class _StepSummarizer:
     sorted, ``last`` being their count less one (nearest rank; np.percentile costs ~10x
     more on small models).
 
-    ``snapshot()`` copies the weights just before the optimizer's step, calling the object
-    after it records that step. Since this runs at every step, a step only copies what its
-    summaries need into a row of buffers (its gradients and the weights after it, in one
-    call: the row before holds the weights before it; the rates), and ``flush()`` summarises the buffered
+    ``snapshot()``, just before the optimizer's step, copies the gradients (and checks them
+    for nan and inf on the way), calling the object after it records that step. Since this
+    runs at every step, a step only copies what its summaries need into a row of buffers
+    (its gradients, the weights after it: the row before holds the weights before it; the
+    rates), and ``flush()`` summarises the buffered
     steps together, appending to the history: each step costs a few array copies instead of
     some thirty numpy calls on small arrays. ``flush()`` runs when the buffers are full, at
     the end of each epoch, when the weights changed between steps and when the run stops, so
@@ -597,41 +673,51 @@ class _StepSummarizer:
         """How many watched coordinates come before ``coordinate``."""
         return int(coordinate) if self.sample is None else int(np.searchsorted(self.sample, coordinate))
 
-    def _copy(self, arrays: list, out: np.ndarray) -> None:
-        """The watched coordinates of ``arrays`` (one per parameter, or the gradients' then
-        the weights': one per parameter twice over) into the rows of ``out``."""
+    def _copy(self, arrays: list, out: np.ndarray) -> np.ndarray | None:
+        """The watched coordinates of ``arrays`` (one per parameter) into ``out``, a row of
+        ``copies``; returns the flat copy of all their coordinates made on the way, if one
+        was (the model is small enough), else None."""
         if self.sample is None:  # 1-D pieces: np.concatenate takes half the time it takes with axis=None
-            np.concatenate([a.ravel() for a in arrays], out=out.reshape(-1))
-        elif self.scratch is not None:  # two calls instead of one per array
+            return np.concatenate([a.ravel() for a in arrays], out=out.reshape(-1))
+        if self.scratch is not None:  # two calls instead of one per array
             whole = self.scratch[: len(out) * len(self.scratch) // 2]
             np.concatenate([a.ravel() for a in arrays], out=whole)
             out[...] = whole[self.flat_sample[: len(out)]]  # 1-D indexing: 2-D [:, sample] is 7x slower
+            return whole
         else:  # too large to copy whole at every step
             per_row = len(self.params)
             for row, first in zip(out, range(0, len(arrays), per_row), strict=True):
                 for a, watched, start, end in zip(arrays[first : first + per_row], self.watched, self.starts[:-1],
                                                   self.starts[1:], strict=True):  # fmt: skip
                     row[start:end] = a.reshape(-1)[watched]
+        return None
 
-    def snapshot(self) -> None:
+    def snapshot(self) -> bool:
+        """Before the optimizer's step: copy the gradients, and the weights if they changed
+        since the last step's copy. False if a gradient holds nan or inf: a step that would
+        put it into every weight and the optimizer's state, which must not be taken."""
         arrays = [p.data for p in self.params]
         versions = [p._versions[0] for p in self.params]
         copied = self.copied
-        if copied is not None and versions == copied[1] and all(map(operator.is_, arrays, copied[0])):
-            return  # unchanged since the last step's copy, which is in copies[row, 1]
-        if self.row:  # changed between steps: the buffered steps end here
-            self.flush()
-        self._copy(arrays, self.copies[0, 1:])
-        self.copied = arrays, versions
+        if copied is None or versions != copied[1] or not all(map(operator.is_, arrays, copied[0])):
+            if self.row:  # changed between steps: the buffered steps end here
+                self.flush()
+            self._copy(arrays, self.copies[0, 1:])
+            self.copied = arrays, versions
+        # else unchanged since the last step's copy, which is in copies[row, 1]
+        grads = [p.grad for p in self.params]
+        if type(None) in map(type, grads):
+            grads = [zeros if g is None else g for g, zeros in zip(grads, self.no_grad, strict=True)]
+        whole = self._copy(grads, self.copies[self.row + 1, :1])
+        if whole is None:
+            return all(np.isfinite(g).all() for g in grads)
+        return bool(np.logical_and.reduce(np.isfinite(whole)))  # .all() without its Python wrapper
 
     def __call__(self) -> None:
         """Record the step just taken (``snapshot()`` came before it)."""
         row = self.row
-        grads = [p.grad for p in self.params]
-        if type(None) in map(type, grads):
-            grads = [zeros if g is None else g for g, zeros in zip(grads, self.no_grad, strict=True)]
         arrays = [p.data for p in self.params]
-        self._copy(grads + arrays, self.copies[row + 1])
+        self._copy(arrays, self.copies[row + 1, 1:])
         self.copied = arrays, [p._versions[0] for p in self.params]
         self.ready[row] = self._rates(row)
         self.row += 1

@@ -5,13 +5,17 @@ import re
 import signal
 import sys
 import threading
+import warnings
 
 import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import data, nn, optim
+from minigrad import data, nn, optim, train
 from minigrad.train import evaluate, fit
+
+# the runs stopped on purpose here would each warn; the tests of that warning catch it themselves
+pytestmark = pytest.mark.filterwarnings("ignore:fit stopped early")
 
 
 def moons_model():
@@ -484,7 +488,7 @@ def test_an_exception_in_the_optimizer_step_says_the_step_may_be_partly_applied(
 
 def test_an_exception_in_the_validation_is_recorded_after_the_epoch_s_steps(moons):
     model = moons_model()
-    bad_validation = (np.zeros((5, 3)), np.zeros(5, dtype=int))  # 3 features for a 2-feature model
+    bad_validation = (np.zeros((5, 2)), np.full(5, 7))  # class 7 for a 2-class model: only the loss finds out
     history = fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, batch_size=50,
                   validation_data=bad_validation, verbose=False)  # fmt: skip
     stop = history.stop
@@ -751,3 +755,110 @@ def test_a_stop_asked_for_between_steps_ends_the_run_as_a_ctrl_c_would(moons, mo
     asked += [1] * 3
     history = fit(model, optim.SGD(model.parameters(), lr=0.1), loss_fn, *moons, epochs=2, verbose=False)
     assert history.loss == [] and history.stop.message == "interrupted before its first step; nothing was trained"
+
+
+# ------------------------------------------------------------------ stops that must not lose work
+
+
+def test_a_nan_gradient_with_a_finite_loss_stops_the_run_before_its_step(moons):
+    X, y = moons
+    model = moons_model()
+    optimizer = optim.Adam(model.parameters(), lr=0.01)
+    ce, calls, before = nn.CrossEntropyLoss(), [0], {}
+
+    def loss_fn(output, target):
+        calls[0] += 1
+        loss = ce(output, target)
+        if calls[0] == 5:  # sqrt's derivative at 0 is infinite: the loss stays finite, its gradient is nan
+            before["weights"] = [p.data.copy() for p in model.parameters()]
+            before["state"] = [optimizer.state[p]["exp_avg_sq"].copy() for p in model.parameters()]
+            loss = loss + (output * 0).sum().sqrt()
+        return loss
+
+    with pytest.warns(RuntimeWarning, match=r"fit stopped early: the gradient of '0\.weight' \(shape \(16, 2\)\) held"):
+        history = fit(model, optimizer, loss_fn, X, y, epochs=2, batch_size=50, verbose=False)
+    stop = history.stop
+    assert (stop.kind, stop.phase, stop.step, stop.epoch) == ("diverged", "backward", 5, 2)
+    assert math.isfinite(stop.loss) and f"while the loss was finite ({stop.loss:.6g})" in stop.message
+    assert len(history.loss) == len(history.effective_lr) == 4
+    # that step was not applied: weights and Adam's state are bit for bit those it started from
+    for p, weights, state in zip(model.parameters(), before["weights"], before["state"], strict=True):
+        assert np.array_equal(p.data, weights) and np.array_equal(optimizer.state[p]["exp_avg_sq"], state)
+
+
+def test_fit_warns_when_it_stops_early_and_only_then(moons):
+    X, y = moons
+    model = moons_model()
+    with pytest.warns(RuntimeWarning, match=r"^fit stopped early: the loss became inf at step 1") as caught:
+        history = fit(model, optim.SGD(model.parameters()), lambda out, t: (out * 0).sum() + math.inf, X, y, verbose=False)
+    assert history.stop.kind == "diverged" and len(caught) == 1
+    assert caught[0].filename == __file__  # pointing at the caller's line, not into minigrad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = moons_model()
+        history = fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), X, y, epochs=1, verbose=False)
+    assert history.stop is None
+
+
+@pytest.mark.parametrize(
+    "validation, error, message",
+    [
+        ((np.zeros((5, 1)), np.zeros(5, int)), ValueError, r"X_val has shape \(5, 1\) but X has shape \(200, 2\)"),
+        ((np.zeros((5, 2)), np.zeros((5, 1), int)), ValueError, r"y_val has shape \(5, 1\) but y has shape \(200,\)"),
+        ((np.zeros((5, 2)), np.zeros(5)), TypeError, r"y_val has dtype float64 but y has dtype int64: both must be "
+                                                     r"integer class labels"),
+        ((np.zeros((5, 2)), np.zeros(5, int), None), ValueError, r"must be a pair \(X, y\), got a tuple of 3 items"),
+    ],
+)
+def test_validation_data_unlike_the_training_data_is_refused_before_training(moons, validation, error, message):
+    model = moons_model()
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(error, match=message):
+        fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, validation_data=validation,
+            verbose=False)  # fmt: skip
+    assert all(np.array_equal(p.data, b) for p, b in zip(model.parameters(), before, strict=True))
+
+
+def test_a_loss_class_or_another_model_s_optimizer_is_refused_before_training(moons):
+    model = moons_model()
+    with pytest.raises(TypeError, match=r"loss_fn is the class CrossEntropyLoss; pass an instance of it: "
+                                        r"CrossEntropyLoss\(\)"):  # fmt: skip
+        fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss, *moons, verbose=False)
+    stale = optim.SGD(model.parameters())
+    model = moons_model()  # made again after its optimizer
+    with pytest.raises(ValueError, match="the optimizer holds none of the model's parameters"):
+        fit(model, stale, nn.CrossEntropyLoss(), *moons, verbose=False)
+
+
+def test_a_ctrl_c_while_the_last_summaries_are_made_keeps_the_history(moons, monkeypatch):
+    flush, calls = train._StepSummarizer.flush, [0]
+
+    def flush_and_ctrl_c(self):
+        calls[0] += 1
+        if calls[0] == 3:  # two epochs' flushes, then the one on the way out
+            send_ctrl_c()
+        return flush(self)
+
+    monkeypatch.setattr(train._StepSummarizer, "flush", flush_and_ctrl_c)
+    model = moons_model()
+    history = fit(model, optim.SGD(model.parameters()), nn.CrossEntropyLoss(), *moons, epochs=2, batch_size=50,
+                  verbose=False)  # fmt: skip
+    assert history.stop.kind == "interrupted" and "interrupted after step 8 (epoch 2)" in history.stopped
+    assert len(history.loss) == len(history.effective_lr) == 8 and len(history.epochs) == 2
+
+
+def test_manual_seed_makes_a_run_without_seeds_repeatable():
+    def run(seed):
+        mg.manual_seed(seed)
+        X, y = data.make_moons(60)
+        X_train, _, y_train, _ = data.train_test_split(X, y)
+        model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
+        return fit(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), X_train, y_train, epochs=2,
+                   batch_size=8, verbose=False).loss  # fmt: skip
+
+    first = run(3)
+    assert run(3) == first and run(4) != first
+    mg.manual_seed(3)
+    order = next(iter(data.DataLoader(np.arange(60), np.arange(60), batch_size=60)))[1]
+    mg.manual_seed(3)
+    assert np.array_equal(next(iter(data.DataLoader(np.arange(60), np.arange(60), batch_size=60)))[1], order)

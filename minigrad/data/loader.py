@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_alias, check_bool, check_int, check_same_length, check_seed
+from ..checks import check_alias, check_bool, check_int, check_same_length
 from ..rng import as_generator, generator_source
 from ..tensor import Tensor
 
@@ -17,12 +17,14 @@ class DataLoader:
 
     Each ``for batch in loader`` (each ``iter(loader)``) is one epoch: every sample comes
     exactly once, in ``len(loader)`` batches of ``batch_size`` rows, the last one smaller
-    unless ``drop_last`` drops it. With ``shuffle`` each epoch draws a new order from the
-    loader's own generator, ``np.random.default_rng(seed)`` (never a global one): two
-    loaders built with the same seed serve the same batches, epoch after epoch, whatever
-    else draws random numbers in between. Or, as in PyTorch's ``DataLoader``, the orders
-    come from ``generator`` (an ``mg.Generator``, shared with whatever else draws from it,
-    or a numpy Generator); give ``seed`` or ``generator``, not both.
+    unless ``drop_last`` drops it. With ``shuffle`` each epoch draws a new order: with a
+    ``seed`` (an int) from the loader's own generator, ``np.random.default_rng(seed)``, so
+    two loaders built with the same seed serve the same batches, epoch after epoch, whatever
+    else draws random numbers in between. Or, as in PyTorch's ``DataLoader``, from
+    ``generator`` (an ``mg.Generator``, shared with whatever else draws from it, or a numpy
+    Generator), and without either from minigrad's default generator, which
+    ``mg.manual_seed`` reseeds (as ``torch.manual_seed`` makes PyTorch's shuffling
+    repeatable); give ``seed`` or ``generator``, not both.
 
     X may be an ndarray or a Tensor (a list becomes a Tensor's default float dtype); its
     dtype is kept, so float64 data gives float64 batches. y is served as an ndarray (class
@@ -51,11 +53,11 @@ class DataLoader:
             raise ValueError(
                 f"drop_last=True with batch_size {self.batch_size} > {n} samples would serve no batch at all"
             )
-        if generator is None:
-            self._rng = np.random.default_rng(check_seed("seed", seed))
+        if seed is None:
+            self._rng = generator_source(generator)
         else:
             check_alias("generator", generator, "seed", seed)
-            self._rng = generator_source(generator)
+            self._rng = generator_source(seed, "seed")
 
     def __len__(self) -> int:
         """The number of batches in an epoch."""

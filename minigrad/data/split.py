@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 
-from ..checks import check_same_length, check_seed
+from ..checks import check_same_length
+from ..rng import as_generator
 from ..tensor import Tensor
 
 __all__ = ["train_test_split"]
@@ -17,16 +18,18 @@ def train_test_split(X, y, test_size: float | int = 0.2, seed=None):
     ``X_train, X_test, y_train, y_test``, scikit-learn's order.
 
     ``test_size`` is a fraction in (0, 1) of the samples, rounded up to a whole number (as
-    scikit-learn does), or a number of samples; both parts must be non-empty. ``seed``
-    seeds a generator of its own (``np.random.default_rng(seed)``), so the same seed
-    gives the same split. X and y may be ndarrays (lists become ndarrays) or Tensors; each
+    scikit-learn does), or a number of samples; both parts must be non-empty. ``seed`` (an
+    int) seeds a generator of its own (``np.random.default_rng(seed)``), so the same seed
+    gives the same split; an ``mg.Generator`` or numpy Generator is drawn from, and None
+    draws from minigrad's default generator (``mg.manual_seed`` makes it repeatable). X
+    and y may be ndarrays (lists become ndarrays) or Tensors; each
     part keeps the type and dtype of what it came from, and a Tensor part is a plain copy,
     outside any graph.
     """
     X, y = _as_data(X), _as_data(y)
     n = check_same_length(X, y)
     n_test = _test_count(test_size, n)
-    order = np.random.default_rng(check_seed("seed", seed)).permutation(n)
+    order = as_generator(seed, "seed").permutation(n)
     test, train = order[:n_test], order[n_test:]
     return _rows(X, train), _rows(X, test), _rows(y, train), _rows(y, test)
 

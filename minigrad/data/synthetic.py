@@ -6,9 +6,11 @@ boundary can be drawn. ``make_sine`` is the regression counterpart.
 
 Conventions shared by every generator:
 
-- ``seed`` (a non-negative int, a numpy Generator, or None for fresh randomness) seeds a generator of its own,
-  ``np.random.default_rng(seed)``, never a global one: the same seed gives the same data
-  whatever ran before.
+- ``seed``: a non-negative int seeds a generator of its own, ``np.random.default_rng(seed)``,
+  so the same seed gives the same data whatever ran before; an ``mg.Generator`` or a numpy
+  Generator is drawn from; None draws from minigrad's default generator, so that
+  ``mg.manual_seed`` makes a whole run repeatable, as ``torch.manual_seed`` does (and
+  without it each run differs).
 - X has the default float dtype (``mg.get_default_dtype()``, float32 unless changed) and
   shape (n_samples, n_features); class labels y are int64 with shape (n_samples,).
 - The points are built class by class, then shuffled: a model fed slices of sorted data
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_int, check_non_negative, check_number, check_seed
+from ..checks import check_int, check_non_negative, check_number
+from ..rng import as_generator
 from ..tensor import get_default_dtype
 
 __all__ = ["make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs", "make_sine"]
@@ -37,7 +40,7 @@ def make_moons(n_samples: int = 200, noise: float = 0.1, seed=None) -> tuple[np.
     """
     n_samples = check_int("n_samples", n_samples, 2)
     noise = check_non_negative("noise", noise)
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = as_generator(seed, "seed")
     n_upper, n_lower = _class_sizes(n_samples, 2)
     t = np.linspace(0, np.pi, n_upper)
     upper = np.column_stack([np.cos(t), np.sin(t)])
@@ -62,7 +65,7 @@ def make_circles(
     noise = check_non_negative("noise", noise)
     if not 0 < check_number("factor", factor) < 1:
         raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1), got {factor}")
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = as_generator(seed, "seed")
     n_outer, n_inner = _class_sizes(n_samples, 2)
     X = np.concatenate([_circle(n_outer, 1.0), _circle(n_inner, factor)])
     X += noise * rng.standard_normal((n_samples, 2))
@@ -86,7 +89,7 @@ def make_spirals(
     if n_samples < n_classes:
         raise ValueError(f"n_samples = {n_samples} is fewer than n_classes = {n_classes}: each class needs a point")
     noise = check_non_negative("noise", noise)
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = as_generator(seed, "seed")
     sizes = _class_sizes(n_samples, n_classes)
     arms = []
     for k, m in enumerate(sizes):
@@ -108,7 +111,7 @@ def make_xor(n_samples: int = 200, noise: float = 0.1, seed=None) -> tuple[np.nd
     """
     n_samples = check_int("n_samples", n_samples, 2)
     noise = check_non_negative("noise", noise)
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = as_generator(seed, "seed")
     # labels alternate, so that any two corners already hold both classes
     corners = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [-1.0, 1.0]])
     sizes = _class_sizes(n_samples, 4)
@@ -132,7 +135,7 @@ def make_blobs(
     """
     n_samples = check_int("n_samples", n_samples, 1)
     n_features = check_int("n_features", n_features, 1)
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = as_generator(seed, "seed")
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
         centers = rng.uniform(-10, 10, size=(check_int("centers", centers, 1), n_features))
     else:
@@ -159,7 +162,7 @@ def make_sine(n_samples: int = 200, noise: float = 0.1, seed=None) -> tuple[np.n
     """
     n_samples = check_int("n_samples", n_samples, 1)
     noise = check_non_negative("noise", noise)
-    rng = np.random.default_rng(check_seed("seed", seed))
+    rng = as_generator(seed, "seed")
     X = rng.uniform(-np.pi, np.pi, size=(n_samples, 1))
     y = np.sin(X) + noise * rng.standard_normal((n_samples, 1))
     return X.astype(get_default_dtype()), y.astype(get_default_dtype())
