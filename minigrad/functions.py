@@ -106,6 +106,9 @@ __all__ = [
     "sub",
     "mul",
     "div",
+    "floor_divide",
+    "remainder",
+    "fmod",
     "neg",
     "mm",
     "split",
@@ -592,25 +595,60 @@ def equal(input: Tensor, other: Tensor) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
-def add(input: Tensor, other, *, alpha=1) -> Tensor:
-    """``input + alpha * other`` (``torch.add``); see ``Tensor.add``."""
-    return _tensor(input, "add").add(other, alpha=alpha)
+def _operand(input, other, fn: str, numbers_alone: bool = True) -> Tensor:
+    """``input`` of a binary function that, as PyTorch's, may be a Python or numpy number
+    (``torch.add(2, x)``): it is lifted as the left operand of an operator is, so it never
+    changes ``other``'s dtype. Two numbers give a 0-d tensor of the first one's own dtype (int64,
+    the default float dtype or bool), where ``numbers_alone`` (as PyTorch's ``torch.add(2, 3)``);
+    else they are a TypeError."""
+    if not isinstance(input, _SCALARS):
+        return _tensor(input, fn)
+    if isinstance(other, (Tensor, np.ndarray)):
+        return _lift(input, _tensor(other, fn, "other"))
+    if not numbers_alone:
+        kinds = f"{type(input).__name__} and {type(other).__name__}"
+        raise TypeError(f"{fn}() takes a Tensor as input or as other, got {kinds}")
+    return _lift(input, _FALSE)
 
 
-def sub(input: Tensor, other, *, alpha=1) -> Tensor:
-    """``input - alpha * other`` (``torch.sub``); see ``Tensor.sub``."""
-    return _tensor(input, "sub").sub(other, alpha=alpha)
+def add(input, other, *, alpha=1) -> Tensor:
+    """``input + alpha * other`` (``torch.add``); see ``Tensor.add``. Either may be a number
+    (``mg.add(2, x)``, as PyTorch: the number keeps x's dtype)."""
+    return _operand(input, other, "add").add(other, alpha=alpha)
 
 
-def mul(input: Tensor, other) -> Tensor:
-    """``input * other`` (``torch.mul``)."""
-    return _tensor(input, "mul") * other
+def sub(input, other, *, alpha=1) -> Tensor:
+    """``input - alpha * other`` (``torch.sub``); see ``Tensor.sub``. Either may be a number."""
+    return _operand(input, other, "sub").sub(other, alpha=alpha)
 
 
-def div(input: Tensor, other, *, rounding_mode=None) -> Tensor:
+def mul(input, other) -> Tensor:
+    """``input * other`` (``torch.mul``). Either may be a number."""
+    return _operand(input, other, "mul") * other
+
+
+def div(input, other, *, rounding_mode=None) -> Tensor:
     """``input / other`` (``torch.div``), or rounded with ``rounding_mode`` 'floor' or
-    'trunc'; see ``Tensor.div``."""
-    return _tensor(input, "div").div(other, rounding_mode=rounding_mode)
+    'trunc'; see ``Tensor.div``. Either may be a number (``mg.div(1, x)``: the reciprocal)."""
+    return _operand(input, other, "div").div(other, rounding_mode=rounding_mode)
+
+
+def floor_divide(input, other) -> Tensor:
+    """``input // other``, rounded down (``torch.floor_divide``); see ``Tensor.div``. Either
+    may be a number."""
+    return _operand(input, other, "floor_divide").floor_divide(other)
+
+
+def remainder(input, other) -> Tensor:
+    """``input % other``, of the sign of ``other`` (``torch.remainder``); see
+    ``Tensor.remainder``. Either may be a number, not both (TypeError, as in PyTorch)."""
+    return _operand(input, other, "remainder", numbers_alone=False).remainder(other)
+
+
+def fmod(input: Tensor, other) -> Tensor:
+    """C's remainder, of the sign of ``input`` (``torch.fmod``); see ``Tensor.fmod``.
+    ``input`` is a Tensor (PyTorch's fmod takes no number there), ``other`` a Tensor or a number."""
+    return _tensor(input, "fmod").fmod(other)
 
 
 def neg(input: Tensor) -> Tensor:

@@ -1,0 +1,156 @@
+"""PyTorch names a learner's code calls that minigrad gained together: ``%``, ``remainder``,
+``fmod``, ``floor_divide``; a number as the first argument of ``mg.add`` and its kin;
+``isinstance`` with the legacy typed constructors; ``uniform_`` and ``normal_`` as methods;
+``hstack`` and ``vstack``. Values are checked against Python's own arithmetic or numbers
+derived by hand, gradients against finite differences (``mg.gradcheck``) and by hand."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+A = [5.0, -5.0, 5.0, -5.0, -7.5, 7.0, 0.25]
+B = [3.0, 3.0, -3.0, -3.0, 2.0, 0.5, -1.0]
+
+
+def f64(values, requires_grad=False):
+    return mg.tensor(values, dtype=mg.float64, requires_grad=requires_grad)
+
+
+class TestRemainderFmodFloorDivide:
+    def test_float_values_are_pythons_and_cs_remainders(self):
+        a, b = f64(A), f64(B)
+        python = [x % y for x, y in zip(A, B, strict=True)]  # Python's %: the sign of the divisor
+        c = [math.fmod(x, y) for x, y in zip(A, B, strict=True)]  # C's: the sign of the dividend
+        floor = [x // y for x, y in zip(A, B, strict=True)]
+        assert (a % b).tolist() == mg.remainder(a, b).tolist() == a.remainder(b).tolist() == python
+        assert a.fmod(b).tolist() == mg.fmod(a, b).tolist() == c
+        assert a.floor_divide(b).tolist() == mg.floor_divide(a, b).tolist() == (a // b).tolist() == floor
+        assert python[:4] == [2.0, 1.0, -1.0, -2.0] and c[:4] == [2.0, -2.0, 2.0, -2.0]
+
+    def test_integer_values_and_the_reflected_operator(self):
+        xs, ys = [5, -5, 5, -5, 7, -8], [3, 3, -3, -3, 7, 3]
+        a, b = mg.tensor(xs), mg.tensor(ys)
+        assert (a % b).tolist() == [x % y for x, y in zip(xs, ys, strict=True)] and (a % b).dtype == np.int64
+        assert a.fmod(b).tolist() == [int(math.fmod(x, y)) for x, y in zip(xs, ys, strict=True)]
+        assert mg.floor_divide(a, b).tolist() == [x // y for x, y in zip(xs, ys, strict=True)]
+        assert (5 % b).tolist() == [5 % y for y in ys] and (5 % b).dtype == np.int64
+        assert mg.remainder(5, b).tolist() == [5 % y for y in ys]
+        assert mg.floor_divide(5, b).tolist() == [5 // y for y in ys]
+        assert (np.array([7.0, -7.0]) % mg.tensor([2.0, 2.0])).tolist() == [1.0, 1.0]  # numpy on the left
+
+    def test_dtypes_follow_pytorchs_promotion(self):
+        i, f = mg.tensor([5, -5]), mg.tensor([5.0, -5.0])
+        assert (i % 2.5).dtype == np.float32 and (i % 2.5).tolist() == [0.0, 0.0]  # 5 = 2 * 2.5
+        assert i.fmod(2.5).dtype == np.float32 and i.floor_divide(2.5).tolist() == [2.0, -2.0]
+        assert (5.5 % i).dtype == np.float32 and (5.5 % i).tolist() == [0.5, -4.5]
+        assert (f % mg.tensor(2.0, dtype=mg.float64)).dtype == np.float32  # a 0-d operand does not promote
+        assert (f % f.double()).dtype == np.float64
+        assert (i.int() % i).dtype == np.int64 and (i.int() % 3).dtype == np.int32
+        flags = mg.tensor([True, False])
+        assert (flags % 1).dtype == np.int64 and (flags % 1.5).tolist() == [1.0, 0.0]
+        assert (flags // 1).tolist() == [1, 0] and (flags // 1).dtype == np.int64
+        assert (mg.tensor([5], dtype=mg.uint8) % -1).tolist() == [5]  # -1 wraps to 255 in uint8, as in PyTorch
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # int8 -128 % -1 would overflow in C: 0, without a warning
+            assert (mg.tensor([-128], dtype=mg.int8) % -1).tolist() == [0]
+            assert mg.tensor([-128], dtype=mg.int8).fmod(-1).tolist() == [0]
+
+    def test_division_by_zero_and_infinity(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no numpy warning leaks out
+            assert np.isnan((f64([5.0, -5.0, 0.0]) % 0.0).data).all()
+            assert np.isnan(f64([5.0, -5.0]).fmod(0.0).data).all()
+            # fmod(-5, inf) is -5; its sign differs from inf's, so Python's % adds inf
+            assert (f64([5.0, -5.0]) % math.inf).tolist() == [5.0, math.inf]
+            assert f64([5.0, -5.0]).fmod(math.inf).tolist() == [5.0, -5.0]
+        for op in (lambda x: x % 0, lambda x: x.fmod(0), lambda x: mg.remainder(x, mg.tensor([1, 0])),
+                   lambda x: x.floor_divide(0), lambda x: x // 0):  # fmt: skip
+            with pytest.raises(RuntimeError, match=r"integer division by zero \(int64 tensors\)"):
+                op(mg.tensor([1, 2]))
+        with pytest.raises(ZeroDivisionError, match=r"%: integer division by zero"):
+            5 % mg.tensor([1, 0])
+
+    def test_gradients_are_pytorchs(self):
+        a, b = f64(A, requires_grad=True), f64(B, requires_grad=True)
+        (a % b).sum().backward()
+        assert a.grad.tolist() == [1.0] * len(A)
+        assert b.grad.tolist() == [-math.floor(x / y) for x, y in zip(A, B, strict=True)]  # a % b = a - floor(a/b) b
+        a.grad = b.grad = None
+        a.fmod(b).sum().backward()
+        assert b.grad.tolist() == [-math.trunc(x / y) for x, y in zip(A, B, strict=True)]
+        assert b.grad[4] == 3.0 and b.grad[0] == -1.0  # fmod(-7.5, 2) = -7.5 + 3 * 2
+        # away from the jumps (a / b not an integer) both agree with finite differences
+        a, b = f64([[1.3, -2.5], [4.1, -0.6]], True), f64([[0.7, 0.9], [-1.1, 0.35]], True)
+        assert mg.gradcheck(lambda a, b: (a % b) * a, a, b)
+        assert mg.gradcheck(lambda a, b: mg.fmod(a, b) * b, a, b)
+        assert mg.gradcheck(lambda b: 2.5 % b, b)  # the reflected form has the gradient of 2.5 % b too
+        a.grad = None
+        a.floor_divide(b).sum().backward()
+        assert a.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]  # a step function, as div with a rounding_mode
+
+    def test_broadcasting_and_float32(self):
+        x = mg.tensor([[1.5], [-1.5]], requires_grad=True)
+        y = mg.tensor([1.0, -1.0, 0.75], requires_grad=True)
+        out = x % y
+        assert out.shape == (2, 3) and out.dtype == np.float32
+        assert out.tolist() == [[0.5, -0.5, 0.0], [0.5, -0.5, 0.0]]
+        out.sum().backward()
+        assert x.grad.dtype == y.grad.dtype == np.float32
+        # d/dy = -floor(x / y) summed over the two rows: -(1 - 2), -(-2 + 1), -(2 - 2)
+        assert x.grad.tolist() == [[3.0], [3.0]] and y.grad.tolist() == [1.0, 1.0, 0.0]
+
+    def test_refusals_name_the_problem(self):
+        flags = mg.tensor([True, False])
+        refused = [
+            (lambda: flags // flags, "//"), (lambda: flags % True, "%"), (lambda: flags.fmod(flags), "fmod"),
+            (lambda: flags.div(flags, rounding_mode="trunc"), "div"),
+        ]  # fmt: skip
+        for op, name in refused:
+            with pytest.raises(TypeError, match=f"{name} is not defined for bool operands"):
+                op()
+        with pytest.raises(ValueError, match=r"shapes \(2, 3\) and \(2,\) cannot be broadcast together for '%'"):
+            mg.ones(2, 3) % mg.ones(2)
+        with pytest.raises(TypeError, match="cannot make a Tensor from str"):
+            mg.ones(2) % "x"
+        with pytest.raises(TypeError, match="remainder.. takes a Tensor as input or as other, got int and int"):
+            mg.remainder(5, 5)
+        with pytest.raises(TypeError, match="fmod.. takes a Tensor as input, got int"):
+            mg.fmod(5, mg.ones(2))
+
+
+class TestNumberFirst:
+    def test_a_number_may_come_first_and_keeps_the_tensors_dtype(self):
+        x, i = mg.tensor([1.0, 2.0]), mg.tensor([1, 2])
+        assert mg.add(2, x).tolist() == [3.0, 4.0] and mg.add(2, x).dtype == np.float32
+        assert mg.add(2, x, alpha=3).tolist() == [5.0, 8.0]  # 2 + 3 x
+        assert mg.sub(2, x).tolist() == [1.0, 0.0] and mg.sub(2, x, alpha=3).tolist() == [-1.0, -4.0]
+        assert mg.mul(2, i).tolist() == [2, 4] and mg.mul(2, i).dtype == np.int64
+        assert mg.div(2, i).tolist() == [2.0, 1.0] and mg.div(2, i).dtype == np.float32
+        assert mg.div(7, i, rounding_mode="floor").tolist() == [7, 3]
+        assert mg.add(2.5, i).dtype == np.float32 and mg.add(np.float64(2.0), x).dtype == np.float32
+        assert mg.add(2, i.int()).dtype == np.int32
+
+    def test_two_numbers_give_a_0d_tensor_of_their_dtype(self):
+        assert mg.add(2, 3).shape == () and mg.add(2, 3).dtype == np.int64 and mg.add(2, 3).item() == 5
+        assert mg.mul(2.5, 3).dtype == np.float32 and mg.mul(2.5, 3).item() == 7.5
+        assert mg.sub(2, 3).item() == -1 and mg.add(2, 3, alpha=2).item() == 8
+        assert mg.div(3, 4).dtype == np.float32 and mg.div(3, 4).item() == 0.75
+        assert mg.floor_divide(7, 2).item() == 3
+
+    def test_the_gradient_reaches_the_tensor(self):
+        x = f64([0.5, -1.5], requires_grad=True)
+        mg.div(3, x).sum().backward()
+        np.testing.assert_allclose(x.grad, [-3 / 0.25, -3 / 2.25], rtol=1e-15)  # d(3/x) = -3/x^2
+        assert mg.gradcheck(lambda x: mg.sub(1, x, alpha=2) * mg.mul(3, x), x)
+
+    def test_what_is_not_a_number_or_tensor_is_refused(self):
+        with pytest.raises(TypeError, match="add.. takes a Tensor as input, got str"):
+            mg.add("2", mg.ones(2))
+        with pytest.raises(TypeError, match="mul.. takes a Tensor as input, got NoneType"):
+            mg.mul(None, mg.ones(2))
+        with pytest.raises(TypeError, match="cannot make a Tensor from NoneType"):
+            mg.add(2, None)
