@@ -154,3 +154,24 @@ class TestNumberFirst:
             mg.mul(None, mg.ones(2))
         with pytest.raises(TypeError, match="cannot make a Tensor from NoneType"):
             mg.add(2, None)
+
+
+class TestLegacyTypesInIsinstance:
+    @pytest.mark.parametrize(
+        "kind, dtype",
+        [(mg.FloatTensor, mg.float32), (mg.DoubleTensor, mg.float64), (mg.LongTensor, mg.int64),
+         (mg.IntTensor, mg.int32), (mg.BoolTensor, mg.bool)],
+    )  # fmt: skip
+    def test_a_tensor_is_an_instance_of_its_dtypes_type_only(self, kind, dtype):
+        assert isinstance(mg.zeros(2, dtype=dtype), kind)
+        assert isinstance(kind([1, 0]), kind) and isinstance(kind(2, 3), kind)
+        others = {mg.float32, mg.float64, mg.int64, mg.int32, mg.bool} - {dtype}
+        assert not any(isinstance(mg.zeros(2, dtype=other), kind) for other in others)
+
+    def test_as_pytorch_answers_for_other_objects(self):
+        assert isinstance(mg.nn.Parameter(mg.zeros(2, 2)), mg.FloatTensor)
+        assert isinstance(mg.tensor(1.0, requires_grad=True), mg.FloatTensor)
+        assert isinstance(mg.zeros(2), (mg.DoubleTensor, mg.FloatTensor))
+        assert not isinstance(np.zeros(2, np.float32), mg.FloatTensor) and not isinstance(1.0, mg.FloatTensor)
+        assert not issubclass(mg.FloatTensor, mg.Tensor)  # a type of its own, as torch.FloatTensor
+        assert type(mg.FloatTensor([1.0])) is mg.Tensor
