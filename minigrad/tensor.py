@@ -1086,6 +1086,37 @@ class Tensor:
         """Set every element to 0 in place; returns self."""
         return self.fill_(0)
 
+    def uniform_(self, *args, generator=None, **kwargs):
+        """Fill with draws from U(from, to) in place, keeping the dtype; returns self
+        (``Tensor.uniform_(from=0, to=1, *, generator=None)``: ``from`` is a Python keyword, so
+        it goes by position or as ``**{"from": a}``). The draw is ``nn.init.uniform_``'s (its
+        errors name the bounds a and b: numbers, a <= b); ``generator`` is an
+        ``mg.Generator``, a numpy Generator or a seed (None: ``mg.manual_seed``'s). Written as
+        ``fill_`` writes: the version goes up, a leaf that requires grad is refused while
+        grad is recorded, and no gradient flows back through it. A tensor that is not
+        floating point is a TypeError (PyTorch: not implemented for it)."""
+        low, high = _arguments("uniform_", args, kwargs, {"from": 0.0, "to": 1.0})
+        from .nn import init
+
+        return self._drawn("uniform_", lambda t: init.uniform_(t, low, high, generator))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        """Fill with draws from N(mean, std^2) in place, keeping the dtype; returns self
+        (``Tensor.normal_``). The draw is ``nn.init.normal_``'s (std >= 0); otherwise as
+        ``uniform_``."""
+        from .nn import init
+
+        return self._drawn("normal_", lambda t: init.normal_(t, mean, std, generator))
+
+    def _drawn(self, name, draw):
+        """Write into x values that ``draw(t)`` fills a fresh tensor like x with, by the rules of ``fill_``."""
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"{name} fills floating-point tensors, this one is {self.dtype}: make it float first")
+        rewrite = f"x = mg.empty_like(x).{name}(...)"
+        self._refuse_leaf(name, rewrite)  # before drawing, so a refused call leaves the generator as it was
+        values = draw(_constant(np.empty(self.shape, self.dtype)))
+        return self._in_place(values, _fill, name, rewrite)
+
     def copy_(self, src):
         """Write ``src`` (a Tensor, array or number, broadcast to x's shape and cast to its
         dtype) into x in place; returns x (``Tensor.copy_``). The rules of ``x[...] = src``."""
@@ -2479,6 +2510,22 @@ def _permutation(name, axes, ndim):
     if sorted(int(ax) % ndim if -ndim <= ax < ndim else -1 for ax in axes) != list(range(ndim)):
         raise ValueError(f"{name} of a {ndim}-D tensor needs a permutation of its dims, got {axes}")
     return tuple(int(ax) % ndim for ax in axes)
+
+
+def _arguments(name: str, args: tuple, kwargs: dict, defaults: dict) -> list:
+    """The values of a method's arguments named in ``defaults`` (in order, with their
+    defaults), given by position or by keyword, for names Python cannot spell as parameters
+    (``from``); a surplus or unknown argument is a TypeError, as Python gives."""
+    if len(args) > len(defaults):
+        raise TypeError(f"{name}() takes at most {len(defaults)} arguments ({', '.join(defaults)}), got {len(args)}")
+    values = dict(zip(defaults, args, strict=False))  # fewer given than named: the rest keep their defaults
+    for key, value in kwargs.items():
+        if key not in defaults:
+            raise TypeError(f"{name}() got an unexpected keyword argument {key!r} (it takes {', '.join(defaults)})")
+        if key in values:
+            raise TypeError(f"{name}() got multiple values for argument {key!r}")
+        values[key] = value
+    return [values.get(key, default) for key, default in defaults.items()]
 
 
 def _one_tuple(args: tuple) -> tuple:

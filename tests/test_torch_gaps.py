@@ -175,3 +175,58 @@ class TestLegacyTypesInIsinstance:
         assert not isinstance(np.zeros(2, np.float32), mg.FloatTensor) and not isinstance(1.0, mg.FloatTensor)
         assert not issubclass(mg.FloatTensor, mg.Tensor)  # a type of its own, as torch.FloatTensor
         assert type(mg.FloatTensor([1.0])) is mg.Tensor
+
+
+class TestRandomFillsInPlace:
+    def test_uniform_and_normal_fill_in_place_with_nn_inits_draws(self):
+        for dtype in (mg.float32, mg.float64):
+            x = mg.zeros(3, 4, dtype=dtype)
+            version = x._version
+            assert x.uniform_(-2.0, 3.0, generator=mg.Generator().manual_seed(5)) is x
+            assert x.dtype == dtype and x._version == version + 1
+            expected = mg.nn.init.uniform_(mg.zeros(3, 4, dtype=dtype), -2.0, 3.0, mg.Generator().manual_seed(5))
+            np.testing.assert_array_equal(x.data, expected.data)  # the same draw as nn.init's, from the same seed
+            assert (-2.0 <= x.data).all() and (x.data <= 3.0).all()
+            assert x.normal_(1.0, 0.5, generator=mg.Generator().manual_seed(5)) is x and x.dtype == dtype
+            expected = mg.nn.init.normal_(mg.zeros(3, 4, dtype=dtype), 1.0, 0.5, mg.Generator().manual_seed(5))
+            np.testing.assert_array_equal(x.data, expected.data)
+        assert mg.zeros(3).normal_(mean=-2.5, std=0.0).tolist() == [-2.5] * 3
+        assert mg.zeros(3).uniform_(**{"from": 4.0, "to": 4.0}).tolist() == [4.0] * 3  # PyTorch's names: from, to
+        assert mg.ones(3).uniform_().tolist() != [1.0] * 3  # from 0 to 1 by default
+        mg.manual_seed(3)
+        first = mg.empty(5).uniform_().tolist()
+        mg.manual_seed(3)
+        assert mg.empty(5).uniform_().tolist() == first  # the default generator, as mg.manual_seed sets it
+
+    def test_grad_rules_are_those_of_fill(self):
+        w = mg.zeros(3, requires_grad=True)
+        with pytest.raises(RuntimeError, match="'uniform_' would change a leaf tensor that requires grad"):
+            w.uniform_()
+        with mg.no_grad():
+            assert w.normal_() is w and w.requires_grad
+        h = mg.ones(3, requires_grad=True)
+        z = h * 2
+        z.uniform_()
+        z.sum().backward()
+        assert h.grad.tolist() == [0.0, 0.0, 0.0]  # z's values no longer depend on h, as in PyTorch
+        x = mg.full((2,), 7.0)
+        assert x.zero_() is x and x.tolist() == [0.0, 0.0] and x.fill_(1.5).tolist() == [1.5, 1.5]
+
+    def test_bad_arguments_are_named(self):
+        x = mg.zeros(2)
+        with pytest.raises(TypeError, match="uniform_ fills floating-point tensors, this one is int64"):
+            mg.zeros(2, dtype=mg.long).uniform_()
+        with pytest.raises(TypeError, match="normal_ fills floating-point tensors, this one is bool"):
+            mg.zeros(2, dtype=mg.bool).normal_()
+        with pytest.raises(TypeError, match=r"unexpected keyword argument 'a' \(it takes from, to\)"):
+            x.uniform_(a=0.0)
+        with pytest.raises(TypeError, match=r"uniform_\(\) takes at most 2 arguments \(from, to\), got 3"):
+            x.uniform_(0.0, 1.0, 2.0)
+        with pytest.raises(TypeError, match=r"uniform_\(\) got multiple values for argument 'from'"):
+            x.uniform_(0.0, **{"from": 1.0})
+        with pytest.raises(ValueError, match="uniform_ needs a <= b, got a=2.0, b=1.0"):
+            x.uniform_(2.0, 1.0)
+        with pytest.raises(ValueError, match="std must be >= 0, got -1"):
+            x.normal_(0.0, -1)
+        with pytest.raises(TypeError, match="mean must be a number, got 'a'"):
+            x.normal_("a")
