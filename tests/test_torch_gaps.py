@@ -230,3 +230,44 @@ class TestRandomFillsInPlace:
             x.normal_(0.0, -1)
         with pytest.raises(TypeError, match="mean must be a number, got 'a'"):
             x.normal_("a")
+
+
+class TestHstackVstack:
+    def test_one_dimensional_tensors_join_end_to_end_or_as_rows(self):
+        a, b = mg.tensor([1.0, 2.0]), mg.tensor([3.0, 4.0, 5.0])
+        assert mg.hstack([a, b]).tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+        assert mg.hstack((a, mg.tensor(6.0))).tolist() == [1.0, 2.0, 6.0]  # a 0-d tensor is one entry
+        assert mg.vstack([a, a * 3]).tolist() == [[1.0, 2.0], [3.0, 6.0]]
+        assert mg.vstack([mg.tensor(1.0), mg.tensor(2.0)]).shape == (2, 1)
+        assert mg.vstack([b]).shape == (1, 3) and mg.hstack([mg.tensor(1.0)]).shape == (1,)
+        assert mg.hstack([mg.tensor([]), a]).tolist() == [1.0, 2.0]  # cat skips an empty 1-D tensor
+
+    def test_higher_dimensions_join_along_columns_or_rows(self):
+        left, right = mg.arange(4.0).reshape(2, 2), mg.full((2, 1), 9.0)
+        assert mg.hstack([left, right]).tolist() == [[0.0, 1.0, 9.0], [2.0, 3.0, 9.0]]
+        assert mg.vstack([left, mg.tensor([7.0, 8.0])]).tolist() == [[0.0, 1.0], [2.0, 3.0], [7.0, 8.0]]
+        assert mg.hstack([mg.zeros(2, 1, 3), mg.ones(2, 2, 3)]).shape == (2, 3, 3)
+        assert mg.vstack([mg.zeros(1, 2, 3), mg.ones(2, 2, 3)]).shape == (3, 2, 3)
+        mixed = mg.hstack([mg.tensor([1, 2]), mg.tensor([0.5])])
+        assert mixed.dtype == np.float32 and mixed.tolist() == [1.0, 2.0, 0.5]  # dtypes promote as in cat
+
+    def test_gradients_reach_each_input(self):
+        a = f64([1.0, -2.0], requires_grad=True)
+        m = f64([[0.5, 1.5], [2.5, -3.5]], requires_grad=True)
+        assert mg.gradcheck(lambda a, m: mg.vstack([a, m, a * a]), a, m)
+        assert mg.gradcheck(lambda a, m: mg.hstack([m, m * a]), a, m)
+        mg.hstack([a, a]).backward(f64([1.0, 2.0, 3.0, 4.0]))
+        assert a.grad.tolist() == [4.0, 6.0]  # its two copies' gradients: 1 + 3 and 2 + 4
+
+    def test_bad_lists_are_named(self):
+        with pytest.raises(TypeError, match=r"hstack\(\) takes a list or tuple of Tensors, got Tensor"):
+            mg.hstack(mg.ones(2))
+        with pytest.raises(ValueError, match=r"vstack\(\) needs at least one tensor"):
+            mg.vstack([])
+        with pytest.raises(TypeError, match=r"vstack\(\) takes Tensors, but the one at index 1 is a list"):
+            mg.vstack([mg.ones(2), [1.0, 2.0]])
+        with pytest.raises(ValueError, match=r"vstack\(\) along dim 0 needs the same sizes.*\(1, 2\) at index 0 and "
+                           r"shape \(1, 3\) at index 1"):  # fmt: skip
+            mg.vstack([mg.ones(2), mg.ones(3)])
+        with pytest.raises(ValueError, match=r"hstack\(\) needs tensors of the same number of dimensions"):
+            mg.hstack([mg.ones(2), mg.ones(2, 3)])  # the first is 1-D: joined along dim 0, as PyTorch
