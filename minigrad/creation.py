@@ -241,8 +241,8 @@ class _LegacyTensorType(type):
     dtype (a float made integer truncates, as in PyTorch); ``FloatTensor(2, 3)`` an
     uninitialised (2, 3) tensor and ``FloatTensor()`` an empty one. ``x.type(mg.FloatTensor)``
     casts to it, and ``isinstance(x, mg.FloatTensor)`` is whether x is a Tensor of that dtype
-    (True for a float32 tensor, False for a float64 one), as in PyTorch, whose constructors are
-    likewise types that no tensor is an instance of by class."""
+    (True for a float32 tensor, False for a float64 one), as in PyTorch, where they are types
+    too (``torch.tensortype``) but no tensor's class."""
 
     def __call__(cls, *args, device=None):
         if all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)) for a in args):

@@ -252,7 +252,7 @@ class IntegerDivisionError(ZeroDivisionError, RuntimeError):
     ("ZeroDivisionError"), so either ``except`` catches it."""
 
 
-_OP_NAMES = {"%": "remainder", "//": "div"}  # the grad_fn names of the operators
+_OP_NAMES = {"%": "remainder", "//": "div", "floor_divide": "div"}  # grad_fn names: // is div's floor
 
 
 def _floor_quotient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -977,7 +977,8 @@ class Tensor:
             return self / other
         if rounding_mode not in ("floor", "trunc"):
             raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
-        return self._divided(other, "div", _floor_quotient if rounding_mode == "floor" else _trunc_quotient)
+        quotient = _floor_quotient if rounding_mode == "floor" else _trunc_quotient
+        return self._divided(other, f"div(rounding_mode={rounding_mode!r})", quotient)
 
     def floor_divide(self, other):
         """``self // other``: the quotient rounded down (``Tensor.floor_divide``, which in
@@ -1044,7 +1045,8 @@ class Tensor:
                     gb = unbroadcast(-g * quotient(a, b), b.shape)
             return unbroadcast(g, a.shape) if self.requires_grad else None, gb
 
-        return _node(np.asarray(out).astype(dtype, copy=False), (self, other), backward, _OP_NAMES.get(name, name))
+        op = _OP_NAMES.get(name, name.partition("(")[0])
+        return _node(np.asarray(out).astype(dtype, copy=False), (self, other), backward, op)
 
     def neg(self):
         """``-self`` (``Tensor.neg``)."""

@@ -107,10 +107,10 @@ class TestRemainderFmodFloorDivide:
         flags = mg.tensor([True, False])
         refused = [
             (lambda: flags // flags, "//"), (lambda: flags % True, "%"), (lambda: flags.fmod(flags), "fmod"),
-            (lambda: flags.div(flags, rounding_mode="trunc"), "div"),
+            (lambda: flags.div(flags, rounding_mode="trunc"), r"div\(rounding_mode='trunc'\)"),
         ]  # fmt: skip
         for op, name in refused:
-            with pytest.raises(TypeError, match=f"{name} is not defined for bool operands"):
+            with pytest.raises(TypeError, match=f"^{name} is not defined for bool operands"):
                 op()
         with pytest.raises(ValueError, match=r"shapes \(2, 3\) and \(2,\) cannot be broadcast together for '%'"):
             mg.ones(2, 3) % mg.ones(2)
