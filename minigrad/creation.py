@@ -235,24 +235,31 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     return tensor(data.data if isinstance(data, Tensor) else data, dtype=dtype)
 
 
-def _legacy_constructor(name: str, dtype) -> callable:
-    """PyTorch's legacy typed constructor ``name`` (``torch.FloatTensor``, ...), still common
-    in older tutorials: ``FloatTensor(data)`` is a copy of ``data`` (a list, ndarray or
-    Tensor) as that dtype (a float made integer truncates, as in PyTorch);
-    ``FloatTensor(2, 3)`` an uninitialised (2, 3) tensor and ``FloatTensor()`` an empty one.
-    ``x.type(mg.FloatTensor)`` casts to it."""
+class _LegacyTensorType(type):
+    """PyTorch's legacy typed constructors (``torch.FloatTensor``, ...), still common in older
+    tutorials. ``FloatTensor(data)`` is a copy of ``data`` (a list, ndarray or Tensor) as that
+    dtype (a float made integer truncates, as in PyTorch); ``FloatTensor(2, 3)`` an
+    uninitialised (2, 3) tensor and ``FloatTensor()`` an empty one. ``x.type(mg.FloatTensor)``
+    casts to it, and ``isinstance(x, mg.FloatTensor)`` is whether x is a Tensor of that dtype
+    (True for a float32 tensor, False for a float64 one), as in PyTorch, where they are types
+    too (``torch.tensortype``) but no tensor's class."""
 
-    def make(*args, device=None):
+    def __call__(cls, *args, device=None):
         if all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)) for a in args):
-            return empty(*args or (0,), dtype=dtype, device=device)
+            return empty(*args or (0,), dtype=cls._legacy_dtype, device=device)
         if len(args) != 1:
-            raise TypeError(f"{name}() takes one list, array or Tensor, or sizes as ints; got {len(args)} arguments")
-        return tensor(args[0], dtype=dtype, device=device)
+            raise TypeError(
+                f"{cls.__name__}() takes one list, array or Tensor, or sizes as ints; got {len(args)} arguments"
+            )
+        return tensor(args[0], dtype=cls._legacy_dtype, device=device)
 
-    make.__name__ = make.__qualname__ = name
-    make.__doc__ = f"A {np.dtype(dtype)} tensor, as ``torch.{name}``: see ``creation._legacy_constructor``."
-    make._legacy_dtype = np.dtype(dtype)
-    return make
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype == cls._legacy_dtype
+
+
+def _legacy_constructor(name: str, dtype) -> _LegacyTensorType:
+    doc = f"A {np.dtype(dtype)} tensor, as ``torch.{name}``: see ``creation._LegacyTensorType``."
+    return _LegacyTensorType(name, (), {"_legacy_dtype": np.dtype(dtype), "__doc__": doc, "__module__": "minigrad"})
 
 
 FloatTensor = _legacy_constructor("FloatTensor", np.float32)

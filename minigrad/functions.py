@@ -1,7 +1,7 @@
 """PyTorch's ``torch.*`` functions on tensors.
 
 First the ops that are not Tensor methods, each computing its result with numpy and, right
-beside it, its ``backward(g)``: ``cat`` (and ``stack``, built on it), ``where``, ``maximum``,
+beside it, its ``backward(g)``: ``cat`` (and ``stack``, ``hstack``, ``vstack``, built on it), ``where``, ``maximum``,
 ``minimum``, ``sin``, ``cos``, ``sign``, ``tril``, ``triu``, and the tests ``isnan``, ``isinf``,
 ``isfinite``, ``allclose``. Then the function spellings of Tensor methods (``mg.sum(x, 1)`` is
 ``x.sum(1)``, ``mg.exp(x)`` is ``x.exp()``), which hand their arguments to the method, so
@@ -41,6 +41,8 @@ __all__ = [
     "concat",
     "concatenate",
     "stack",
+    "hstack",
+    "vstack",
     "where",
     "maximum",
     "minimum",
@@ -106,6 +108,9 @@ __all__ = [
     "sub",
     "mul",
     "div",
+    "floor_divide",
+    "remainder",
+    "fmod",
     "neg",
     "mm",
     "split",
@@ -160,8 +165,11 @@ def cat(tensors, dim: int | None = None, *, axis: int | None = None) -> Tensor:
     gradient. Errors: TypeError for a non-list or a non-Tensor in it; ValueError for an
     empty list, a 0-d tensor, or shapes that differ (naming both shapes and the index).
     """
-    dim = check_alias("dim", dim, "axis", axis, 0)
-    tensors = _tensor_list(tensors, "cat")
+    return _cat(_tensor_list(tensors, "cat"), check_alias("dim", dim, "axis", axis, 0), "cat")
+
+
+def _cat(tensors: list, dim, fn: str) -> Tensor:
+    """``cat`` of a checked list of Tensors, its messages naming ``fn``, the function called."""
     dtype = tensors[0].dtype
     for t in tensors[1:]:
         if t.dtype is not dtype:
@@ -173,18 +181,18 @@ def cat(tensors, dim: int | None = None, *, axis: int | None = None) -> Tensor:
     for i in kept:
         shape = tensors[i].shape
         if not shape:
-            raise ValueError(f"cat() cannot join a 0-d tensor (the one at index {i}); use mg.stack to join scalars")
+            raise ValueError(f"{fn}() cannot join a 0-d tensor (the one at index {i}); use mg.stack to join scalars")
         if len(shape) != len(first):
             raise ValueError(
-                f"cat() needs tensors of the same number of dimensions, got shape {first} at index {kept[0]} "
+                f"{fn}() needs tensors of the same number of dimensions, got shape {first} at index {kept[0]} "
                 f"and shape {shape} at index {i}"
             )
-    dim = _dim(dim, len(first), "cat")
+    dim = _dim(dim, len(first), fn)
     for i in kept:
         shape = tensors[i].shape
         if shape[:dim] + shape[dim + 1 :] != first[:dim] + first[dim + 1 :]:
             raise ValueError(
-                f"cat() along dim {dim} needs the same sizes in the other dimensions, got shape {first} at index "
+                f"{fn}() along dim {dim} needs the same sizes in the other dimensions, got shape {first} at index "
                 f"{kept[0]} and shape {shape} at index {i}"
             )
     arrays = [tensors[i].data.astype(dtype, copy=False) for i in kept]
@@ -229,6 +237,24 @@ def stack(tensors, dim: int = 0) -> Tensor:
     dim = _dim(dim, len(shape) + 1, "stack", f"a stack of {len(shape)}-D tensors")
     grown = shape[:dim] + (1,) + shape[dim:]
     return cat([t.reshape(grown) for t in tensors], dim)
+
+
+def hstack(tensors) -> Tensor:
+    """Join tensors side by side (``torch.hstack``): 1-D tensors (and 0-d ones, made 1-D)
+    end to end, along dim 0, when the first is 1-D; else along dim 1 (the columns of 2-D
+    tensors). Built on ``cat``: dtypes promote and gradients flow as there, and the same
+    errors (TypeError for a non-list or a non-Tensor in it; ValueError for an empty list or
+    sizes that differ, naming the shapes and the index)."""
+    tensors = [t.reshape(1) if t.ndim == 0 else t for t in _tensor_list(tensors, "hstack")]
+    return _cat(tensors, 0 if tensors[0].ndim == 1 else 1, "hstack")
+
+
+def vstack(tensors) -> Tensor:
+    """Join tensors one below another, along dim 0 (``torch.vstack``): a 1-D tensor of size n
+    is one row, shape (1, n), and a 0-d one a (1, 1) tensor, so 1-D tensors of one size are
+    stacked as rows. Built on ``cat``, as ``hstack``."""
+    tensors = [t.reshape((1,) * (2 - t.ndim) + t.shape) if t.ndim < 2 else t for t in _tensor_list(tensors, "vstack")]
+    return _cat(tensors, 0, "vstack")
 
 
 # --------------------------------------------------------------------- elementwise choice
@@ -592,25 +618,60 @@ def equal(input: Tensor, other: Tensor) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
-def add(input: Tensor, other, *, alpha=1) -> Tensor:
-    """``input + alpha * other`` (``torch.add``); see ``Tensor.add``."""
-    return _tensor(input, "add").add(other, alpha=alpha)
+def _operand(input, other, fn: str, numbers_alone: bool = True) -> Tensor:
+    """``input`` of a binary function that, as PyTorch's, may be a Python or numpy number
+    (``torch.add(2, x)``): it is lifted as the left operand of an operator is, so it never
+    changes ``other``'s dtype. Two numbers give a 0-d tensor of the first one's own dtype (int64,
+    the default float dtype or bool), where ``numbers_alone`` (as PyTorch's ``torch.add(2, 3)``);
+    else they are a TypeError."""
+    if not isinstance(input, _SCALARS):
+        return _tensor(input, fn)
+    if isinstance(other, (Tensor, np.ndarray)):
+        return _lift(input, _tensor(other, fn, "other"))
+    if not numbers_alone:
+        kinds = f"{type(input).__name__} and {type(other).__name__}"
+        raise TypeError(f"{fn}() takes a Tensor as input or as other, got {kinds}")
+    return _lift(input, _FALSE)
 
 
-def sub(input: Tensor, other, *, alpha=1) -> Tensor:
-    """``input - alpha * other`` (``torch.sub``); see ``Tensor.sub``."""
-    return _tensor(input, "sub").sub(other, alpha=alpha)
+def add(input, other, *, alpha=1) -> Tensor:
+    """``input + alpha * other`` (``torch.add``); see ``Tensor.add``. Either may be a number
+    (``mg.add(2, x)``, as PyTorch: the number keeps x's dtype)."""
+    return _operand(input, other, "add").add(other, alpha=alpha)
 
 
-def mul(input: Tensor, other) -> Tensor:
-    """``input * other`` (``torch.mul``)."""
-    return _tensor(input, "mul") * other
+def sub(input, other, *, alpha=1) -> Tensor:
+    """``input - alpha * other`` (``torch.sub``); see ``Tensor.sub``. Either may be a number."""
+    return _operand(input, other, "sub").sub(other, alpha=alpha)
 
 
-def div(input: Tensor, other, *, rounding_mode=None) -> Tensor:
+def mul(input, other) -> Tensor:
+    """``input * other`` (``torch.mul``). Either may be a number."""
+    return _operand(input, other, "mul") * other
+
+
+def div(input, other, *, rounding_mode=None) -> Tensor:
     """``input / other`` (``torch.div``), or rounded with ``rounding_mode`` 'floor' or
-    'trunc'; see ``Tensor.div``."""
-    return _tensor(input, "div").div(other, rounding_mode=rounding_mode)
+    'trunc'; see ``Tensor.div``. Either may be a number (``mg.div(1, x)``: the reciprocal)."""
+    return _operand(input, other, "div").div(other, rounding_mode=rounding_mode)
+
+
+def floor_divide(input, other) -> Tensor:
+    """``input // other``, rounded down (``torch.floor_divide``); see ``Tensor.div``. Either
+    may be a number."""
+    return _operand(input, other, "floor_divide").floor_divide(other)
+
+
+def remainder(input, other) -> Tensor:
+    """``input % other``, of the sign of ``other`` (``torch.remainder``); see
+    ``Tensor.remainder``. Either may be a number, not both (TypeError, as in PyTorch)."""
+    return _operand(input, other, "remainder", numbers_alone=False).remainder(other)
+
+
+def fmod(input: Tensor, other) -> Tensor:
+    """C's remainder, of the sign of ``input`` (``torch.fmod``); see ``Tensor.fmod``.
+    ``input`` is a Tensor (PyTorch's fmod takes no number there), ``other`` a Tensor or a number."""
+    return _tensor(input, "fmod").fmod(other)
 
 
 def neg(input: Tensor) -> Tensor:

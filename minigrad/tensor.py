@@ -222,6 +222,7 @@ _OPERATORS = {
     np.equal: ("__eq__", "__eq__"), np.not_equal: ("__ne__", "__ne__"),
     np.bitwise_and: ("__and__", "__rand__"), np.bitwise_or: ("__or__", "__ror__"),
     np.bitwise_xor: ("__xor__", "__rxor__"),
+    np.remainder: ("__mod__", "__rmod__"), np.floor_divide: ("__floordiv__", "__rfloordiv__"),
 }  # fmt: skip
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating point, PyTorch's order
 
@@ -244,6 +245,32 @@ def _lift(x, like: Tensor) -> Tensor:
         except OverflowError:  # uint8 tensor + -1: the integer wraps around, as in PyTorch
             return _constant(np.asarray(x).astype(dtype))
     return Tensor(x)
+
+
+class IntegerDivisionError(ZeroDivisionError, RuntimeError):
+    """An integer division (or remainder) by 0: Python's error, and a RuntimeError as PyTorch's
+    ("ZeroDivisionError"), so either ``except`` catches it."""
+
+
+_OP_NAMES = {"%": "remainder", "//": "div", "floor_divide": "div"}  # grad_fn names: // is div's floor
+
+
+def _floor_quotient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.floor_divide(a, b)
+
+
+def _trunc_quotient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "f":
+        return np.trunc(a / b)
+    out = np.floor_divide(a, b)
+    return out + ((out * b != a) & ((a < 0) != (b < 0)))  # one up where floor went below 0 with a remainder
+
+
+def _python_remainder(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a % b of the sign of b, as PyTorch computes it: C's fmod, plus b where the signs differ
+    (numpy's remainder differs in the sign of a zero result)."""
+    mod = np.fmod(a, b)
+    return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
 
 
 # PyTorch computes these powers with dedicated kernels; the same formulas give the same
@@ -939,43 +966,87 @@ class Tensor:
 
     def div(self, other, *, rounding_mode=None):
         """``self / other`` (``Tensor.div``); with ``rounding_mode`` 'floor' the quotient
-        rounded down, as Python's ``//`` and numpy's floor_divide (also ``x // y``), with
-        'trunc' rounded towards 0, each in the operands' promoted dtype (integers stay
-        integers) and with a gradient of 0, as PyTorch's ``div`` with a rounding_mode gives
-        (its ``//`` refuses a backward instead). Another rounding_mode is a ValueError; an
-        integer division by 0 a ZeroDivisionError (PyTorch's error too)."""
+        rounded down, as Python's ``//`` and numpy's floor_divide (also ``x // y`` and
+        ``floor_divide``), with 'trunc' rounded towards 0, each in the operands' promoted dtype
+        (integers stay integers) and with a gradient of 0, as PyTorch's ``div`` with a
+        rounding_mode gives (its ``//`` refuses a backward instead). Another rounding_mode is a
+        ValueError. Rounded, bool operands are a TypeError (PyTorch: not implemented for
+        'Bool'; a bool tensor // an int is int64) and an integer division by 0 is a
+        ``ZeroDivisionError``, which is also a ``RuntimeError`` as PyTorch's error is."""
         if rounding_mode is None:
             return self / other
         if rounding_mode not in ("floor", "trunc"):
             raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
-        other = _lift(other, self)
-        dtype = _result_dtype(self.data, other.data)
-        a, b = self.data.astype(dtype, copy=False), other.data.astype(dtype, copy=False)
-        if dtype.kind != "f" and not np.all(b):
-            raise ZeroDivisionError(f"div: integer division by zero ({dtype} tensors)")
-        try:
-            # x / 0 is inf or nan, and int8 -128 // -1 wraps to -128, as in PyTorch (without numpy's warnings)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                if rounding_mode == "trunc" and dtype.kind == "f":
-                    out = np.trunc(a / b)
-                else:
-                    out = np.floor_divide(a, b)
-                    if rounding_mode == "trunc":  # integers: one up where floor went below 0 with a remainder
-                        out += (out * b != a) & ((a < 0) != (b < 0))
-        except ValueError:
-            raise _broadcast_error("//", a, b) from None
+        quotient = _floor_quotient if rounding_mode == "floor" else _trunc_quotient
+        return self._divided(other, f"div(rounding_mode={rounding_mode!r})", quotient)
 
-        def backward(g):
-            return tuple(np.zeros(t.shape, t.data.dtype) if t.requires_grad else None for t in (self, other))
-
-        return _node(out.astype(dtype, copy=False), (self, other), backward, "div")
+    def floor_divide(self, other):
+        """``self // other``: the quotient rounded down (``Tensor.floor_divide``, which in
+        PyTorch 2 rounds down too); see ``div``."""
+        return self._divided(other, "floor_divide", _floor_quotient)
 
     def __floordiv__(self, other):
         """``x // y``: ``x.div(y, rounding_mode='floor')``."""
-        return self.div(other, rounding_mode="floor")
+        return self._divided(other, "//", _floor_quotient)
 
     def __rfloordiv__(self, other):
-        return _lift(other, self).div(self, rounding_mode="floor")
+        return _lift(other, self)._divided(self, "//", _floor_quotient)
+
+    def remainder(self, other):
+        """``self % other`` as Python's ``%``: ``self - floor(self / other) * other``, of the sign
+        of ``other`` (``Tensor.remainder``), computed as PyTorch does (C's fmod, plus ``other``
+        where the signs differ). Operands broadcast and promote as for ``+``; integers stay
+        integers. Gradient: 1 for self, ``-floor(self / other)`` for other (PyTorch's; its
+        ``5 % x`` refuses a backward, where this gives that gradient). Float division by 0
+        gives nan; integer division by 0 is a ``ZeroDivisionError`` (also a ``RuntimeError``,
+        as PyTorch's); bool operands are a TypeError (PyTorch: not implemented for 'Bool')."""
+        return self._divided(other, "remainder", _python_remainder, _floor_quotient)
+
+    def __mod__(self, other):
+        """``x % y``: ``x.remainder(y)``."""
+        return self._divided(other, "%", _python_remainder, _floor_quotient)
+
+    def __rmod__(self, other):
+        return _lift(other, self)._divided(self, "%", _python_remainder, _floor_quotient)
+
+    def fmod(self, other):
+        """C's remainder, ``self - trunc(self / other) * other``, of the sign of ``self``
+        (``Tensor.fmod``; numpy's fmod). Gradient: 1 for self, ``-trunc(self / other)`` for
+        other, as PyTorch's. Errors and dtypes as ``remainder``."""
+        return self._divided(other, "fmod", np.fmod, _trunc_quotient)
+
+    def _divided(self, other, name, compute, quotient=None):
+        """The ops that divide and round: ``compute(a, b)`` of the operands lifted and promoted
+        as for ``+``, in that dtype. The gradient is 0 without ``quotient`` (a step function);
+        with it (the remainders, a - quotient(a, b) * b), 1 for a and -quotient(a, b) for b."""
+        other = _lift(other, self)
+        dtype = _result_dtype(self.data, other.data)
+        if dtype.kind == "b":
+            raise TypeError(
+                f"{name} is not defined for bool operands (PyTorch: not implemented for 'Bool'): "
+                "make one an integer first, e.g. x.long()"
+            )
+        a, b = self.data.astype(dtype, copy=False), other.data.astype(dtype, copy=False)
+        if dtype.kind != "f" and not np.all(b):
+            raise IntegerDivisionError(f"{name}: integer division by zero ({dtype} tensors)")
+        try:
+            # x / 0 is inf or nan, and int8 -128 // -1 wraps to -128, as in PyTorch (without numpy's warnings)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                out = compute(a, b)
+        except ValueError:
+            raise _broadcast_error(name, a, b) from None
+
+        def backward(g):
+            if quotient is None:
+                return tuple(np.zeros(t.shape, t.data.dtype) if t.requires_grad else None for t in (self, other))
+            gb = None
+            if other.requires_grad:
+                with np.errstate(divide="ignore", invalid="ignore"):  # b = 0: nan or inf, as PyTorch's
+                    gb = unbroadcast(-g * quotient(a, b), b.shape)
+            return unbroadcast(g, a.shape) if self.requires_grad else None, gb
+
+        op = _OP_NAMES.get(name, name.partition("(")[0])
+        return _node(np.asarray(out).astype(dtype, copy=False), (self, other), backward, op)
 
     def neg(self):
         """``-self`` (``Tensor.neg``)."""
@@ -1016,6 +1087,37 @@ class Tensor:
     def zero_(self):
         """Set every element to 0 in place; returns self."""
         return self.fill_(0)
+
+    def uniform_(self, *args, generator=None, **kwargs):
+        """Fill with draws from U(from, to) in place, keeping the dtype; returns self
+        (``Tensor.uniform_(from=0, to=1, *, generator=None)``: ``from`` is a Python keyword, so
+        it goes by position or as ``**{"from": a}``). The draw is ``nn.init.uniform_``'s (its
+        errors name the bounds a and b: numbers, a <= b); ``generator`` is an
+        ``mg.Generator``, a numpy Generator or a seed (None: ``mg.manual_seed``'s). Written as
+        ``fill_`` writes: the version goes up, a leaf that requires grad is refused while
+        grad is recorded, and no gradient flows back through it. A tensor that is not
+        floating point is a TypeError (PyTorch: not implemented for it)."""
+        low, high = _arguments("uniform_", args, kwargs, {"from": 0.0, "to": 1.0})
+        from .nn import init
+
+        return self._drawn("uniform_", lambda t: init.uniform_(t, low, high, generator))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        """Fill with draws from N(mean, std^2) in place, keeping the dtype; returns self
+        (``Tensor.normal_``). The draw is ``nn.init.normal_``'s (std >= 0); otherwise as
+        ``uniform_``."""
+        from .nn import init
+
+        return self._drawn("normal_", lambda t: init.normal_(t, mean, std, generator))
+
+    def _drawn(self, name, draw):
+        """Write into x values that ``draw(t)`` fills a fresh tensor like x with, by the rules of ``fill_``."""
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"{name} fills floating-point tensors, this one is {self.dtype}: make it float first")
+        rewrite = f"x = mg.empty_like(x).{name}(...)"
+        self._refuse_leaf(name, rewrite)  # before drawing, so a refused call leaves the generator as it was
+        values = draw(_constant(np.empty(self.shape, self.dtype)))
+        return self._in_place(values, _fill, name, rewrite)
 
     def copy_(self, src):
         """Write ``src`` (a Tensor, array or number, broadcast to x's shape and cast to its
@@ -2410,6 +2512,22 @@ def _permutation(name, axes, ndim):
     if sorted(int(ax) % ndim if -ndim <= ax < ndim else -1 for ax in axes) != list(range(ndim)):
         raise ValueError(f"{name} of a {ndim}-D tensor needs a permutation of its dims, got {axes}")
     return tuple(int(ax) % ndim for ax in axes)
+
+
+def _arguments(name: str, args: tuple, kwargs: dict, defaults: dict) -> list:
+    """The values of a method's arguments named in ``defaults`` (in order, with their
+    defaults), given by position or by keyword, for names Python cannot spell as parameters
+    (``from``); a surplus or unknown argument is a TypeError, as Python gives."""
+    if len(args) > len(defaults):
+        raise TypeError(f"{name}() takes at most {len(defaults)} arguments ({', '.join(defaults)}), got {len(args)}")
+    values = dict(zip(defaults, args, strict=False))  # fewer given than named: the rest keep their defaults
+    for key, value in kwargs.items():
+        if key not in defaults:
+            raise TypeError(f"{name}() got an unexpected keyword argument {key!r} (it takes {', '.join(defaults)})")
+        if key in values:
+            raise TypeError(f"{name}() got multiple values for argument {key!r}")
+        values[key] = value
+    return [values.get(key, default) for key, default in defaults.items()]
 
 
 def _one_tuple(args: tuple) -> tuple:
