@@ -790,7 +790,8 @@ def test_fit_warns_when_it_stops_early_and_only_then(moons):
     X, y = moons
     model = moons_model()
     with pytest.warns(RuntimeWarning, match=r"^fit stopped early: the loss became inf at step 1") as caught:
-        history = fit(model, optim.SGD(model.parameters()), lambda out, t: (out * 0).sum() + math.inf, X, y, verbose=False)
+        history = fit(model, optim.SGD(model.parameters()), lambda out, t: (out * 0).sum() + math.inf, X, y,
+                      verbose=False)  # fmt: skip
     assert history.stop.kind == "diverged" and len(caught) == 1
     assert caught[0].filename == __file__  # pointing at the caller's line, not into minigrad
     with warnings.catch_warnings():
