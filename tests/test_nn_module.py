@@ -245,3 +245,91 @@ def test_parameter_requires_grad_and_is_a_tensor():
     p = nn.Parameter(np.zeros(2, dtype=np.float32))
     assert isinstance(p, mg.Tensor) and p.requires_grad and p.dtype == np.float32
     assert repr(p).startswith("Parameter containing:\ntensor(")
+
+
+class RunningMean(nn.Module):
+    """A hand-written normalisation whose forward replaces its buffers, as PyTorch code does."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.gamma = nn.Parameter(mg.ones(n))
+        self.register_buffer("running_mean", mg.zeros(n))  # a Tensor: its array is kept
+        self.register_buffer("count", np.array(0, dtype=np.int64))
+
+    def forward(self, x):
+        if self.training:
+            with mg.no_grad():
+                self.running_mean = 0.9 * self.running_mean + 0.1 * x.mean(0)
+                self.count += 5
+        return (x - self.running_mean) * self.gamma
+
+
+def test_assigning_to_a_buffer_replaces_it_and_keeps_it_registered():
+    module = RunningMean(3)
+    assert isinstance(module.running_mean, np.ndarray)
+    x = np.random.default_rng(0).normal(size=(8, 3))
+    module(mg.Tensor(x))
+    state = module.state_dict()
+    assert list(state) == ["gamma", "running_mean", "count"]
+    np.testing.assert_allclose(state["running_mean"], 0.1 * x.mean(axis=0), rtol=1e-15)
+    assert state["count"] == 5 and state["count"].dtype == np.int64
+    module.double()  # casts the replaced buffer, which is an array
+    assert module.running_mean.dtype == np.float64 and module.count.dtype == np.int64
+    module.count = module.count + 1  # a numpy scalar becomes a 0-d array
+    assert isinstance(module.count, np.ndarray) and module.state_dict()["count"] == 6
+
+
+def test_a_buffer_set_to_none_stays_registered_but_is_not_saved():
+    module = RunningMean(2)
+    module.running_mean = None
+    assert list(module.state_dict()) == ["gamma", "count"]
+    module.running_mean = mg.ones(2)
+    assert list(module.state_dict()) == ["gamma", "running_mean", "count"]  # its place kept
+    with pytest.raises(TypeError, match=r"cannot assign 'int' as buffer 'count' \(an ndarray, a Tensor or None"):
+        module.count = 3
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [(mg.zeros((2, 3)), "Tensor"), (np.zeros((2, 3)), "ndarray"), (3, "int")]
+)
+def test_only_a_parameter_or_none_replaces_a_parameter(value, kind):
+    layer = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match=f"cannot assign '{kind}' as parameter 'weight' \\(nn.Parameter or None"):
+        layer.weight = value
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    layer.weight = None
+    assert list(layer.state_dict()) == ["bias"]
+    layer.weight = nn.Parameter(np.zeros((2, 3)))
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]  # its place kept
+
+
+def test_only_a_module_or_none_replaces_a_child():
+    net = Net()
+    with pytest.raises(TypeError, match="cannot assign 'function' as child module 'fc1' \\(nn.Module or None"):
+        net.fc1 = lambda x: x
+    net.fc1 = None
+    assert [name for name, _ in net.named_children()] == ["body"]
+    assert "fc1.weight" not in net.state_dict()
+    assert "(fc1): None" in repr(net)
+
+
+def test_register_buffer_and_register_parameter_check_like_pytorch():
+    net = Net()
+    net.register_parameter("shift", nn.Parameter(np.zeros(1)))
+    net.register_parameter("unused", None)
+    assert [name for name, _ in net.named_parameters()][:2] == ["scale", "shift"]
+    assert "unused" not in net.state_dict() and net.unused is None
+    with pytest.raises(TypeError, match="cannot assign 'Tensor' to parameter 'w' \\(nn.Parameter or None"):
+        net.register_parameter("w", mg.zeros(1))
+    with pytest.raises(TypeError, match="cannot assign 'list' to buffer 'b' \\(an ndarray, a Tensor or None"):
+        net.register_buffer("b", [1.0])
+    for register in (net.register_buffer, net.register_parameter):
+        kind = "buffer" if register == net.register_buffer else "parameter"
+        with pytest.raises(TypeError, match=f"{kind} name should be a string, got int"):
+            register(1, None)
+        with pytest.raises(KeyError, match=f'{kind} name "a.b" cannot contain "."'):
+            register("a.b", None)
+        with pytest.raises(KeyError, match=f"a {kind} name cannot be empty"):
+            register("", None)
+        with pytest.raises(KeyError, match='"fc1" is already an attribute of Net'):
+            register("fc1", None)

@@ -32,6 +32,23 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+def _kind(value) -> str:
+    """How an error names the type of ``value``: 'ndarray', 'Tensor', 'int'."""
+    return repr(type(value).__name__)
+
+
+def _buffer_array(value, where: str) -> np.ndarray | None:
+    """What a buffer holds for ``value``: an ndarray as it is, a Tensor's array, a numpy scalar
+    as a 0-d array (``count + 1`` of a 0-d array is a scalar), None; TypeError otherwise."""
+    if value is None or isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, Tensor):
+        return value.data
+    if isinstance(value, np.generic):
+        return np.asarray(value)
+    raise TypeError(f"cannot assign {_kind(value)} {where} (an ndarray, a Tensor or None expected)")
+
+
 class IncompatibleKeys(NamedTuple):
     missing_keys: list
     unexpected_keys: list
@@ -56,25 +73,39 @@ class Module:
 
     # ----------------------------------------------------------------- registration
     def __setattr__(self, name, value):
+        """Register what is assigned, as PyTorch does: a Parameter as a parameter, a Module as
+        a child. A name registered before keeps its kind: a parameter takes only a Parameter
+        or None, a child only a Module or None (TypeError otherwise, as in PyTorch; None keeps
+        the name registered and is skipped by ``parameters()`` and ``state_dict``), and a
+        buffer takes what ``register_buffer`` takes, so ``self.running_mean = 0.9 *
+        self.running_mean + 0.1 * x.mean(0)`` replaces the buffer and keeps it registered."""
         if "_parameters" not in self.__dict__:
             raise AttributeError(
                 f"cannot assign {name!r} before Module.__init__() ran: "
                 f"call super().__init__() first in {type(self).__name__}.__init__"
             )
-        if name in self._buffers and isinstance(value, np.ndarray):
-            self._buffers[name] = value
-            object.__setattr__(self, name, value)
-            return
-        target = None
+        parameters, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, Parameter):
-            target = self._parameters
+            buffers.pop(name, None)
+            modules.pop(name, None)
+            parameters[name] = value  # a name already registered keeps its place, so the order stays PyTorch's
+        elif name in parameters:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {_kind(value)} as parameter {name!r} (nn.Parameter or None expected): "
+                    f"wrap a tensor or an array as nn.Parameter(...) to train it"
+                )
+            parameters[name] = None
         elif isinstance(value, Module):
-            target = self._modules
-        for registry in (self._parameters, self._buffers, self._modules):
-            if registry is not target:
-                registry.pop(name, None)
-        if target is not None:
-            target[name] = value  # a name already registered keeps its place, so the order stays PyTorch's
+            parameters.pop(name, None)
+            buffers.pop(name, None)
+            modules[name] = value
+        elif name in modules:
+            if value is not None:
+                raise TypeError(f"cannot assign {_kind(value)} as child module {name!r} (nn.Module or None expected)")
+            modules[name] = None
+        elif name in buffers:
+            value = buffers[name] = _buffer_array(value, f"as buffer {name!r}")
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -82,10 +113,55 @@ class Module:
             registry.pop(name, None)
         object.__delattr__(self, name)
 
-    def register_buffer(self, name: str, array: np.ndarray) -> None:
-        """State that is saved in ``state_dict`` but not trained (BatchNorm's running statistics)."""
+    def _check_new_name(self, kind: str, name, registry: dict) -> None:
+        """PyTorch's checks of a name given to ``register_buffer``, ``register_parameter`` or
+        ``add_module``: a string (TypeError), not empty, without "." and not an attribute
+        other than one of ``kind`` (KeyError)."""
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot register a {kind} before Module.__init__() ran: "
+                f"call super().__init__() first in {type(self).__name__}.__init__"
+            )
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
+        # no single quotes in these messages: KeyError shows its message with repr()
+        if not name:
+            raise KeyError(f"a {kind} name cannot be empty")
+        if "." in name:
+            raise KeyError(f'{kind} name "{name}" cannot contain "." (it separates the parts of "layers.0.weight")')
+        if name not in registry and hasattr(self, name):
+            raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
+
+    def register_buffer(self, name: str, array) -> None:
+        """State that is saved in ``state_dict`` but not trained (BatchNorm's running statistics)
+        (``torch.nn.Module.register_buffer``, always persistent).
+
+        minigrad's buffers are numpy arrays: ``array`` is an ndarray (kept, not copied), a
+        Tensor (its array is kept, detached from any graph: a buffer is not trained), a numpy
+        scalar (as a 0-d array) or None (registered but not in ``state_dict``). Assigning to
+        the name later (``self.running_mean = ...``) takes the same values and keeps the buffer
+        registered; ``.to()``/``.double()``/``.float()`` cast floating-point buffers and
+        ``load_state_dict`` writes into them. Another value raises TypeError; a name that is
+        not a string TypeError; an empty name, one with "." or one that is already an
+        attribute other than a buffer KeyError, as in PyTorch."""
+        self._check_new_name("buffer", name, self._buffers)
+        array = _buffer_array(array, f"to buffer {name!r}")
         self._buffers[name] = array
         object.__setattr__(self, name, array)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` as the parameter ``name``, as ``self.<name> = param`` would
+        (``torch.nn.Module.register_parameter``). None registers the name without a parameter
+        (skipped by ``parameters()`` and ``state_dict``). ``param`` that is neither a Parameter
+        nor None raises TypeError; the name is checked as in ``register_buffer``."""
+        self._check_new_name("parameter", name, self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign {_kind(param)} to parameter {name!r} (nn.Parameter or None expected): "
+                f"wrap it as nn.Parameter(...)"
+            )
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
 
     def add_module(self, name: str, module: Module) -> None:
         """Register ``module`` as the child ``name``, as ``self.<name> = module`` would, for
@@ -95,15 +171,7 @@ class Module:
         an attribute other than a child (``"train"``, ``"weight"``) raises KeyError, as in PyTorch."""
         if not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        if not isinstance(name, str):
-            raise TypeError(f"module name should be a string, got {type(name).__name__}")
-        # no single quotes in these messages: KeyError shows its message with repr()
-        if not name:
-            raise KeyError("a module name cannot be empty")
-        if "." in name:
-            raise KeyError(f'module name "{name}" cannot contain "." (it separates the parts of "layers.0.weight")')
-        if name not in self._modules and hasattr(self, name):
-            raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
+        self._check_new_name("module", name, self._modules)
         setattr(self, name, module)
 
     # ----------------------------------------------------------------- traversal
@@ -111,7 +179,7 @@ class Module:
         """(name, module) for each direct sub-module, a module registered twice once."""
         seen = set()
         for name, module in self._modules.items():
-            if id(module) not in seen:
+            if module is not None and id(module) not in seen:
                 seen.add(id(module))
                 yield name, module
 
@@ -131,7 +199,9 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{child}" if name else child, m) for child, m in module._modules.items()]
+            children = [
+                (f"{name}.{child}" if name else child, m) for child, m in module._modules.items() if m is not None
+            ]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -145,7 +215,7 @@ class Module:
         seen = set()
         for module_name, module in self.named_modules(prefix):
             for name, param in module._parameters.items():
-                if id(param) not in seen:
+                if param is not None and id(param) not in seen:
                     seen.add(id(param))
                     yield (f"{module_name}.{name}" if module_name else name), param
 
@@ -215,13 +285,13 @@ class Module:
             raise TypeError(f"Module.to only accepts floating-point dtypes, got {dtype}")
         for module in self.modules():
             for param in module._parameters.values():
-                if param.data.dtype != dtype:
+                if param is not None and param.data.dtype != dtype:
                     param.data = param.data.astype(dtype)
                     if param.grad is not None:
                         param.grad = param.grad.astype(dtype)
                     param._version += 1
             for name, buffer in module._buffers.items():
-                if buffer.dtype.kind == "f" and buffer.dtype != dtype:
+                if buffer is not None and buffer.dtype.kind == "f" and buffer.dtype != dtype:
                     setattr(module, name, buffer.astype(dtype))
         return self
 
@@ -258,8 +328,9 @@ class Module:
         A module used twice appears under both names, as in PyTorch's state dicts."""
         for module_name, module in self.named_modules(remove_duplicate=False):
             for kind, registry in (("parameter", module._parameters), ("buffer", module._buffers)):
-                for name in registry:
-                    yield (f"{module_name}.{name}" if module_name else name), module, name, kind
+                for name, value in registry.items():
+                    if value is not None:
+                        yield (f"{module_name}.{name}" if module_name else name), module, name, kind
 
     def state_dict(self) -> OrderedDict:
         """name -> copy of the array, for every parameter and buffer."""
