@@ -289,9 +289,7 @@ def test_a_buffer_set_to_none_stays_registered_but_is_not_saved():
         module.count = 3
 
 
-@pytest.mark.parametrize(
-    ("value", "kind"), [(mg.zeros((2, 3)), "Tensor"), (np.zeros((2, 3)), "ndarray"), (3, "int")]
-)
+@pytest.mark.parametrize(("value", "kind"), [(mg.zeros((2, 3)), "Tensor"), (np.zeros((2, 3)), "ndarray"), (3, "int")])
 def test_only_a_parameter_or_none_replaces_a_parameter(value, kind):
     layer = nn.Linear(3, 2)
     with pytest.raises(TypeError, match=f"cannot assign '{kind}' as parameter 'weight' \\(nn.Parameter or None"):
