@@ -97,6 +97,25 @@ def test_train_and_eval_reach_every_sub_module():
     assert all(m.training for m in net.modules())
 
 
+def test_train_and_eval_call_each_childs_own_train():
+    class FrozenNorm(Block):
+        """Fine-tuning that keeps BatchNorm's running statistics fixed."""
+
+        def train(self, mode=True):
+            super().train(mode)
+            self.norm.eval()
+            return self
+
+    model = nn.Sequential(FrozenNorm(), nn.ReLU(), nn.Linear(4, 2))
+    model.eval()
+    model.train()
+    assert model.training and model[0].training and model[0].inner.training
+    assert not model[0].norm.training
+    x = mg.Tensor(np.random.default_rng(0).normal(size=(8, 4)))
+    model(x)
+    np.testing.assert_array_equal(model[0].norm.running_mean, np.zeros(4))  # not updated
+
+
 @pytest.mark.parametrize("mode", ["eval", 0, None])
 def test_train_mode_must_be_a_bool(mode):
     # train("eval") would otherwise switch to train mode, the opposite of what was meant

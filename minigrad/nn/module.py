@@ -245,16 +245,19 @@ class Module:
 
     # ----------------------------------------------------------------- modes and gradients
     def train(self, mode: bool = True) -> Module:
-        """Set train mode (``mode=True``) or eval mode (False) here and in every sub-module;
-        returns self. ``mode`` must be a bool (TypeError otherwise: ``train("eval")``
-        would otherwise mean train mode)."""
+        """Set train mode (``mode=True``) or eval mode (False) here, then call each child's
+        ``train(mode)``, so a sub-module that overrides ``train`` (to keep its BatchNorm in eval
+        mode while fine-tuning) is obeyed, as in PyTorch; returns self. ``mode`` must be a
+        bool (TypeError otherwise: ``train("eval")`` would otherwise mean train mode)."""
         mode = check_bool("mode", mode)
-        for module in self.modules():
-            object.__setattr__(module, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self) -> Module:
-        """``train(False)``: Dropout passes inputs through, BatchNorm uses its running statistics."""
+        """``train(False)``: Dropout passes inputs through, BatchNorm uses its running statistics
+        (``self.train(False)``, so an override of ``train`` sees it, as in PyTorch)."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
