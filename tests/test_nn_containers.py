@@ -289,3 +289,50 @@ def test_sequential_append_and_extend_name_children_by_position():
     assert model(mg.zeros(4, 2)).shape == (4, 1)
     with pytest.raises(TypeError, match="Sequential takes Modules; append got a function"):
         model.append(mg.relu)
+
+
+class TestSequentialSlices:
+    def named(self):
+        from collections import OrderedDict
+
+        return nn.Sequential(
+            OrderedDict([("features", nn.Linear(4, 8)), ("act", nn.ReLU()), ("classifier", nn.Linear(8, 3))])
+        )
+
+    def test_a_slice_keeps_the_names_so_its_state_dict_matches_the_whole(self):
+        model = self.named()
+        body = model[:2]
+        assert list(body.state_dict()) == ["features.weight", "features.bias"]
+        assert list(model[1:].state_dict()) == ["classifier.weight", "classifier.bias"]
+        assert body.features is model.features  # shared, as in PyTorch
+        source = self.named()
+        result = body.load_state_dict(source.state_dict(), strict=False)
+        assert result.missing_keys == [] and result.unexpected_keys == ["classifier.weight", "classifier.bias"]
+        np.testing.assert_array_equal(model.features.weight.data, source.features.weight.data)
+
+    def test_a_slice_of_numbered_children_keeps_their_numbers(self):
+        model = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 3))
+        tail = model[1:]
+        assert list(tail.state_dict()) == ["2.weight", "2.bias"]
+        assert tail(mg.ones(1, 2)).shape == (1, 3)
+        assert list(model[::-2]._modules) == ["2", "0"]
+
+    def test_a_slice_keeps_the_class(self):
+        class Stage(nn.Sequential):
+            pass
+
+        assert type(Stage(nn.ReLU(), nn.Tanh())[1:]) is Stage
+
+    @pytest.mark.parametrize("index", [3, -4])
+    def test_index_out_of_range(self, index):
+        with pytest.raises(IndexError, match=f"index {index} is out of range for a Sequential of 3 modules"):
+            self.named()[index]
+
+    @pytest.mark.parametrize("index", ["0", 1.0])
+    def test_index_must_be_an_integer(self, index):
+        with pytest.raises(TypeError, match=f"Sequential indices are integers or slices, got {type(index).__name__}"):
+            self.named()[index]
+
+    def test_integer_indices_count_positions_whatever_the_names(self):
+        model = self.named()
+        assert model[0] is model.features and model[-1] is model.classifier

@@ -47,10 +47,26 @@ class Sequential(Module):
         return self
 
     def __getitem__(self, index):
-        modules = list(self._modules.values())
+        """``s[i]`` is the i-th module (negative counts from the end); ``s[a:b]`` a new
+        Sequential of the same class holding those modules under their names here, as in
+        PyTorch, so ``model[:2].state_dict()`` has the keys of ``model.state_dict()`` and loads
+        from it (the children are shared, not copied)."""
         if isinstance(index, slice):
-            return Sequential(*modules[index])
-        return modules[index]
+            return type(self)(OrderedDict(list(self._modules.items())[index]))
+        return self._modules[self._name_at(index)]
+
+    def _name_at(self, index) -> str:
+        """The name of the child at position ``index``; TypeError for an index that is not an
+        integer ("0", 1.0), IndexError out of range, as PyTorch gives."""
+        try:
+            i = operator.index(index)
+        except TypeError:
+            raise TypeError(
+                f"Sequential indices are integers or slices, got {type(index).__name__} {index!r}"
+            ) from None
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"index {i} is out of range for a Sequential of {len(self)} modules")
+        return list(self._modules)[i]
 
     def __len__(self):
         return len(self._modules)
