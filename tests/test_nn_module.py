@@ -187,6 +187,63 @@ def test_load_state_dict_lists_every_problem_in_one_error_and_changes_nothing():
         np.testing.assert_array_equal(array, before[name], err_msg=name)
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (np.array(["a", "b", "c", "d"]), "<U1"),
+        (np.ones(4, dtype=complex), "complex128 (the imaginary part would be lost)"),
+        (np.array([None] * 4), "object"),
+        ([[1.0], [1.0, 2.0]], "list"),
+    ],
+)
+def test_load_state_dict_refuses_what_is_not_real_numbers_before_writing_anything(value, shown):
+    net = Net()
+    before = net.state_dict()
+    state = Net().state_dict()
+    state["fc1.bias"] = value
+    state["body.2.weight"] = np.ones((2, 4), dtype=complex)
+    with pytest.raises(TypeError) as error:
+        net.load_state_dict(state)
+    assert str(error.value) == (
+        f"state_dict does not fit Net: not arrays of real numbers: fc1.bias: {shown}; "
+        "body.2.weight: complex128 (the imaginary part would be lost)"
+    )
+    for name, array in net.state_dict().items():
+        np.testing.assert_array_equal(array, before[name], err_msg=name)
+
+
+def test_load_state_dict_casts_integers_and_booleans_to_the_models_dtype():
+    layer = nn.Linear(2, 1)
+    layer.load_state_dict({"weight": np.array([[True, False]]), "bias": np.array([3])})
+    assert layer.weight.dtype == np.float32 and layer.weight.data.tolist() == [[1.0, 0.0]]
+    assert layer.bias.data.tolist() == [3.0]
+
+
+def test_load_state_dict_lists_problems_in_the_models_order():
+    state = Net().state_dict()
+    wrong = ["body.2.weight", "fc1.bias", "scale", "body.0.norm.running_var"]
+    for key in wrong:
+        state[key] = np.zeros(7)
+    with pytest.raises(ValueError) as error:
+        Net().load_state_dict(state)
+    listed = [part.split(":")[0] for part in str(error.value).split("mis-shaped: ")[1].split("; ")]
+    assert listed == [key for key in PYTORCH_STATE_KEYS if key in wrong]
+
+
+def test_a_tied_parameter_gets_the_later_names_value_as_in_pytorch():
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Parameter(np.zeros(2))
+            self.b = self.a
+
+    model = Tied()
+    assert list(model.state_dict()) == ["a", "b"]
+    for state in ({"a": np.ones(2), "b": np.full(2, 2.0)}, {"b": np.full(2, 2.0), "a": np.ones(2)}):
+        model.load_state_dict(state)
+        assert model.a.data.tolist() == [2.0, 2.0]
+
+
 def test_load_state_dict_not_strict_returns_what_did_not_match():
     net = Net()
     state = net.state_dict()

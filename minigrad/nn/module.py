@@ -344,11 +344,17 @@ class Module:
         return state
 
     def load_state_dict(self, state_dict: Mapping, strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays into the parameters and buffers of the same names.
+        """Copy arrays into the parameters and buffers of the same names
+        (``torch.nn.Module.load_state_dict``); returns the missing and unexpected keys.
 
-        Every key and shape is checked before anything is written; a mismatch raises one
-        error listing all missing, unexpected and mis-shaped keys. With ``strict=False``,
-        missing and unexpected keys are allowed (and returned), mis-shaped ones are not.
+        Everything is checked before anything is written, so a failed load changes nothing.
+        A value that is not an array (or Tensor) of real numbers (strings, objects, complex
+        numbers, whose imaginary part would be lost) raises TypeError naming every such key;
+        then missing, unexpected and mis-shaped keys raise one ValueError listing them all, in
+        the model's order. With ``strict=False``, missing and unexpected keys are allowed (and
+        returned), mis-shaped ones are not. Values are cast to the dtype of what they are
+        written into (as PyTorch's ``copy_``), in the model's order: a parameter shared under
+        two names (``self.b = self.a``) gets the value of the later name, as in PyTorch.
         Parameters are written in place (an optimizer holding them sees the new values) and
         their version counter is bumped, so a graph recorded before the load cannot
         backpropagate through the overwritten values (PyTorch's ``copy_`` does the same).
@@ -356,38 +362,49 @@ class Module:
         strict = check_bool("strict", strict)
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict takes a dict of name -> array, got {type(state_dict).__name__}")
-        entries = {full_name: (module, name, kind) for full_name, module, name, kind in self._state_entries()}
-        missing = [key for key in entries if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in entries]
-        mis_shaped = []
-        arrays = {}
-        for key in entries.keys() & state_dict.keys():
-            module, name, kind = entries[key]
-            value = state_dict[key]
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            target = getattr(module, name)
-            target_shape = target.shape
-            if array.shape != target_shape:
-                mis_shaped.append(f"{key}: checkpoint {array.shape}, model {target_shape}")
-            arrays[key] = array
+        entries = list(self._state_entries())
+        names = {full_name for full_name, *_ in entries}
+        missing = [full_name for full_name, *_ in entries if full_name not in state_dict]
+        unexpected = [key for key in state_dict if key not in names]
+        not_numbers, mis_shaped, writes = [], [], []
+        for full_name, module, name, kind in entries:
+            if full_name not in state_dict:
+                continue
+            value = state_dict[full_name]
+            try:
+                array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            except (TypeError, ValueError):  # a ragged list, say
+                not_numbers.append(f"{full_name}: {type(value).__name__}")
+                continue
+            if array.dtype.kind == "c":
+                not_numbers.append(f"{full_name}: {array.dtype} (the imaginary part would be lost)")
+                continue
+            if array.dtype.kind not in "biuf":
+                not_numbers.append(f"{full_name}: {array.dtype}")
+                continue
+            held = getattr(module, name)
+            target = held.data if kind == "parameter" else held
+            if array.shape != target.shape:
+                mis_shaped.append(f"{full_name}: checkpoint {array.shape}, model {target.shape}")
+            writes.append((target, held if kind == "parameter" else None, array))
+        if not_numbers:
+            raise TypeError(
+                f"state_dict does not fit {type(self).__name__}: not arrays of real numbers: " + "; ".join(not_numbers)
+            )
         problems = []
         if strict and missing:
             problems.append("missing keys: " + ", ".join(missing))
         if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
+            problems.append("unexpected keys: " + ", ".join(map(str, unexpected)))
         if mis_shaped:
             problems.append("mis-shaped: " + "; ".join(mis_shaped))
         if problems:
             raise ValueError(f"state_dict does not fit {type(self).__name__}: " + " | ".join(problems))
-        for key, array in arrays.items():
-            module, name, kind = entries[key]
-            target = getattr(module, name)
+        for target, param, array in writes:
             # in place, so that an optimizer holding these parameters sees the new values
-            if kind == "parameter":
-                target.data[...] = array
-                target._version += 1
-            else:
-                target[...] = array
+            target[...] = array
+            if param is not None:
+                param._version += 1
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- printing
