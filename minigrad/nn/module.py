@@ -209,21 +209,55 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """(name, parameter) in definition order, each shared parameter once: a module's own
-        parameters first, then its sub-modules' (PyTorch's order)."""
+    def _named_members(self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool) -> Iterator:
+        """(name, value) of one registry ("_parameters" or "_buffers") of this module and, with
+        ``recurse``, of its sub-modules; None skipped, a shared value once unless
+        ``remove_duplicate=False`` (PyTorch's ``_named_members``)."""
+        if recurse is not True:  # the checks only off the common path: parameters() runs every step
+            recurse = check_bool("recurse", recurse)
+        if remove_duplicate is not True:
+            remove_duplicate = check_bool("remove_duplicate", remove_duplicate)
+        modules = self.named_modules(prefix, remove_duplicate) if recurse else [(prefix, self)]
         seen = set()
-        for module_name, module in self.named_modules(prefix):
-            for name, param in module._parameters.items():
-                if param is not None and id(param) not in seen:
-                    seen.add(id(param))
-                    yield (f"{module_name}.{name}" if module_name else name), param
+        for module_name, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is None or id(value) in seen:
+                    continue
+                if remove_duplicate:
+                    seen.add(id(value))
+                yield (f"{module_name}.{name}" if module_name else name), value
 
-    def parameters(self) -> Iterator[Parameter]:
-        """Every Parameter of this module and its sub-modules, each once, in ``named_parameters``
-        order; what an optimizer takes (``Module.parameters``)."""
-        for _, param in self.named_parameters():
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """(name, parameter) in definition order, each shared parameter once: a module's own
+        parameters first, then its sub-modules' (PyTorch's order). ``prefix`` goes before
+        every name (with a "."); ``recurse=False`` lists only this module's own parameters;
+        ``remove_duplicate=False`` lists a shared parameter under each of its names
+        (``torch.nn.Module.named_parameters``). ``recurse`` and ``remove_duplicate`` must be
+        bools (TypeError)."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every Parameter of this module and its sub-modules (only its own with
+        ``recurse=False``), each once, in ``named_parameters`` order; what an optimizer takes
+        (``Module.parameters``)."""
+        for _, param in self._named_members("_parameters", "", recurse, True):
             yield param
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, np.ndarray]]:
+        """(name, buffer) for every buffer (BatchNorm's running statistics), the ndarrays
+        themselves, in ``state_dict`` order; arguments as in ``named_parameters``
+        (``torch.nn.Module.named_buffers``)."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[np.ndarray]:
+        """Every buffer, an ndarray, each once (only this module's own with ``recurse=False``)
+        (``Module.buffers``)."""
+        for _, buffer in self._named_members("_buffers", "", recurse, True):
+            yield buffer
 
     def apply(self, fn) -> Module:
         """Call ``fn(module)`` on every sub-module, children before their parent, then on
