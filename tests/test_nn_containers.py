@@ -443,3 +443,17 @@ class TestOwnMembersAndBuffers:
             list(getattr(self.Model(), method)(recurse=0))
         with pytest.raises(TypeError, match="remove_duplicate must be True or False, got 'no'"):
             list(getattr(self.Model(), method)(remove_duplicate="no"))
+
+
+def test_appending_to_a_slice_never_replaces_a_child():
+    tail = nn.Sequential(nn.Linear(1, 1), nn.ReLU(), nn.Linear(1, 2))[1:]  # children "1" and "2"
+    with pytest.raises(ValueError, match='Sequential.append would name a new module "2" .its position.'):
+        tail.append(nn.Tanh())
+    every_other = nn.Sequential(*(nn.Linear(1, 1) for _ in range(4)))[::3]  # children "0" and "3"
+    with pytest.raises(ValueError, match='Sequential.extend would name a new module "3"'):
+        every_other.extend([nn.ReLU(), nn.ReLU()])
+    with pytest.raises(TypeError, match="Sequential.extend: item 1 is a int, not a Module"):
+        tail.extend([nn.ReLU(), 3])
+    assert [type(m).__name__ for m in tail] == ["ReLU", "Linear"] and len(every_other) == 2
+    renumbered = nn.Sequential(*tail).append(nn.Tanh())
+    assert list(renumbered._modules) == ["0", "1", "2"]

@@ -45,14 +45,30 @@ class Sequential(Module):
         return x
 
     def append(self, module) -> Sequential:
-        """Add ``module`` at the end, named by its position (``Sequential.append``); returns self."""
+        """Add ``module`` at the end, named by its position (``Sequential.append``); returns self.
+        A slice keeps its children's names, so in ``model[1:]`` (children "1", "2") that name
+        can already be taken: PyTorch then silently replaces that child, minigrad raises
+        ValueError (``nn.Sequential(*part)`` renumbers the children from "0")."""
         if not isinstance(module, Module):
             raise TypeError(f"Sequential takes Modules; append got a {type(module).__name__}")
+        self._check_free_positions(1, "append")
         self.add_module(str(len(self)), module)
         return self
 
+    def _check_free_positions(self, count: int, where: str) -> None:
+        """ValueError if a name the next ``count`` positions would take already names a child."""
+        taken = [name for name in map(str, range(len(self), len(self) + count)) if name in self._modules]
+        if taken:
+            raise ValueError(
+                f'Sequential.{where} would name a new module "{taken[0]}" (its position), which already names '
+                f"a child (a slice keeps the names it had): renumber first with nn.Sequential(*part)"
+            )
+
     def extend(self, modules) -> Sequential:
-        """``append`` each of ``modules`` in turn (``Sequential.extend``); returns self."""
+        """``append`` each of ``modules`` in turn (``Sequential.extend``), all checked before
+        any is added; returns self."""
+        modules = _modules_of(modules, "Sequential.extend")
+        self._check_free_positions(len(modules), "extend")
         for module in modules:
             self.append(module)
         return self
