@@ -306,6 +306,13 @@ def test_forgetting_super_init_is_explained():
     with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) first in Broken.__init__"):
         Broken()
 
+    class Unregistered(nn.Module):
+        def __init__(self):
+            self.register_buffer("mean", np.zeros(1))
+
+    with pytest.raises(AttributeError, match=r"cannot register a buffer before Module.__init__\(\) ran: call super"):
+        Unregistered()
+
 
 def test_unknown_attributes_raise_attribute_error():
     with pytest.raises(AttributeError, match="fc9"):

@@ -113,7 +113,7 @@ class Module:
             registry.pop(name, None)
         object.__delattr__(self, name)
 
-    def _check_new_name(self, kind: str, name, registry: dict) -> None:
+    def _check_new_name(self, kind: str, name, registry: str) -> None:
         """PyTorch's checks of a name given to ``register_buffer``, ``register_parameter`` or
         ``add_module``: a string (TypeError), not empty, without "." and not an attribute
         other than one of ``kind`` (KeyError)."""
@@ -129,7 +129,7 @@ class Module:
             raise KeyError(f"a {kind} name cannot be empty")
         if "." in name:
             raise KeyError(f'{kind} name "{name}" cannot contain "." (it separates the parts of "layers.0.weight")')
-        if name not in registry and hasattr(self, name):
+        if name not in getattr(self, registry) and hasattr(self, name):
             raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
 
     def register_buffer(self, name: str, array) -> None:
@@ -144,7 +144,7 @@ class Module:
         ``load_state_dict`` writes into them. Another value raises TypeError; a name that is
         not a string TypeError; an empty name, one with "." or one that is already an
         attribute other than a buffer KeyError, as in PyTorch."""
-        self._check_new_name("buffer", name, self._buffers)
+        self._check_new_name("buffer", name, "_buffers")
         array = _buffer_array(array, f"to buffer {name!r}")
         self._buffers[name] = array
         object.__setattr__(self, name, array)
@@ -154,7 +154,7 @@ class Module:
         (``torch.nn.Module.register_parameter``). None registers the name without a parameter
         (skipped by ``parameters()`` and ``state_dict``). ``param`` that is neither a Parameter
         nor None raises TypeError; the name is checked as in ``register_buffer``."""
-        self._check_new_name("parameter", name, self._parameters)
+        self._check_new_name("parameter", name, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign {_kind(param)} to parameter {name!r} (nn.Parameter or None expected): "
@@ -171,7 +171,7 @@ class Module:
         an attribute other than a child (``"train"``, ``"weight"``) raises KeyError, as in PyTorch."""
         if not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        self._check_new_name("module", name, self._modules)
+        self._check_new_name("module", name, "_modules")
         setattr(self, name, module)
 
     # ----------------------------------------------------------------- traversal
@@ -370,7 +370,8 @@ class Module:
                         yield (f"{module_name}.{name}" if module_name else name), module, name, kind
 
     def state_dict(self) -> OrderedDict:
-        """name -> copy of the array, for every parameter and buffer."""
+        """name -> copy of the array, for every parameter and buffer (a name registered as
+        None is left out, as in PyTorch), in PyTorch's order."""
         state = OrderedDict()
         for full_name, module, name, kind in self._state_entries():
             value = getattr(module, name)
