@@ -289,3 +289,171 @@ def test_sequential_append_and_extend_name_children_by_position():
     assert model(mg.zeros(4, 2)).shape == (4, 1)
     with pytest.raises(TypeError, match="Sequential takes Modules; append got a function"):
         model.append(mg.relu)
+
+
+class TestSequentialSlices:
+    def named(self):
+        from collections import OrderedDict
+
+        return nn.Sequential(
+            OrderedDict([("features", nn.Linear(4, 8)), ("act", nn.ReLU()), ("classifier", nn.Linear(8, 3))])
+        )
+
+    def test_a_slice_keeps_the_names_so_its_state_dict_matches_the_whole(self):
+        model = self.named()
+        body = model[:2]
+        assert list(body.state_dict()) == ["features.weight", "features.bias"]
+        assert list(model[1:].state_dict()) == ["classifier.weight", "classifier.bias"]
+        assert body.features is model.features  # shared, as in PyTorch
+        source = self.named()
+        result = body.load_state_dict(source.state_dict(), strict=False)
+        assert result.missing_keys == [] and result.unexpected_keys == ["classifier.weight", "classifier.bias"]
+        np.testing.assert_array_equal(model.features.weight.data, source.features.weight.data)
+
+    def test_a_slice_of_numbered_children_keeps_their_numbers(self):
+        model = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 3))
+        tail = model[1:]
+        assert list(tail.state_dict()) == ["2.weight", "2.bias"]
+        assert tail(mg.ones(1, 2)).shape == (1, 3)
+        assert list(model[::-2]._modules) == ["2", "0"]
+
+    def test_a_slice_keeps_the_class(self):
+        class Stage(nn.Sequential):
+            pass
+
+        assert type(Stage(nn.ReLU(), nn.Tanh())[1:]) is Stage
+
+    @pytest.mark.parametrize("index", [3, -4])
+    def test_index_out_of_range(self, index):
+        with pytest.raises(IndexError, match=f"index {index} is out of range for a Sequential of 3 modules"):
+            self.named()[index]
+
+    @pytest.mark.parametrize("index", ["0", 1.0])
+    def test_index_must_be_an_integer(self, index):
+        with pytest.raises(TypeError, match=f"Sequential indices are integers or slices, got {type(index).__name__}"):
+            self.named()[index]
+
+    def test_integer_indices_count_positions_whatever_the_names(self):
+        model = self.named()
+        assert model[0] is model.features and model[-1] is model.classifier
+
+
+class TestSequentialEditing:
+    def model(self):
+        return nn.Sequential(nn.Linear(1, 1), nn.ReLU(), nn.Linear(1, 2), nn.Tanh())
+
+    @staticmethod
+    def kinds(model):
+        return [type(m).__name__ for m in model]
+
+    def test_replacing_the_head_keeps_its_name(self):
+        model = self.model()
+        head = nn.Linear(1, 10)
+        model[-2] = head
+        assert model[2] is head and list(model._modules) == ["0", "1", "2", "3"]
+        assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+        assert model(mg.ones(3, 1)).shape == (3, 10)
+        with pytest.raises(TypeError, match="Sequential takes Modules; item assignment got a function"):
+            model[0] = mg.relu
+        with pytest.raises(IndexError, match="index 4 is out of range for a Sequential of 4 modules"):
+            model[4] = nn.ReLU()
+
+    def test_delete_and_pop_renumber_as_pytorch_does(self):
+        model = self.model()
+        del model[1]
+        assert self.kinds(model) == ["Linear", "Linear", "Tanh"] and list(model._modules) == ["0", "1", "2"]
+        assert list(model.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+        assert not hasattr(model, "3")
+        model = self.model()
+        del model[1:3]
+        assert self.kinds(model) == ["Linear", "Tanh"] and list(model._modules) == ["0", "1"]
+        model = self.model()
+        third = model[2]
+        assert model.pop(-2) is third and self.kinds(model) == ["Linear", "ReLU", "Tanh"]
+        popped = self.model().pop(slice(1, 3))
+        assert self.kinds(popped) == ["ReLU", "Linear"] and list(popped._modules) == ["1", "2"]
+
+    def test_insert_puts_before_the_index_and_renumbers(self):
+        model = self.model()
+        assert model.insert(1, nn.Sigmoid()) is model
+        assert self.kinds(model) == ["Linear", "Sigmoid", "ReLU", "Linear", "Tanh"]
+        assert list(model._modules) == ["0", "1", "2", "3", "4"]
+        model.insert(-1, nn.GELU()).insert(len(model), nn.ELU())
+        assert self.kinds(model)[-3:] == ["GELU", "Tanh", "ELU"]
+        for index in (8, -8):
+            with pytest.raises(IndexError, match=f"index {index} is out of range for inserting into a Sequential of 7"):
+                model.insert(index, nn.ReLU())
+        with pytest.raises(TypeError, match="Sequential.insert takes an integer index, got str '1'"):
+            model.insert("1", nn.ReLU())
+        with pytest.raises(TypeError, match="Sequential takes Modules; insert got a int"):
+            model.insert(0, 3)
+
+    def test_plus_joins_two_sequentials_numbering_by_position(self):
+        from collections import OrderedDict
+
+        named = nn.Sequential(OrderedDict([("features", nn.Linear(2, 1))]))
+        joined = named + self.model()
+        assert type(joined) is nn.Sequential and list(joined._modules) == ["0", "1", "2", "3", "4"]
+        assert joined[0] is named.features
+        model = self.model()
+        model += named
+        assert list(model._modules) == ["0", "1", "2", "3", "4"] and model[4] is named.features
+        with pytest.raises(TypeError, match="only a Sequential can be added to a Sequential, got list"):
+            model + [nn.ReLU()]  # noqa: B018
+        with pytest.raises(TypeError, match="only a Sequential can be added to a Sequential, got ReLU"):
+            model += nn.ReLU()
+
+
+class TestOwnMembersAndBuffers:
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.own = nn.Parameter(np.zeros(1))
+            self.alias = self.own
+            self.body = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+            self.again = self.body[1]
+
+    def test_named_parameters_with_prefix_recurse_and_duplicates(self):
+        model = self.Model()
+        assert [name for name, _ in model.named_parameters(prefix="p")] == [
+            "p.own", "p.body.0.weight", "p.body.0.bias", "p.body.1.weight", "p.body.1.bias",
+        ]  # fmt: skip
+        assert [name for name, _ in model.named_parameters(recurse=False)] == ["own"]
+        assert list(model.parameters(recurse=False)) == [model.own]
+        assert [name for name, _ in model.named_parameters(remove_duplicate=False)] == [
+            "own", "alias", "body.0.weight", "body.0.bias", "body.1.weight", "body.1.bias", "again.weight",
+            "again.bias",
+        ]  # fmt: skip
+
+    def test_buffers_are_the_arrays_themselves(self):
+        model = self.Model()
+        norm = model.body[1]
+        names = ["running_mean", "running_var", "num_batches_tracked"]
+        assert [name for name, _ in model.named_buffers()] == [f"body.1.{name}" for name in names]
+        assert all(b is getattr(norm, name) for b, name in zip(model.buffers(), names, strict=True))
+        assert list(model.buffers(recurse=False)) == [] and len(list(norm.buffers(recurse=False))) == 3
+        assert [name for name, _ in model.named_buffers(prefix="m", remove_duplicate=False)] == [
+            *(f"m.body.1.{name}" for name in names),
+            *(f"m.again.{name}" for name in names),
+        ]
+
+    @pytest.mark.parametrize("method", ["named_parameters", "named_buffers"])
+    def test_flags_must_be_bools(self, method):
+        with pytest.raises(TypeError, match="recurse must be True or False, got 0"):
+            list(getattr(self.Model(), method)(recurse=0))
+        with pytest.raises(TypeError, match="remove_duplicate must be True or False, got 'no'"):
+            list(getattr(self.Model(), method)(remove_duplicate="no"))
+
+
+def test_appending_to_a_slice_never_replaces_a_child():
+    tail = nn.Sequential(nn.Linear(1, 1), nn.ReLU(), nn.Linear(1, 2))[1:]  # children "1" and "2"
+    with pytest.raises(ValueError, match='Sequential.append would name a new module "2" .its position.'):
+        tail.append(nn.Tanh())
+    every_other = nn.Sequential(*(nn.Linear(1, 1) for _ in range(4)))[::3]  # children "0" and "3"
+    with pytest.raises(ValueError, match='Sequential.extend would name a new module "3"'):
+        every_other.extend([nn.ReLU(), nn.ReLU()])
+    with pytest.raises(TypeError, match="Sequential.extend: item 1 is a int, not a Module"):
+        tail.extend([nn.ReLU(), 3])
+    assert [type(m).__name__ for m in tail] == ["ReLU", "Linear"] and len(every_other) == 2
+    renumbered = nn.Sequential(*tail).append(nn.Tanh())
+    assert list(renumbered._modules) == ["0", "1", "2"]

@@ -97,6 +97,25 @@ def test_train_and_eval_reach_every_sub_module():
     assert all(m.training for m in net.modules())
 
 
+def test_train_and_eval_call_each_childs_own_train():
+    class FrozenNorm(Block):
+        """Fine-tuning that keeps BatchNorm's running statistics fixed."""
+
+        def train(self, mode=True):
+            super().train(mode)
+            self.norm.eval()
+            return self
+
+    model = nn.Sequential(FrozenNorm(), nn.ReLU(), nn.Linear(4, 2))
+    model.eval()
+    model.train()
+    assert model.training and model[0].training and model[0].inner.training
+    assert not model[0].norm.training
+    x = mg.Tensor(np.random.default_rng(0).normal(size=(8, 4)))
+    model(x)
+    np.testing.assert_array_equal(model[0].norm.running_mean, np.zeros(4))  # not updated
+
+
 @pytest.mark.parametrize("mode", ["eval", 0, None])
 def test_train_mode_must_be_a_bool(mode):
     # train("eval") would otherwise switch to train mode, the opposite of what was meant
@@ -168,6 +187,63 @@ def test_load_state_dict_lists_every_problem_in_one_error_and_changes_nothing():
         np.testing.assert_array_equal(array, before[name], err_msg=name)
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (np.array(["a", "b", "c", "d"]), "<U1"),
+        (np.ones(4, dtype=complex), "complex128 (the imaginary part would be lost)"),
+        (np.array([None] * 4), "object"),
+        ([[1.0], [1.0, 2.0]], "list"),
+    ],
+)
+def test_load_state_dict_refuses_what_is_not_real_numbers_before_writing_anything(value, shown):
+    net = Net()
+    before = net.state_dict()
+    state = Net().state_dict()
+    state["fc1.bias"] = value
+    state["body.2.weight"] = np.ones((2, 4), dtype=complex)
+    with pytest.raises(TypeError) as error:
+        net.load_state_dict(state)
+    assert str(error.value) == (
+        f"state_dict does not fit Net: not arrays of real numbers: fc1.bias: {shown}; "
+        "body.2.weight: complex128 (the imaginary part would be lost)"
+    )
+    for name, array in net.state_dict().items():
+        np.testing.assert_array_equal(array, before[name], err_msg=name)
+
+
+def test_load_state_dict_casts_integers_and_booleans_to_the_models_dtype():
+    layer = nn.Linear(2, 1)
+    layer.load_state_dict({"weight": np.array([[True, False]]), "bias": np.array([3])})
+    assert layer.weight.dtype == np.float32 and layer.weight.data.tolist() == [[1.0, 0.0]]
+    assert layer.bias.data.tolist() == [3.0]
+
+
+def test_load_state_dict_lists_problems_in_the_models_order():
+    state = Net().state_dict()
+    wrong = ["body.2.weight", "fc1.bias", "scale", "body.0.norm.running_var"]
+    for key in wrong:
+        state[key] = np.zeros(7)
+    with pytest.raises(ValueError) as error:
+        Net().load_state_dict(state)
+    listed = [part.split(":")[0] for part in str(error.value).split("mis-shaped: ")[1].split("; ")]
+    assert listed == [key for key in PYTORCH_STATE_KEYS if key in wrong]
+
+
+def test_a_tied_parameter_gets_the_later_names_value_as_in_pytorch():
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Parameter(np.zeros(2))
+            self.b = self.a
+
+    model = Tied()
+    assert list(model.state_dict()) == ["a", "b"]
+    for state in ({"a": np.ones(2), "b": np.full(2, 2.0)}, {"b": np.full(2, 2.0), "a": np.ones(2)}):
+        model.load_state_dict(state)
+        assert model.a.data.tolist() == [2.0, 2.0]
+
+
 def test_load_state_dict_not_strict_returns_what_did_not_match():
     net = Net()
     state = net.state_dict()
@@ -230,6 +306,13 @@ def test_forgetting_super_init_is_explained():
     with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) first in Broken.__init__"):
         Broken()
 
+    class Unregistered(nn.Module):
+        def __init__(self):
+            self.register_buffer("mean", np.zeros(1))
+
+    with pytest.raises(AttributeError, match=r"cannot register a buffer before Module.__init__\(\) ran: call super"):
+        Unregistered()
+
 
 def test_unknown_attributes_raise_attribute_error():
     with pytest.raises(AttributeError, match="fc9"):
@@ -245,3 +328,89 @@ def test_parameter_requires_grad_and_is_a_tensor():
     p = nn.Parameter(np.zeros(2, dtype=np.float32))
     assert isinstance(p, mg.Tensor) and p.requires_grad and p.dtype == np.float32
     assert repr(p).startswith("Parameter containing:\ntensor(")
+
+
+class RunningMean(nn.Module):
+    """A hand-written normalisation whose forward replaces its buffers, as PyTorch code does."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.gamma = nn.Parameter(mg.ones(n))
+        self.register_buffer("running_mean", mg.zeros(n))  # a Tensor: its array is kept
+        self.register_buffer("count", np.array(0, dtype=np.int64))
+
+    def forward(self, x):
+        if self.training:
+            with mg.no_grad():
+                self.running_mean = 0.9 * self.running_mean + 0.1 * x.mean(0)
+                self.count += 5
+        return (x - self.running_mean) * self.gamma
+
+
+def test_assigning_to_a_buffer_replaces_it_and_keeps_it_registered():
+    module = RunningMean(3)
+    assert isinstance(module.running_mean, np.ndarray)
+    x = np.random.default_rng(0).normal(size=(8, 3))
+    module(mg.Tensor(x))
+    state = module.state_dict()
+    assert list(state) == ["gamma", "running_mean", "count"]
+    np.testing.assert_allclose(state["running_mean"], 0.1 * x.mean(axis=0), rtol=1e-15)
+    assert state["count"] == 5 and state["count"].dtype == np.int64
+    module.double()  # casts the replaced buffer, which is an array
+    assert module.running_mean.dtype == np.float64 and module.count.dtype == np.int64
+    module.count = module.count + 1  # a numpy scalar becomes a 0-d array
+    assert isinstance(module.count, np.ndarray) and module.state_dict()["count"] == 6
+
+
+def test_a_buffer_set_to_none_stays_registered_but_is_not_saved():
+    module = RunningMean(2)
+    module.running_mean = None
+    assert list(module.state_dict()) == ["gamma", "count"]
+    module.running_mean = mg.ones(2)
+    assert list(module.state_dict()) == ["gamma", "running_mean", "count"]  # its place kept
+    with pytest.raises(TypeError, match=r"cannot assign 'int' as buffer 'count' \(an ndarray, a Tensor or None"):
+        module.count = 3
+
+
+@pytest.mark.parametrize(("value", "kind"), [(mg.zeros((2, 3)), "Tensor"), (np.zeros((2, 3)), "ndarray"), (3, "int")])
+def test_only_a_parameter_or_none_replaces_a_parameter(value, kind):
+    layer = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match=f"cannot assign '{kind}' as parameter 'weight' \\(nn.Parameter or None"):
+        layer.weight = value
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    layer.weight = None
+    assert list(layer.state_dict()) == ["bias"]
+    layer.weight = nn.Parameter(np.zeros((2, 3)))
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]  # its place kept
+
+
+def test_only_a_module_or_none_replaces_a_child():
+    net = Net()
+    with pytest.raises(TypeError, match="cannot assign 'function' as child module 'fc1' \\(nn.Module or None"):
+        net.fc1 = lambda x: x
+    net.fc1 = None
+    assert [name for name, _ in net.named_children()] == ["body"]
+    assert "fc1.weight" not in net.state_dict()
+    assert "(fc1): None" in repr(net)
+
+
+def test_register_buffer_and_register_parameter_check_like_pytorch():
+    net = Net()
+    net.register_parameter("shift", nn.Parameter(np.zeros(1)))
+    net.register_parameter("unused", None)
+    assert [name for name, _ in net.named_parameters()][:2] == ["scale", "shift"]
+    assert "unused" not in net.state_dict() and net.unused is None
+    with pytest.raises(TypeError, match="cannot assign 'Tensor' to parameter 'w' \\(nn.Parameter or None"):
+        net.register_parameter("w", mg.zeros(1))
+    with pytest.raises(TypeError, match="cannot assign 'list' to buffer 'b' \\(an ndarray, a Tensor or None"):
+        net.register_buffer("b", [1.0])
+    for register in (net.register_buffer, net.register_parameter):
+        kind = "buffer" if register == net.register_buffer else "parameter"
+        with pytest.raises(TypeError, match=f"{kind} name should be a string, got int"):
+            register(1, None)
+        with pytest.raises(KeyError, match=f'{kind} name "a.b" cannot contain "."'):
+            register("a.b", None)
+        with pytest.raises(KeyError, match=f"a {kind} name cannot be empty"):
+            register("", None)
+        with pytest.raises(KeyError, match='"fc1" is already an attribute of Net'):
+            register("fc1", None)

@@ -15,7 +15,18 @@ __all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 class Sequential(Module):
     """``Sequential(a, b, c)(x) == c(b(a(x)))``. Children are named "0", "1", ... (or by the
-    keys of an OrderedDict), as in PyTorch, so parameters are "0.weight", "0.bias", ..."""
+    keys of an OrderedDict), as in PyTorch, so parameters are "0.weight", "0.bias", ...
+
+    Like PyTorch's it supports ``len``, iteration, ``s[i]`` (negative too) and ``s[a:b]`` (see
+    ``__getitem__``), ``s[i] = module`` (the head-replacement idiom ``model[-1] =
+    nn.Linear(8, 10)``; the child keeps its name), ``del s[i]`` or ``del s[a:b]``, ``pop(i)``,
+    ``insert(i, module)``, ``append``, ``extend``, ``s + other`` and ``s += other`` (another
+    Sequential). Deleting, popping and inserting renumber every child "0", "1", ... (PyTorch
+    renumbers after a deletion too; its ``insert`` fails on children with names); ``+`` and
+    ``+=`` number the added children by position, as in PyTorch. An index that is not an
+    integer raises TypeError, one out of range IndexError; an item that is not a Module
+    TypeError (PyTorch: AssertionError in ``insert``, ValueError for ``+`` of another type).
+    """
 
     def __init__(self, *modules):
         super().__init__()
@@ -34,23 +45,98 @@ class Sequential(Module):
         return x
 
     def append(self, module) -> Sequential:
-        """Add ``module`` at the end, named by its position (``Sequential.append``); returns self."""
+        """Add ``module`` at the end, named by its position (``Sequential.append``); returns self.
+        A slice keeps its children's names, so in ``model[1:]`` (children "1", "2") that name
+        can already be taken: PyTorch then silently replaces that child, minigrad raises
+        ValueError (``nn.Sequential(*part)`` renumbers the children from "0")."""
         if not isinstance(module, Module):
             raise TypeError(f"Sequential takes Modules; append got a {type(module).__name__}")
+        self._check_free_positions(1, "append")
         self.add_module(str(len(self)), module)
         return self
 
+    def _check_free_positions(self, count: int, where: str) -> None:
+        """ValueError if a name the next ``count`` positions would take already names a child."""
+        taken = [name for name in map(str, range(len(self), len(self) + count)) if name in self._modules]
+        if taken:
+            raise ValueError(
+                f'Sequential.{where} would name a new module "{taken[0]}" (its position), which already names '
+                f"a child (a slice keeps the names it had): renumber first with nn.Sequential(*part)"
+            )
+
     def extend(self, modules) -> Sequential:
-        """``append`` each of ``modules`` in turn (``Sequential.extend``); returns self."""
+        """``append`` each of ``modules`` in turn (``Sequential.extend``), all checked before
+        any is added; returns self."""
+        modules = _modules_of(modules, "Sequential.extend")
+        self._check_free_positions(len(modules), "extend")
         for module in modules:
             self.append(module)
         return self
 
     def __getitem__(self, index):
-        modules = list(self._modules.values())
+        """``s[i]`` is the i-th module (negative counts from the end); ``s[a:b]`` a new
+        Sequential of the same class holding those modules under their names here, as in
+        PyTorch, so ``model[:2].state_dict()`` has the keys of ``model.state_dict()`` and loads
+        from it (the children are shared, not copied)."""
         if isinstance(index, slice):
-            return Sequential(*modules[index])
-        return modules[index]
+            return type(self)(OrderedDict(list(self._modules.items())[index]))
+        return list(self._modules.values())[self._position(index)]
+
+    def _position(self, index) -> int:
+        """``index`` as a position from 0; TypeError for an index that is not an integer
+        ("0", 1.0), IndexError out of range, as PyTorch gives."""
+        try:
+            i = operator.index(index)
+        except TypeError:
+            raise TypeError(
+                f"Sequential indices are integers or slices, got {type(index).__name__} {index!r}"
+            ) from None
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"index {i} is out of range for a Sequential of {len(self)} modules")
+        return i % len(self)
+
+    def __setitem__(self, index, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential takes Modules; item assignment got a {type(module).__name__}")
+        self.add_module(list(self._modules)[self._position(index)], module)
+
+    def __delitem__(self, index) -> None:
+        modules = list(self._modules.values())
+        del modules[index if isinstance(index, slice) else self._position(index)]
+        _renumber(self, modules)
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Put ``module`` before position ``index`` (``-len(s) <= index <= len(s)``, else
+        IndexError, as in PyTorch) and renumber the children; returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential takes Modules; insert got a {type(module).__name__}")
+        try:
+            i = operator.index(index)
+        except TypeError:
+            raise TypeError(f"Sequential.insert takes an integer index, got {type(index).__name__} {index!r}") from None
+        if not -len(self) <= i <= len(self):
+            raise IndexError(f"index {i} is out of range for inserting into a Sequential of {len(self)} modules")
+        modules = list(self._modules.values())
+        modules.insert(i, module)
+        _renumber(self, modules)
+        return self
+
+    def pop(self, index) -> Module:
+        """Remove and return the module at ``index`` (a slice: a Sequential of those modules,
+        under their names before the removal); the rest are renumbered (``Sequential.pop``)."""
+        module = self[index]
+        del self[index]
+        return module
+
+    def __add__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            raise TypeError(f"only a Sequential can be added to a Sequential, got {type(other).__name__}")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            raise TypeError(f"only a Sequential can be added to a Sequential, got {type(other).__name__}")
+        return self.extend(list(other))
 
     def __len__(self):
         return len(self._modules)
@@ -91,13 +177,6 @@ class ModuleList(Module):
             raise IndexError(f"index {i} is out of range for a ModuleList of {len(self)} modules")
         return i % len(self)
 
-    def _renumber(self, modules: list) -> None:
-        """Hold exactly ``modules``, named "0", "1", ... in order."""
-        for name in list(self._modules):
-            delattr(self, name)
-        for i, module in enumerate(modules):
-            self.add_module(str(i), module)
-
     def __getitem__(self, index):
         if isinstance(index, slice):
             return ModuleList(list(self._modules.values())[index])
@@ -109,7 +188,7 @@ class ModuleList(Module):
     def __delitem__(self, index) -> None:
         modules = list(self._modules.values())
         del modules[index if isinstance(index, slice) else self._position(index)]
-        self._renumber(modules)
+        _renumber(self, modules)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -138,7 +217,7 @@ class ModuleList(Module):
         """Put ``module`` before position ``index``; later modules are renumbered."""
         modules = list(self._modules.values())
         modules.insert(operator.index(index), _modules_of([module], "ModuleList.insert")[0])
-        self._renumber(modules)
+        _renumber(self, modules)
 
     def pop(self, index: int = -1) -> Module:
         """Remove and return the module at ``index``; later modules are renumbered."""
@@ -224,6 +303,14 @@ class ModuleDict(Module):
         """Remove every module."""
         for key in list(self._modules):
             del self[key]
+
+
+def _renumber(container: Module, modules: list) -> None:
+    """Make ``container`` hold exactly ``modules``, named "0", "1", ... in order."""
+    for name in list(container._modules):
+        delattr(container, name)
+    for i, module in enumerate(modules):
+        container.add_module(str(i), module)
 
 
 def _modules_of(modules, where: str) -> list:

@@ -32,6 +32,23 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+def _kind(value) -> str:
+    """How an error names the type of ``value``: 'ndarray', 'Tensor', 'int'."""
+    return repr(type(value).__name__)
+
+
+def _buffer_array(value, where: str) -> np.ndarray | None:
+    """What a buffer holds for ``value``: an ndarray as it is, a Tensor's array, a numpy scalar
+    as a 0-d array (``count + 1`` of a 0-d array is a scalar), None; TypeError otherwise."""
+    if value is None or isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, Tensor):
+        return value.data
+    if isinstance(value, np.generic):
+        return np.asarray(value)
+    raise TypeError(f"cannot assign {_kind(value)} {where} (an ndarray, a Tensor or None expected)")
+
+
 class IncompatibleKeys(NamedTuple):
     missing_keys: list
     unexpected_keys: list
@@ -56,25 +73,39 @@ class Module:
 
     # ----------------------------------------------------------------- registration
     def __setattr__(self, name, value):
+        """Register what is assigned, as PyTorch does: a Parameter as a parameter, a Module as
+        a child. A name registered before keeps its kind: a parameter takes only a Parameter
+        or None, a child only a Module or None (TypeError otherwise, as in PyTorch; None keeps
+        the name registered and is skipped by ``parameters()`` and ``state_dict``), and a
+        buffer takes what ``register_buffer`` takes, so ``self.running_mean = 0.9 *
+        self.running_mean + 0.1 * x.mean(0)`` replaces the buffer and keeps it registered."""
         if "_parameters" not in self.__dict__:
             raise AttributeError(
                 f"cannot assign {name!r} before Module.__init__() ran: "
                 f"call super().__init__() first in {type(self).__name__}.__init__"
             )
-        if name in self._buffers and isinstance(value, np.ndarray):
-            self._buffers[name] = value
-            object.__setattr__(self, name, value)
-            return
-        target = None
+        parameters, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, Parameter):
-            target = self._parameters
+            buffers.pop(name, None)
+            modules.pop(name, None)
+            parameters[name] = value  # a name already registered keeps its place, so the order stays PyTorch's
+        elif name in parameters:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {_kind(value)} as parameter {name!r} (nn.Parameter or None expected): "
+                    f"wrap a tensor or an array as nn.Parameter(...) to train it"
+                )
+            parameters[name] = None
         elif isinstance(value, Module):
-            target = self._modules
-        for registry in (self._parameters, self._buffers, self._modules):
-            if registry is not target:
-                registry.pop(name, None)
-        if target is not None:
-            target[name] = value  # a name already registered keeps its place, so the order stays PyTorch's
+            parameters.pop(name, None)
+            buffers.pop(name, None)
+            modules[name] = value
+        elif name in modules:
+            if value is not None:
+                raise TypeError(f"cannot assign {_kind(value)} as child module {name!r} (nn.Module or None expected)")
+            modules[name] = None
+        elif name in buffers:
+            value = buffers[name] = _buffer_array(value, f"as buffer {name!r}")
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -82,10 +113,55 @@ class Module:
             registry.pop(name, None)
         object.__delattr__(self, name)
 
-    def register_buffer(self, name: str, array: np.ndarray) -> None:
-        """State that is saved in ``state_dict`` but not trained (BatchNorm's running statistics)."""
+    def _check_new_name(self, kind: str, name, registry: str) -> None:
+        """PyTorch's checks of a name given to ``register_buffer``, ``register_parameter`` or
+        ``add_module``: a string (TypeError), not empty, without "." and not an attribute
+        other than one of ``kind`` (KeyError)."""
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot register a {kind} before Module.__init__() ran: "
+                f"call super().__init__() first in {type(self).__name__}.__init__"
+            )
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
+        # no single quotes in these messages: KeyError shows its message with repr()
+        if not name:
+            raise KeyError(f"a {kind} name cannot be empty")
+        if "." in name:
+            raise KeyError(f'{kind} name "{name}" cannot contain "." (it separates the parts of "layers.0.weight")')
+        if name not in getattr(self, registry) and hasattr(self, name):
+            raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
+
+    def register_buffer(self, name: str, array) -> None:
+        """State that is saved in ``state_dict`` but not trained (BatchNorm's running statistics)
+        (``torch.nn.Module.register_buffer``, always persistent).
+
+        minigrad's buffers are numpy arrays: ``array`` is an ndarray (kept, not copied), a
+        Tensor (its array is kept, detached from any graph: a buffer is not trained), a numpy
+        scalar (as a 0-d array) or None (registered but not in ``state_dict``). Assigning to
+        the name later (``self.running_mean = ...``) takes the same values and keeps the buffer
+        registered; ``.to()``/``.double()``/``.float()`` cast floating-point buffers and
+        ``load_state_dict`` writes into them. Another value raises TypeError; a name that is
+        not a string TypeError; an empty name, one with "." or one that is already an
+        attribute other than a buffer KeyError, as in PyTorch."""
+        self._check_new_name("buffer", name, "_buffers")
+        array = _buffer_array(array, f"to buffer {name!r}")
         self._buffers[name] = array
         object.__setattr__(self, name, array)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` as the parameter ``name``, as ``self.<name> = param`` would
+        (``torch.nn.Module.register_parameter``). None registers the name without a parameter
+        (skipped by ``parameters()`` and ``state_dict``). ``param`` that is neither a Parameter
+        nor None raises TypeError; the name is checked as in ``register_buffer``."""
+        self._check_new_name("parameter", name, "_parameters")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign {_kind(param)} to parameter {name!r} (nn.Parameter or None expected): "
+                f"wrap it as nn.Parameter(...)"
+            )
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
 
     def add_module(self, name: str, module: Module) -> None:
         """Register ``module`` as the child ``name``, as ``self.<name> = module`` would, for
@@ -95,15 +171,7 @@ class Module:
         an attribute other than a child (``"train"``, ``"weight"``) raises KeyError, as in PyTorch."""
         if not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        if not isinstance(name, str):
-            raise TypeError(f"module name should be a string, got {type(name).__name__}")
-        # no single quotes in these messages: KeyError shows its message with repr()
-        if not name:
-            raise KeyError("a module name cannot be empty")
-        if "." in name:
-            raise KeyError(f'module name "{name}" cannot contain "." (it separates the parts of "layers.0.weight")')
-        if name not in self._modules and hasattr(self, name):
-            raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
+        self._check_new_name("module", name, "_modules")
         setattr(self, name, module)
 
     # ----------------------------------------------------------------- traversal
@@ -111,7 +179,7 @@ class Module:
         """(name, module) for each direct sub-module, a module registered twice once."""
         seen = set()
         for name, module in self._modules.items():
-            if id(module) not in seen:
+            if module is not None and id(module) not in seen:
                 seen.add(id(module))
                 yield name, module
 
@@ -131,7 +199,9 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{child}" if name else child, m) for child, m in module._modules.items()]
+            children = [
+                (f"{name}.{child}" if name else child, m) for child, m in module._modules.items() if m is not None
+            ]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -139,21 +209,55 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """(name, parameter) in definition order, each shared parameter once: a module's own
-        parameters first, then its sub-modules' (PyTorch's order)."""
+    def _named_members(self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool) -> Iterator:
+        """(name, value) of one registry ("_parameters" or "_buffers") of this module and, with
+        ``recurse``, of its sub-modules; None skipped, a shared value once unless
+        ``remove_duplicate=False`` (PyTorch's ``_named_members``)."""
+        if recurse is not True:  # the checks only off the common path: parameters() runs every step
+            recurse = check_bool("recurse", recurse)
+        if remove_duplicate is not True:
+            remove_duplicate = check_bool("remove_duplicate", remove_duplicate)
+        modules = self.named_modules(prefix, remove_duplicate) if recurse else [(prefix, self)]
         seen = set()
-        for module_name, module in self.named_modules(prefix):
-            for name, param in module._parameters.items():
-                if id(param) not in seen:
-                    seen.add(id(param))
-                    yield (f"{module_name}.{name}" if module_name else name), param
+        for module_name, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is None or id(value) in seen:
+                    continue
+                if remove_duplicate:
+                    seen.add(id(value))
+                yield (f"{module_name}.{name}" if module_name else name), value
 
-    def parameters(self) -> Iterator[Parameter]:
-        """Every Parameter of this module and its sub-modules, each once, in ``named_parameters``
-        order; what an optimizer takes (``Module.parameters``)."""
-        for _, param in self.named_parameters():
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """(name, parameter) in definition order, each shared parameter once: a module's own
+        parameters first, then its sub-modules' (PyTorch's order). ``prefix`` goes before
+        every name (with a "."); ``recurse=False`` lists only this module's own parameters;
+        ``remove_duplicate=False`` lists a shared parameter under each of its names
+        (``torch.nn.Module.named_parameters``). ``recurse`` and ``remove_duplicate`` must be
+        bools (TypeError)."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every Parameter of this module and its sub-modules (only its own with
+        ``recurse=False``), each once, in ``named_parameters`` order; what an optimizer takes
+        (``Module.parameters``)."""
+        for _, param in self._named_members("_parameters", "", recurse, True):
             yield param
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, np.ndarray]]:
+        """(name, buffer) for every buffer (BatchNorm's running statistics), the ndarrays
+        themselves, in ``state_dict`` order; arguments as in ``named_parameters``
+        (``torch.nn.Module.named_buffers``)."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[np.ndarray]:
+        """Every buffer, an ndarray, each once (only this module's own with ``recurse=False``)
+        (``Module.buffers``)."""
+        for _, buffer in self._named_members("_buffers", "", recurse, True):
+            yield buffer
 
     def apply(self, fn) -> Module:
         """Call ``fn(module)`` on every sub-module, children before their parent, then on
@@ -175,16 +279,19 @@ class Module:
 
     # ----------------------------------------------------------------- modes and gradients
     def train(self, mode: bool = True) -> Module:
-        """Set train mode (``mode=True``) or eval mode (False) here and in every sub-module;
-        returns self. ``mode`` must be a bool (TypeError otherwise: ``train("eval")``
-        would otherwise mean train mode)."""
+        """Set train mode (``mode=True``) or eval mode (False) here, then call each child's
+        ``train(mode)``, so a sub-module that overrides ``train`` (to keep its BatchNorm in eval
+        mode while fine-tuning) is obeyed, as in PyTorch; returns self. ``mode`` must be a
+        bool (TypeError otherwise: ``train("eval")`` would otherwise mean train mode)."""
         mode = check_bool("mode", mode)
-        for module in self.modules():
-            object.__setattr__(module, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self) -> Module:
-        """``train(False)``: Dropout passes inputs through, BatchNorm uses its running statistics."""
+        """``train(False)``: Dropout passes inputs through, BatchNorm uses its running statistics
+        (``self.train(False)``, so an override of ``train`` sees it, as in PyTorch)."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
@@ -215,13 +322,13 @@ class Module:
             raise TypeError(f"Module.to only accepts floating-point dtypes, got {dtype}")
         for module in self.modules():
             for param in module._parameters.values():
-                if param.data.dtype != dtype:
+                if param is not None and param.data.dtype != dtype:
                     param.data = param.data.astype(dtype)
                     if param.grad is not None:
                         param.grad = param.grad.astype(dtype)
                     param._version += 1
             for name, buffer in module._buffers.items():
-                if buffer.dtype.kind == "f" and buffer.dtype != dtype:
+                if buffer is not None and buffer.dtype.kind == "f" and buffer.dtype != dtype:
                     setattr(module, name, buffer.astype(dtype))
         return self
 
@@ -258,11 +365,13 @@ class Module:
         A module used twice appears under both names, as in PyTorch's state dicts."""
         for module_name, module in self.named_modules(remove_duplicate=False):
             for kind, registry in (("parameter", module._parameters), ("buffer", module._buffers)):
-                for name in registry:
-                    yield (f"{module_name}.{name}" if module_name else name), module, name, kind
+                for name, value in registry.items():
+                    if value is not None:
+                        yield (f"{module_name}.{name}" if module_name else name), module, name, kind
 
     def state_dict(self) -> OrderedDict:
-        """name -> copy of the array, for every parameter and buffer."""
+        """name -> copy of the array, for every parameter and buffer (a name registered as
+        None is left out, as in PyTorch), in PyTorch's order."""
         state = OrderedDict()
         for full_name, module, name, kind in self._state_entries():
             value = getattr(module, name)
@@ -270,11 +379,17 @@ class Module:
         return state
 
     def load_state_dict(self, state_dict: Mapping, strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays into the parameters and buffers of the same names.
+        """Copy arrays into the parameters and buffers of the same names
+        (``torch.nn.Module.load_state_dict``); returns the missing and unexpected keys.
 
-        Every key and shape is checked before anything is written; a mismatch raises one
-        error listing all missing, unexpected and mis-shaped keys. With ``strict=False``,
-        missing and unexpected keys are allowed (and returned), mis-shaped ones are not.
+        Everything is checked before anything is written, so a failed load changes nothing.
+        A value that is not an array (or Tensor) of real numbers (strings, objects, complex
+        numbers, whose imaginary part would be lost) raises TypeError naming every such key;
+        then missing, unexpected and mis-shaped keys raise one ValueError listing them all, in
+        the model's order. With ``strict=False``, missing and unexpected keys are allowed (and
+        returned), mis-shaped ones are not. Values are cast to the dtype of what they are
+        written into (as PyTorch's ``copy_``), in the model's order: a parameter shared under
+        two names (``self.b = self.a``) gets the value of the later name, as in PyTorch.
         Parameters are written in place (an optimizer holding them sees the new values) and
         their version counter is bumped, so a graph recorded before the load cannot
         backpropagate through the overwritten values (PyTorch's ``copy_`` does the same).
@@ -282,38 +397,49 @@ class Module:
         strict = check_bool("strict", strict)
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict takes a dict of name -> array, got {type(state_dict).__name__}")
-        entries = {full_name: (module, name, kind) for full_name, module, name, kind in self._state_entries()}
-        missing = [key for key in entries if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in entries]
-        mis_shaped = []
-        arrays = {}
-        for key in entries.keys() & state_dict.keys():
-            module, name, kind = entries[key]
-            value = state_dict[key]
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            target = getattr(module, name)
-            target_shape = target.shape
-            if array.shape != target_shape:
-                mis_shaped.append(f"{key}: checkpoint {array.shape}, model {target_shape}")
-            arrays[key] = array
+        entries = list(self._state_entries())
+        names = {full_name for full_name, *_ in entries}
+        missing = [full_name for full_name, *_ in entries if full_name not in state_dict]
+        unexpected = [key for key in state_dict if key not in names]
+        not_numbers, mis_shaped, writes = [], [], []
+        for full_name, module, name, kind in entries:
+            if full_name not in state_dict:
+                continue
+            value = state_dict[full_name]
+            try:
+                array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            except (TypeError, ValueError):  # a ragged list, say
+                not_numbers.append(f"{full_name}: {type(value).__name__}")
+                continue
+            if array.dtype.kind == "c":
+                not_numbers.append(f"{full_name}: {array.dtype} (the imaginary part would be lost)")
+                continue
+            if array.dtype.kind not in "biuf":
+                not_numbers.append(f"{full_name}: {array.dtype}")
+                continue
+            held = getattr(module, name)
+            target = held.data if kind == "parameter" else held
+            if array.shape != target.shape:
+                mis_shaped.append(f"{full_name}: checkpoint {array.shape}, model {target.shape}")
+            writes.append((target, held if kind == "parameter" else None, array))
+        if not_numbers:
+            raise TypeError(
+                f"state_dict does not fit {type(self).__name__}: not arrays of real numbers: " + "; ".join(not_numbers)
+            )
         problems = []
         if strict and missing:
             problems.append("missing keys: " + ", ".join(missing))
         if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
+            problems.append("unexpected keys: " + ", ".join(map(str, unexpected)))
         if mis_shaped:
             problems.append("mis-shaped: " + "; ".join(mis_shaped))
         if problems:
             raise ValueError(f"state_dict does not fit {type(self).__name__}: " + " | ".join(problems))
-        for key, array in arrays.items():
-            module, name, kind = entries[key]
-            target = getattr(module, name)
+        for target, param, array in writes:
             # in place, so that an optimizer holding these parameters sees the new values
-            if kind == "parameter":
-                target.data[...] = array
-                target._version += 1
-            else:
-                target[...] = array
+            target[...] = array
+            if param is not None:
+                param._version += 1
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- printing
