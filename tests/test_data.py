@@ -3,6 +3,7 @@ the DataLoader, and that the data files ship in the wheel."""
 
 import gzip
 import hashlib
+import math
 import re
 import shutil
 import subprocess
@@ -287,6 +288,41 @@ class TestTrainTestSplit:
     def test_lengths_must_match(self):
         with pytest.raises(ValueError, match=re.escape("len(X) = 5 and len(y) = 4")):
             train_test_split(np.zeros((5, 2)), np.zeros(4))
+
+    @given(counts=st.lists(st.integers(2, 30), min_size=1, max_size=5), fraction=st.floats(0.05, 0.95),
+           seed=st.integers(0, 9))  # fmt: skip
+    def test_stratify_gives_each_class_its_share_of_the_test_part(self, counts, fraction, seed):
+        y = np.repeat(np.arange(len(counts)), counts)
+        X = np.arange(len(y), dtype=np.float64)[:, None]
+        n, k = len(y), len(counts)
+        n_test = math.ceil(fraction * n)
+        if not k <= n_test <= n - k:
+            both = f"({k} classes|both parts) need at least"  # the second when one part would be empty
+            with pytest.raises(ValueError, match=both):
+                train_test_split(X, y, test_size=fraction, seed=seed, stratify=y)
+            return
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=fraction, seed=seed, stratify=y)
+        assert sorted(np.concatenate([X_train[:, 0], X_test[:, 0]]).tolist()) == list(range(n))
+        np.testing.assert_array_equal(y[X_test[:, 0].astype(int)], y_test)  # rows stay paired
+        per_class = np.bincount(y_test, minlength=k)
+        assert per_class.sum() == n_test and (per_class <= np.array(counts) - 1).all()  # each keeps a training one
+        # each class's share n_c * n_test / n, rounded one way or the other (by one more where a class that
+        # would have had all its samples taken gives one back)
+        assert (np.abs(per_class - np.array(counts) * n_test / n) < 2).all()
+
+    def test_stratify_rounds_shares_down_and_gives_the_rest_to_the_largest_leftovers(self):
+        y = np.repeat([0, 1, 2], [10, 6, 4])  # test 5 of 20: shares 2.5, 1.5, 1.0
+        *_, y_test = train_test_split(np.zeros((20, 1)), y, test_size=5, seed=0, stratify=y)
+        assert np.bincount(y_test).tolist() == [3, 1, 1]  # 2, 1, 1, the one left to class 0 (tied with 1, first)
+
+    def test_stratify_errors(self):
+        X, y = np.zeros((6, 1)), np.array([0, 0, 0, 1, 1, 2])
+        with pytest.raises(ValueError, match="stratify: class 2 has only 1 sample; each class needs at least 2"):
+            train_test_split(X, y, stratify=y)
+        with pytest.raises(ValueError, match=re.escape("stratify needs one class label per sample, shape (6,)")):
+            train_test_split(X, y, stratify=y[:5])
+        with pytest.raises(TypeError, match="'random_state' .scikit-learn's random_state is seed= here."):
+            train_test_split(X, y, random_state=0)
 
 
 # --------------------------------------------------------------------- DataLoader

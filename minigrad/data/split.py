@@ -29,8 +29,10 @@ def train_test_split(X, y, test_size: float | int = 0.2, seed=None, *, stratify=
     ``stratify``: class labels, one per sample (usually ``y``), as scikit-learn's: each
     class then gets its share of the test samples, ``test_size`` times its count, rounded
     down, the rest of ``n_test`` going one each to the classes with the largest fractions
-    left over (the first such class on a tie, where scikit-learn draws). Every class needs
-    at least 2 samples, and both parts at least one sample of each class (ValueError).
+    left over (the first such class on a tie, where scikit-learn draws), and one back to
+    the training part from a class that would otherwise have none there. Every class needs
+    at least 2 samples, and each part at least as many samples as there are classes
+    (ValueError), as in scikit-learn.
     scikit-learn's ``random_state`` is ``seed`` here (TypeError naming it).
     """
     if others:
@@ -56,7 +58,7 @@ def _stratified(labels, n: int, n_test: int, rng) -> tuple[np.ndarray, np.ndarra
         raise ValueError(f"stratify needs one class label per sample, shape ({n},), got shape {labels.shape}")
     classes, of_class, counts = np.unique(labels, return_inverse=True, return_counts=True)
     if counts.min() < 2:
-        lonely = classes[np.argmin(counts)]
+        lonely = classes[np.argmin(counts)].item()
         raise ValueError(f"stratify: class {lonely!r} has only 1 sample; each class needs at least 2 to be split")
     if not len(classes) <= n_test <= n - len(classes):
         raise ValueError(
@@ -67,7 +69,7 @@ def _stratified(labels, n: int, n_test: int, rng) -> tuple[np.ndarray, np.ndarra
     per_class = np.floor(share).astype(int)
     leftover = np.argsort(-(share - per_class), kind="stable")[: n_test - per_class.sum()]
     per_class[leftover] += 1
-    # each class keeps a training sample too (a share rounded up to its whole count gives one back)
+    # each class keeps a training sample (a share rounded up to its whole count gives one back)
     full = per_class == counts
     per_class[full] -= 1
     for _ in range(int(full.sum())):
