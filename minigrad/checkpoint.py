@@ -94,8 +94,9 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
             or ``path`` is not a path.
         ValueError: two keys would be stored under the same name (``{"a/b": 1, "a": {"b":
             2}}``), a key cannot be stored in a zip archive (it holds a NUL character, a
-            backslash or text that is not valid Unicode, or is too long), or a list of
-            numbers cannot be made into one array (a ragged list, ``[[1.0], [2.0, 3.0]]``).
+            backslash or text that is not valid Unicode, or is too long), a list of numbers
+            cannot be made into one array (a ragged list, ``[[1.0], [2.0, 3.0]]``), or text
+            ends in a NUL character, which numpy's text arrays drop (bytes keep theirs).
         CheckpointError: the file cannot be written (missing folder, no permission, the
             path is a folder, a read-only file, disk full...); the message names ``path``.
 
@@ -220,9 +221,12 @@ def _encode(value, keys: tuple, arrays: dict, spelled: dict):
 
 
 def _numbers_only(value) -> bool:
-    """A list or tuple of numbers or strings (or of such lists): stored as one array."""
+    """A list of numbers or strings, or of such lists (tuples: of tuples), stored as one array."""
+    kind = tuple if isinstance(value, tuple) else list
     return all(
-        _numbers_only(item) if isinstance(item, (list, tuple)) else isinstance(item, _SCALARS + (np.generic,))
+        isinstance(item, kind) and _numbers_only(item)
+        if isinstance(item, (list, tuple))
+        else isinstance(item, _SCALARS + (np.generic,))
         for item in value
     )
 
@@ -238,7 +242,12 @@ def _leaf(value, path: str) -> tuple[str, np.ndarray]:
         code = next(kind.__name__ for kind in _SCALARS if isinstance(value, kind))
         if code == "int" and not -(2**63) <= value < 2**63:
             return code, np.array(str(value))  # beyond int64 (a random generator's state): digits, exactly
-        return code, np.asarray(value)
+        if code == "bytes":  # numpy's byte strings drop trailing NUL bytes
+            return code, np.frombuffer(value, np.uint8)
+        array = np.asarray(value)
+        if code == "str" and array.item() != value:
+            raise ValueError(f"save: {path} {_NUL}")
+        return code, array
     code = ("tuple" if isinstance(value, tuple) else "list") if isinstance(value, (list, tuple)) else "array"
     try:
         array = np.asarray(value)
@@ -250,12 +259,21 @@ def _leaf(value, path: str) -> tuple[str, np.ndarray]:
         ) from error
     if array.dtype.hasobject or array.dtype.kind not in _KINDS:
         raise TypeError(f"save: {path} {_unstorable(value, array)}")
-    if code != "array" and array.dtype.kind in "SU" and not _all_text(value):
-        raise TypeError(
-            f"save: {path} mixes numbers and strings, which one array cannot hold without turning the numbers "
-            "into text; store them under separate names"
-        )
+    if code != "array" and array.dtype.kind in "SU":
+        if not _all_text(value):
+            raise TypeError(
+                f"save: {path} mixes numbers and strings, which one array cannot hold without turning the numbers "
+                "into text; store them under separate names"
+            )
+        if _as(tuple if code == "tuple" else list, array.tolist()) != value:
+            raise ValueError(f"save: {path} {_NUL}")
     return code, array
+
+
+_NUL = (
+    "holds text that ends in a NUL character ('\\x00'), which numpy's text arrays drop; "
+    "remove it, or save the text's bytes (text.encode())"
+)
 
 
 def _all_text(value) -> bool:
@@ -613,9 +631,20 @@ def _sequence(kind):
     def check(array: np.ndarray):
         if array.ndim == 0:
             raise ValueError(f"a {kind.__name__} saved as a 0-d array")
-        return kind(array.tolist())
+        return _as(kind, array.tolist())
 
     return check
+
+
+def _as(kind, items: list):
+    """``items``, a list of numbers or of such lists, as ``kind`` at every level."""
+    return kind(_as(kind, item) if isinstance(item, list) else item for item in items)
+
+
+def _bytes(array: np.ndarray) -> bytes:
+    if array.ndim != 1 or array.dtype != np.uint8:
+        raise ValueError(f"bytes saved as an array of {array.dtype} and shape {array.shape}")
+    return array.tobytes()
 
 
 _CONVERT = {
@@ -627,7 +656,7 @@ _CONVERT = {
     "float": _scalar("f", float),
     "complex": _scalar("c", complex),
     "str": _scalar("U", str),
-    "bytes": _scalar("S", bytes),
+    "bytes": _bytes,
 }
 
 
