@@ -179,6 +179,8 @@ NESTED = {
     "big": -(2**127) + 1,
     "X": [[1, 2], [3, 4]],
     "betas": (0.9, 0.999),
+    "pairs": ((1, 2), (3, 4)),
+    "list_of_pairs": [(1, 2), (3, 4)],
     "empty": [],
     "no_state": {},
     "weights": [np.ones(2, np.float32), mg.zeros(3)],
@@ -194,7 +196,7 @@ def test_a_nested_dict_comes_back_as_it_was_saved(tmp_path):
     assert len(loaded) == len(NESTED) and dict(loaded.items()).keys() == NESTED.keys()
     assert loaded.get("nothing", 1) is None and loaded.get("absent") is None and "nothing" in loaded
     with np.load(tmp_path / "nested.npz") as plain:  # a list of numbers is one array; an int beyond int64, its digits
-        assert plain["X"].shape == (2, 2) and plain["X"].dtype == np.int64
+        assert plain["X"].shape == plain["pairs"].shape == (2, 2) and plain["X"].dtype == np.int64
         assert plain["big"] == str(-(2**127) + 1)
     mg.save(loaded, tmp_path / "again.npz")  # a Checkpoint saves as the dict it is
     assert_same(mg.load(tmp_path / "again.npz"), NESTED)
