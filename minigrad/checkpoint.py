@@ -9,6 +9,7 @@ the target, so the target is always either the old file or the complete new one.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -34,6 +35,14 @@ __all__ = ["save", "load", "Checkpoint", "CheckpointError"]
 _KINDS = "biufcSU"  # bool, integers, floats, complex, byte strings, text: no objects, no records
 _TEMPORARY_SUFFIX = ".minigrad-tmp"
 _CHUNK = 1 << 24  # bytes read at a time when filling an array
+# The archive member, beside the arrays, that records what they were saved from: JSON
+# {"version": 1, "root": node}, a node being {"dict": [[key, node], ...]} (str or int keys,
+# in order), {"list": [node, ...]}, {"tuple": [...]}, "none" (no array), or the code of one
+# array: "array" (given back as it is), "list"/"tuple" (a list of numbers, given back by
+# .tolist()), or a Python scalar's type: "bool", "int" (digits beyond int64), "float",
+# "complex", "str", "bytes". The array of a node is named by its keys joined with "/".
+_LAYOUT = "minigrad-layout.json"
+_LAYOUT_VERSION = 1
 
 
 class CheckpointError(OSError):
@@ -60,9 +69,14 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
 
     Args:
         state_dict: a dict whose keys are strings and whose values are ndarrays, Tensors
-            (their ``.data`` is saved) or numbers. Nested dicts and lists (an optimizer's
-            state dict) are stored under joined names, ``"state/0/exp_avg"``; ``load``
-            returns them flat, and ``Optimizer.load_state_dict`` accepts that form.
+            (their ``.data`` is saved), numbers, strings, None, or dicts, lists and tuples
+            of these, nested to any depth (an optimizer's state dict, ``mg.get_rng_state()``;
+            nested keys may also be ints). Each array is stored under its keys joined with
+            "/" (``"state/0/exp_avg"``); a list of numbers is one array (numpy's promotion:
+            ``[1, 2.5]`` comes back ``[1.0, 2.5]``), an int of any size is exact. ``load``
+            gives back the same nesting, Python numbers and strings. A dict of arrays (a
+            ``state_dict()``) makes a plain ``.npz`` file that ``np.load`` reads as it is;
+            any other also holds a record of its nesting, ``minigrad-layout.json``.
         path: a ``str`` or ``os.PathLike`` (``pathlib.Path``). A symbolic link is followed:
             the file it points to is replaced.
 
@@ -75,12 +89,14 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
 
     Raises:
         TypeError: ``state_dict`` is not a dict, a key is not a string (nested keys may
-            also be ints), a value holds objects or other non-numeric data, or ``path`` is
-            not a path.
+            also be ints), a value is another kind of object (the message says why and what
+            to save instead), a list mixes numbers and strings or holds ints beyond 64 bits,
+            or ``path`` is not a path.
         ValueError: two keys would be stored under the same name (``{"a/b": 1, "a": {"b":
             2}}``), a key cannot be stored in a zip archive (it holds a NUL character, a
-            backslash or text that is not valid Unicode, or is too long), or a value cannot
-            be made into one array (a ragged list).
+            backslash or text that is not valid Unicode, or is too long), a list of numbers
+            cannot be made into one array (a ragged list, ``[[1.0], [2.0, 3.0]]``), or text
+            ends in a NUL character, which numpy's text arrays drop (bytes keep theirs).
         CheckpointError: the file cannot be written (missing folder, no permission, the
             path is a folder, a read-only file, disk full...); the message names ``path``.
 
@@ -92,11 +108,12 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
     if not isinstance(state_dict, Mapping):
         raise TypeError(f"save takes a dict of name -> array, got {type(state_dict).__name__}")
     shown = _shown(path, "save")
-    arrays = _arrays_to_save(state_dict)
+    arrays, layout = _arrays_to_save(state_dict)
 
     target = os.path.realpath(shown)
     folder, name = os.path.split(target)
-    folder_shown = os.path.dirname(shown) or "."
+    # a link names its target's folder: the link's own folder exists, and holds nothing to fix
+    folder_shown = folder if os.path.islink(shown) else os.path.dirname(shown) or "."
     if os.path.isdir(target):
         raise CheckpointError(
             f"cannot save to '{shown}': it is a folder; give a file name such as '{os.path.join(shown, 'model.npz')}'",
@@ -129,6 +146,8 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
                 for key, array in arrays.items():
                     with archive.open(key + ".npy", "w", force_zip64=True) as member:
                         np.lib.format.write_array(member, array, allow_pickle=False)
+                if layout is not None:
+                    archive.writestr(_LAYOUT, json.dumps(layout, separators=(",", ":")))
             file.flush()
             if mode is not None:
                 os.chmod(temporary, mode)
@@ -156,51 +175,132 @@ def _shown(path, verb: str) -> str:
         raise TypeError(f"{verb} takes a file path (a str or pathlib.Path), got {type(path).__name__}") from None
 
 
-def _arrays_to_save(state_dict: Mapping) -> dict[str, np.ndarray]:
-    """Flatten nested dicts and lists to ``{"state/0/exp_avg": ndarray}``, checking every
-    name and value before anything touches the disk."""
+def _arrays_to_save(state_dict: Mapping) -> tuple[dict[str, np.ndarray], dict | None]:
+    """Flatten nested dicts, lists and tuples to ``{"state/0/exp_avg": ndarray}``, checking
+    every name and value before anything touches the disk; with the layout that ``load``
+    rebuilds them from (None when every value is an array: a file ``np.load`` reads as is)."""
     for key in state_dict:
         if not isinstance(key, str):
             raise TypeError(f"save: keys must be strings, got {key!r}")
     arrays: dict[str, np.ndarray] = {}
     spelled: dict[str, str] = {}  # stored name -> the keys that lead to it, for collisions
-    for keys, value in _leaves(state_dict, ()):
-        name = "/".join(str(key) for key in keys)
-        path = "".join(f"[{key!r}]" for key in keys)
-        _check_name(name, path)
-        if name in arrays:
-            raise ValueError(
-                f"save: {spelled[name]} and {path} would both be stored as {name!r} (nested names are "
-                "joined with '/'); rename one of them"
-            )
-        try:
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
-        except (ValueError, TypeError) as error:
-            kind = TypeError if isinstance(error, TypeError) else ValueError
-            raise kind(f"save: {path} cannot be stored as one array: {error}") from error
-        if array.dtype.hasobject or array.dtype.kind not in _KINDS:
-            raise TypeError(
-                f"save: {name!r} holds {array.dtype} values; only arrays of numbers (or strings) can be saved"
-            )
-        arrays[name] = array
-        spelled[name] = path
-    return arrays
+    root = _encode(state_dict, (), arrays, spelled)
+    if all(child == "array" for _, child in root["dict"]):
+        return arrays, None
+    return arrays, {"version": _LAYOUT_VERSION, "root": root}
 
 
-def _leaves(value, keys: tuple):
-    """(keys, value) for every array-like value; lists of numbers stay one array."""
+def _encode(value, keys: tuple, arrays: dict, spelled: dict):
+    """The layout of ``value`` (see ``_LAYOUT``), storing its arrays in ``arrays``."""
     if isinstance(value, Mapping):
-        items = value.items()
-    elif keys and isinstance(value, (list, tuple)) and any(isinstance(v, (Mapping, list, tuple)) for v in value):
-        items = enumerate(value)
+        children = []
+        for key, item in value.items():
+            if keys and (isinstance(key, bool) or not isinstance(key, (str, int, np.integer))):
+                inside = "".join(f"[{k!r}]" for k in keys)
+                raise TypeError(f"save: the key {key!r} in {inside} must be a string or an int")
+            key = key if isinstance(key, str) else int(key)
+            children.append([key, _encode(item, (*keys, key), arrays, spelled)])
+        return {"dict": children}
+    if isinstance(value, (list, tuple)) and not _numbers_only(value):
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        return {kind: [_encode(item, (*keys, i), arrays, spelled) for i, item in enumerate(value)]}
+    if value is None:
+        return "none"
+    name = "/".join(str(key) for key in keys)
+    path = "".join(f"[{key!r}]" for key in keys)
+    _check_name(name, path)
+    if name in arrays:
+        raise ValueError(
+            f"save: {spelled[name]} and {path} would both be stored as {name!r} (nested names are "
+            "joined with '/'); rename one of them"
+        )
+    code, array = _leaf(value, path)
+    arrays[name] = array
+    spelled[name] = path
+    return code
+
+
+def _numbers_only(value) -> bool:
+    """A list of numbers or strings, or of such lists (tuples: of tuples), stored as one array."""
+    kind = tuple if isinstance(value, tuple) else list
+    return all(
+        isinstance(item, kind) and _numbers_only(item)
+        if isinstance(item, (list, tuple))
+        else isinstance(item, _SCALARS + (np.generic,))
+        for item in value
+    )
+
+
+_SCALARS = (bool, int, float, complex, str, bytes)  # bool first: a bool is an int too
+
+
+def _leaf(value, path: str) -> tuple[str, np.ndarray]:
+    """The layout code and the array of one value that is not a dict, list or tuple."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if isinstance(value, _SCALARS) and not isinstance(value, np.generic):
+        code = next(kind.__name__ for kind in _SCALARS if isinstance(value, kind))
+        if code == "int" and not -(2**63) <= value < 2**63:
+            return code, np.array(str(value))  # beyond int64 (a random generator's state): digits, exactly
+        if code == "bytes":  # numpy's byte strings drop trailing NUL bytes
+            return code, np.frombuffer(value, np.uint8)
+        array = np.asarray(value)
+        if code == "str" and array.item() != value:
+            raise ValueError(f"save: {path} {_NUL}")
+        return code, array
+    code = ("tuple" if isinstance(value, tuple) else "list") if isinstance(value, (list, tuple)) else "array"
+    try:
+        array = np.asarray(value)
+    except TypeError as error:
+        raise TypeError(f"save: {path} cannot be stored as one array: {error}") from error
+    except ValueError as error:
+        raise ValueError(
+            f"save: {path} cannot be stored as one array (the lists in a list of numbers must have one length): {error}"
+        ) from error
+    if array.dtype.hasobject or array.dtype.kind not in _KINDS:
+        raise TypeError(f"save: {path} {_unstorable(value, array)}")
+    if code != "array" and array.dtype.kind in "SU":
+        if not _all_text(value):
+            raise TypeError(
+                f"save: {path} mixes numbers and strings, which one array cannot hold without turning the numbers "
+                "into text; store them under separate names"
+            )
+        if _as(tuple if code == "tuple" else list, array.tolist()) != value:
+            raise ValueError(f"save: {path} {_NUL}")
+    return code, array
+
+
+_NUL = (
+    "holds text that ends in a NUL character ('\\x00'), which numpy's text arrays drop; "
+    "remove it, or save the text's bytes (text.encode())"
+)
+
+
+def _all_text(value) -> bool:
+    return all(_all_text(item) if isinstance(item, (list, tuple)) else isinstance(item, (str, bytes)) for item in value)
+
+
+def _unstorable(value, array: np.ndarray) -> str:
+    """Why ``value`` cannot be saved, and what to do instead."""
+    if isinstance(value, (list, tuple)) and any(
+        isinstance(item, int) and not -(2**63) <= item < 2**63 for item in np.ravel(array)
+    ):
+        return (
+            "holds ints too large for 64 bits, which an array of numbers cannot hold; save each such int "
+            "on its own (a single int of any size is saved exactly)"
+        )
+    if array.dtype.hasobject and array.shape:
+        found = next((item for item in np.ravel(array) if item is not None), None)
+        what = f"Python objects (of type {type(found).__name__})"
+    elif array.dtype.hasobject:
+        what = f"an object of type {type(value).__name__}"
     else:
-        yield keys, value
-        return
-    for key, item in items:
-        if keys and (isinstance(key, bool) or not isinstance(key, (str, int, np.integer))):
-            inside = "".join(f"[{k!r}]" for k in keys)
-            raise TypeError(f"save: the key {key!r} in {inside} must be a string or an int")
-        yield from _leaves(item, (*keys, key if isinstance(key, str) else int(key)))
+        what = f"{array.dtype} values"
+    return (
+        f"holds {what}; a checkpoint stores arrays, Tensors, numbers, strings, None, and dicts, lists and "
+        "tuples of them, never other objects, because reading those back means unpickling, which can run "
+        "any code; save their numbers instead (an array, a number, a str, or a state_dict())"
+    )
 
 
 def _check_name(name: str, path: str) -> None:
@@ -254,8 +354,9 @@ def _save_error(error: OSError, shown: str, folder_shown: str, creating: bool) -
     if not creating:  # while writing: disk full, an input/output error...
         reason = f"writing failed ({error.strerror or error}); the previous file, if any, is unchanged"
     elif isinstance(error, FileNotFoundError):
+        link = f" (where the link '{shown}' points)" if os.path.islink(shown) else ""
         reason = (
-            f"the folder '{folder_shown}' does not exist; create it first "
+            f"the folder '{folder_shown}'{link} does not exist; create it first "
             f"(os.makedirs('{folder_shown}', exist_ok=True))"
         )
     elif isinstance(error, NotADirectoryError):
@@ -289,18 +390,21 @@ def _sync_folder(folder: str) -> None:
 
 
 # --------------------------------------------------------------------------- load
-def load(path=None, map_location=None, weights_only: bool = True, *, f=None) -> dict[str, np.ndarray]:
-    """Read a file written by ``save``: ``{name: ndarray}``, names in the order saved.
+def load(path=None, map_location=None, weights_only: bool = True, *, f=None) -> Checkpoint:
+    """Read a file written by ``save``: the dict that was saved, keys in the order saved.
 
     Args:
         path: a ``str`` or ``os.PathLike``. Files written by ``np.savez`` or
-            ``np.savez_compressed`` holding arrays of numbers load too.
+            ``np.savez_compressed`` holding arrays of numbers load too, as ``{name: ndarray}``.
 
-    The result is a ``Checkpoint``, a dict: a nested dict saved with ``save`` comes back
-    under joined names, and ``ckpt["model"]`` gives the entries saved under ``"model/"``.
-    Every array is read in full and checked against the archive's CRC-32 checksum, so a
-    damaged file raises instead of loading wrong numbers. Nothing is ever unpickled: a file
-    holding Python objects is refused.
+    The result is a ``Checkpoint``, a dict nested as the saved one (``"model_state_dict"
+    in ckpt``, ``ckpt["optimizer_state_dict"]["param_groups"][0]["lr"]``): arrays and
+    Tensors come back as ndarrays (a ``state_dict()`` as ``{name: ndarray}``), numbers and
+    strings as Python's, lists and tuples as such (a list of numbers as Python numbers),
+    dicts as Checkpoints. A name joined with "/" reaches inside, as the arrays are named
+    in the file: ``ckpt["state/0/exp_avg"]``. Every array is read in full and checked
+    against the archive's CRC-32 checksum, so a damaged file raises instead of loading
+    wrong numbers. Nothing is ever unpickled: a file holding Python objects is refused.
 
     Raises:
         TypeError: ``path`` is not a path.
@@ -357,29 +461,66 @@ _NOT_A_CHECKPOINT = "mg.load reads the .npz files that mg.save writes"
 
 
 class Checkpoint(dict):
-    """What ``load`` returns: ``{name: array}``, a plain dict but for one thing. A nested dict
-    was saved under joined names (``"model/0.weight"``); asking for the outer name, as
-    PyTorch's checkpoint recipe does (``ckpt["model_state_dict"]``), gives the entries below
-    it, as a dict with those names. A name with nothing below it is a KeyError that lists
-    the names the file holds."""
+    """What ``load`` returns: the dict that was saved, nested as it was, its inner dicts
+    Checkpoints too. ``in``, ``get``, ``keys()``, ``len`` and iteration see the saved keys;
+    ``ckpt["optimizer_state_dict"]["param_groups"][0]["lr"]`` is the saved Python number.
+
+    A name joined with "/" reaches inside, as the arrays are named in the file:
+    ``ckpt["optimizer_state_dict/state/0/exp_avg"]`` (also with ``in`` and ``get``). A name
+    that is not there is a KeyError that lists the names the checkpoint holds."""
 
     def __missing__(self, key):
-        prefix = f"{key}/" if isinstance(key, str) else None
-        inner = {name[len(prefix) :]: array for name, array in self.items() if prefix and name.startswith(prefix)}
-        if not inner:
-            shown = ", ".join(list(self)[:8]) + (", ..." if len(self) > 8 else "")
+        found = _inside(self, key)
+        if found is _ABSENT:
+            shown = ", ".join(map(str, list(self)[:8])) + (", ..." if len(self) > 8 else "")
             raise KeyError(f"{key} is not in this checkpoint, which holds: {shown}")
-        return inner
+        return found
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or _inside(self, key) is not _ABSENT
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
 
 
-def _read_checkpoint(file, shown: str) -> dict[str, np.ndarray]:
+_ABSENT = object()
+_INDEX = re.compile(r"-?[0-9]+")
+
+
+def _inside(node, key):
+    """What the name ``"a/0/b"`` reaches from ``node`` (a key may hold '/' itself), else _ABSENT."""
+    if not isinstance(key, str) or "/" not in key:
+        return _ABSENT
+    parts = key.split("/")
+    for cut in range(1, len(parts)):
+        rest = "/".join(parts[cut:])
+        for child in _children(node, "/".join(parts[:cut])):
+            for found in (*_children(child, rest), _inside(child, rest)):
+                if found is not _ABSENT:
+                    return found
+    return _ABSENT
+
+
+def _children(node, name: str) -> list:
+    """The entries of ``node`` that ``name`` names: the key ``name``, the key or index ``int(name)``."""
+    index = int(name) if _INDEX.fullmatch(name) else None
+    if isinstance(node, Mapping):
+        # node.keys(): the keys themselves, not the names that reach inside
+        return [node[key] for key in (name, index) if key is not None and key in node.keys()]
+    if isinstance(node, (list, tuple)) and index is not None and 0 <= index < len(node):
+        return [node[index]]
+    return []
+
+
+def _read_checkpoint(file, shown: str) -> Checkpoint:
     try:
         archive = zipfile.ZipFile(file)
     except MemoryError:
         raise
     except Exception as error:  # untrusted bytes: any failure to parse them means a bad file
         raise _not_an_archive(file, shown, error) from error
-    state: dict[str, np.ndarray] = Checkpoint()
+    state: dict[str, np.ndarray] = {}
+    layout = None
     with archive:
         members = archive.infolist()
         try:
@@ -393,6 +534,9 @@ def _read_checkpoint(file, shown: str) -> dict[str, np.ndarray]:
                 shown, f"its zip archive announces {announced} arrays but lists {len(members)}, so it is damaged"
             )
         for info in members:
+            if info.filename == _LAYOUT and layout is None:
+                layout = _read_layout(archive, info, shown)
+                continue
             if info.is_dir() or not info.filename.endswith(".npy"):
                 if any(m.filename.endswith("data.pkl") for m in members):
                     raise _problem(
@@ -412,7 +556,108 @@ def _read_checkpoint(file, shown: str) -> dict[str, np.ndarray]:
             if key in state:
                 raise _problem(shown, f"it holds two arrays named {key!r}, so it is damaged")
             state[key] = _read_member(archive, info, key, shown)
-    return state
+    if layout is None:
+        return Checkpoint(state)
+    try:
+        return _rebuild(layout, state)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as error:
+        what = f"its record of the saved nesting ({_LAYOUT}) does not fit its arrays ({error})"
+        raise _problem(shown, what) from error
+
+
+def _read_layout(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
+    try:
+        layout = json.loads(archive.read(info).decode("utf-8"))  # read in full: the CRC-32 is checked
+    except MemoryError:
+        raise
+    except Exception as error:  # untrusted bytes: any failure to parse them means a bad file
+        raise _problem(shown, f"its record of the saved nesting ({_LAYOUT}) is damaged ({error})") from error
+    if not isinstance(layout, dict) or layout.get("version") != _LAYOUT_VERSION:
+        raise _problem(
+            shown,
+            f"its record of the saved nesting ({_LAYOUT}) is not one this minigrad reads",
+            "load it with the minigrad that saved it, or save it again",
+        )
+    return layout
+
+
+def _rebuild(layout: dict, arrays: dict[str, np.ndarray]) -> Checkpoint:
+    """The saved dict, from the arrays and the layout ``save`` wrote (see ``_LAYOUT``)."""
+    unused = dict(arrays)
+
+    def build(node, keys: tuple):
+        if isinstance(node, dict) and len(node) == 1:
+            ((kind, children),) = node.items()
+            if kind == "dict":
+                result = Checkpoint()
+                for key, child in children:
+                    if isinstance(key, bool) or not isinstance(key, (str, int)):
+                        raise TypeError(f"the key {key!r} is neither a string nor an int")
+                    result[key] = build(child, (*keys, key))
+                return result
+            if kind in ("list", "tuple"):
+                items = [build(child, (*keys, i)) for i, child in enumerate(children)]
+                return tuple(items) if kind == "tuple" else items
+        if node == "none":
+            return None
+        if not isinstance(node, str) or node not in _CONVERT:
+            raise ValueError(f"unknown entry {node!r}")
+        name = "/".join(map(str, keys))
+        if name not in unused:
+            raise ValueError(f"no array {name!r}")
+        return _CONVERT[node](unused.pop(name))
+
+    root = layout.get("root")
+    if not isinstance(root, dict) or list(root) != ["dict"]:
+        raise TypeError("it does not describe a dict")
+    root = build(root, ())
+    if unused:
+        raise ValueError(f"it leaves out the array {next(iter(unused))!r}")
+    return root
+
+
+def _scalar(kinds: str, convert):
+    """A 0-d array of one of ``kinds`` made a Python value, refusing any other array."""
+
+    def check(array: np.ndarray):
+        if array.ndim != 0 or array.dtype.kind not in kinds:
+            raise ValueError(f"{convert.__name__} saved as an array of {array.dtype} and shape {array.shape}")
+        return convert(array.item())
+
+    return check
+
+
+def _sequence(kind):
+    def check(array: np.ndarray):
+        if array.ndim == 0:
+            raise ValueError(f"a {kind.__name__} saved as a 0-d array")
+        return _as(kind, array.tolist())
+
+    return check
+
+
+def _as(kind, items: list):
+    """``items``, a list of numbers or of such lists, as ``kind`` at every level."""
+    return kind(_as(kind, item) if isinstance(item, list) else item for item in items)
+
+
+def _bytes(array: np.ndarray) -> bytes:
+    if array.ndim != 1 or array.dtype != np.uint8:
+        raise ValueError(f"bytes saved as an array of {array.dtype} and shape {array.shape}")
+    return array.tobytes()
+
+
+_CONVERT = {
+    "array": lambda array: array,
+    "list": _sequence(list),
+    "tuple": _sequence(tuple),
+    "bool": _scalar("b", bool),
+    "int": _scalar("iuU", int),  # digits ("U") beyond int64; int() refuses other text
+    "float": _scalar("f", float),
+    "complex": _scalar("c", complex),
+    "str": _scalar("U", str),
+    "bytes": _bytes,
+}
 
 
 def _announced_entries(file, archive: zipfile.ZipFile) -> int:

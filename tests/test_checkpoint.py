@@ -3,6 +3,7 @@ atomic writes that clean up after themselves."""
 
 import errno
 import io
+import json
 import os
 import pickle
 import re
@@ -92,25 +93,126 @@ def test_files_written_by_np_savez_and_savez_compressed_load(tmp_path):
             np.testing.assert_array_equal(loaded[name], array)
 
 
-def test_objects_are_refused_when_saving(tmp_path):
-    with pytest.raises(TypeError, match="'bad' holds object"):
-        mg.save({"bad": np.array([{"a": 1}], dtype=object)}, tmp_path / "x.npz")
-    with pytest.raises(TypeError, match="keys must be strings"):
-        mg.save({1: np.ones(1)}, tmp_path / "x.npz")
-    with pytest.raises(TypeError, match="dict of name -> array"):
-        mg.save([np.ones(1)], tmp_path / "x.npz")
-    with pytest.raises(ValueError, match=r"\['ragged'\] cannot be stored as one array"):
-        mg.save({"ragged": (np.ones(2), np.ones(3))}, tmp_path / "x.npz")
+UNPICKLING = "because reading those back means unpickling, which can run any code; save their numbers instead"
+
+
+@pytest.mark.parametrize(
+    ("state", "error", "message"),
+    [
+        ({"bad": np.array([{"a": 1}], dtype=object)}, TypeError, r"\['bad'\] holds Python objects \(of type dict\)"),
+        ({"f": {"fn": len}}, TypeError, r"\['f'\]\['fn'\] holds an object of type builtin_function_or_method"),
+        ({"when": np.array(["2024-01-01"], dtype="datetime64[D]")}, TypeError, r"holds datetime64\[D\] values"),
+        ({"seeds": [2**70, 1]}, TypeError, r"\['seeds'\] holds ints too large for 64 bits.*save each such int"),
+        ({"mixed": ["adam", 1]}, TypeError, r"\['mixed'\] mixes numbers and strings"),
+        ({"tag": "end\x00"}, ValueError, r"\['tag'\] holds text that ends in a NUL character.*text.encode"),
+        ({"tags": ("a", "b\x00")}, ValueError, r"\['tags'\] holds text that ends in a NUL character"),
+        ({"r": [[1.0], [2.0, 3.0]]}, ValueError, r"\['r'\] cannot be stored as one array \(the lists in a list"),
+        ({1: np.ones(1)}, TypeError, "keys must be strings"),
+        ([np.ones(1)], TypeError, "dict of name -> array"),
+    ],
+)
+def test_what_cannot_be_saved_is_refused_saying_why(tmp_path, state, error, message):
+    with pytest.raises(error, match=message) as info:
+        mg.save(state, tmp_path / "x.npz")
+    if error is TypeError and " holds " in message and "ints" not in message:
+        assert UNPICKLING in str(info.value)
     assert os.listdir(tmp_path) == [], "nothing was written"
 
 
 def test_nested_dicts_and_lists_are_stored_under_joined_names(tmp_path):
     state = {"state": {0: {"step": 3, "exp_avg": np.ones(2)}}, "param_groups": [{"lr": 0.1, "betas": (0.9, 0.99)}]}
     mg.save(state, tmp_path / "opt.npz")
+    with np.load(tmp_path / "opt.npz") as plain:
+        assert sorted(plain.files) == [
+            "minigrad-layout.json",
+            "param_groups/0/betas",
+            "param_groups/0/lr",
+            "state/0/exp_avg",
+            "state/0/step",
+        ]
     loaded = mg.load(tmp_path / "opt.npz")
-    assert sorted(loaded) == ["param_groups/0/betas", "param_groups/0/lr", "state/0/exp_avg", "state/0/step"]
-    np.testing.assert_array_equal(loaded["param_groups/0/betas"], [0.9, 0.99])
-    assert loaded["state/0/step"] == 3
+    assert list(loaded) == ["state", "param_groups"]
+    assert loaded["param_groups/0/betas"] == (0.9, 0.99) and loaded["state/0/step"] == 3
+    assert "state/0/exp_avg" in loaded and "state/1" not in loaded and "state/0/exp_avg/x" not in loaded
+    assert loaded.get("param_groups/0/lr") == 0.1 and loaded.get("param_groups/1/lr", "none") == "none"
+
+
+def test_a_dict_of_arrays_is_a_plain_npz_file(tmp_path):
+    """A state_dict() makes the file np.load (and PyTorch, through it) reads as it is."""
+    state = {"fc.weight": mg.ones(2, 3), "fc.bias": np.zeros(2), "step": np.int64(4)}
+    mg.save(state, tmp_path / "model.npz")
+    with np.load(tmp_path / "model.npz") as plain:
+        assert plain.files == list(state)
+    loaded = mg.load(tmp_path / "model.npz")
+    assert type(loaded) is checkpoint.Checkpoint and list(loaded) == list(state)
+    assert all(type(value) is np.ndarray for value in loaded.values())
+
+
+def assert_same(loaded, saved, where="checkpoint"):
+    """``loaded`` is ``saved`` as PyTorch gives it back: the same nesting, types and values
+    (a Tensor as its array)."""
+    saved = saved.data if isinstance(saved, mg.Tensor) else saved
+    if isinstance(saved, dict):
+        assert isinstance(loaded, dict), where
+        assert list(loaded) == list(saved), where
+        for key in saved:
+            assert_same(loaded[key], saved[key], f"{where}[{key!r}]")
+    elif isinstance(saved, (list, tuple)):
+        assert type(loaded) is type(saved) and len(loaded) == len(saved), where
+        for i, (a, b) in enumerate(zip(loaded, saved, strict=True)):
+            assert_same(a, b, f"{where}[{i}]")
+    elif isinstance(saved, np.ndarray):
+        assert type(loaded) is np.ndarray and loaded.dtype == saved.dtype, where
+        np.testing.assert_array_equal(loaded, saved, err_msg=where)
+    else:
+        assert type(loaded) is type(saved) and loaded == saved, where
+
+
+NESTED = {
+    "epoch": 3,
+    "loss": 0.25,
+    "done": False,
+    "z": 1 - 2j,
+    "name": "adam",
+    "raw": b"\x00ab\x00",  # numpy's byte strings would drop the last byte
+    "nothing": None,
+    "big": -(2**127) + 1,
+    "X": [[1, 2], [3, 4]],
+    "betas": (0.9, 0.999),
+    "pairs": ((1, 2), (3, 4)),
+    "list_of_pairs": [(1, 2), (3, 4)],
+    "empty": [],
+    "no_state": {},
+    "weights": [np.ones(2, np.float32), mg.zeros(3)],
+    "runs": {"a/b": np.arange(3), 0: {"groups": [{"lr": 0.1, "params": [0, 1]}], "tags": ("x", "yz")}, "0": ()},
+}
+
+
+def test_a_nested_dict_comes_back_as_it_was_saved(tmp_path):
+    mg.save(NESTED, tmp_path / "nested.npz")
+    loaded = mg.load(tmp_path / "nested.npz")
+    assert_same(loaded, NESTED)
+    assert type(loaded) is type(loaded["runs"]) is type(loaded["runs"][0]["groups"][0]) is checkpoint.Checkpoint
+    assert len(loaded) == len(NESTED) and dict(loaded.items()).keys() == NESTED.keys()
+    assert loaded.get("nothing", 1) is None and loaded.get("absent") is None and "nothing" in loaded
+    with np.load(tmp_path / "nested.npz") as plain:  # a list of numbers is one array; an int beyond int64, its digits
+        assert plain["X"].shape == plain["pairs"].shape == (2, 2) and plain["X"].dtype == np.int64
+        assert plain["big"] == str(-(2**127) + 1)
+    mg.save(loaded, tmp_path / "again.npz")  # a Checkpoint saves as the dict it is
+    assert_same(mg.load(tmp_path / "again.npz"), NESTED)
+
+
+def test_names_joined_with_slashes_reach_inside(tmp_path):
+    mg.save(NESTED, tmp_path / "nested.npz")
+    loaded = mg.load(tmp_path / "nested.npz")
+    np.testing.assert_array_equal(loaded["runs/a/b"], [0, 1, 2])  # a key that holds '/' itself
+    assert loaded["runs/0/groups/0/lr"] == 0.1 and loaded["runs"]["0/groups/0/params"] == [0, 1]
+    assert loaded["runs/0"] == () and loaded["runs/0/tags"] == ("x", "yz")  # the key "0", then the key 0
+    assert loaded["weights/1"].shape == (3,) and loaded["X/1"] == [3, 4]
+    for absent in ["runs/1", "weights/2", "weights/-1", "X/2", "runs/a", "epoch/0"]:
+        assert absent not in loaded and loaded.get(absent, "no") == "no", absent
+    with pytest.raises(KeyError, match=r"runs/1 is not in this checkpoint, which holds: epoch, loss, done, .*, \.\.\."):
+        loaded["runs/1"]
 
 
 # --------------------------------------------------------------------------- save: names
@@ -277,6 +379,16 @@ def test_saving_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path)
 
 
 # --------------------------------------------------------------------------- save: errors
+@pytest.mark.skipif(not hasattr(os, "symlink") or not POSIX, reason="symbolic links")
+def test_saving_through_a_link_into_a_missing_folder_names_that_folder(tmp_path):
+    link = tmp_path / "latest.npz"
+    link.symlink_to(tmp_path / "runs" / "model.npz")
+    where = re.escape(str(tmp_path / "runs"))
+    message = saving(link) + f"the folder '{where}' \\(where the link '{re.escape(str(link))}' points\\) does not exist"
+    with pytest.raises(mg.CheckpointError, match=message + rf".*os.makedirs\('{where}', exist_ok=True\)"):
+        mg.save({"w": np.ones(1)}, link)
+
+
 def test_save_into_a_missing_folder_names_the_path(tmp_path):
     path = tmp_path / "no such folder" / "model.npz"
     with pytest.raises(mg.CheckpointError, match=saving(path) + "the folder '.*no such folder' does not") as info:
@@ -572,7 +684,94 @@ def test_pytorchs_checkpoint_recipe_loads_each_state_dict(tmp_path):
     fresh, fresh_optimizer = mg.nn.Linear(2, 1), mg.optim.Adam(mg.nn.Linear(2, 1).parameters())
     fresh.load_state_dict(checkpoint["model_state_dict"])
     fresh_optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
-    assert (fresh.weight.numpy() == model.weight.numpy()).all() and int(checkpoint["epoch"]) == 3
-    assert (fresh_optimizer.state_dict()["state"][0]["exp_avg"] == optimizer.state_dict()["state"][0]["exp_avg"]).all()
-    with pytest.raises(KeyError, match="model is not in this checkpoint, which holds: epoch, model_state_dict/weight"):
+    assert (fresh.weight.numpy() == model.weight.numpy()).all() and checkpoint["epoch"] == 3
+    assert_same(fresh_optimizer.state_dict(), optimizer.state_dict())
+    with pytest.raises(
+        KeyError, match="model is not in this checkpoint, which holds: epoch, model_state_dict, optimizer_state_dict'$"
+    ):
         checkpoint["model"]
+
+
+def test_an_optimizer_that_never_stepped_is_found_and_resumed(tmp_path):
+    """PyTorch's guard ``if "optimizer_state_dict" in ckpt`` sees the optimizer, whose empty
+    state and options come back: a resumed Adam keeps its lr, not a new one's."""
+    model = mg.nn.Linear(2, 1)
+    optimizer = mg.optim.Adam(model.parameters(), lr=0.01, betas=(0.8, 0.9))
+    mg.save(
+        {"model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict()}, tmp_path / "c.npz"
+    )
+    checkpoint = mg.load(tmp_path / "c.npz")
+    assert "optimizer_state_dict" in checkpoint and checkpoint.get("optimizer_state_dict") is not None
+    assert checkpoint["optimizer_state_dict"]["state"] == {}
+    lr = checkpoint["optimizer_state_dict"]["param_groups"][0]["lr"]
+    assert type(lr) is float and lr == 0.01
+    resumed = mg.optim.Adam(mg.nn.Linear(2, 1).parameters())
+    resumed.load_state_dict(checkpoint["optimizer_state_dict"])
+    assert_same(resumed.state_dict(), optimizer.state_dict())
+
+
+def test_the_random_state_saves_and_resumes_the_same_draws(tmp_path):
+    """PyTorch's recipe saves torch.get_rng_state(); PCG64's state holds 128-bit ints."""
+    before = mg.get_rng_state()
+    try:
+        mg.manual_seed(0)
+        mg.rand(5)
+        generator = mg.Generator().manual_seed(1)
+        state = generator.get_state()
+        mg.save({"rng": mg.get_rng_state(), "generator": state}, tmp_path / "r.npz")
+        expected, expected_own = mg.rand(4).numpy(), mg.rand(3, generator=generator).numpy()
+        saved = mg.load(tmp_path / "r.npz")
+        assert_same(saved["generator"], state)
+        mg.manual_seed(7)
+        mg.set_rng_state(saved["rng"])
+        resumed = mg.Generator().set_state(saved["generator"])
+        np.testing.assert_array_equal(mg.rand(4).numpy(), expected)
+        np.testing.assert_array_equal(mg.rand(3, generator=resumed).numpy(), expected_own)
+    finally:
+        mg.set_rng_state(before)
+
+
+def _with_layout(path, layout, arrays=None):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in (arrays or {"w": np.ones(2)}).items():
+            with archive.open(name + ".npy", "w") as member:
+                np.lib.format.write_array(member, array)
+        archive.writestr("minigrad-layout.json", layout)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("layout", "message"),
+    [
+        ("{not json", r"its record of the saved nesting \(minigrad-layout.json\) is damaged"),
+        ('{"version": 2, "root": {"dict": []}}', "is not one this minigrad reads.*save it again"),
+        ('{"version": 1, "root": {"dict": []}}', r"does not fit its arrays \(it leaves out the array 'w'\)"),
+        ('{"version": 1, "root": {"dict": [["v", "array"]]}}', r"does not fit its arrays \(no array 'v'\)"),
+        (
+            '{"version": 1, "root": {"dict": [["w", "int"]]}}',
+            "does not fit its arrays .int saved as an array of float64",
+        ),
+        ('{"version": 1, "root": {"dict": [["w", "magic"]]}}', "does not fit its arrays .unknown entry 'magic'"),
+        ('{"version": 1, "root": {"list": ["array"]}}', "does not fit its arrays .it does not describe a dict"),
+    ],
+)
+def test_a_record_of_the_nesting_that_does_not_fit_is_refused(tmp_path, layout, message):
+    path = _with_layout(tmp_path / "model.npz", layout)
+    with pytest.raises(mg.CheckpointError, match=loading(path) + ".*" + message):
+        mg.load(path)
+
+
+def test_every_flipped_byte_of_the_record_of_the_nesting_is_caught(tmp_path):
+    mg.save({"groups": [{"lr": 0.5, "betas": (0.9, 0.99)}]}, tmp_path / "opt.npz")
+    content = (tmp_path / "opt.npz").read_bytes()
+    layout = checkpoint._arrays_to_save({"groups": [{"lr": 0.5, "betas": (0.9, 0.99)}]})[1]
+    record = json.dumps(layout, separators=(",", ":")).encode()  # as save writes it
+    start = content.index(record)
+    for at in range(start, start + len(record)):
+        damaged = bytearray(content)
+        damaged[at] ^= 0x01
+        with mock.patch.object(
+            checkpoint, "open", create=True, new=lambda name, mode, content=bytes(damaged): io.BytesIO(content)
+        ):
+            with pytest.raises(mg.CheckpointError, match="'opt.npz'.*CRC"):
+                mg.load("opt.npz")
