@@ -181,7 +181,8 @@ class LRScheduler:
         return {key: self._checked_state(key, value) for key, value in state_dict.items()}
 
     def _checked_state(self, key: str, value):
-        """One saved entry, checked and in plain Python form (mg.load gives numpy arrays)."""
+        """One saved entry, checked and in plain Python form (a file written by numpy, or by an
+        older minigrad, holds 0-d arrays)."""
         if isinstance(value, np.ndarray):
             value = value.item() if value.ndim == 0 else value.tolist()
         if key in ("base_lrs", "_last_lr"):

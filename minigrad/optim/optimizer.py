@@ -568,8 +568,9 @@ def _state_value(entry: str, value, index: int, p: Tensor, scalar_check=None):
 
 
 def _from_flat(flat: Mapping) -> dict:
-    """Rebuild ``state_dict()``'s layout from the flat "state/0/square_avg" keys that
-    ``mg.save`` writes: hyper-parameters come back as Python numbers, betas as a tuple,
+    """Rebuild ``state_dict()``'s layout from flat "state/0/square_avg" keys, as ``mg.load``
+    gives back a file without minigrad's record of its nesting (written by numpy's savez, or
+    by an older minigrad): hyper-parameters come back as Python numbers, betas as a tuple,
     "params" as a list of indices, state entries as arrays. An empty state has no keys."""
     state: dict = {}
     groups: dict = {}
