@@ -56,6 +56,10 @@ __all__ = [
     "LongTensor",
     "IntTensor",
     "BoolTensor",
+    "HalfTensor",
+    "ShortTensor",
+    "CharTensor",
+    "ByteTensor",
 ]
 
 
@@ -256,6 +260,11 @@ class _LegacyTensorType(type):
     def __instancecheck__(cls, obj) -> bool:
         return isinstance(obj, Tensor) and obj.dtype == cls._legacy_dtype
 
+    @property
+    def dtype(cls) -> np.dtype:
+        """The dtype of its tensors (``torch.FloatTensor.dtype``)."""
+        return cls._legacy_dtype
+
 
 def _legacy_constructor(name: str, dtype) -> _LegacyTensorType:
     doc = f"A {np.dtype(dtype)} tensor, as ``torch.{name}``: see ``creation._LegacyTensorType``."
@@ -267,6 +276,10 @@ DoubleTensor = _legacy_constructor("DoubleTensor", np.float64)
 LongTensor = _legacy_constructor("LongTensor", np.int64)
 IntTensor = _legacy_constructor("IntTensor", np.int32)
 BoolTensor = _legacy_constructor("BoolTensor", np.bool_)
+HalfTensor = _legacy_constructor("HalfTensor", np.float16)
+ShortTensor = _legacy_constructor("ShortTensor", np.int16)
+CharTensor = _legacy_constructor("CharTensor", np.int8)
+ByteTensor = _legacy_constructor("ByteTensor", np.uint8)
 
 
 def from_numpy(ndarray: np.ndarray) -> Tensor:

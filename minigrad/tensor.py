@@ -951,6 +951,15 @@ class Tensor:
     def __itruediv__(self, other):
         return self._in_place(other, Tensor.__truediv__, "/=", "x = x / y")
 
+    def __ifloordiv__(self, other):
+        return self._in_place(other, Tensor.__floordiv__, "//=", "x = x // y")
+
+    def __imod__(self, other):
+        return self._in_place(other, Tensor.__mod__, "%=", "x = x % y")
+
+    def __ipow__(self, other):
+        return self._in_place(other, Tensor.__pow__, "**=", "x = x ** y")
+
     def add(self, other, *, alpha=1):
         """``self + alpha * other`` (``Tensor.add``; ``alpha * other`` is rounded first, as in
         ``add_``). ``alpha`` is a number (TypeError otherwise)."""
@@ -1091,13 +1100,24 @@ class Tensor:
     def uniform_(self, *args, generator=None, **kwargs):
         """Fill with draws from U(from, to) in place, keeping the dtype; returns self
         (``Tensor.uniform_(from=0, to=1, *, generator=None)``: ``from`` is a Python keyword, so
-        it goes by position or as ``**{"from": a}``). The draw is ``nn.init.uniform_``'s (its
-        errors name the bounds a and b: numbers, a <= b); ``generator`` is an
+        it goes by position or as ``**{"from": a}``). The draw is ``nn.init.uniform_``'s; the
+        bounds are numbers, from <= to, within the dtype's range (TypeError / ValueError naming
+        them, as PyTorch refuses them); ``generator`` is an
         ``mg.Generator``, a numpy Generator or a seed (None: ``mg.manual_seed``'s). Written as
         ``fill_`` writes: the version goes up, a leaf that requires grad is refused while
         grad is recorded, and no gradient flows back through it. A tensor that is not
         floating point is a TypeError (PyTorch: not implemented for it)."""
         low, high = _arguments("uniform_", args, kwargs, {"from": 0.0, "to": 1.0})
+        low, high = check_number("from", low), check_number("to", high)
+        if low > high:
+            raise ValueError(f"uniform_ needs from <= to, got from={low}, to={high}")
+        if self.data.dtype.kind == "f":  # else _drawn refuses the tensor
+            largest = float(np.finfo(self.data.dtype).max)
+            for name, bound in (("from", low), ("to", high)):
+                if abs(bound) > largest:
+                    raise ValueError(
+                        f"uniform_: {name}={bound} is out of bounds for {self.dtype} (at most {largest:g})"
+                    )
         from .nn import init
 
         return self._drawn("uniform_", lambda t: init.uniform_(t, low, high, generator))

@@ -5,6 +5,7 @@
 derived by hand, gradients against finite differences (``mg.gradcheck``) and by hand."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -224,7 +225,7 @@ class TestRandomFillsInPlace:
             x.uniform_(0.0, 1.0, 2.0)
         with pytest.raises(TypeError, match=r"uniform_\(\) got multiple values for argument 'from'"):
             x.uniform_(0.0, **{"from": 1.0})
-        with pytest.raises(ValueError, match="uniform_ needs a <= b, got a=2.0, b=1.0"):
+        with pytest.raises(ValueError, match="uniform_ needs from <= to, got from=2.0, to=1.0"):
             x.uniform_(2.0, 1.0)
         with pytest.raises(ValueError, match="std must be >= 0, got -1"):
             x.normal_(0.0, -1)
@@ -271,3 +272,52 @@ class TestHstackVstack:
             mg.vstack([mg.ones(2), mg.ones(3)])
         with pytest.raises(ValueError, match=r"hstack\(\) needs tensors of the same number of dimensions"):
             mg.hstack([mg.ones(2), mg.ones(2, 3)])  # the first is 1-D: joined along dim 0, as PyTorch
+
+
+class TestMoreInPlaceOperators:
+    def test_mod_floordiv_pow_in_place_keep_the_parameter_and_write_through_views(self):
+        layer = mg.nn.Linear(2, 2)
+        weight = layer.weight
+        expected = ((weight.data % 0.25) // 0.125) ** 2
+        with mg.no_grad():
+            layer.weight %= 0.25
+            layer.weight //= 0.125
+            layer.weight **= 2
+        assert layer.weight is weight and [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+        np.testing.assert_array_equal(weight.data, expected)
+        x = mg.tensor([5.0, 7.0])
+        view = x.view(2)
+        x %= 3
+        assert view.tolist() == [2.0, 1.0]  # the same memory, as in PyTorch
+
+    def test_they_follow_the_rules_of_the_other_in_place_operators(self):
+        with pytest.raises(RuntimeError, match="'%=' would change a leaf tensor that requires grad"):
+            weight = mg.nn.Linear(2, 2).weight
+            weight %= 1.0
+        x = mg.tensor([5, 7])
+        with pytest.raises(TypeError, match=r"'\*\*=' gives a float32 result, which cannot be stored in place in a "
+                                            r"int64 tensor"):  # fmt: skip
+            x **= 0.5
+        a = mg.tensor([1.0, 3.0], requires_grad=True)
+        b = a * 1
+        b **= 2  # recorded: b takes over the power's place in the graph
+        b.sum().backward()
+        assert a.grad.tolist() == [2.0, 6.0]
+
+
+def test_every_legacy_type_has_its_dtype():
+    for name, dtype in [("FloatTensor", np.float32), ("DoubleTensor", np.float64), ("HalfTensor", np.float16),
+                        ("LongTensor", np.int64), ("IntTensor", np.int32), ("ShortTensor", np.int16),
+                        ("CharTensor", np.int8), ("ByteTensor", np.uint8), ("BoolTensor", np.bool_)]:  # fmt: skip
+        legacy = getattr(mg, name)
+        assert legacy.dtype == dtype and legacy([1, 0]).dtype == dtype and isinstance(legacy(2), legacy)
+
+
+def test_uniform_bounds_are_named_as_pytorch_names_them():
+    with pytest.raises(TypeError, match="from must be a number, got 'a'"):
+        mg.empty(3).uniform_("a")
+    with pytest.raises(ValueError, match=re.escape("uniform_ needs from <= to, got from=3.0, to=2.0")):
+        mg.empty(3).uniform_(3, 2)
+    with pytest.raises(ValueError, match=re.escape("uniform_: to=1e+39 is out of bounds for float32")):
+        mg.empty(3).uniform_(0, 1e39)
+    assert np.isfinite(mg.empty(3, dtype=mg.float64).uniform_(-1e39, 1e39).data).all()
