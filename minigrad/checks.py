@@ -130,13 +130,14 @@ def check_choice(name: str, value, choices) -> str:
     return value
 
 
-def check_same_length(X, y) -> int:
+def check_same_length(X, y, names: tuple[str, str] = ("X", "y")) -> int:
     """Inputs and targets (ndarrays or Tensors) pair up row by row, so they must have as
-    many rows; returns that number."""
+    many rows; returns that number. ``names`` are what the messages call them."""
+    a, b = names
     if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"X and y must have one row per sample, got shapes {X.shape} and {y.shape}")
+        raise ValueError(f"{a} and {b} must have one row per sample, got shapes {X.shape} and {y.shape}")
     if len(X) != len(y):
-        raise ValueError(f"X and y must have the same length, got len(X) = {len(X)} and len(y) = {len(y)}")
+        raise ValueError(f"{a} and {b} must have the same length, got len({a}) = {len(X)} and len({b}) = {len(y)}")
     return len(X)
 
 

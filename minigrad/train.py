@@ -431,7 +431,13 @@ def _validation_arrays(pair, name: str = "validation_data"):
     y = y.data if isinstance(y, Tensor) else np.asarray(y)
     if X.dtype.kind not in "biuf":
         raise TypeError(f"{name}: X must hold numbers, got an array of dtype {X.dtype}")
-    check_same_length(X, y)
+    names = ("X_val", "y_val") if name == "validation_data" else ("X", "y")
+    try:
+        n = check_same_length(X, y, names)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+    if n == 0:
+        raise ValueError(f"{name} holds no samples: give some, or leave it out (None) to train without")
     return X, y
 
 

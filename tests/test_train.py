@@ -398,7 +398,9 @@ def test_regression_has_no_accuracy():
         ({"seed": -1}, ValueError, "seed must be a non-negative int, got -1"),
         ({"verbose": 1}, TypeError, "verbose must be True or False, got 1"),
         ({"validation_data": np.zeros((3, 2))}, TypeError, "validation_data must be a pair (X, y), got ndarray"),
-        ({"validation_data": (np.zeros((3, 2)), np.zeros(2, int))}, ValueError, "len(X) = 3 and len(y) = 2"),
+        ({"validation_data": (np.zeros((3, 2)), np.zeros(2, int))}, ValueError,
+         "validation_data: X_val and y_val must have the same length, got len(X_val) = 3 and len(y_val) = 2"),
+        ({"validation_data": (np.zeros((0, 2)), np.zeros(0, int))}, ValueError, "validation_data holds no samples"),
         ({"drop_last": True, "batch_size": 500}, ValueError, "batch_size 500 > 200 samples would serve no batch"),
     ],
 )
