@@ -240,8 +240,9 @@ plot.show(fig, "03_loss_curves", dpi=90)
 # table), so each dashed line runs down the middle of its coloured line from start to end.
 # The best learning rate reaches the target first; `lr = 0.079`, closer to the limit, takes
 # about three times longer (the printed factor), because now the steep direction shrinks by
-# only `|1 - 0.079 * 25| = 0.975` per step. The two smallest learning rates fall fast at
-# first (the steep part of the loss goes away) and then slowly, along the flat direction.
+# only `|1 - 0.079 * 25| = 0.975` per step. The two smallest learning rates lose the steep
+# part of the loss in their first ten steps or so, a drop too quick to see on this 1000-step axis,
+# and then fall slowly, along the flat direction: the long straight part of their lines.
 # `lr = 0.081` climbs off the top.
 #
 # ## Momentum, written by you
