@@ -1,4 +1,8 @@
+import contextlib
 import importlib
+import io
+import runpy
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -33,3 +37,26 @@ def exercises_of(monkeypatch):
     path as it is for a learner's notebook."""
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "tutorials"))
     return lambda topic: (importlib.import_module(f"exercises.{topic}"), importlib.import_module(f"solutions.{topic}"))
+
+
+@pytest.fixture(scope="session")
+def solutions_printed():
+    """``solutions_printed("comparing")`` is what ``python -m solutions.comparing`` (from
+    tutorials/, as a learner runs it) prints: each worked solution put through its checker, a
+    checker that fails raising AssertionError. Run once per topic, as a checker's simulation can
+    take seconds: test_exercises.py runs every topic's, and a topic's own tests read it."""
+    printed = {}
+    tutorials = str(Path(__file__).resolve().parent.parent / "tutorials")
+
+    def run(topic):
+        if topic not in printed:
+            sys.path.insert(0, tutorials)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()) as out:
+                    runpy.run_module(f"solutions.{topic}", run_name="__main__")
+            finally:
+                sys.path.remove(tutorials)
+            printed[topic] = out.getvalue()
+        return printed[topic]
+
+    return run

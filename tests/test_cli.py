@@ -37,23 +37,27 @@ def test_unknown_flag_exits_2_with_a_reason():
     assert result.stderr.strip() == "minigrad: error: unrecognized arguments: --bogus (see minigrad --help)"
 
 
-def test_compare_end_to_end_in_a_temporary_folder(tmp_path):
+# In this process, as the installed `minigrad` command runs: each new process costs seconds of imports, and
+# `python -m minigrad compare` itself is run by the closed-pipe and no-stdout tests below.
+def test_compare_end_to_end_in_a_temporary_folder(tmp_path, monkeypatch, capsys):
     # no extension: a .png is written, as matplotlib would, and the path printed is the one written
-    result = run("compare", "--epochs", "3", "--quiet", "--out", "figure", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", "--epochs", "3", "--quiet", "--out", "figure"]) == 0
+    out = capsys.readouterr().out
     written = (tmp_path / "figure.png").resolve()
     assert written.stat().st_size > 10_000
-    rows = [line.split()[0] for line in result.stdout.splitlines() if line.split()[-1:] == ["ok"]]
+    rows = [line.split()[0] for line in out.splitlines() if line.split()[-1:] == ["ok"]]
     assert rows == ["sgd", "adagrad", "rmsprop", "adam"]
-    assert f"wrote {written} (" in result.stdout
+    assert f"wrote {written} (" in out
 
 
-def test_compare_other_data_and_options(tmp_path):
-    result = run("compare", "--dataset", "digits", "--optimizers", "momentum,adam", "--epochs", "1", "--hidden", "16",
-                 "--lr", "adam=0.01", "--seeds", "2", "--quiet", "--out", "d.png", cwd=tmp_path)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "digits: 1437 training and 360 test samples, 10 classes; network 64-16-10" in result.stdout
-    assert ["adam", "0.01"] in [line.split()[:2] for line in result.stdout.splitlines()]
+def test_compare_other_data_and_options(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", "--dataset", "digits", "--optimizers", "momentum,adam", "--epochs", "1", "--hidden", "16",
+                 "--lr", "adam=0.01", "--seeds", "2", "--quiet", "--out", "d.png"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "digits: 1437 training and 360 test samples, 10 classes; network 64-16-10" in out
+    assert ["adam", "0.01"] in [line.split()[:2] for line in out.splitlines()]
     assert (tmp_path / "d.png").exists()
 
 

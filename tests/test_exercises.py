@@ -6,7 +6,6 @@ tutorial have their own tests, in test_exercises_<topic>.py."""
 
 import importlib
 import inspect
-import runpy
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +26,9 @@ def test_every_exercise_module_has_its_solutions_and_tests():
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_each_solutions_module_run_as_a_program_passes_its_checkers(topic, monkeypatch, capsys):
-    monkeypatch.syspath_prepend(str(TUTORIALS))
-    runpy.run_module(f"solutions.{topic}", run_name="__main__")  # a checker that fails raises AssertionError
-    assert capsys.readouterr().out.strip(), f"python -m solutions.{topic} printed nothing"
+def test_each_solutions_module_run_as_a_program_passes_its_checkers(topic, solutions_printed):
+    # a checker that fails raises AssertionError
+    assert solutions_printed(topic).strip(), f"python -m solutions.{topic} printed nothing"
 
 
 @pytest.fixture

@@ -511,7 +511,9 @@ TUNED = [
     (optim.RAdam, {"lr": 0.05}, {"lr": 3e-3}),  # its first five steps are SGD's: 0.02 diverges in the valley
     (optim.Adamax, {"lr": 0.05}, {"lr": 0.05}),
 ]
-PROBLEMS = [(quadratic, [1.0, 1.0], 500, 0.02), (rosenbrock, [-1.0, 1.0], 2000, 0.7)]
+# Steps: with these every optimizer ends below 0.62 of the allowed factor (Adadelta in the valley, whose loss
+# rises again later: 0.86 of it after 2000 steps), the others below 0.15; fewer steps, same factors, ask for more
+PROBLEMS = [(quadratic, [1.0, 1.0], 300, 0.02), (rosenbrock, [-1.0, 1.0], 1000, 0.7)]
 
 
 @pytest.mark.parametrize("cls, bowl_options, valley_options", TUNED, ids=[case_id((c, o, None)) for c, o, _ in TUNED])
