@@ -534,10 +534,33 @@ def test_one_cycle_momentum_needs_an_optimizer_with_momentum():
     assert scheduler.get_last_lr() == [pytest.approx(0.1 / 25, rel=1e-14)]
 
 
-def test_one_cycle_names_an_empty_phase():
-    """pct_start * total_steps = 1 makes the warm-up end where it starts (PyTorch divides by zero)."""
-    with pytest.raises(ValueError, match=r"^pct_start=0.1 with total_steps=10 leaves phase 1 of OneCycleLR no steps"):
-        lr_scheduler.OneCycleLR(make_optimizer(0.1), max_lr=0.1, total_steps=10, pct_start=0.1)
+@pytest.mark.parametrize(
+    "options, phase, end",
+    [
+        ({"pct_start": 0.1}, 1, 0.0),  # pct_start * total_steps = 1: the warm-up ends where it starts
+        ({"pct_start": 1.0}, 2, 9),  # the decay would start and end at step 9, reached by the last step()
+        ({"pct_start": 0.55, "three_phase": True}, 3, 9),  # 2 * 5.5 - 2 = 9: no third phase
+    ],
+    ids=["first phase", "two phases, last", "three phases, last"],
+)
+def test_one_cycle_refuses_a_phase_with_no_steps_when_created(options, phase, end):
+    """PyTorch divides by zero at the step that falls in the empty phase: for the last phase,
+    the final step() of a whole run."""
+    message = f"with total_steps=10 leaves phase {phase} of OneCycleLR no steps (it would end at step {end} where"
+    with pytest.raises(ValueError, match=rf"^pct_start={options['pct_start']} {re.escape(message)} it starts\)"):
+        lr_scheduler.OneCycleLR(make_optimizer(0.1), max_lr=0.1, total_steps=10, **options)
+
+
+@pytest.mark.parametrize(
+    "options", [{"pct_start": 0.0}, {"pct_start": 1.0, "three_phase": True}], ids=["no warm-up", "three, 1.0"]
+)
+def test_one_cycle_takes_a_phase_no_step_falls_in(options):
+    """A phase that ends before step 0 or a last phase past step N, as in PyTorch: every step
+    of the run falls in a phase that has steps."""
+    scheduler = lr_scheduler.OneCycleLR(make_optimizer(0.1), max_lr=1.0, total_steps=10, **options)
+    lrs = lrs_over(scheduler, 11)[:, 0]
+    keywords = {"pct_start": options["pct_start"], "three_phase": options.get("three_phase", False)}
+    np.testing.assert_allclose(lrs, [one_cycle(s, 10, 1.0, **keywords)[0] for s in range(11)], rtol=1e-13)
 
 
 def warmup_then_cosine(optimizer):

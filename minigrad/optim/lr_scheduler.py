@@ -547,7 +547,10 @@ class OneCycleLR(LRScheduler):
     Arguments: ``max_lr``, ``base_momentum``, ``max_momentum``: a number or one per
     parameter group (max_lr > 0; momenta in [0, 1)); ``total_steps``, ``epochs``,
     ``steps_per_epoch``: ints >= 1 (total_steps wins when given); ``pct_start`` in [0, 1];
-    ``div_factor``, ``final_div_factor`` > 0; ``cycle_momentum`` needs an optimizer with
+    ``div_factor``, ``final_div_factor`` > 0; a ``pct_start`` that leaves a phase no steps
+    (pct_start * total_steps = 1; with two phases pct_start = 1.0, with three 2 * pct_start *
+    total_steps = total_steps + 1, leaving the last phase none) is a ValueError naming it, where
+    PyTorch divides by zero at that phase's step; ``cycle_momentum`` needs an optimizer with
     ``momentum`` or ``betas`` (ValueError otherwise). Creating it sets each group's
     ``initial_lr`` and, with cycle_momentum, its momentum or beta1 to max_momentum. PyTorch
     also writes max_lr, min_lr, max_momentum and base_momentum into the parameter groups;
@@ -601,6 +604,11 @@ class OneCycleLR(LRScheduler):
             cycle_momentum=cycle_momentum,
             three_phase=three_phase,
         )
+        # Refuse a phase with no steps now, not at the run's last step(): only step 0 or step
+        # total_steps can fall in one (a middle phase starts where the one before ends, so a
+        # step falls in it only if it is after its start and not after its end).
+        for step in (0, self.total_steps):
+            self._phase_at(step)
         div_factor = check_positive("div_factor", div_factor)
         final_div_factor = check_positive("final_div_factor", final_div_factor)
         self.max_lrs = self._for_each_group("max_lr", max_lr)
@@ -649,14 +657,9 @@ class OneCycleLR(LRScheduler):
             ]
         return [(float(pct * steps) - 1, "initial", "max"), (steps - 1, "max", "min")]
 
-    def get_lr(self):
-        step = self.last_epoch
-        if step > self.total_steps:
-            raise ValueError(
-                f"OneCycleLR was stepped {step} times, past its total_steps={self.total_steps}: "
-                "give total_steps (or epochs and steps_per_epoch) for the whole run"
-            )
-        anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear
+    def _phase_at(self, step: int) -> tuple[float, float, str, str]:
+        """(first step, last step, where the lr starts, where it ends) of the phase that
+        ``step`` falls in; ValueError if that phase has no steps."""
         phases = self._phases()
         start_step, index = 0.0, 0
         while step > phases[index][0] and index < len(phases) - 1:
@@ -668,6 +671,17 @@ class OneCycleLR(LRScheduler):
                 f"pct_start={self.pct_start} with total_steps={self.total_steps} leaves phase {index + 1} of "
                 f"OneCycleLR no steps (it would end at step {end_step} where it starts): choose another pct_start"
             )
+        return start_step, end_step, lr_from, lr_to
+
+    def get_lr(self):
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(
+                f"OneCycleLR was stepped {step} times, past its total_steps={self.total_steps}: "
+                "give total_steps (or epochs and steps_per_epoch) for the whole run"
+            )
+        anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear
+        start_step, end_step, lr_from, lr_to = self._phase_at(step)
         pct = (step - start_step) / (end_step - start_step)
         lrs = []
         for g, group in enumerate(self.optimizer.param_groups):
