@@ -462,6 +462,46 @@ def test_cosine_warm_restarts_follow_sgdr(T_0, T_mult):
     np.testing.assert_allclose(history[restarts, 0], 0.1, rtol=1e-15)
 
 
+@pytest.mark.parametrize("T_0, T_mult", [(3, 1), (3, 2), (2, 3)])
+def test_cosine_warm_restarts_step_epoch_anneals_within_each_epoch(T_0, T_mult):
+    """step(epoch + i / batches), PyTorch's per-batch idiom: SGDR's T_cur counts fractional
+    epochs. The points lie between epochs, where no round-off can move them into another cycle."""
+    optimizer = make_optimizer(0.1, 0.3)
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=T_0, T_mult=T_mult, eta_min=0.01)
+    points = [epoch + (i + 0.5) / 4 for epoch in range(30) for i in range(4)]
+    history = []
+    for t in points:
+        optimizer.step()
+        scheduler.step(t)
+        history.append(scheduler.get_last_lr())
+        assert scheduler.last_epoch == math.floor(t)
+    expected = [[sgdr(base, 0.01, T_0, T_mult, t) for base in (0.1, 0.3)] for t in points]
+    np.testing.assert_allclose(history, expected, rtol=1e-13)
+
+
+def test_cosine_warm_restarts_step_epoch_then_step_carries_on_from_that_epoch():
+    """PyTorch's documented interleaving, with T_mult = 1 (epoch % T_0 is exact): after
+    step(26), step() is epoch 27; whole epochs give the lrs of as many step() calls."""
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(make_optimizer(0.1), T_0=5, eta_min=0.01)
+    stepped = lrs_over(lr_scheduler.CosineAnnealingWarmRestarts(make_optimizer(0.1), T_0=5, eta_min=0.01), 30)[:, 0]
+    for _ in range(20):
+        scheduler.step()
+    scheduler.step(26)
+    assert (scheduler.last_epoch, scheduler.T_cur, scheduler.get_last_lr()) == (26, 1, [stepped[26]])
+    scheduler.step()
+    assert (scheduler.last_epoch, scheduler.get_last_lr()) == (27, [stepped[27]])
+    scheduler.step(2.5)  # back into the first cycle
+    assert scheduler.get_last_lr() == [pytest.approx(sgdr(0.1, 0.01, 5, 1, 2.5), rel=1e-14)]
+    state = scheduler.state_dict()
+    assert state["T_cur"] == 2.5
+    scheduler.load_state_dict(state)  # a fractional T_cur is a valid state
+    with pytest.raises(ValueError, match=r"^epoch must be >= 0, got -1$"):
+        scheduler.step(-1)
+    with pytest.raises(TypeError, match=r"^epoch must be a number, got '3'$"):
+        scheduler.step("3")
+    assert scheduler.state_dict() == state
+
+
 @pytest.mark.parametrize(
     "options",
     [
@@ -704,3 +744,41 @@ def _two_optimizers():
 def test_the_added_schedules_refuse_bad_arguments_naming_them(build, error, message):
     with pytest.raises(error, match=message):
         build(make_optimizer(0.1, 0.2))
+
+
+def _plateau(optimizer):
+    return lr_scheduler.ReduceLROnPlateau(optimizer)
+
+
+@pytest.mark.parametrize(
+    "make, call, message",
+    [
+        (lambda o: lr_scheduler.StepLR(o, 2), lambda s: s.step(3), r"^StepLR.step\(\) takes no epoch, got 3: minigrad "
+         r"does not have PyTorch's deprecated step\(epoch\); call step\(\) once per epoch, after optimizer.step\(\)$"),
+        (lambda o: lr_scheduler.LambdaLR(o, lambda e: 0.5), lambda s: s.step(epoch=1.5),
+         r"^LambdaLR.step\(\) takes no epoch, got 1.5: .*; call step\(\) once per epoch, after optimizer.step"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10), lambda s: s.step(3),
+         r"^OneCycleLR.step\(\) takes no epoch, got 3: .*; call step\(\) once per batch, after optimizer.step"),
+        (warmup_then_cosine, lambda s: s.step(6), r"^SequentialLR.step\(\) takes no epoch, got 6: .*; call step\(\) "),
+        (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.ExponentialLR(o, 0.9)]), lambda s: s.step(2),
+         r"^ChainedScheduler.step\(\) takes no epoch, got 2: .*; call step\(\) once per epoch"),
+        (_plateau, lambda s: s.step(0.5, 3),
+         r"^ReduceLROnPlateau.step\(\) takes only the metric, got epoch=3: minigrad does not have PyTorch's "
+         r"deprecated epoch argument; call step\(metric\) once per epoch"),
+    ],
+    ids=["StepLR", "LambdaLR", "OneCycleLR", "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"],
+)  # fmt: skip
+def test_step_with_an_epoch_says_what_to_call_instead_and_changes_nothing(make, call, message):
+    optimizer = make_optimizer(0.1, 0.2)
+    scheduler = make(optimizer)
+    before = (scheduler.state_dict(), copy_groups(optimizer))
+    with pytest.raises(TypeError, match=message):
+        call(scheduler)
+    assert (scheduler.state_dict(), copy_groups(optimizer)) == before
+    metric = [0.5] if make is _plateau else []
+    scheduler.step(*metric)
+    scheduler.step(*metric, None)  # PyTorch's default: a plain step
+    twin = make(make_optimizer(0.1, 0.2))
+    twin.step(*metric)
+    twin.step(*metric)
+    assert scheduler.state_dict() == twin.state_dict()

@@ -67,6 +67,16 @@ def _positive_int(name, value):
     return check_int(name, value, minimum=1)
 
 
+def _no_epoch(scheduler, epoch, instead: str) -> None:
+    """Refuse PyTorch's deprecated ``step(epoch)``, saying what to call instead (Python's own
+    "takes 1 positional argument" would not)."""
+    if epoch is not None:
+        raise TypeError(
+            f"{type(scheduler).__name__}.step() takes no epoch, got {shown(epoch)}: minigrad does not have "
+            f"PyTorch's deprecated step(epoch); {instead}"
+        )
+
+
 class LRScheduler:
     """The base of the schedules (``torch.optim.lr_scheduler.LRScheduler``): it records each
     group's ``initial_lr`` and sets every group's lr at each ``step()``; a subclass gives
@@ -76,6 +86,8 @@ class LRScheduler:
     arguments: dict = {}
     # True only during the constructor's step (PyTorch's _is_initial)
     _is_initial = False
+    # what to call instead of PyTorch's step(epoch)
+    _step_instead = "call step() once per epoch, after optimizer.step()"
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
         _check_optimizer(optimizer)
@@ -120,8 +132,10 @@ class LRScheduler:
         a form (PyTorch's ``_get_closed_form_lr``); otherwise ``get_lr``."""
         return self.get_lr()
 
-    def step(self) -> None:
-        """Advance one epoch and set every group's lr (call it after ``optimizer.step()``)."""
+    def step(self, epoch=None) -> None:
+        """Advance one epoch and set every group's lr (call it after ``optimizer.step()``).
+        PyTorch's deprecated ``step(epoch)`` is a TypeError saying what to call instead."""
+        _no_epoch(self, epoch, self._step_instead)
         self._step_count += 1
         try:
             self._update_lr()
@@ -466,6 +480,13 @@ class PolynomialLR(LRScheduler):
         return [base * decay for base in self.base_lrs]
 
 
+def _epochs_since_restart(name, value):
+    """CosineAnnealingWarmRestarts' T_cur: an int >= -1, or a float after a ``step(epoch)``."""
+    if isinstance(value, (float, np.floating)):
+        return check_range(name, value, -1)
+    return check_int(name, value, minimum=-1)
+
+
 class CosineAnnealingWarmRestarts(LRScheduler):
     """SGDR: lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2, where
     T_cur counts the epochs since the last restart and T_i is the current cycle's length:
@@ -473,22 +494,29 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     0 and the lr jumps back to the initial lr (``torch.optim.lr_scheduler.
     CosineAnnealingWarmRestarts``; Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent
     with Warm Restarts", ICLR 2017). ``T_0`` >= 1 and ``T_mult`` >= 1 are ints, ``eta_min``
-    >= 0. T_0 counts ``step()`` calls: epochs, or batches when stepped once per batch
-    (PyTorch's fractional ``step(epoch + i / batches)`` has no equivalent: minigrad's
-    ``step()`` takes no epoch).
+    >= 0. T_0 counts ``step()`` calls: epochs, or batches when stepped once per batch.
 
-    Every lr is the closed form, as in PyTorch. ``T_cur`` and ``T_i`` are state (in
-    ``state_dict()``). As in PyTorch, ``last_epoch=k`` starts from T_cur = k, T_i = T_0: the
-    constructor's step to k + 1 restarts at most once (T_cur = (k + 1) mod T_0, T_i = T_0 *
-    T_mult if k + 1 >= T_0), which is the unbroken schedule only while k + 1 < 2 * T_0 (for
-    T_mult = 1: always); resume from ``load_state_dict`` instead."""
+    ``step(epoch)``, as in PyTorch, sets the lrs of a point of the schedule: ``epoch`` is a
+    number >= 0 of epochs since the start, fractions allowed, so ``step(epoch + i / batches)``
+    after batch i of an epoch of ``batches`` batches anneals within the epoch (SGDR's
+    fractional T_cur); ``last_epoch`` becomes floor(epoch), and a later ``step()`` adds one
+    epoch to T_cur. At an epoch where a cycle ends, T_mult > 1 finds the cycle with PyTorch's
+    floating-point logarithm, so the lr may be that of the cycle's end (eta_min) rather than
+    the next one's start, as in PyTorch.
+
+    Every lr is the closed form, as in PyTorch. ``T_cur`` (a float after some
+    ``step(epoch)`` calls, as in PyTorch) and ``T_i`` are state (in ``state_dict()``). As in
+    PyTorch, ``last_epoch=k`` starts from T_cur = k, T_i = T_0: the constructor's step to
+    k + 1 restarts at most once (T_cur = (k + 1) mod T_0, T_i = T_0 * T_mult if k + 1 >=
+    T_0), which is the unbroken schedule only while k + 1 < 2 * T_0 (for T_mult = 1:
+    always); resume from ``load_state_dict`` instead."""
 
     arguments = {
         "T_0": _positive_int,
         "T_mult": _positive_int,
         "eta_min": check_non_negative,
         "T_i": _positive_int,  # state: the current cycle's length
-        "T_cur": lambda name, value: check_int(name, value, minimum=-1),  # state: epochs since the restart
+        "T_cur": _epochs_since_restart,  # state
     }
 
     def __init__(self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1):
@@ -497,16 +525,35 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = check_int("last_epoch", last_epoch, minimum=-1)
         super().__init__(optimizer, last_epoch)
 
-    def step(self) -> None:
-        """Advance one epoch (or batch) and set every group's lr."""
-        if self.last_epoch < 0:  # the constructor's step: epoch 0 of the first cycle
+    def step(self, epoch=None) -> None:
+        """Advance one epoch (or batch) and set every group's lr; or, given ``epoch`` (a
+        number >= 0, fractions allowed), set the lrs at that epoch of the schedule."""
+        if epoch is not None:
+            self._step_to(epoch)
+        elif self.last_epoch < 0:  # the constructor's step: epoch 0 of the first cycle
             self.T_i, self.T_cur = self.T_0, 0
+            super().step()
         else:
             self.T_cur += 1
             if self.T_cur >= self.T_i:
                 self.T_cur %= self.T_i
                 self.T_i *= self.T_mult
-        super().step()
+            super().step()
+
+    def _step_to(self, epoch) -> None:
+        """PyTorch's ``step(epoch)``: the cycle that ``epoch`` falls in, by its formulas."""
+        number = check_non_negative("epoch", epoch)
+        epoch = int(epoch) if isinstance(epoch, (int, np.integer)) else number
+        T_0, T_mult = self.T_0, self.T_mult
+        if epoch < T_0:
+            self.T_i, self.T_cur = T_0, epoch
+        elif T_mult == 1:
+            self.T_cur = epoch % T_0
+        else:  # cycle n starts at T_0 * (T_mult**n - 1) / (T_mult - 1)
+            n = int(math.log(epoch / T_0 * (T_mult - 1) + 1, T_mult))
+            self.T_i, self.T_cur = T_0 * T_mult**n, epoch - T_0 * (T_mult**n - 1) / (T_mult - 1)
+        self._step_count += 1
+        self._update_lr(math.floor(epoch))
 
     def get_lr(self):
         cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
@@ -567,6 +614,7 @@ class OneCycleLR(LRScheduler):
         "three_phase": check_bool,
         "use_beta1": check_bool,
     }
+    _step_instead = "call step() once per batch, after optimizer.step()"
     _per_group_state = {  # state kept per parameter group, and its check
         "max_lrs": check_positive,
         "min_lrs": check_non_negative,
@@ -743,8 +791,14 @@ class ReduceLROnPlateau:
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 
-    def step(self, metrics) -> None:
-        """One epoch's value of the watched number (a number or a one-element tensor)."""
+    def step(self, metrics, epoch=None) -> None:
+        """One epoch's value of the watched number (a number or a one-element tensor).
+        PyTorch's deprecated ``epoch`` argument is a TypeError: each call counts one epoch."""
+        if epoch is not None:
+            raise TypeError(
+                f"ReduceLROnPlateau.step() takes only the metric, got epoch={shown(epoch)}: minigrad does not have "
+                "PyTorch's deprecated epoch argument; call step(metric) once per epoch, which counts the epochs"
+            )
         current = check_number("metrics", metrics.item() if hasattr(metrics, "item") else metrics)
         self.last_epoch += 1
         if self._is_better(current):
@@ -919,9 +973,10 @@ class SequentialLR(_Composite):
         else:
             scheduler.last_epoch -= 1
 
-    def step(self) -> None:
+    def step(self, epoch=None) -> None:
         """Advance one epoch: step the scheduler whose turn it is, or start the next one at a
-        milestone."""
+        milestone. Takes no epoch (TypeError), as in PyTorch."""
+        _no_epoch(self, epoch, self._step_instead)
         self.last_epoch += 1
         index = bisect.bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[index]
@@ -949,8 +1004,9 @@ class ChainedScheduler(_Composite):
         self._schedulers, self.optimizer = self._check_schedulers(schedulers, optimizer)
         self._last_lr = self._current()
 
-    def step(self) -> None:
-        """Step every scheduler, in order."""
+    def step(self, epoch=None) -> None:
+        """Step every scheduler, in order. Takes no epoch (TypeError), as in PyTorch."""
+        _no_epoch(self, epoch, self._step_instead)
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = self._current()
