@@ -566,6 +566,19 @@ def test_one_cycle_refuses_a_step_past_total_steps_and_changes_nothing():
     assert (scheduler.state_dict(), copy_groups(optimizer)) == before
 
 
+def test_one_cycle_takes_0d_tensors_and_arrays_as_numbers():
+    """PyTorch takes a tensor max_lr (or momentum); minigrad takes a 0-d one as its number."""
+    as_floats = lr_scheduler.OneCycleLR(make_optimizer(0.1, 0.1), [1.0, 0.5], 10, base_momentum=0.75)
+    as_arrays = lr_scheduler.OneCycleLR(
+        make_optimizer(0.1, 0.1), [mg.tensor(1.0), np.array(0.5)], 10, base_momentum=np.float32(0.75)
+    )
+    as_tensor = lr_scheduler.OneCycleLR(make_optimizer(0.1, 0.1), mg.tensor(0.5), 10, max_momentum=np.array(0.875))
+    assert as_tensor.max_lrs == [0.5, 0.5] and as_tensor.max_momentums == [0.875, 0.875]
+    assert as_arrays.state_dict() == as_floats.state_dict()
+    assert np.array_equal(lrs_over(as_arrays, 11), lrs_over(as_floats, 11))
+    assert {type(lr) for lr in as_arrays.get_last_lr() + as_tensor.get_last_lr()} == {float}
+
+
 def test_one_cycle_momentum_needs_an_optimizer_with_momentum():
     adagrad = optim.Adagrad([mg.Tensor(np.zeros(1), requires_grad=True)], lr=0.1)
     with pytest.raises(ValueError, match="cycle_momentum=True needs an optimizer with momentum or betas, and Adagrad"):
@@ -688,7 +701,16 @@ def _two_optimizers():
     [
         (lambda o: lr_scheduler.LinearLR(o, start_factor=0), ValueError, r"^start_factor must be in \(0, 1\], got 0$"),
         (lambda o: lr_scheduler.LinearLR(o, end_factor=1.5), ValueError, r"^end_factor must be in \[0, 1\], got 1.5$"),
-        (lambda o: lr_scheduler.LinearLR(o, total_iters=0), ValueError, r"^total_iters must be at least 1, got 0$"),
+        (lambda o: lr_scheduler.LinearLR(o, total_iters=0), ValueError,
+         r"^total_iters must be at least 1, got 0 \(PyTorch takes 0, but then its steps keep start_factor for good "
+         r"and its closed form divides by zero; for no warm-up, leave LinearLR out\)$"),
+        (lambda o: lr_scheduler.LinearLR(o, total_iters=-1), ValueError, r"^total_iters must be at least 1, got -1$"),
+        (lambda o: lr_scheduler.ConstantLR(o, total_iters=0), ValueError,
+         r"^total_iters must be at least 1, got 0 \(PyTorch takes 0, but then its steps keep the factor for good "
+         r"while its closed form drops it; for no warm-up, leave ConstantLR out\)$"),
+        (lambda o: lr_scheduler.PolynomialLR(o, total_iters=0), ValueError,
+         r"^total_iters must be at least 1, got 0 \(PyTorch takes 0, but then its steps never decay the lr and its "
+         r"closed form divides by zero\)$"),
         (lambda o: lr_scheduler.ConstantLR(o, factor=0), ValueError, r"^factor must be in \(0, 1\], got 0$"),
         (lambda o: lr_scheduler.ConstantLR(o, total_iters=2.5), TypeError, r"^total_iters must be an int, got 2.5$"),
         (lambda o: lr_scheduler.PolynomialLR(o, power=-1), ValueError, r"^power must be >= 0, got -1$"),
@@ -714,6 +736,9 @@ def _two_optimizers():
         (lambda o: lr_scheduler.OneCycleLR(o, [0.1], 10), ValueError,
          r"^max_lr must be a list of 2 values \(one per parameter group\), got \[0.1\]$"),
         (lambda o: lr_scheduler.OneCycleLR(o, 0, 10), ValueError, r"^max_lr must be > 0, got 0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, mg.tensor([0.5, 0.5]), 10), TypeError,
+         r"^max_lr must be a number, got a Tensor of shape \(2,\)"),
+        (lambda o: lr_scheduler.OneCycleLR(o, np.array(-0.5), 10), ValueError, r"^max_lr must be > 0, got -0.5$"),
         (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, max_momentum=1.0), ValueError,
          r"^max_momentum must be in \[0, 1\), got 1.0$"),
         (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, base_momentum=[0.8, "a"]), TypeError,

@@ -67,6 +67,20 @@ def _positive_int(name, value):
     return check_int(name, value, minimum=1)
 
 
+def _total_iters(at_zero: str):
+    """The check of a warm-up's or decay's ``total_iters``: an int >= 1. PyTorch also takes
+    0, where its steps and its closed form (SequentialLR's restart) disagree; ``at_zero``
+    says how, in the error."""
+
+    def check(name, value):
+        value = check_int(name, value)
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}" + (f" ({at_zero})" if value == 0 else ""))
+        return value
+
+    return check
+
+
 def _no_epoch(scheduler, epoch, instead: str) -> None:
     """Refuse PyTorch's deprecated ``step(epoch)``, saying what to call instead (Python's own
     "takes 1 positional argument" would not)."""
@@ -380,7 +394,8 @@ class MultiplicativeLR(_EpochFunctions):
 class ConstantLR(LRScheduler):
     """lr = initial_lr * factor for epoch < total_iters, then initial_lr: a constant warm-up
     (``torch.optim.lr_scheduler.ConstantLR``). ``factor`` is in (0, 1] (PyTorch also takes 0,
-    then divides by it at total_iters), ``total_iters`` >= 1.
+    then divides by it at total_iters), ``total_iters`` >= 1 (PyTorch also takes 0, then keeps
+    the factor for good when stepped: a ValueError saying so).
 
     As in PyTorch, steps apply the factor to the current lr (times factor at epoch 0, times
     1 / factor at total_iters), so lrs set from outside are kept; the closed form is used
@@ -389,7 +404,10 @@ class ConstantLR(LRScheduler):
 
     arguments = {
         "factor": lambda name, value: check_range(name, value, 0, 1, low_open=True),
-        "total_iters": _positive_int,
+        "total_iters": _total_iters(
+            "PyTorch takes 0, but then its steps keep the factor for good while its closed form drops it; "
+            "for no warm-up, leave ConstantLR out"
+        ),
     }
 
     def __init__(self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
@@ -413,7 +431,8 @@ class LinearLR(LRScheduler):
     / total_iters): the factor goes in a straight line from start_factor at epoch 0 to
     end_factor at total_iters and stays there (``torch.optim.lr_scheduler.LinearLR``; a linear
     warm-up with the defaults). ``start_factor`` is in (0, 1], ``end_factor`` in [0, 1],
-    ``total_iters`` >= 1.
+    ``total_iters`` >= 1 (PyTorch also takes 0, then keeps start_factor for good when stepped
+    and divides by zero in its closed form: a ValueError saying so).
 
     PyTorch's chainable form, followed here to the last bit: epoch 0 multiplies the current lr
     by start_factor, each epoch e <= total_iters by 1 + (end_factor - start_factor) /
@@ -424,7 +443,10 @@ class LinearLR(LRScheduler):
     arguments = {
         "start_factor": lambda name, value: check_range(name, value, 0, 1, low_open=True),
         "end_factor": lambda name, value: check_range(name, value, 0, 1),
-        "total_iters": _positive_int,
+        "total_iters": _total_iters(
+            "PyTorch takes 0, but then its steps keep start_factor for good and its closed form divides by zero; "
+            "for no warm-up, leave LinearLR out"
+        ),
     }
 
     def __init__(
@@ -455,14 +477,20 @@ class LinearLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """lr = initial_lr * (1 - min(epoch, total_iters) / total_iters) ** power: a polynomial
     decay to 0 at total_iters, where it stays (``torch.optim.lr_scheduler.PolynomialLR``).
-    ``total_iters`` >= 1, ``power`` >= 0.
+    ``total_iters`` >= 1 (PyTorch also takes 0, then never decays when stepped and divides by
+    zero in its closed form: a ValueError saying so), ``power`` >= 0.
 
     PyTorch's chainable form, followed here to the last bit: each epoch e <= total_iters
     multiplies the current lr by ((1 - e / total_iters) / (1 - (e - 1) / total_iters)) **
     power; it agrees with the closed form to round-off. With ``last_epoch=k`` the
     constructor's step keeps the current lrs."""
 
-    arguments = {"total_iters": _positive_int, "power": check_non_negative}
+    arguments = {
+        "total_iters": _total_iters(
+            "PyTorch takes 0, but then its steps never decay the lr and its closed form divides by zero"
+        ),
+        "power": check_non_negative,
+    }
 
     def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
         self._check_arguments(total_iters=total_iters, power=power)
@@ -591,8 +619,8 @@ class OneCycleLR(LRScheduler):
     with its final ``step()``) extrapolates the last phase; a step beyond it raises
     ValueError and changes nothing.
 
-    Arguments: ``max_lr``, ``base_momentum``, ``max_momentum``: a number or one per
-    parameter group (max_lr > 0; momenta in [0, 1)); ``total_steps``, ``epochs``,
+    Arguments: ``max_lr``, ``base_momentum``, ``max_momentum``: a number (a 0-d Tensor or
+    array too) or one per parameter group (max_lr > 0; momenta in [0, 1)); ``total_steps``, ``epochs``,
     ``steps_per_epoch``: ints >= 1 (total_steps wins when given); ``pct_start`` in [0, 1];
     ``div_factor``, ``final_div_factor`` > 0; a ``pct_start`` that leaves a phase no steps
     (pct_start * total_steps = 1; with two phases pct_start = 1.0, with three 2 * pct_start *
@@ -677,9 +705,17 @@ class OneCycleLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _for_each_group(self, name: str, value) -> list[float]:
+        """One checked number per group, from a number or a list; a 0-d Tensor or array counts
+        as its number, since PyTorch takes a tensor here (its lrs are then tensors, minigrad's
+        stay floats)."""
+        check = self._per_group_state[name + "s"]
+
+        def checked(name, value):
+            return check(name, value.item() if getattr(value, "ndim", None) == 0 else value)
+
         if isinstance(value, (list, tuple)):
-            return self._per_group(name, value, self._per_group_state[name + "s"], what="values")
-        return [self._per_group_state[name + "s"](name, value)] * len(self.optimizer.param_groups)
+            return self._per_group(name, value, checked, what="values")
+        return [checked(name, value)] * len(self.optimizer.param_groups)
 
     def _checked_state(self, key: str, value):
         if key in self._per_group_state:
