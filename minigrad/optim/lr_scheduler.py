@@ -1,7 +1,9 @@
 """Learning-rate schedules, with PyTorch's semantics: creating a scheduler records each
 group's ``initial_lr``; each ``step()`` (call it after ``optimizer.step()``, usually once
 per epoch) advances ``last_epoch`` and sets every group's lr. The update rules are
-PyTorch's chainable ones, so the lrs agree with PyTorch's to the last bit.
+PyTorch's chainable ones, so the lrs agree with PyTorch's to the last bit. PyTorch's
+deprecated ``step(epoch)`` is a TypeError saying what to call instead, but for
+CosineAnnealingWarmRestarts, whose ``step(epoch)`` PyTorch documents (fractional epochs).
 
 Resuming, as in PyTorch 2.13: load the optimizer's state and the scheduler's
 (``load_state_dict`` of each), and training continues with exactly the lrs an unbroken run
