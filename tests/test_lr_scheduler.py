@@ -462,6 +462,46 @@ def test_cosine_warm_restarts_follow_sgdr(T_0, T_mult):
     np.testing.assert_allclose(history[restarts, 0], 0.1, rtol=1e-15)
 
 
+@pytest.mark.parametrize("T_0, T_mult", [(3, 1), (3, 2), (2, 3)])
+def test_cosine_warm_restarts_step_epoch_anneals_within_each_epoch(T_0, T_mult):
+    """step(epoch + i / batches), PyTorch's per-batch idiom: SGDR's T_cur counts fractional
+    epochs. The points lie between epochs, where no round-off can move them into another cycle."""
+    optimizer = make_optimizer(0.1, 0.3)
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=T_0, T_mult=T_mult, eta_min=0.01)
+    points = [epoch + (i + 0.5) / 4 for epoch in range(30) for i in range(4)]
+    history = []
+    for t in points:
+        optimizer.step()
+        scheduler.step(t)
+        history.append(scheduler.get_last_lr())
+        assert scheduler.last_epoch == math.floor(t)
+    expected = [[sgdr(base, 0.01, T_0, T_mult, t) for base in (0.1, 0.3)] for t in points]
+    np.testing.assert_allclose(history, expected, rtol=1e-13)
+
+
+def test_cosine_warm_restarts_step_epoch_then_step_carries_on_from_that_epoch():
+    """PyTorch's documented interleaving, with T_mult = 1 (epoch % T_0 is exact): after
+    step(26), step() is epoch 27; whole epochs give the lrs of as many step() calls."""
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(make_optimizer(0.1), T_0=5, eta_min=0.01)
+    stepped = lrs_over(lr_scheduler.CosineAnnealingWarmRestarts(make_optimizer(0.1), T_0=5, eta_min=0.01), 30)[:, 0]
+    for _ in range(20):
+        scheduler.step()
+    scheduler.step(26)
+    assert (scheduler.last_epoch, scheduler.T_cur, scheduler.get_last_lr()) == (26, 1, [stepped[26]])
+    scheduler.step()
+    assert (scheduler.last_epoch, scheduler.get_last_lr()) == (27, [stepped[27]])
+    scheduler.step(2.5)  # back into the first cycle
+    assert scheduler.get_last_lr() == [pytest.approx(sgdr(0.1, 0.01, 5, 1, 2.5), rel=1e-14)]
+    state = scheduler.state_dict()
+    assert state["T_cur"] == 2.5
+    scheduler.load_state_dict(state)  # a fractional T_cur is a valid state
+    with pytest.raises(ValueError, match=r"^epoch must be >= 0, got -1$"):
+        scheduler.step(-1)
+    with pytest.raises(TypeError, match=r"^epoch must be a number, got '3'$"):
+        scheduler.step("3")
+    assert scheduler.state_dict() == state
+
+
 @pytest.mark.parametrize(
     "options",
     [
@@ -526,6 +566,19 @@ def test_one_cycle_refuses_a_step_past_total_steps_and_changes_nothing():
     assert (scheduler.state_dict(), copy_groups(optimizer)) == before
 
 
+def test_one_cycle_takes_0d_tensors_and_arrays_as_numbers():
+    """PyTorch takes a tensor max_lr (or momentum); minigrad takes a 0-d one as its number."""
+    as_floats = lr_scheduler.OneCycleLR(make_optimizer(0.1, 0.1), [1.0, 0.5], 10, base_momentum=0.75)
+    as_arrays = lr_scheduler.OneCycleLR(
+        make_optimizer(0.1, 0.1), [mg.tensor(1.0), np.array(0.5)], 10, base_momentum=np.float32(0.75)
+    )
+    as_tensor = lr_scheduler.OneCycleLR(make_optimizer(0.1, 0.1), mg.tensor(0.5), 10, max_momentum=np.array(0.875))
+    assert as_tensor.max_lrs == [0.5, 0.5] and as_tensor.max_momentums == [0.875, 0.875]
+    assert as_arrays.state_dict() == as_floats.state_dict()
+    assert np.array_equal(lrs_over(as_arrays, 11), lrs_over(as_floats, 11))
+    assert {type(lr) for lr in as_arrays.get_last_lr() + as_tensor.get_last_lr()} == {float}
+
+
 def test_one_cycle_momentum_needs_an_optimizer_with_momentum():
     adagrad = optim.Adagrad([mg.Tensor(np.zeros(1), requires_grad=True)], lr=0.1)
     with pytest.raises(ValueError, match="cycle_momentum=True needs an optimizer with momentum or betas, and Adagrad"):
@@ -534,10 +587,33 @@ def test_one_cycle_momentum_needs_an_optimizer_with_momentum():
     assert scheduler.get_last_lr() == [pytest.approx(0.1 / 25, rel=1e-14)]
 
 
-def test_one_cycle_names_an_empty_phase():
-    """pct_start * total_steps = 1 makes the warm-up end where it starts (PyTorch divides by zero)."""
-    with pytest.raises(ValueError, match=r"^pct_start=0.1 with total_steps=10 leaves phase 1 of OneCycleLR no steps"):
-        lr_scheduler.OneCycleLR(make_optimizer(0.1), max_lr=0.1, total_steps=10, pct_start=0.1)
+@pytest.mark.parametrize(
+    "options, phase, end",
+    [
+        ({"pct_start": 0.1}, 1, 0.0),  # pct_start * total_steps = 1: the warm-up ends where it starts
+        ({"pct_start": 1.0}, 2, 9),  # the decay would start and end at step 9, reached by the last step()
+        ({"pct_start": 0.55, "three_phase": True}, 3, 9),  # 2 * 5.5 - 2 = 9: no third phase
+    ],
+    ids=["first phase", "two phases, last", "three phases, last"],
+)
+def test_one_cycle_refuses_a_phase_with_no_steps_when_created(options, phase, end):
+    """PyTorch divides by zero at the step that falls in the empty phase: for the last phase,
+    the final step() of a whole run."""
+    message = f"with total_steps=10 leaves phase {phase} of OneCycleLR no steps (it would end at step {end} where"
+    with pytest.raises(ValueError, match=rf"^pct_start={options['pct_start']} {re.escape(message)} it starts\)"):
+        lr_scheduler.OneCycleLR(make_optimizer(0.1), max_lr=0.1, total_steps=10, **options)
+
+
+@pytest.mark.parametrize(
+    "options", [{"pct_start": 0.0}, {"pct_start": 1.0, "three_phase": True}], ids=["no warm-up", "three, 1.0"]
+)
+def test_one_cycle_takes_a_phase_no_step_falls_in(options):
+    """A phase that ends before step 0 or a last phase past step N, as in PyTorch: every step
+    of the run falls in a phase that has steps."""
+    scheduler = lr_scheduler.OneCycleLR(make_optimizer(0.1), max_lr=1.0, total_steps=10, **options)
+    lrs = lrs_over(scheduler, 11)[:, 0]
+    keywords = {"pct_start": options["pct_start"], "three_phase": options.get("three_phase", False)}
+    np.testing.assert_allclose(lrs, [one_cycle(s, 10, 1.0, **keywords)[0] for s in range(11)], rtol=1e-13)
 
 
 def warmup_then_cosine(optimizer):
@@ -625,7 +701,16 @@ def _two_optimizers():
     [
         (lambda o: lr_scheduler.LinearLR(o, start_factor=0), ValueError, r"^start_factor must be in \(0, 1\], got 0$"),
         (lambda o: lr_scheduler.LinearLR(o, end_factor=1.5), ValueError, r"^end_factor must be in \[0, 1\], got 1.5$"),
-        (lambda o: lr_scheduler.LinearLR(o, total_iters=0), ValueError, r"^total_iters must be at least 1, got 0$"),
+        (lambda o: lr_scheduler.LinearLR(o, total_iters=0), ValueError,
+         r"^total_iters must be at least 1, got 0 \(PyTorch takes 0, but then its steps keep start_factor for good "
+         r"and its closed form divides by zero; for no warm-up, leave LinearLR out\)$"),
+        (lambda o: lr_scheduler.LinearLR(o, total_iters=-1), ValueError, r"^total_iters must be at least 1, got -1$"),
+        (lambda o: lr_scheduler.ConstantLR(o, total_iters=0), ValueError,
+         r"^total_iters must be at least 1, got 0 \(PyTorch takes 0, but then its steps keep the factor for good "
+         r"while its closed form drops it; for no warm-up, leave ConstantLR out\)$"),
+        (lambda o: lr_scheduler.PolynomialLR(o, total_iters=0), ValueError,
+         r"^total_iters must be at least 1, got 0 \(PyTorch takes 0, but then its steps never decay the lr and its "
+         r"closed form divides by zero\)$"),
         (lambda o: lr_scheduler.ConstantLR(o, factor=0), ValueError, r"^factor must be in \(0, 1\], got 0$"),
         (lambda o: lr_scheduler.ConstantLR(o, total_iters=2.5), TypeError, r"^total_iters must be an int, got 2.5$"),
         (lambda o: lr_scheduler.PolynomialLR(o, power=-1), ValueError, r"^power must be >= 0, got -1$"),
@@ -651,6 +736,9 @@ def _two_optimizers():
         (lambda o: lr_scheduler.OneCycleLR(o, [0.1], 10), ValueError,
          r"^max_lr must be a list of 2 values \(one per parameter group\), got \[0.1\]$"),
         (lambda o: lr_scheduler.OneCycleLR(o, 0, 10), ValueError, r"^max_lr must be > 0, got 0$"),
+        (lambda o: lr_scheduler.OneCycleLR(o, mg.tensor([0.5, 0.5]), 10), TypeError,
+         r"^max_lr must be a number, got a Tensor of shape \(2,\)"),
+        (lambda o: lr_scheduler.OneCycleLR(o, np.array(-0.5), 10), ValueError, r"^max_lr must be > 0, got -0.5$"),
         (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, max_momentum=1.0), ValueError,
          r"^max_momentum must be in \[0, 1\), got 1.0$"),
         (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10, base_momentum=[0.8, "a"]), TypeError,
@@ -681,3 +769,41 @@ def _two_optimizers():
 def test_the_added_schedules_refuse_bad_arguments_naming_them(build, error, message):
     with pytest.raises(error, match=message):
         build(make_optimizer(0.1, 0.2))
+
+
+def _plateau(optimizer):
+    return lr_scheduler.ReduceLROnPlateau(optimizer)
+
+
+@pytest.mark.parametrize(
+    "make, call, message",
+    [
+        (lambda o: lr_scheduler.StepLR(o, 2), lambda s: s.step(3), r"^StepLR.step\(\) takes no epoch, got 3: minigrad "
+         r"does not have PyTorch's deprecated step\(epoch\); call step\(\) once per epoch, after optimizer.step\(\)$"),
+        (lambda o: lr_scheduler.LambdaLR(o, lambda e: 0.5), lambda s: s.step(epoch=1.5),
+         r"^LambdaLR.step\(\) takes no epoch, got 1.5: .*; call step\(\) once per epoch, after optimizer.step"),
+        (lambda o: lr_scheduler.OneCycleLR(o, 0.1, 10), lambda s: s.step(3),
+         r"^OneCycleLR.step\(\) takes no epoch, got 3: .*; call step\(\) once per batch, after optimizer.step"),
+        (warmup_then_cosine, lambda s: s.step(6), r"^SequentialLR.step\(\) takes no epoch, got 6: .*; call step\(\) "),
+        (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.ExponentialLR(o, 0.9)]), lambda s: s.step(2),
+         r"^ChainedScheduler.step\(\) takes no epoch, got 2: .*; call step\(\) once per epoch"),
+        (_plateau, lambda s: s.step(0.5, 3),
+         r"^ReduceLROnPlateau.step\(\) takes only the metric, got epoch=3: minigrad does not have PyTorch's "
+         r"deprecated epoch argument; call step\(metric\) once per epoch"),
+    ],
+    ids=["StepLR", "LambdaLR", "OneCycleLR", "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"],
+)  # fmt: skip
+def test_step_with_an_epoch_says_what_to_call_instead_and_changes_nothing(make, call, message):
+    optimizer = make_optimizer(0.1, 0.2)
+    scheduler = make(optimizer)
+    before = (scheduler.state_dict(), copy_groups(optimizer))
+    with pytest.raises(TypeError, match=message):
+        call(scheduler)
+    assert (scheduler.state_dict(), copy_groups(optimizer)) == before
+    metric = [0.5] if make is _plateau else []
+    scheduler.step(*metric)
+    scheduler.step(*metric, None)  # PyTorch's default: a plain step
+    twin = make(make_optimizer(0.1, 0.2))
+    twin.step(*metric)
+    twin.step(*metric)
+    assert scheduler.state_dict() == twin.state_dict()

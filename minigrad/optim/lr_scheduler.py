@@ -1,7 +1,9 @@
 """Learning-rate schedules, with PyTorch's semantics: creating a scheduler records each
 group's ``initial_lr``; each ``step()`` (call it after ``optimizer.step()``, usually once
 per epoch) advances ``last_epoch`` and sets every group's lr. The update rules are
-PyTorch's chainable ones, so the lrs agree with PyTorch's to the last bit.
+PyTorch's chainable ones, so the lrs agree with PyTorch's to the last bit. PyTorch's
+deprecated ``step(epoch)`` is a TypeError saying what to call instead, but for
+CosineAnnealingWarmRestarts, whose ``step(epoch)`` PyTorch documents (fractional epochs).
 
 Resuming, as in PyTorch 2.13: load the optimizer's state and the scheduler's
 (``load_state_dict`` of each), and training continues with exactly the lrs an unbroken run
@@ -67,6 +69,30 @@ def _positive_int(name, value):
     return check_int(name, value, minimum=1)
 
 
+def _total_iters(at_zero: str):
+    """The check of a warm-up's or decay's ``total_iters``: an int >= 1. PyTorch also takes
+    0, where its steps and its closed form (SequentialLR's restart) disagree; ``at_zero``
+    says how, in the error."""
+
+    def check(name, value):
+        value = check_int(name, value)
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}" + (f" ({at_zero})" if value == 0 else ""))
+        return value
+
+    return check
+
+
+def _no_epoch(scheduler, epoch, instead: str) -> None:
+    """Refuse PyTorch's deprecated ``step(epoch)``, saying what to call instead (Python's own
+    "takes 1 positional argument" would not)."""
+    if epoch is not None:
+        raise TypeError(
+            f"{type(scheduler).__name__}.step() takes no epoch, got {shown(epoch)}: minigrad does not have "
+            f"PyTorch's deprecated step(epoch); {instead}"
+        )
+
+
 class LRScheduler:
     """The base of the schedules (``torch.optim.lr_scheduler.LRScheduler``): it records each
     group's ``initial_lr`` and sets every group's lr at each ``step()``; a subclass gives
@@ -76,6 +102,8 @@ class LRScheduler:
     arguments: dict = {}
     # True only during the constructor's step (PyTorch's _is_initial)
     _is_initial = False
+    # what to call instead of PyTorch's step(epoch)
+    _step_instead = "call step() once per epoch, after optimizer.step()"
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
         _check_optimizer(optimizer)
@@ -120,8 +148,10 @@ class LRScheduler:
         a form (PyTorch's ``_get_closed_form_lr``); otherwise ``get_lr``."""
         return self.get_lr()
 
-    def step(self) -> None:
-        """Advance one epoch and set every group's lr (call it after ``optimizer.step()``)."""
+    def step(self, epoch=None) -> None:
+        """Advance one epoch and set every group's lr (call it after ``optimizer.step()``).
+        PyTorch's deprecated ``step(epoch)`` is a TypeError saying what to call instead."""
+        _no_epoch(self, epoch, self._step_instead)
         self._step_count += 1
         try:
             self._update_lr()
@@ -366,7 +396,8 @@ class MultiplicativeLR(_EpochFunctions):
 class ConstantLR(LRScheduler):
     """lr = initial_lr * factor for epoch < total_iters, then initial_lr: a constant warm-up
     (``torch.optim.lr_scheduler.ConstantLR``). ``factor`` is in (0, 1] (PyTorch also takes 0,
-    then divides by it at total_iters), ``total_iters`` >= 1.
+    then divides by it at total_iters), ``total_iters`` >= 1 (PyTorch also takes 0, then keeps
+    the factor for good when stepped: a ValueError saying so).
 
     As in PyTorch, steps apply the factor to the current lr (times factor at epoch 0, times
     1 / factor at total_iters), so lrs set from outside are kept; the closed form is used
@@ -375,7 +406,10 @@ class ConstantLR(LRScheduler):
 
     arguments = {
         "factor": lambda name, value: check_range(name, value, 0, 1, low_open=True),
-        "total_iters": _positive_int,
+        "total_iters": _total_iters(
+            "PyTorch takes 0, but then its steps keep the factor for good while its closed form drops it; "
+            "for no warm-up, leave ConstantLR out"
+        ),
     }
 
     def __init__(self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
@@ -399,7 +433,8 @@ class LinearLR(LRScheduler):
     / total_iters): the factor goes in a straight line from start_factor at epoch 0 to
     end_factor at total_iters and stays there (``torch.optim.lr_scheduler.LinearLR``; a linear
     warm-up with the defaults). ``start_factor`` is in (0, 1], ``end_factor`` in [0, 1],
-    ``total_iters`` >= 1.
+    ``total_iters`` >= 1 (PyTorch also takes 0, then keeps start_factor for good when stepped
+    and divides by zero in its closed form: a ValueError saying so).
 
     PyTorch's chainable form, followed here to the last bit: epoch 0 multiplies the current lr
     by start_factor, each epoch e <= total_iters by 1 + (end_factor - start_factor) /
@@ -410,7 +445,10 @@ class LinearLR(LRScheduler):
     arguments = {
         "start_factor": lambda name, value: check_range(name, value, 0, 1, low_open=True),
         "end_factor": lambda name, value: check_range(name, value, 0, 1),
-        "total_iters": _positive_int,
+        "total_iters": _total_iters(
+            "PyTorch takes 0, but then its steps keep start_factor for good and its closed form divides by zero; "
+            "for no warm-up, leave LinearLR out"
+        ),
     }
 
     def __init__(
@@ -441,14 +479,20 @@ class LinearLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """lr = initial_lr * (1 - min(epoch, total_iters) / total_iters) ** power: a polynomial
     decay to 0 at total_iters, where it stays (``torch.optim.lr_scheduler.PolynomialLR``).
-    ``total_iters`` >= 1, ``power`` >= 0.
+    ``total_iters`` >= 1 (PyTorch also takes 0, then never decays when stepped and divides by
+    zero in its closed form: a ValueError saying so), ``power`` >= 0.
 
     PyTorch's chainable form, followed here to the last bit: each epoch e <= total_iters
     multiplies the current lr by ((1 - e / total_iters) / (1 - (e - 1) / total_iters)) **
     power; it agrees with the closed form to round-off. With ``last_epoch=k`` the
     constructor's step keeps the current lrs."""
 
-    arguments = {"total_iters": _positive_int, "power": check_non_negative}
+    arguments = {
+        "total_iters": _total_iters(
+            "PyTorch takes 0, but then its steps never decay the lr and its closed form divides by zero"
+        ),
+        "power": check_non_negative,
+    }
 
     def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
         self._check_arguments(total_iters=total_iters, power=power)
@@ -466,6 +510,13 @@ class PolynomialLR(LRScheduler):
         return [base * decay for base in self.base_lrs]
 
 
+def _epochs_since_restart(name, value):
+    """CosineAnnealingWarmRestarts' T_cur: an int >= -1, or a float after a ``step(epoch)``."""
+    if isinstance(value, (float, np.floating)):
+        return check_range(name, value, -1)
+    return check_int(name, value, minimum=-1)
+
+
 class CosineAnnealingWarmRestarts(LRScheduler):
     """SGDR: lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2, where
     T_cur counts the epochs since the last restart and T_i is the current cycle's length:
@@ -473,22 +524,29 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     0 and the lr jumps back to the initial lr (``torch.optim.lr_scheduler.
     CosineAnnealingWarmRestarts``; Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent
     with Warm Restarts", ICLR 2017). ``T_0`` >= 1 and ``T_mult`` >= 1 are ints, ``eta_min``
-    >= 0. T_0 counts ``step()`` calls: epochs, or batches when stepped once per batch
-    (PyTorch's fractional ``step(epoch + i / batches)`` has no equivalent: minigrad's
-    ``step()`` takes no epoch).
+    >= 0. T_0 counts ``step()`` calls: epochs, or batches when stepped once per batch.
 
-    Every lr is the closed form, as in PyTorch. ``T_cur`` and ``T_i`` are state (in
-    ``state_dict()``). As in PyTorch, ``last_epoch=k`` starts from T_cur = k, T_i = T_0: the
-    constructor's step to k + 1 restarts at most once (T_cur = (k + 1) mod T_0, T_i = T_0 *
-    T_mult if k + 1 >= T_0), which is the unbroken schedule only while k + 1 < 2 * T_0 (for
-    T_mult = 1: always); resume from ``load_state_dict`` instead."""
+    ``step(epoch)``, as in PyTorch, sets the lrs of a point of the schedule: ``epoch`` is a
+    number >= 0 of epochs since the start, fractions allowed, so ``step(epoch + i / batches)``
+    after batch i of an epoch of ``batches`` batches anneals within the epoch (SGDR's
+    fractional T_cur); ``last_epoch`` becomes floor(epoch), and a later ``step()`` adds one
+    epoch to T_cur. At an epoch where a cycle ends, T_mult > 1 finds the cycle with PyTorch's
+    floating-point logarithm, so the lr may be that of the cycle's end (eta_min) rather than
+    the next one's start, as in PyTorch.
+
+    Every lr is the closed form, as in PyTorch. ``T_cur`` (a float after some
+    ``step(epoch)`` calls, as in PyTorch) and ``T_i`` are state (in ``state_dict()``). As in
+    PyTorch, ``last_epoch=k`` starts from T_cur = k, T_i = T_0: the constructor's step to
+    k + 1 restarts at most once (T_cur = (k + 1) mod T_0, T_i = T_0 * T_mult if k + 1 >=
+    T_0), which is the unbroken schedule only while k + 1 < 2 * T_0 (for T_mult = 1:
+    always); resume from ``load_state_dict`` instead."""
 
     arguments = {
         "T_0": _positive_int,
         "T_mult": _positive_int,
         "eta_min": check_non_negative,
         "T_i": _positive_int,  # state: the current cycle's length
-        "T_cur": lambda name, value: check_int(name, value, minimum=-1),  # state: epochs since the restart
+        "T_cur": _epochs_since_restart,  # state
     }
 
     def __init__(self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1):
@@ -497,16 +555,35 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = check_int("last_epoch", last_epoch, minimum=-1)
         super().__init__(optimizer, last_epoch)
 
-    def step(self) -> None:
-        """Advance one epoch (or batch) and set every group's lr."""
-        if self.last_epoch < 0:  # the constructor's step: epoch 0 of the first cycle
+    def step(self, epoch=None) -> None:
+        """Advance one epoch (or batch) and set every group's lr; or, given ``epoch`` (a
+        number >= 0, fractions allowed), set the lrs at that epoch of the schedule."""
+        if epoch is not None:
+            self._step_to(epoch)
+        elif self.last_epoch < 0:  # the constructor's step: epoch 0 of the first cycle
             self.T_i, self.T_cur = self.T_0, 0
+            super().step()
         else:
             self.T_cur += 1
             if self.T_cur >= self.T_i:
                 self.T_cur %= self.T_i
                 self.T_i *= self.T_mult
-        super().step()
+            super().step()
+
+    def _step_to(self, epoch) -> None:
+        """PyTorch's ``step(epoch)``: the cycle that ``epoch`` falls in, by its formulas."""
+        number = check_non_negative("epoch", epoch)
+        epoch = int(epoch) if isinstance(epoch, (int, np.integer)) else number
+        T_0, T_mult = self.T_0, self.T_mult
+        if epoch < T_0:
+            self.T_i, self.T_cur = T_0, epoch
+        elif T_mult == 1:
+            self.T_cur = epoch % T_0
+        else:  # cycle n starts at T_0 * (T_mult**n - 1) / (T_mult - 1)
+            n = int(math.log(epoch / T_0 * (T_mult - 1) + 1, T_mult))
+            self.T_i, self.T_cur = T_0 * T_mult**n, epoch - T_0 * (T_mult**n - 1) / (T_mult - 1)
+        self._step_count += 1
+        self._update_lr(math.floor(epoch))
 
     def get_lr(self):
         cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
@@ -544,10 +621,13 @@ class OneCycleLR(LRScheduler):
     with its final ``step()``) extrapolates the last phase; a step beyond it raises
     ValueError and changes nothing.
 
-    Arguments: ``max_lr``, ``base_momentum``, ``max_momentum``: a number or one per
-    parameter group (max_lr > 0; momenta in [0, 1)); ``total_steps``, ``epochs``,
+    Arguments: ``max_lr``, ``base_momentum``, ``max_momentum``: a number (a 0-d Tensor or
+    array too) or one per parameter group (max_lr > 0; momenta in [0, 1)); ``total_steps``, ``epochs``,
     ``steps_per_epoch``: ints >= 1 (total_steps wins when given); ``pct_start`` in [0, 1];
-    ``div_factor``, ``final_div_factor`` > 0; ``cycle_momentum`` needs an optimizer with
+    ``div_factor``, ``final_div_factor`` > 0; a ``pct_start`` that leaves a phase no steps
+    (pct_start * total_steps = 1; with two phases pct_start = 1.0, with three 2 * pct_start *
+    total_steps = total_steps + 1, leaving the last phase none) is a ValueError naming it, where
+    PyTorch divides by zero at that phase's step; ``cycle_momentum`` needs an optimizer with
     ``momentum`` or ``betas`` (ValueError otherwise). Creating it sets each group's
     ``initial_lr`` and, with cycle_momentum, its momentum or beta1 to max_momentum. PyTorch
     also writes max_lr, min_lr, max_momentum and base_momentum into the parameter groups;
@@ -564,6 +644,7 @@ class OneCycleLR(LRScheduler):
         "three_phase": check_bool,
         "use_beta1": check_bool,
     }
+    _step_instead = "call step() once per batch, after optimizer.step()"
     _per_group_state = {  # state kept per parameter group, and its check
         "max_lrs": check_positive,
         "min_lrs": check_non_negative,
@@ -601,6 +682,11 @@ class OneCycleLR(LRScheduler):
             cycle_momentum=cycle_momentum,
             three_phase=three_phase,
         )
+        # Refuse a phase with no steps now, not at the run's last step(): only step 0 or step
+        # total_steps can fall in one (a middle phase starts where the one before ends, so a
+        # step falls in it only if it is after its start and not after its end).
+        for step in (0, self.total_steps):
+            self._phase_at(step)
         div_factor = check_positive("div_factor", div_factor)
         final_div_factor = check_positive("final_div_factor", final_div_factor)
         self.max_lrs = self._for_each_group("max_lr", max_lr)
@@ -621,9 +707,17 @@ class OneCycleLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _for_each_group(self, name: str, value) -> list[float]:
+        """One checked number per group, from a number or a list; a 0-d Tensor or array counts
+        as its number, since PyTorch takes a tensor here (its lrs are then tensors, minigrad's
+        stay floats)."""
+        check = self._per_group_state[name + "s"]
+
+        def checked(name, value):
+            return check(name, value.item() if getattr(value, "ndim", None) == 0 else value)
+
         if isinstance(value, (list, tuple)):
-            return self._per_group(name, value, self._per_group_state[name + "s"], what="values")
-        return [self._per_group_state[name + "s"](name, value)] * len(self.optimizer.param_groups)
+            return self._per_group(name, value, checked, what="values")
+        return [checked(name, value)] * len(self.optimizer.param_groups)
 
     def _checked_state(self, key: str, value):
         if key in self._per_group_state:
@@ -649,14 +743,9 @@ class OneCycleLR(LRScheduler):
             ]
         return [(float(pct * steps) - 1, "initial", "max"), (steps - 1, "max", "min")]
 
-    def get_lr(self):
-        step = self.last_epoch
-        if step > self.total_steps:
-            raise ValueError(
-                f"OneCycleLR was stepped {step} times, past its total_steps={self.total_steps}: "
-                "give total_steps (or epochs and steps_per_epoch) for the whole run"
-            )
-        anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear
+    def _phase_at(self, step: int) -> tuple[float, float, str, str]:
+        """(first step, last step, where the lr starts, where it ends) of the phase that
+        ``step`` falls in; ValueError if that phase has no steps."""
         phases = self._phases()
         start_step, index = 0.0, 0
         while step > phases[index][0] and index < len(phases) - 1:
@@ -668,6 +757,17 @@ class OneCycleLR(LRScheduler):
                 f"pct_start={self.pct_start} with total_steps={self.total_steps} leaves phase {index + 1} of "
                 f"OneCycleLR no steps (it would end at step {end_step} where it starts): choose another pct_start"
             )
+        return start_step, end_step, lr_from, lr_to
+
+    def get_lr(self):
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(
+                f"OneCycleLR was stepped {step} times, past its total_steps={self.total_steps}: "
+                "give total_steps (or epochs and steps_per_epoch) for the whole run"
+            )
+        anneal = _anneal_cos if self.anneal_strategy == "cos" else _anneal_linear
+        start_step, end_step, lr_from, lr_to = self._phase_at(step)
         pct = (step - start_step) / (end_step - start_step)
         lrs = []
         for g, group in enumerate(self.optimizer.param_groups):
@@ -729,8 +829,14 @@ class ReduceLROnPlateau:
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 
-    def step(self, metrics) -> None:
-        """One epoch's value of the watched number (a number or a one-element tensor)."""
+    def step(self, metrics, epoch=None) -> None:
+        """One epoch's value of the watched number (a number or a one-element tensor).
+        PyTorch's deprecated ``epoch`` argument is a TypeError: each call counts one epoch."""
+        if epoch is not None:
+            raise TypeError(
+                f"ReduceLROnPlateau.step() takes only the metric, got epoch={shown(epoch)}: minigrad does not have "
+                "PyTorch's deprecated epoch argument; call step(metric) once per epoch, which counts the epochs"
+            )
         current = check_number("metrics", metrics.item() if hasattr(metrics, "item") else metrics)
         self.last_epoch += 1
         if self._is_better(current):
@@ -905,9 +1011,10 @@ class SequentialLR(_Composite):
         else:
             scheduler.last_epoch -= 1
 
-    def step(self) -> None:
+    def step(self, epoch=None) -> None:
         """Advance one epoch: step the scheduler whose turn it is, or start the next one at a
-        milestone."""
+        milestone. Takes no epoch (TypeError), as in PyTorch."""
+        _no_epoch(self, epoch, self._step_instead)
         self.last_epoch += 1
         index = bisect.bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[index]
@@ -935,8 +1042,9 @@ class ChainedScheduler(_Composite):
         self._schedulers, self.optimizer = self._check_schedulers(schedulers, optimizer)
         self._last_lr = self._current()
 
-    def step(self) -> None:
-        """Step every scheduler, in order."""
+    def step(self, epoch=None) -> None:
+        """Step every scheduler, in order. Takes no epoch (TypeError), as in PyTorch."""
+        _no_epoch(self, epoch, self._step_instead)
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = self._current()
