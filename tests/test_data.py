@@ -323,6 +323,10 @@ class TestTrainTestSplit:
             train_test_split(X, y, stratify=y[:5])
         with pytest.raises(TypeError, match="'random_state' .scikit-learn's random_state is seed= here."):
             train_test_split(X, y, random_state=0)
+        with pytest.raises(TypeError, match=re.escape("stratify needs class labels that sort (numbers or strings)")):
+            train_test_split(X, y, stratify=[None] * 6)
+        *_, y_test = train_test_split(X, y, test_size=2, seed=0, stratify=np.array(list("aaabbb")))  # strings
+        assert len(y_test) == 2
 
 
 # --------------------------------------------------------------------- DataLoader

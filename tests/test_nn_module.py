@@ -414,3 +414,38 @@ def test_register_buffer_and_register_parameter_check_like_pytorch():
             register("", None)
         with pytest.raises(KeyError, match='"fc1" is already an attribute of Net'):
             register("fc1", None)
+
+
+def test_load_state_dict_refuses_a_read_only_buffer_before_writing_anything():
+    class Positions(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("table", mg.zeros(1, 3).expand(4, 3))  # a broadcast view: no memory of its own
+
+    model = nn.Sequential(nn.Linear(2, 2), Positions())
+    state = {name: value + 1 for name, value in model.state_dict().items()}
+    weight = model[0].weight.data.copy()
+    with pytest.raises(ValueError, match=r"read-only in the model \(a view such as expand\(\)'s; .*\): 1\.table"):
+        model.load_state_dict(state)
+    np.testing.assert_array_equal(model[0].weight.data, weight)  # nothing half-applied
+
+
+def test_a_buffer_that_is_not_persistent_stays_out_of_state_dict():
+    class Masked(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 3)
+            self.register_buffer("mask", mg.tril(mg.ones(3, 3)), persistent=False)
+            self.register_buffer("count", mg.zeros(1))
+
+    model = Masked()
+    assert list(model.state_dict()) == ["count", "fc.weight", "fc.bias"]
+    assert [name for name, _ in model.named_buffers()] == ["mask", "count"]  # still a buffer
+    model.mask = model.mask * 2  # reassigned, it stays a buffer that is not saved
+    assert "mask" not in model.state_dict() and model.double().mask.dtype == np.float64
+    other = Masked()
+    other.load_state_dict(model.state_dict())  # strict: a mask is neither missing nor expected
+    with pytest.raises(ValueError, match="unexpected keys: mask"):
+        other.load_state_dict({**model.state_dict(), "mask": np.ones((3, 3))})
+    with pytest.raises(TypeError, match="persistent must be True or False"):
+        model.register_buffer("other", None, persistent="no")

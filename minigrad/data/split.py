@@ -56,7 +56,10 @@ def _stratified(labels, n: int, n_test: int, rng) -> tuple[np.ndarray, np.ndarra
     labels = labels.data if isinstance(labels, Tensor) else labels
     if labels.shape != (n,):
         raise ValueError(f"stratify needs one class label per sample, shape ({n},), got shape {labels.shape}")
-    classes, of_class, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    try:
+        classes, of_class, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    except TypeError:  # labels that do not sort: None, or a mix of numbers and strings
+        raise TypeError(f"stratify needs class labels that sort (numbers or strings), got {labels[:5]!r}...") from None
     if counts.min() < 2:
         lonely = classes[np.argmin(counts)].item()
         raise ValueError(f"stratify: class {lonely!r} has only 1 sample; each class needs at least 2 to be split")

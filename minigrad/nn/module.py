@@ -62,6 +62,7 @@ class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())  # buffers left out of state_dict
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
 
@@ -111,6 +112,7 @@ class Module:
     def __delattr__(self, name):
         for registry in (self._parameters, self._buffers, self._modules):
             registry.pop(name, None)
+        self._non_persistent.discard(name)
         object.__delattr__(self, name)
 
     def _check_new_name(self, kind: str, name, registry: str) -> None:
@@ -132,9 +134,10 @@ class Module:
         if name not in getattr(self, registry) and hasattr(self, name):
             raise KeyError(f'"{name}" is already an attribute of {type(self).__name__}: choose another name')
 
-    def register_buffer(self, name: str, array) -> None:
+    def register_buffer(self, name: str, array, persistent: bool = True) -> None:
         """State that is saved in ``state_dict`` but not trained (BatchNorm's running statistics)
-        (``torch.nn.Module.register_buffer``, always persistent).
+        (``torch.nn.Module.register_buffer``); with ``persistent=False`` it is left out of
+        ``state_dict`` and ``load_state_dict`` (a mask computed in ``__init__``), as in PyTorch.
 
         minigrad's buffers are numpy arrays: ``array`` is an ndarray (kept, not copied), a
         Tensor (its array is kept, detached from any graph: a buffer is not trained), a numpy
@@ -145,8 +148,10 @@ class Module:
         not a string TypeError; an empty name, one with "." or one that is already an
         attribute other than a buffer KeyError, as in PyTorch."""
         self._check_new_name("buffer", name, "_buffers")
+        persistent = check_bool("persistent", persistent)
         array = _buffer_array(array, f"to buffer {name!r}")
         self._buffers[name] = array
+        (self._non_persistent.discard if persistent else self._non_persistent.add)(name)
         object.__setattr__(self, name, array)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -361,12 +366,13 @@ class Module:
 
     # ----------------------------------------------------------------- state
     def _state_entries(self) -> Iterator[tuple[str, Module, str, str]]:
-        """(full name, owning module, attribute, "parameter" or "buffer") in PyTorch's order.
-        A module used twice appears under both names, as in PyTorch's state dicts."""
+        """(full name, owning module, attribute, "parameter" or "buffer") in PyTorch's order,
+        non-persistent buffers left out. A module used twice appears under both names, as in
+        PyTorch's state dicts."""
         for module_name, module in self.named_modules(remove_duplicate=False):
             for kind, registry in (("parameter", module._parameters), ("buffer", module._buffers)):
                 for name, value in registry.items():
-                    if value is not None:
+                    if value is not None and not (kind == "buffer" and name in module._non_persistent):
                         yield (f"{module_name}.{name}" if module_name else name), module, name, kind
 
     def state_dict(self) -> OrderedDict:
@@ -385,8 +391,9 @@ class Module:
         Everything is checked before anything is written, so a failed load changes nothing.
         A value that is not an array (or Tensor) of real numbers (strings, objects, complex
         numbers, whose imaginary part would be lost) raises TypeError naming every such key;
-        then missing, unexpected and mis-shaped keys raise one ValueError listing them all, in
-        the model's order. With ``strict=False``, missing and unexpected keys are allowed (and
+        then missing, unexpected and mis-shaped keys, and read-only targets (a buffer that is a
+        broadcast view, from ``expand``), raise one ValueError listing them all, in the
+        model's order. With ``strict=False``, missing and unexpected keys are allowed (and
         returned), mis-shaped ones are not. Values are cast to the dtype of what they are
         written into (as PyTorch's ``copy_``), in the model's order: a parameter shared under
         two names (``self.b = self.a``) gets the value of the later name, as in PyTorch.
@@ -401,7 +408,7 @@ class Module:
         names = {full_name for full_name, *_ in entries}
         missing = [full_name for full_name, *_ in entries if full_name not in state_dict]
         unexpected = [key for key in state_dict if key not in names]
-        not_numbers, mis_shaped, writes = [], [], []
+        not_numbers, mis_shaped, read_only, writes = [], [], [], []
         for full_name, module, name, kind in entries:
             if full_name not in state_dict:
                 continue
@@ -421,6 +428,8 @@ class Module:
             target = held.data if kind == "parameter" else held
             if array.shape != target.shape:
                 mis_shaped.append(f"{full_name}: checkpoint {array.shape}, model {target.shape}")
+            if not target.flags.writeable:  # a broadcast view (expand), say: it has no memory of its own
+                read_only.append(full_name)
             writes.append((target, held if kind == "parameter" else None, array))
         if not_numbers:
             raise TypeError(
@@ -433,6 +442,11 @@ class Module:
             problems.append("unexpected keys: " + ", ".join(map(str, unexpected)))
         if mis_shaped:
             problems.append("mis-shaped: " + "; ".join(mis_shaped))
+        if read_only:
+            problems.append(
+                "read-only in the model (a view such as expand()'s; register a copy, e.g. x.clone()): "
+                + ", ".join(read_only)
+            )
         if problems:
             raise ValueError(f"state_dict does not fit {type(self).__name__}: " + " | ".join(problems))
         for target, param, array in writes:
