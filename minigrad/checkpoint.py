@@ -38,8 +38,8 @@ _CHUNK = 1 << 24  # bytes read at a time when filling an array
 # The archive member, beside the arrays, that records what they were saved from: JSON
 # {"version": 1, "root": node}, a node being {"dict": [[key, node], ...]} (str or int keys,
 # in order), {"list": [node, ...]}, {"tuple": [...]}, "none" (no array), or the code of one
-# array: "array" (given back as it is), "list"/"tuple" (a list of numbers, given back by
-# .tolist()), or a Python scalar's type: "bool", "int" (digits beyond int64), "float",
+# array: "array" (given back as it is), "list"/"tuple" (a list of items of one Python type,
+# given back exactly by .tolist()), or a Python scalar's type: "bool", "int" (digits beyond int64), "float",
 # "complex", "str", "bytes". The array of a node is named by its keys joined with "/".
 _LAYOUT = "minigrad-layout.json"
 _LAYOUT_VERSION = 1
@@ -72,9 +72,11 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
             (their ``.data`` is saved), numbers, strings, None, or dicts, lists and tuples
             of these, nested to any depth (an optimizer's state dict, ``mg.get_rng_state()``;
             nested keys may also be ints). Each array is stored under its keys joined with
-            "/" (``"state/0/exp_avg"``); a list of numbers is one array (numpy's promotion:
-            ``[1, 2.5]`` comes back ``[1.0, 2.5]``), an int of any size is exact. ``load``
-            gives back the same nesting, Python numbers and strings. A dict of arrays (a
+            "/" (``"state/0/exp_avg"``); a list or tuple is one array when that gives back
+            every item exactly (all ints, all floats, all bools, all strings..., lists of
+            them of a regular shape), else stored item by item (``[1, 2.5]``, ``("adam",
+            0.01)``, a ragged list); an int of any size is exact. ``load`` gives back the same
+            nesting, types and values (numpy scalars in a list as 0-d arrays). A dict of arrays (a
             ``state_dict()``) makes a plain ``.npz`` file that ``np.load`` reads as it is;
             any other also holds a record of its nesting, ``minigrad-layout.json``.
         path: a ``str`` or ``os.PathLike`` (``pathlib.Path``). A symbolic link is followed:
@@ -89,14 +91,13 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
 
     Raises:
         TypeError: ``state_dict`` is not a dict, a key is not a string (nested keys may
-            also be ints), a value is another kind of object (the message says why and what
-            to save instead), a list mixes numbers and strings or holds ints beyond 64 bits,
-            or ``path`` is not a path.
+            also be ints), a value is another kind of object, such as a dtype (the message
+            says why and what to save instead), or ``path`` is not a path.
         ValueError: two keys would be stored under the same name (``{"a/b": 1, "a": {"b":
             2}}``), a key cannot be stored in a zip archive (it holds a NUL character, a
-            backslash or text that is not valid Unicode, or is too long), a list of numbers
-            cannot be made into one array (a ragged list, ``[[1.0], [2.0, 3.0]]``), or text
-            ends in a NUL character, which numpy's text arrays drop (bytes keep theirs).
+            backslash or text that is not valid Unicode, or is too long), a dict or list holds
+            itself (the message names where), or text ends in a NUL character, which numpy's
+            text arrays drop (bytes keep theirs).
         CheckpointError: the file cannot be written (missing folder, no permission, the
             path is a folder, a read-only file, disk full...); the message names ``path``.
 
@@ -255,7 +256,7 @@ def _one_array(value) -> np.ndarray | None:
         return None
     try:
         array = np.array(value)
-    except (ValueError, TypeError, OverflowError):  # ragged
+    except (ValueError, TypeError, OverflowError):  # ragged, or ints too large for numpy
         return None
     if types and array.dtype.kind not in _EXACT[types.pop()]:  # ints beyond int64 become objects or floats
         return None
@@ -411,11 +412,14 @@ def load(path=None, map_location=None, weights_only: bool = True, *, f=None) -> 
     The result is a ``Checkpoint``, a dict nested as the saved one (``"model_state_dict"
     in ckpt``, ``ckpt["optimizer_state_dict"]["param_groups"][0]["lr"]``): arrays and
     Tensors come back as ndarrays (a ``state_dict()`` as ``{name: ndarray}``), numbers and
-    strings as Python's, lists and tuples as such (a list of numbers as Python numbers),
-    dicts as Checkpoints. A name joined with "/" reaches inside, as the arrays are named
-    in the file: ``ckpt["state/0/exp_avg"]``. Every array is read in full and checked
-    against the archive's CRC-32 checksum, so a damaged file raises instead of loading
-    wrong numbers. Nothing is ever unpickled: a file holding Python objects is refused.
+    strings as Python's, lists and tuples as such, item for item, dicts as Checkpoints. A
+    name joined with "/" reaches inside, as the arrays are named in the file:
+    ``ckpt["state/0/exp_avg"]``. Every array is read in full and checked against the
+    archive's CRC-32 checksum, so a damaged file raises instead of loading wrong numbers.
+    Nothing is ever unpickled: a file holding Python objects is refused.
+    A file without minigrad's record of its nesting (a dict of arrays, ``np.savez``'s, an
+    older minigrad's) loads flat, ``{"model_state_dict/weight": ndarray}``, and its outer
+    name gives the entries below it: ``ckpt["model_state_dict"]`` is ``{"weight": ...}``.
 
     Raises:
         TypeError: ``path`` is not a path.
