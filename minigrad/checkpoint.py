@@ -38,8 +38,8 @@ _CHUNK = 1 << 24  # bytes read at a time when filling an array
 # The archive member, beside the arrays, that records what they were saved from: JSON
 # {"version": 1, "root": node}, a node being {"dict": [[key, node], ...]} (str or int keys,
 # in order), {"list": [node, ...]}, {"tuple": [...]}, "none" (no array), or the code of one
-# array: "array" (given back as it is), "list"/"tuple" (a list of numbers, given back by
-# .tolist()), or a Python scalar's type: "bool", "int" (digits beyond int64), "float",
+# array: "array" (given back as it is), "list"/"tuple" (a list of items of one Python type,
+# given back exactly by .tolist()), or a Python scalar's type: "bool", "int" (digits beyond int64), "float",
 # "complex", "str", "bytes". The array of a node is named by its keys joined with "/".
 _LAYOUT = "minigrad-layout.json"
 _LAYOUT_VERSION = 1
@@ -72,9 +72,11 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
             (their ``.data`` is saved), numbers, strings, None, or dicts, lists and tuples
             of these, nested to any depth (an optimizer's state dict, ``mg.get_rng_state()``;
             nested keys may also be ints). Each array is stored under its keys joined with
-            "/" (``"state/0/exp_avg"``); a list of numbers is one array (numpy's promotion:
-            ``[1, 2.5]`` comes back ``[1.0, 2.5]``), an int of any size is exact. ``load``
-            gives back the same nesting, Python numbers and strings. A dict of arrays (a
+            "/" (``"state/0/exp_avg"``); a list or tuple is one array when that gives back
+            every item exactly (all ints, all floats, all bools, all strings..., lists of
+            them of a regular shape), else stored item by item (``[1, 2.5]``, ``("adam",
+            0.01)``, a ragged list); an int of any size is exact. ``load`` gives back the same
+            nesting, types and values (numpy scalars in a list as 0-d arrays). A dict of arrays (a
             ``state_dict()``) makes a plain ``.npz`` file that ``np.load`` reads as it is;
             any other also holds a record of its nesting, ``minigrad-layout.json``.
         path: a ``str`` or ``os.PathLike`` (``pathlib.Path``). A symbolic link is followed:
@@ -89,14 +91,13 @@ def save(state_dict: Mapping = None, path=None, *, obj=None, f=None) -> None:
 
     Raises:
         TypeError: ``state_dict`` is not a dict, a key is not a string (nested keys may
-            also be ints), a value is another kind of object (the message says why and what
-            to save instead), a list mixes numbers and strings or holds ints beyond 64 bits,
-            or ``path`` is not a path.
+            also be ints), a value is another kind of object, such as a dtype (the message
+            says why and what to save instead), or ``path`` is not a path.
         ValueError: two keys would be stored under the same name (``{"a/b": 1, "a": {"b":
             2}}``), a key cannot be stored in a zip archive (it holds a NUL character, a
-            backslash or text that is not valid Unicode, or is too long), a list of numbers
-            cannot be made into one array (a ragged list, ``[[1.0], [2.0, 3.0]]``), or text
-            ends in a NUL character, which numpy's text arrays drop (bytes keep theirs).
+            backslash or text that is not valid Unicode, or is too long), a dict or list holds
+            itself (the message names where), or text ends in a NUL character, which numpy's
+            text arrays drop (bytes keep theirs).
         CheckpointError: the file cannot be written (missing folder, no permission, the
             path is a folder, a read-only file, disk full...); the message names ``path``.
 
@@ -184,54 +185,84 @@ def _arrays_to_save(state_dict: Mapping) -> tuple[dict[str, np.ndarray], dict | 
             raise TypeError(f"save: keys must be strings, got {key!r}")
     arrays: dict[str, np.ndarray] = {}
     spelled: dict[str, str] = {}  # stored name -> the keys that lead to it, for collisions
-    root = _encode(state_dict, (), arrays, spelled)
+    root = _encode(state_dict, (), arrays, spelled, set())
     if all(child == "array" for _, child in root["dict"]):
         return arrays, None
     return arrays, {"version": _LAYOUT_VERSION, "root": root}
 
 
-def _encode(value, keys: tuple, arrays: dict, spelled: dict):
-    """The layout of ``value`` (see ``_LAYOUT``), storing its arrays in ``arrays``."""
-    if isinstance(value, Mapping):
-        children = []
-        for key, item in value.items():
-            if keys and (isinstance(key, bool) or not isinstance(key, (str, int, np.integer))):
-                inside = "".join(f"[{k!r}]" for k in keys)
-                raise TypeError(f"save: the key {key!r} in {inside} must be a string or an int")
-            key = key if isinstance(key, str) else int(key)
-            children.append([key, _encode(item, (*keys, key), arrays, spelled)])
-        return {"dict": children}
-    if isinstance(value, (list, tuple)) and not _numbers_only(value):
-        kind = "tuple" if isinstance(value, tuple) else "list"
-        return {kind: [_encode(item, (*keys, i), arrays, spelled) for i, item in enumerate(value)]}
+def _encode(value, keys: tuple, arrays: dict, spelled: dict, holders: set):
+    """The layout of ``value`` (see ``_LAYOUT``), storing its arrays in ``arrays``;
+    ``holders`` are the ids of the dicts and lists that ``value`` sits in."""
+    path = "".join(f"[{key!r}]" for key in keys)
+    if isinstance(value, (Mapping, list, tuple)) and id(value) in holders:
+        raise ValueError(
+            f"save: {path} is the {type(value).__name__} that holds it (it holds itself), which cannot be "
+            "saved; remove that entry"
+        )
+    one = _one_array(value) if isinstance(value, (list, tuple)) else None
+    if isinstance(value, Mapping) or (isinstance(value, (list, tuple)) and one is None):
+        holders.add(id(value))
+        try:
+            if not isinstance(value, Mapping):
+                kind = "tuple" if isinstance(value, tuple) else "list"
+                return {kind: [_encode(item, (*keys, i), arrays, spelled, holders) for i, item in enumerate(value)]}
+            children = []
+            for key, item in value.items():
+                if keys and (isinstance(key, bool) or not isinstance(key, (str, int, np.integer))):
+                    raise TypeError(f"save: the key {key!r} in {path} must be a string or an int")
+                key = key if isinstance(key, str) else int(key)
+                children.append([key, _encode(item, (*keys, key), arrays, spelled, holders)])
+            return {"dict": children}
+        finally:
+            holders.discard(id(value))
     if value is None:
         return "none"
     name = "/".join(str(key) for key in keys)
-    path = "".join(f"[{key!r}]" for key in keys)
     _check_name(name, path)
     if name in arrays:
         raise ValueError(
             f"save: {spelled[name]} and {path} would both be stored as {name!r} (nested names are "
             "joined with '/'); rename one of them"
         )
-    code, array = _leaf(value, path)
+    code, array = ("tuple" if isinstance(value, tuple) else "list", one) if one is not None else _leaf(value, path)
     arrays[name] = array
     spelled[name] = path
     return code
 
 
-def _numbers_only(value) -> bool:
-    """A list of numbers or strings, or of such lists (tuples: of tuples), stored as one array."""
-    kind = tuple if isinstance(value, tuple) else list
-    return all(
-        isinstance(item, kind) and _numbers_only(item)
-        if isinstance(item, (list, tuple))
-        else isinstance(item, _SCALARS + (np.generic,))
-        for item in value
-    )
-
-
 _SCALARS = (bool, int, float, complex, str, bytes)  # bool first: a bool is an int too
+# a list of items of one of these types, as one array, gives them back exactly by .tolist()
+_EXACT = {bool: "b", int: "iu", float: "f", complex: "c", str: "U"}
+
+
+def _one_array(value) -> np.ndarray | None:
+    """``value``, a list or tuple, as one array when ``.tolist()`` of it gives back every item
+    exactly: all items of one Python type (``_EXACT``; not numpy's scalars, which would come
+    back as Python's), lists (or tuples) nested to a regular shape; else None."""
+    kind = tuple if isinstance(value, tuple) else list
+    types: set = set()
+
+    def regular(items, inside: tuple) -> bool:
+        for item in items:
+            if isinstance(item, (list, tuple)):
+                if not isinstance(item, kind) or id(item) in inside or not regular(item, (*inside, id(item))):
+                    return False
+            else:
+                types.add(type(item))
+        return True
+
+    if not regular(value, (id(value),)) or len(types) > 1 or not types <= _EXACT.keys():
+        return None
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError, OverflowError):  # ragged, or ints too large for numpy
+        return None
+    if types and array.dtype.kind not in _EXACT[types.pop()]:  # ints beyond int64 become objects or floats
+        return None
+    if array.dtype.kind == "U" and _as(kind, array.tolist()) != value:  # text ending in NUL characters
+        return None
+    return array
 
 
 def _leaf(value, path: str) -> tuple[str, np.ndarray]:
@@ -248,26 +279,18 @@ def _leaf(value, path: str) -> tuple[str, np.ndarray]:
         if code == "str" and array.item() != value:
             raise ValueError(f"save: {path} {_NUL}")
         return code, array
-    code = ("tuple" if isinstance(value, tuple) else "list") if isinstance(value, (list, tuple)) else "array"
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, (np.dtype, np.generic))):
+        raise TypeError(
+            f"save: {path} holds a dtype, which a checkpoint does not store: save str(dtype) (e.g. 'float32') "
+            "instead, and give it to np.dtype after loading"
+        )
     try:
         array = np.asarray(value)
-    except TypeError as error:
-        raise TypeError(f"save: {path} cannot be stored as one array: {error}") from error
-    except ValueError as error:
-        raise ValueError(
-            f"save: {path} cannot be stored as one array (the lists in a list of numbers must have one length): {error}"
-        ) from error
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"save: {path} cannot be stored as one array: {error}") from error
     if array.dtype.hasobject or array.dtype.kind not in _KINDS:
         raise TypeError(f"save: {path} {_unstorable(value, array)}")
-    if code != "array" and array.dtype.kind in "SU":
-        if not _all_text(value):
-            raise TypeError(
-                f"save: {path} mixes numbers and strings, which one array cannot hold without turning the numbers "
-                "into text; store them under separate names"
-            )
-        if _as(tuple if code == "tuple" else list, array.tolist()) != value:
-            raise ValueError(f"save: {path} {_NUL}")
-    return code, array
+    return "array", array
 
 
 _NUL = (
@@ -276,19 +299,8 @@ _NUL = (
 )
 
 
-def _all_text(value) -> bool:
-    return all(_all_text(item) if isinstance(item, (list, tuple)) else isinstance(item, (str, bytes)) for item in value)
-
-
 def _unstorable(value, array: np.ndarray) -> str:
     """Why ``value`` cannot be saved, and what to do instead."""
-    if isinstance(value, (list, tuple)) and any(
-        isinstance(item, int) and not -(2**63) <= item < 2**63 for item in np.ravel(array)
-    ):
-        return (
-            "holds ints too large for 64 bits, which an array of numbers cannot hold; save each such int "
-            "on its own (a single int of any size is saved exactly)"
-        )
     if array.dtype.hasobject and array.shape:
         found = next((item for item in np.ravel(array) if item is not None), None)
         what = f"Python objects (of type {type(found).__name__})"
@@ -400,11 +412,14 @@ def load(path=None, map_location=None, weights_only: bool = True, *, f=None) -> 
     The result is a ``Checkpoint``, a dict nested as the saved one (``"model_state_dict"
     in ckpt``, ``ckpt["optimizer_state_dict"]["param_groups"][0]["lr"]``): arrays and
     Tensors come back as ndarrays (a ``state_dict()`` as ``{name: ndarray}``), numbers and
-    strings as Python's, lists and tuples as such (a list of numbers as Python numbers),
-    dicts as Checkpoints. A name joined with "/" reaches inside, as the arrays are named
-    in the file: ``ckpt["state/0/exp_avg"]``. Every array is read in full and checked
-    against the archive's CRC-32 checksum, so a damaged file raises instead of loading
-    wrong numbers. Nothing is ever unpickled: a file holding Python objects is refused.
+    strings as Python's, lists and tuples as such, item for item, dicts as Checkpoints. A
+    name joined with "/" reaches inside, as the arrays are named in the file:
+    ``ckpt["state/0/exp_avg"]``. Every array is read in full and checked against the
+    archive's CRC-32 checksum, so a damaged file raises instead of loading wrong numbers.
+    Nothing is ever unpickled: a file holding Python objects is refused.
+    A file without minigrad's record of its nesting (a dict of arrays, ``np.savez``'s, an
+    older minigrad's) loads flat, ``{"model_state_dict/weight": ndarray}``, and its outer
+    name gives the entries below it: ``ckpt["model_state_dict"]`` is ``{"weight": ...}``.
 
     Raises:
         TypeError: ``path`` is not a path.
@@ -467,20 +482,43 @@ class Checkpoint(dict):
 
     A name joined with "/" reaches inside, as the arrays are named in the file:
     ``ckpt["optimizer_state_dict/state/0/exp_avg"]`` (also with ``in`` and ``get``). A name
-    that is not there is a KeyError that lists the names the checkpoint holds."""
+    that is not there is a KeyError that lists the names the checkpoint holds.
+
+    A file without the record of its nesting (``np.savez``'s, minigrad's before it wrote one)
+    loads flat, ``{"model_state_dict/weight": ndarray}``; there the outer name gives the
+    entries below it, named below it, ``ckpt["model_state_dict"]`` is ``{"weight": ndarray}``
+    (a flat Checkpoint too), which ``Module.load_state_dict`` and
+    ``Optimizer.load_state_dict`` take."""
+
+    _flat = False  # a Checkpoint of joined names, from a file without the record
 
     def __missing__(self, key):
-        found = _inside(self, key)
+        found = self._below(key)
         if found is _ABSENT:
             shown = ", ".join(map(str, list(self)[:8])) + (", ..." if len(self) > 8 else "")
             raise KeyError(f"{key} is not in this checkpoint, which holds: {shown}")
         return found
 
     def __contains__(self, key) -> bool:
-        return dict.__contains__(self, key) or _inside(self, key) is not _ABSENT
+        return dict.__contains__(self, key) or self._below(key) is not _ABSENT
 
     def get(self, key, default=None):
         return self[key] if key in self else default
+
+    def _below(self, key):
+        if not self._flat:
+            return _inside(self, key)
+        if not isinstance(key, str):
+            return _ABSENT
+        prefix = f"{key}/"
+        inner = _flat({name[len(prefix) :]: value for name, value in self.items() if name.startswith(prefix)})
+        return inner if inner else _ABSENT
+
+
+def _flat(entries: dict) -> Checkpoint:
+    checkpoint = Checkpoint(entries)
+    checkpoint._flat = True
+    return checkpoint
 
 
 _ABSENT = object()
@@ -557,7 +595,7 @@ def _read_checkpoint(file, shown: str) -> Checkpoint:
                 raise _problem(shown, f"it holds two arrays named {key!r}, so it is damaged")
             state[key] = _read_member(archive, info, key, shown)
     if layout is None:
-        return Checkpoint(state)
+        return _flat(state)
     try:
         return _rebuild(layout, state)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as error:
