@@ -731,3 +731,17 @@ def squeeze(input: Tensor, *args, **kwargs) -> Tensor:
 def unsqueeze(input: Tensor, *args, **kwargs) -> Tensor:
     """``input.unsqueeze(dim)`` (``torch.unsqueeze(input, dim)``)."""
     return _tensor(input, "unsqueeze").unsqueeze(*args, **kwargs)
+
+
+def _where_method(self: Tensor, condition, other) -> Tensor:
+    """``x.where(condition, y)``: ``where(condition, x, y)`` (``Tensor.where``)."""
+    return where(condition, self, other)
+
+
+# PyTorch has these functions as Tensor methods too (x.sin() is torch.sin(x)): the method is the
+# function, attached to the class here, beside it
+for _name in ("sin", "cos", "log10", "log2", "sign", "tril", "triu", "isnan", "isinf", "isfinite", "allclose",
+              "equal", "square", "mm", "is_floating_point"):  # fmt: skip
+    setattr(Tensor, _name, globals()[_name])
+Tensor.where = _where_method
+del _name

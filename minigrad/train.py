@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 from tqdm import tqdm
 
-from .checks import check_bool, check_int, check_same_length, check_seed
+from .checks import check_bool, check_int, check_same_length, check_seed, shown
 from .data import DataLoader
 from .optim import Optimizer
 from .tensor import Tensor, no_grad
@@ -221,8 +221,18 @@ def fit(
     for name, value in (("model", model), ("loss_fn", loss_fn)):
         if isinstance(value, type):  # callable, but calling it makes an object instead of computing
             raise TypeError(f"{name} is the class {value.__name__}; pass an instance of it: {value.__name__}()")
+        if _optimizer_lacks(value) == []:
+            raise TypeError(
+                f"{name} got an optimizer ({type(value).__name__}): the order is fit(model, optimizer, loss_fn, X, y)"
+            )
         if not callable(value):
-            raise TypeError(f"{name} must be callable, got {value!r}")
+            raise TypeError(f"{name} must be callable, got {shown(value)}")
+    if not (callable(getattr(model, "train", None)) and callable(getattr(model, "eval", None))):
+        built = getattr(model, "__name__", None)
+        hint = f"; if {built}() builds the model, call it: fit({built}(), ...)" if built else ""
+        raise TypeError(
+            f"model must be a Module (nn.Sequential(...) or a subclass of nn.Module), got {shown(model)}{hint}"
+        )
     _check_optimizer(optimizer, model)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last)
     validation = _validation_arrays(validation_data)
@@ -348,11 +358,18 @@ def _check_optimizer(optimizer, model) -> None:
     AttributeError after the first forward pass. An optimizer that holds none of the
     model's parameters (made for another model, or before the model was made again) would
     train nothing: a ValueError."""
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer is the class {optimizer.__name__}; pass an instance of it: "
+            f"{optimizer.__name__}(model.parameters(), lr=...)"
+        )
     if _optimizer_lacks(optimizer):
         hint = " (pass an optimizer object, e.g. optim.Adam(model.parameters()))" if isinstance(optimizer, str) else ""
+        if callable(optimizer) and not isinstance(optimizer, str):  # a loss, say
+            hint = "; the order is fit(model, optimizer, loss_fn, X, y)"
         raise TypeError(
             f"optimizer must be a minigrad optimizer (with zero_grad(), step(), effective_lr() and param_groups), "
-            f"got {optimizer!r}{hint}"
+            f"got {shown(optimizer)}{hint}"
         )
     if not callable(getattr(model, "parameters", None)):
         return  # a plain function as the model: its tensors are the optimizer's business

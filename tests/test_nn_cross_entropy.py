@@ -328,7 +328,7 @@ class TestArgumentChecks:
             nn.NLLLoss(ignore_index=None)
 
     def test_targets_other_than_ignore_index_are_still_checked(self):
-        with pytest.raises(ValueError, match=r"target class 2 is out of range for 2 classes"):
+        with pytest.raises(ValueError, match=r"target class 2 is out of range for scores of 2 classes"):
             F.cross_entropy(t([[0.0, 1.0], [0.0, 1.0]]), np.array([-100, 2]))
         with pytest.raises(ValueError, match=r"target class -1 is out of range"):
             F.nll_loss(t([[0.0, 1.0]]), np.array([-1]))

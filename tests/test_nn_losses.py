@@ -1,6 +1,7 @@
 """Losses: hand-computed values, every reduction, huge logits, gradients, target checks."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -230,8 +231,16 @@ class TestBinaryWeights:
 
 class TestTargetChecks:
     def test_class_out_of_range_names_the_class_and_the_count(self):
-        with pytest.raises(ValueError, match=r"target class 3 is out of range for 3 classes \(0 to 2\)"):
+        with pytest.raises(ValueError, match=r"target class 3 is out of range for scores of 3 classes \(0 to 2\): the "
+                                             r"model must output one score per class, here 3 per row"):  # fmt: skip
             F.cross_entropy(t(np.zeros((2, 3))), np.array([0, 3]))
+        with pytest.raises(ValueError, match=r"out of range for scores of 1 class \(0 to 0\)"):  # one output unit
+            F.cross_entropy(t(np.zeros((2, 1))), np.array([0, 1]))
+        with pytest.raises(ValueError, match=re.escape("got shape (2, 1) (one label per row: y.reshape(-1))")):
+            F.cross_entropy(t(np.zeros((2, 3))), np.array([[0], [1]]))
+        with pytest.raises(TypeError, match=re.escape("got dtype <U3 (number the classes 0 to C-1 first, e.g. "
+                                                      "np.unique(y, return_inverse=True)[1])")):  # fmt: skip
+            F.cross_entropy(t(np.zeros((2, 3))), np.array(["cat", "dog"]))
         with pytest.raises(ValueError, match="target class -1"):
             F.nll_loss(t(np.zeros((2, 3))), np.array([-1, 0]))
 

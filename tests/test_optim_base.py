@@ -825,3 +825,10 @@ def test_parameters_handed_over_without_calling_them_are_told_to_call_them():
         optim.Adam(model.parameters, lr=0.1)
     with pytest.raises(TypeError, match="params must be an iterable of Tensors or of dicts, got 3$"):
         optim.SGD(3)
+
+
+def test_a_model_given_for_its_parameters_says_to_pass_them():
+    for model in (nn.Linear(2, 2), nn.Sequential(nn.Linear(2, 2))):  # Sequential iterates over its layers
+        with pytest.raises(TypeError, match=f"got the model {type(model).__name__}: pass its parameters, "
+                                            r"model.parameters\(\)"):  # fmt: skip
+            optim.SGD(model)

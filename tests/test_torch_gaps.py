@@ -321,3 +321,14 @@ def test_uniform_bounds_are_named_as_pytorch_names_them():
     with pytest.raises(ValueError, match=re.escape("uniform_: to=1e+39 is out of bounds for float32")):
         mg.empty(3).uniform_(0, 1e39)
     assert np.isfinite(mg.empty(3, dtype=mg.float64).uniform_(-1e39, 1e39).data).all()
+
+
+def test_functions_that_pytorch_also_has_as_methods_are_methods_too():
+    x = mg.tensor([[0.5, 2.0], [4.0, 8.0]], dtype=mg.float64, requires_grad=True)
+    for name in ("sin", "cos", "log10", "log2", "sign", "tril", "triu", "isnan", "isinf", "isfinite", "square"):
+        np.testing.assert_array_equal(getattr(x, name)().data, getattr(mg, name)(x).data)
+    x.log10().sum().backward()
+    np.testing.assert_allclose(x.grad, 1 / (x.data * math.log(10)), rtol=1e-15)  # d log10(x) / dx
+    assert x.allclose(x + 1e-12) and x.equal(x) and x.is_floating_point() and not mg.tensor([1]).is_floating_point()
+    assert x.tril(-1).tolist() == [[0.0, 0.0], [4.0, 0.0]] and x.mm(mg.eye(2, dtype=mg.float64)).equal(x)
+    assert x.where(x > 1, mg.zeros(2, 2, dtype=mg.float64)).tolist() == [[0.0, 2.0], [4.0, 8.0]]  # where(cond, x, y)

@@ -695,10 +695,16 @@ def test_evaluate_refuses_bad_data_and_gives_no_accuracy_for_non_finite_outputs(
 
 
 @pytest.mark.parametrize(
-    "optimizer, shown",
-    [(None, "None"), ("adam", "'adam'"), (object, "<class 'object'>"), (optim.SGD, "<class 'minigrad.optim")],
-)
-def test_an_object_that_is_not_an_optimizer_is_refused_before_any_forward_pass(moons, optimizer, shown):
+    "optimizer, message",
+    [
+        (None, "optimizer must be a minigrad optimizer (with zero_grad(), step(), effective_lr() and param_groups), "
+               "got None"),
+        ("adam", "got 'adam'"),
+        (object, "got <class 'object'>"),
+        (optim.SGD, "optimizer is the class SGD; pass an instance of it"),
+    ],
+)  # fmt: skip
+def test_an_object_that_is_not_an_optimizer_is_refused_before_any_forward_pass(moons, optimizer, message):
     calls = []
 
     def model(x):
@@ -706,7 +712,7 @@ def test_an_object_that_is_not_an_optimizer_is_refused_before_any_forward_pass(m
         return moons_model()(x)
 
     model.train = model.eval = lambda *args: None
-    with pytest.raises(TypeError, match=r"optimizer must be a minigrad optimizer .*got " + re.escape(shown)):
+    with pytest.raises(TypeError, match=re.escape(message)):
         fit(model, optimizer, nn.CrossEntropyLoss(), *moons, verbose=False)
     assert calls == []  # refused up front, not after a forward pass
 
@@ -865,3 +871,25 @@ def test_manual_seed_makes_a_run_without_seeds_repeatable():
     order = next(iter(data.DataLoader(np.arange(60), np.arange(60), batch_size=60)))[1]
     mg.manual_seed(3)
     assert np.array_equal(next(iter(data.DataLoader(np.arange(60), np.arange(60), batch_size=60)))[1], order)
+
+
+def test_newcomers_mixups_of_fit_s_arguments_say_what_to_do(moons):
+    model = moons_model()
+
+    def build():
+        return moons_model()
+
+    optimizer = optim.Adam(model.parameters())
+    with pytest.raises(TypeError, match=re.escape("model must be a Module (nn.Sequential(...) or a subclass of "
+                                                  "nn.Module), got <function")):  # fmt: skip
+        fit(build, optimizer, nn.CrossEntropyLoss(), *moons, verbose=False)
+    with pytest.raises(TypeError, match=re.escape("if build() builds the model, call it: fit(build(), ...)")):
+        fit(build, optimizer, nn.CrossEntropyLoss(), *moons, verbose=False)
+    with pytest.raises(TypeError, match=re.escape("loss_fn got an optimizer (Adam): the order is fit(model, "
+                                                  "optimizer, loss_fn, X, y)")):  # fmt: skip
+        fit(model, nn.CrossEntropyLoss(), optimizer, *moons, verbose=False)
+    with pytest.raises(TypeError, match=re.escape("optimizer is the class Adam; pass an instance of it: "
+                                                  "Adam(model.parameters(), lr=...)")):  # fmt: skip
+        fit(model, optim.Adam, nn.CrossEntropyLoss(), *moons, verbose=False)
+    with pytest.raises(TypeError, match=r"got CrossEntropyLoss\(\); the order is fit\(model, optimizer, loss_fn"):
+        fit(model, nn.CrossEntropyLoss(), nn.CrossEntropyLoss(), *moons, verbose=False)

@@ -868,12 +868,17 @@ def _class_targets(input: Tensor, target, fn: str, ignore_index: int) -> tuple[n
     n, classes = input.shape
     labels = np.asarray(target.data if isinstance(target, Tensor) else target)
     if labels.dtype.kind not in "iu":
-        raise TypeError(
-            f"{fn}: targets must be integer class indices, got dtype {labels.dtype} "
-            "(convert with y.long(), or y.astype(int) for an array)"
+        fix = (
+            "number the classes 0 to C-1 first, e.g. np.unique(y, return_inverse=True)[1]"
+            if labels.dtype.kind in "USO"
+            else "convert with y.long(), or y.astype(int) for an array"
         )
+        raise TypeError(f"{fn}: targets must be integer class indices, got dtype {labels.dtype} ({fix})")
     if labels.shape != (n,):
-        raise ValueError(f"{fn}: {n} rows of scores need {n} targets of shape ({n},), got shape {labels.shape}")
+        hint = " (one label per row: y.reshape(-1))" if labels.size == n else ""
+        raise ValueError(
+            f"{fn}: {n} rows of scores need {n} targets of shape ({n},), got shape {labels.shape}{hint}"
+        )
     kept = None
     if n:
         lowest, highest = np.minimum.reduce(labels), np.maximum.reduce(labels)
@@ -885,7 +890,11 @@ def _class_targets(input: Tensor, target, fn: str, ignore_index: int) -> tuple[n
                 lowest, highest = np.minimum.reduce(labels), np.maximum.reduce(labels)
         if lowest < 0 or highest >= classes:
             bad = labels[(labels < 0) | (labels >= classes)][0]
-            raise ValueError(f"{fn}: target class {bad} is out of range for {classes} classes (0 to {classes - 1})")
+            raise ValueError(
+                f"{fn}: target class {bad} is out of range for scores of {classes} class"
+                f"{'es' if classes != 1 else ''} (0 to {classes - 1}): the model must output one score per class, "
+                f"here {classes} per row"
+            )
     return labels, kept
 
 

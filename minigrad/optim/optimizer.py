@@ -118,6 +118,11 @@ class Optimizer:
             raise TypeError(
                 "params must be an iterable of Tensors or of dicts, got a single Tensor; wrap it in a list: [tensor]"
             )
+        if callable(getattr(params, "named_parameters", None)):  # a model, where its parameters were meant
+            raise TypeError(
+                f"params must be an iterable of Tensors or of dicts, got the model {type(params).__name__}: "
+                "pass its parameters, model.parameters()"
+            )
         if isinstance(params, Mapping):
             params = [params]
         if not isinstance(params, Iterable):
