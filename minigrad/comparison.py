@@ -233,7 +233,8 @@ class Comparison(Mapping):
         the most common class, which always answering that class gets; or a final training
         loss more than ``NOTHING_LOSS`` = 0.95 times the first step's: within 5% of it); each
         with "(k of n seeds)" when several runs finished; "interrupted" when none finished,
-        "interrupted while tuning" when Ctrl-C came before an lr was chosen."""
+        "not started" when Ctrl-C came before its first run, "interrupted while tuning" when
+        Ctrl-C came before an lr was chosen."""
         rows = []
         for name in self.names:
             runs = self.runs.get(name, [])
@@ -248,8 +249,10 @@ class Comparison(Mapping):
             middle = np.median([math.inf if s is None else s for s in steps]) if steps else math.inf
             if finished:
                 status = _status(finished, self.chance)
+            elif self.tuned and name not in self.chosen:
+                status = "interrupted while tuning"
             else:
-                status = "interrupted while tuning" if self.tuned and name not in self.chosen else "interrupted"
+                status = "interrupted" if runs else "not started"  # Ctrl-C came before its first run
             rows.append(
                 {
                     "optimizer": name,

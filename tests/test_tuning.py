@@ -567,7 +567,7 @@ def test_an_optimizer_that_never_ran_before_a_ctrl_c_still_shows_its_lr(spirals)
                         loss_fn=loss_fn, jobs=1, verbose=False)  # fmt: skip
     assert result.interrupted and not result.runs.get("adam")
     rows = {row["optimizer"]: row for row in result.table()}
-    assert rows["adam"]["lr"] == 0.02 and rows["adam"]["status"] == "interrupted"
+    assert rows["adam"]["lr"] == 0.02 and rows["adam"]["status"] == "not started"
     chosen = result.to_dict()["optimizers"]["adam"]["chosen"]
     assert chosen == {"lr": 0.02, "at_edge": None, "learned": None}  # no trial: nothing learned or not
 
