@@ -822,7 +822,7 @@ def _write_figure(figure, out: Path, file_format: str, started: float, interrupt
     except OSError as error:
         print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"wrote {out} ({time.perf_counter() - started:.1f} s in all)")
+    print(f"wrote {out} ({time.perf_counter() - started:.1f} s, start-up not counted)")
     return 130 if interrupted else 0
 
 
@@ -1051,7 +1051,7 @@ def _run_race(args, entries: dict, rates: dict[str, float], parser) -> int:
         return 1
     width, height = race.size
     print(f"wrote {out} ({len(race.steps)} frames of steps 0 to {race.steps[-1]}, {width} x {height} pixels, "
-          f"{out.stat().st_size / 1e6:.2f} MB; {time.perf_counter() - started:.1f} s in all)")  # fmt: skip
+          f"{out.stat().st_size / 1e6:.2f} MB; {time.perf_counter() - started:.1f} s, start-up not counted)")  # fmt: skip
     print("left: each optimizer's path over the contour lines, its marker at the frame's step (X: the run "
           "diverged or stopped there); right: the loss and the effective learning rate per coordinate (the factor "
           "on the update direction; x solid, y dashed), a cursor at that step")  # fmt: skip
