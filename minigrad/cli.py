@@ -1050,8 +1050,9 @@ def _run_race(args, entries: dict, rates: dict[str, float], parser) -> int:
         print(f"minigrad: error: could not write {out}: {error.strerror or error}", file=sys.stderr)
         return 1
     width, height = race.size
+    seconds = time.perf_counter() - started
     print(f"wrote {out} ({len(race.steps)} frames of steps 0 to {race.steps[-1]}, {width} x {height} pixels, "
-          f"{out.stat().st_size / 1e6:.2f} MB; {time.perf_counter() - started:.1f} s, start-up not counted)")  # fmt: skip
+          f"{out.stat().st_size / 1e6:.2f} MB; {seconds:.1f} s, start-up not counted)")  # fmt: skip
     print("left: each optimizer's path over the contour lines, its marker at the frame's step (X: the run "
           "diverged or stopped there); right: the loss and the effective learning rate per coordinate (the factor "
           "on the update direction; x solid, y dashed), a cursor at that step")  # fmt: skip
