@@ -255,10 +255,6 @@ class IntegerDivisionError(ZeroDivisionError, RuntimeError):
 _OP_NAMES = {"%": "remainder", "//": "div", "floor_divide": "div"}  # grad_fn names: // is div's floor
 
 
-def _floor_quotient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.floor_divide(a, b)
-
-
 def _trunc_quotient(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.dtype.kind == "f":
         return np.trunc(a / b)
@@ -986,20 +982,20 @@ class Tensor:
             return self / other
         if rounding_mode not in ("floor", "trunc"):
             raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
-        quotient = _floor_quotient if rounding_mode == "floor" else _trunc_quotient
+        quotient = np.floor_divide if rounding_mode == "floor" else _trunc_quotient
         return self._divided(other, f"div(rounding_mode={rounding_mode!r})", quotient)
 
     def floor_divide(self, other):
         """``self // other``: the quotient rounded down (``Tensor.floor_divide``, which in
         PyTorch 2 rounds down too); see ``div``."""
-        return self._divided(other, "floor_divide", _floor_quotient)
+        return self._divided(other, "floor_divide", np.floor_divide)
 
     def __floordiv__(self, other):
         """``x // y``: ``x.div(y, rounding_mode='floor')``."""
-        return self._divided(other, "//", _floor_quotient)
+        return self._divided(other, "//", np.floor_divide)
 
     def __rfloordiv__(self, other):
-        return _lift(other, self)._divided(self, "//", _floor_quotient)
+        return _lift(other, self)._divided(self, "//", np.floor_divide)
 
     def remainder(self, other):
         """``self % other`` as Python's ``%``: ``self - floor(self / other) * other``, of the sign
@@ -1009,14 +1005,14 @@ class Tensor:
         ``5 % x`` refuses a backward, where this gives that gradient). Float division by 0
         gives nan; integer division by 0 is a ``ZeroDivisionError`` (also a ``RuntimeError``,
         as PyTorch's); bool operands are a TypeError (PyTorch: not implemented for 'Bool')."""
-        return self._divided(other, "remainder", _python_remainder, _floor_quotient)
+        return self._divided(other, "remainder", _python_remainder, np.floor_divide)
 
     def __mod__(self, other):
         """``x % y``: ``x.remainder(y)``."""
-        return self._divided(other, "%", _python_remainder, _floor_quotient)
+        return self._divided(other, "%", _python_remainder, np.floor_divide)
 
     def __rmod__(self, other):
-        return _lift(other, self)._divided(self, "%", _python_remainder, _floor_quotient)
+        return _lift(other, self)._divided(self, "%", _python_remainder, np.floor_divide)
 
     def fmod(self, other):
         """C's remainder, ``self - trunc(self / other) * other``, of the sign of ``self``

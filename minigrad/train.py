@@ -372,7 +372,7 @@ def _check_optimizer(optimizer, model) -> None:
             f"got {shown(optimizer)}{hint}"
         )
     if not callable(getattr(model, "parameters", None)):
-        return  # a plain function as the model: its tensors are the optimizer's business
+        return  # a model without parameters() (any object with train and eval): nothing to compare
     ours = {id(p) for p in model.parameters()}
     if ours and not any(id(p) in ours for group in optimizer.param_groups for p in group["params"]):
         raise ValueError(
@@ -413,7 +413,7 @@ def evaluate(model, loss_fn, X, y, prefix: str = "") -> dict:
     numbers, else ``ValueError`` (wrong types: ``TypeError``)."""
     if not isinstance(prefix, str):
         raise TypeError(f"prefix must be a string, got {prefix!r}")
-    X, y = _validation_arrays((X, y), name="(X, y)")
+    X, y = _validation_arrays((X, y), name="(X, y)", names=("X", "y"))
     stop = _bad_data([("X", X), ("y", y)])
     if stop is not None:
         raise ValueError(stop.message)
@@ -435,7 +435,7 @@ def _evaluate(model, loss_fn, X: np.ndarray, y: np.ndarray, prefix: str) -> dict
     return result
 
 
-def _validation_arrays(pair, name: str = "validation_data"):
+def _validation_arrays(pair, name: str = "validation_data", names: tuple[str, str] = ("X_val", "y_val")):
     """(X, y) as two ndarrays with as many rows, or None for None."""
     if pair is None:
         return None
@@ -448,7 +448,6 @@ def _validation_arrays(pair, name: str = "validation_data"):
     y = y.data if isinstance(y, Tensor) else np.asarray(y)
     if X.dtype.kind not in "biuf":
         raise TypeError(f"{name}: X must hold numbers, got an array of dtype {X.dtype}")
-    names = ("X_val", "y_val") if name == "validation_data" else ("X", "y")
     try:
         n = check_same_length(X, y, names)
     except ValueError as error:
