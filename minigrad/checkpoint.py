@@ -503,7 +503,10 @@ class Checkpoint(dict):
         return dict.__contains__(self, key) or self._below(key) is not _ABSENT
 
     def get(self, key, default=None):
-        return self[key] if key in self else default
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        found = self._below(key)  # once: `in` then [] would search for it twice
+        return default if found is _ABSENT else found
 
     def _below(self, key):
         if not self._flat:
@@ -533,9 +536,10 @@ def _inside(node, key):
     for cut in range(1, len(parts)):
         rest = "/".join(parts[cut:])
         for child in _children(node, "/".join(parts[:cut])):
-            for found in (*_children(child, rest), _inside(child, rest)):
-                if found is not _ABSENT:
-                    return found
+            direct = _children(child, rest)
+            found = direct[0] if direct else _inside(child, rest)  # deeper only where no direct child matches
+            if found is not _ABSENT:
+                return found
     return _ABSENT
 
 

@@ -25,7 +25,6 @@ import os
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -958,7 +957,7 @@ def _first_data_step_failure(entries: dict, rates: dict[str, float], network, X,
     naming the optimizer, the exception and where in the learner's code it was raised,
     else None. (A built-in optimizer failing is minigrad's bug: its traceback shows where.)"""
     from . import nn
-    from .comparison import _build_optimizer
+    from .comparison import _build_optimizer, _quiet_stops
     from .rng import manual_seed
     from .train import fit
 
@@ -970,8 +969,7 @@ def _first_data_step_failure(entries: dict, rates: dict[str, float], network, X,
         model = network()
         optimizer, _ = _build_optimizer(name, entry, model.parameters(), rates)
         try:
-            with warnings.catch_warnings():  # only a raise counts here; the comparison reports the rest
-                warnings.filterwarnings("ignore", "fit stopped early", RuntimeWarning)
+            with _quiet_stops():  # only a raise counts here; the comparison reports the rest
                 fit(model, optimizer, nn.CrossEntropyLoss(), X[:rows], y[:rows], epochs=1, batch_size=rows,
                     seed=args.seed, verbose=False)  # fmt: skip
         except Exception as error:  # the learner's code may raise anything

@@ -699,13 +699,20 @@ class _Job:
     dtype: np.dtype  # the default dtype where compare was called, for a model built in another process
 
 
+@contextlib.contextmanager
+def _quiet_stops():
+    """fit without its "fit stopped early" warning, for callers that report how each run ended."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "fit stopped early", RuntimeWarning)
+        yield
+
+
 def _train(job: _Job, verbose) -> Run:
     manual_seed(job.seed)
     network = copy.deepcopy(job.model) if isinstance(job.model, nn.Module) else job.model()
     optimizer, settings = _build_optimizer(job.name, job.entry, network.parameters(), job.lr, job.options)
     manual_seed(job.seed)  # dropout masks, if any, are the same for every optimizer
-    with warnings.catch_warnings():  # a run that stops early says so in compare's table
-        warnings.filterwarnings("ignore", "fit stopped early", RuntimeWarning)
+    with _quiet_stops():  # a run that stops early says so in compare's table
         history = fit(
             network,
             optimizer,
@@ -1056,14 +1063,14 @@ def compare(
                     score = _val_loss(run)
                     learned = _trial_learned(run, score, validation_chance)
                     comparison.trials.setdefault(trial_job.name, []).append(Trial(rate, score, run, learned))
-            if comparison.interrupted:  # an optimizer whose whole grid finished still gets its choice
-                finished = {name: [t for t in comparison.trials.get(name, []) if t.status != "interrupted"]
-                            for name in names}  # fmt: skip
-                comparison.chosen = {name: _choose(finished[name]) for name in names
-                                     if len(finished[name]) == len(grids[name])}  # fmt: skip
+            # each optimizer whose whole grid finished (all of them, without a Ctrl-C) gets its choice
+            comparison.chosen = {
+                name: _choose(comparison.trials[name]) for name in names
+                if sum(t.status != "interrupted" for t in comparison.trials.get(name, [])) == len(grids[name])
+            }  # fmt: skip
+            if comparison.interrupted:
                 comparison.runs = {}
                 return _finish(comparison, path)
-            comparison.chosen = {name: _choose(comparison.trials[name]) for name in names}
             rates = {name: {name: comparison.chosen[name]} for name in names}
         final_jobs = [
             job(name, seed, rates[name], X, y, validation_data, name if len(seeds) == 1 else f"{name} (seed {seed})")

@@ -340,7 +340,9 @@ def lr_sensitivity(comparison: Comparison, ax=None, explode: float = 3.0):
         raise ValueError("this comparison was not tuned: lr_sensitivity needs compare(..., tune=True)")
     ax = _axes(ax)
     colors = _colors(comparison.trials)
-    every = [trial for trials in comparison.trials.values() for trial in trials if trial.status != "interrupted"]
+    # a trial stopped by Ctrl-C has no validation loss
+    kept = {name: [t for t in trials if t.status != "interrupted"] for name, trials in comparison.trials.items()}
+    every = [trial for trials in kept.values() for trial in trials]
     finite = [trial.val_loss for trial in every if not trial.diverged and trial.val_loss > 0]
     starts = [trial.run.history.loss[0] for trial in every if trial.run is not None and trial.run.history.loss]
     starts = [loss for loss in starts if math.isfinite(loss) and loss > 0]
@@ -350,8 +352,7 @@ def lr_sensitivity(comparison: Comparison, ax=None, explode: float = 3.0):
     # the plotted range fills the lower 88% of the axes (log scale); the marks at the top edge sit above it
     ceiling = low * (top / low) ** (1 / 0.88)
     exploded = diverged = False
-    for index, (name, trials) in enumerate(comparison.trials.items()):
-        trials = [t for t in trials if t.status != "interrupted"]  # stopped by Ctrl-C: no validation loss
+    for index, (name, trials) in enumerate(kept.items()):
         if not trials:
             continue
         rates = np.array([t.lr for t in trials])

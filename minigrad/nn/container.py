@@ -69,8 +69,8 @@ class Sequential(Module):
         any is added; returns self."""
         modules = _modules_of(modules, "Sequential.extend")
         self._check_free_positions(len(modules), "extend")
-        for module in modules:
-            self.append(module)
+        for module in modules:  # checked above: append would check each again
+            self.add_module(str(len(self)), module)
         return self
 
     def __getitem__(self, index):
@@ -101,9 +101,7 @@ class Sequential(Module):
         self.add_module(list(self._modules)[self._position(index)], module)
 
     def __delitem__(self, index) -> None:
-        modules = list(self._modules.values())
-        del modules[index if isinstance(index, slice) else self._position(index)]
-        _renumber(self, modules)
+        _delete(self, index)
 
     def insert(self, index: int, module: Module) -> Sequential:
         """Put ``module`` before position ``index`` (``-len(s) <= index <= len(s)``, else
@@ -186,9 +184,7 @@ class ModuleList(Module):
         self.add_module(str(self._position(index)), module)
 
     def __delitem__(self, index) -> None:
-        modules = list(self._modules.values())
-        del modules[index if isinstance(index, slice) else self._position(index)]
-        _renumber(self, modules)
+        _delete(self, index)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -303,6 +299,14 @@ class ModuleDict(Module):
         """Remove every module."""
         for key in list(self._modules):
             del self[key]
+
+
+def _delete(container: Module, index) -> None:
+    """``del container[index]`` (an index, checked by the container's ``_position``, or a
+    slice), the rest renumbered."""
+    modules = list(container._modules.values())
+    del modules[index if isinstance(index, slice) else container._position(index)]
+    _renumber(container, modules)
 
 
 def _renumber(container: Module, modules: list) -> None:

@@ -397,16 +397,7 @@ def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.
     (TypeError / ValueError otherwise, as PyTorch refuses delta <= 0)."""
     check_choice("reduction", reduction, REDUCTIONS)
     delta = check_positive("delta", delta)
-    input = _as_tensor(input)
-    x, t, parents = _same_shape_target(input, target, "huber_loss")
-    diff = x - t
-    size = np.abs(diff)
-    losses = np.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
-
-    def backward(g):
-        return _input_and_target_grads(parents, _scaled(np.clip(diff, -delta, delta), g, reduction, diff.size))
-
-    return _node(_reduce_array(losses, reduction), parents, backward, "huber_loss")
+    return _huber(input, target, reduction, delta, 1.0, "huber_loss")
 
 
 def smooth_l1_loss(input: Tensor, target, reduction: str = "mean", beta: float = 1.0) -> Tensor:
@@ -419,16 +410,26 @@ def smooth_l1_loss(input: Tensor, target, reduction: str = "mean", beta: float =
     beta = check_non_negative("beta", beta)
     if beta == 0:  # PyTorch's own special case: the quadratic part has no width
         return l1_loss(input, target, reduction)
+    return _huber(input, target, reduction, beta, beta, "smooth_l1_loss")
+
+
+def _huber(input, target, reduction: str, width: float, divisor: float, fn: str) -> Tensor:
+    """Huber's loss of width ``width`` divided by ``divisor`` (1 for huber_loss, beta for
+    smooth_l1_loss): 0.5 x^2 / divisor where |x| < width, else slope (|x| - 0.5 width), with
+    slope = width / divisor. Dividing by 1.0 and multiplying by 1.0 are exact, so each loss
+    rounds as its own formula would."""
     input = _as_tensor(input)
-    x, t, parents = _same_shape_target(input, target, "smooth_l1_loss")
+    x, t, parents = _same_shape_target(input, target, fn)
     diff = x - t
     size = np.abs(diff)
-    losses = np.where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta)
+    slope = width / divisor
+    losses = np.where(size < width, 0.5 * diff * diff / divisor, slope * (size - 0.5 * width))
 
     def backward(g):
-        return _input_and_target_grads(parents, _scaled(np.clip(diff / beta, -1, 1), g, reduction, diff.size))
+        clipped = np.clip(diff / divisor, -slope, slope)
+        return _input_and_target_grads(parents, _scaled(clipped, g, reduction, diff.size))
 
-    return _node(_reduce_array(losses, reduction), parents, backward, "smooth_l1_loss")
+    return _node(_reduce_array(losses, reduction), parents, backward, fn)
 
 
 def nll_loss(
@@ -466,10 +467,8 @@ def nll_loss(
 
     def backward(g):
         grad = np.zeros(a.shape, a.dtype)
-        scale = -_class_scale(g, reduction, count)
+        scale = -_class_scale(g, reduction, count, weighted=w is not None)
         picked = scale if w is None else scale * w
-        if w is not None and reduction == "mean" and not count:  # counted, but their weights sum to 0: 0 / 0
-            picked = np.nan
         grad[rows, labels] = picked if kept is None else np.where(kept, picked, 0)
         return (grad,)
 
@@ -560,11 +559,8 @@ def cross_entropy(
         elif eps:  # p - (1 - eps) one_hot - eps / C
             grad.put(at, grad.take(at) + eps)
             grad -= eps / classes
-        if w is not None and reduction == "mean" and not count:  # counted, but their weights sum to 0: 0 / 0
-            grad[...] = np.nan  # as PyTorch's nll term, whose nan every logit of the row gets
-        else:
-            scale = _class_scale(g, reduction, count)
-            grad = grad * (scale[:, None] if reduction == "none" else scale)
+        scale = _class_scale(g, reduction, count, weighted=w is not None)  # nan: every logit of a row gets it
+        grad = grad * (scale[:, None] if reduction == "none" else scale)
         if kept is not None:
             grad[~kept] = 0
         return (grad,)
@@ -627,13 +623,18 @@ def _reduce_classes(losses: np.ndarray, reduction: str, count) -> np.ndarray:
     return total / count if count else np.full((), np.nan, losses.dtype)
 
 
-def _class_scale(g, reduction: str, count):
+def _class_scale(g, reduction: str, count, weighted: bool = False):
     """What each row's gradient is multiplied by: g (one per row for 'none'), divided by
     the number of counted rows (with class weights, the sum of their weights) for 'mean'.
     PyTorch's order: nll_loss's backward hands on g / count, then log_softmax's backward
-    multiplies the probabilities by it. (count is 0 when no target counts, and every
-    gradient is then 0; the callers give nan where counted targets' weights sum to 0.)"""
-    return g / (count if count else 1) if reduction == "mean" else g
+    multiplies the probabilities by it. count is 0 when no target counts, and every
+    gradient is then 0; or, ``weighted``, when the counted targets' weights sum to 0: 0 / 0,
+    nan, as in PyTorch."""
+    if reduction != "mean":
+        return g
+    if count:
+        return g / count
+    return np.nan if weighted else g
 
 
 def binary_cross_entropy_with_logits(

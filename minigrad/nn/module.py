@@ -406,11 +406,11 @@ class Module:
             raise TypeError(f"load_state_dict takes a dict of name -> array, got {type(state_dict).__name__}")
         entries = list(self._state_entries())
         names = {full_name for full_name, *_ in entries}
-        missing = [full_name for full_name, *_ in entries if full_name not in state_dict]
         unexpected = [key for key in state_dict if key not in names]
-        not_numbers, mis_shaped, read_only, writes = [], [], [], []
+        missing, not_numbers, mis_shaped, read_only, writes = [], [], [], [], []
         for full_name, module, name, kind in entries:
             if full_name not in state_dict:
+                missing.append(full_name)
                 continue
             value = state_dict[full_name]
             try:

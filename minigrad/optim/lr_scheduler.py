@@ -357,13 +357,19 @@ class _EpochFunctions(LRScheduler):
         """lr_lambda's result: a finite number >= 0, else an error naming the epoch and the
         value (a string would fail deep in a multiplication, nan or a negative factor would
         silently make the lr nan or negative)."""
-        several = len({id(f) for f in self.lr_lambdas}) > 1
-        where = f"lr_lambda{f'[{group}]' if several else ''} returned {value!r} for epoch {epoch}"
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{where}; it must return a number (the factor for {self.factor_of})")
+            raise TypeError(f"{self._returned(value, epoch, group)}; it must return a number (the factor for "
+                            f"{self.factor_of})")  # fmt: skip
         if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{where}; the factor for {self.factor_of} must be finite and >= 0")
+            raise ValueError(
+                f"{self._returned(value, epoch, group)}; the factor for {self.factor_of} must be finite and >= 0"
+            )
         return float(value)
+
+    def _returned(self, value, epoch: int, group: int) -> str:
+        """The start of _factor's errors, made only when one is raised (_factor runs every step)."""
+        several = len({id(f) for f in self.lr_lambdas}) > 1
+        return f"lr_lambda{f'[{group}]' if several else ''} returned {value!r} for epoch {epoch}"
 
 
 class LambdaLR(_EpochFunctions):
@@ -915,8 +921,8 @@ class _Composite(LRScheduler):
 
     def state_dict(self) -> dict:
         """This schedule's state with each scheduler's ``state_dict()`` in "_schedulers"."""
-        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        state = super().state_dict()
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in state.pop("_schedulers")]
         return state
 
     def _checked(self, state_dict) -> dict:
