@@ -613,3 +613,6 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     for r, (row, total) in enumerate(zip(rows, totals, strict=True)):
         samples[r] = gen.choice(categories, size=num_samples, replace=replacement, p=row / total)
     return _wrap(samples.reshape(weights.shape[:-1] + (num_samples,)), False)
+
+
+Tensor.multinomial = multinomial  # PyTorch has it as a Tensor method too: p.multinomial(1)

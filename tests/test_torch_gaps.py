@@ -332,3 +332,8 @@ def test_functions_that_pytorch_also_has_as_methods_are_methods_too():
     assert x.allclose(x + 1e-12) and x.equal(x) and x.is_floating_point() and not mg.tensor([1]).is_floating_point()
     assert x.tril(-1).tolist() == [[0.0, 0.0], [4.0, 0.0]] and x.mm(mg.eye(2, dtype=mg.float64)).equal(x)
     assert x.where(x > 1, mg.zeros(2, 2, dtype=mg.float64)).tolist() == [[0.0, 2.0], [4.0, 8.0]]  # where(cond, x, y)
+
+
+def test_multinomial_is_a_method_too():
+    p = mg.tensor([0.0, 1.0, 0.0])  # all the weight on category 1
+    assert p.multinomial(3, replacement=True).tolist() == [1, 1, 1]
